@@ -1,0 +1,67 @@
+import type * as Y from 'yjs';
+import { CURRENT_SCHEMA_VERSION } from '../schema/version';
+import { readSchemaVersion, writeSchemaVersion } from './board';
+
+/** One forward step of the document layout, from one schema version to the next. */
+export interface Migration {
+  from: number;
+  to: number;
+  /** What changed, for the log and for docs/document-layout.md. */
+  description: string;
+  run(doc: Y.Doc): void;
+}
+
+/**
+ * Every migration, in order. Version 1 is the first released layout, so
+ * there is nothing to migrate yet; each later version adds one entry here
+ * and a frozen fixture in tests/fixtures/.
+ */
+export const MIGRATIONS: readonly Migration[] = [];
+
+/** Why a document could not be brought to the current version. */
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/** What a migration run did. */
+export interface MigrationResult {
+  from: number;
+  to: number;
+  applied: string[];
+}
+
+/** The transaction origin of migration writes, so they are never mistaken for a person's edit. */
+export const MIGRATION_ORIGIN = Symbol('migration');
+
+/**
+ * Brings a document forward to the target schema version, one migration at a
+ * time, each in its own transaction. Runs on the server at load, before the
+ * first client syncs. Never goes backwards: a document from a newer release
+ * is refused so that this release cannot damage it.
+ */
+export function migrateDoc(
+  doc: Y.Doc,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target: number = CURRENT_SCHEMA_VERSION,
+): MigrationResult {
+  const from = readSchemaVersion(doc);
+  if (from === null) throw new MigrationError('The document has no schema version: it was never initialised.');
+  if (from > target) {
+    throw new MigrationError(`The document has schema version ${from}, newer than this release's ${target}.`);
+  }
+  const applied: string[] = [];
+  let version = from;
+  while (version < target) {
+    const step = migrations.find((m) => m.from === version);
+    if (!step || step.to <= version) {
+      throw new MigrationError(`No migration from schema version ${version} towards ${target}.`);
+    }
+    doc.transact(() => {
+      step.run(doc);
+      writeSchemaVersion(doc, step.to, MIGRATION_ORIGIN);
+    }, MIGRATION_ORIGIN);
+    applied.push(step.description);
+    version = step.to;
+  }
+  return { from, to: version, applied };
+}

@@ -1,0 +1,135 @@
+import * as Y from 'yjs';
+import { newNoteId, type NoteId, type ParticipantId } from '../schema/ids';
+import {
+  clampNotePosition,
+  DEFAULT_NOTE_COLOUR,
+  DISPLAY_NAME_MAX_CHARS,
+  type Note,
+  type NoteColour,
+  NOTE_COLOURS,
+  NOTE_TEXT_MAX_CHARS,
+  noteSchema,
+} from '../schema/records';
+import { notesMap, type RecordMap, recordToObject } from './doc';
+
+/** What a person supplies when adding a note; the rest is filled in. */
+export interface AddNoteInput {
+  text?: string;
+  x: number;
+  y: number;
+  colour?: NoteColour;
+  authorId: ParticipantId | null;
+  authorName: string;
+  /** For tests and imports; defaults to now. */
+  now?: number;
+  /** For tests and imports; defaults to a fresh id. */
+  id?: NoteId;
+}
+
+/** The fields of a note a person can change after adding it. */
+export interface NoteChanges {
+  text?: string;
+  x?: number;
+  y?: number;
+  colour?: NoteColour;
+}
+
+/** Adds a sticky note and returns its id. */
+export function addNote(doc: Y.Doc, input: AddNoteInput, origin: unknown = null): NoteId {
+  const id = input.id ?? newNoteId();
+  const now = input.now ?? Date.now();
+  const { x, y } = clampNotePosition(input.x, input.y);
+  doc.transact(() => {
+    const record: RecordMap = new Y.Map();
+    record.set('id', id);
+    record.set('text', (input.text ?? '').slice(0, NOTE_TEXT_MAX_CHARS));
+    record.set('x', x);
+    record.set('y', y);
+    record.set('colour', input.colour ?? DEFAULT_NOTE_COLOUR);
+    record.set('authorId', input.authorId);
+    record.set('authorName', input.authorName.slice(0, DISPLAY_NAME_MAX_CHARS));
+    record.set('createdAt', now);
+    record.set('updatedAt', now);
+    notesMap(doc).set(id, record);
+  }, origin);
+  return id;
+}
+
+/**
+ * Changes some fields of a note. Only the fields given are written, so one
+ * person moving a note and another editing its text both keep their change.
+ * Returns false when the note no longer exists (someone deleted it).
+ */
+export function updateNote(
+  doc: Y.Doc,
+  id: NoteId,
+  changes: NoteChanges,
+  origin: unknown = null,
+  now: number = Date.now(),
+): boolean {
+  const record = notesMap(doc).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  doc.transact(() => {
+    let changed = false;
+    if (changes.text !== undefined) {
+      const text = changes.text.slice(0, NOTE_TEXT_MAX_CHARS);
+      if (record.get('text') !== text) {
+        record.set('text', text);
+        changed = true;
+      }
+    }
+    if (changes.x !== undefined || changes.y !== undefined) {
+      const current = { x: Number(record.get('x')), y: Number(record.get('y')) };
+      const next = clampNotePosition(changes.x ?? current.x, changes.y ?? current.y);
+      if (next.x !== current.x) record.set('x', next.x);
+      if (next.y !== current.y) record.set('y', next.y);
+      changed ||= next.x !== current.x || next.y !== current.y;
+    }
+    if (changes.colour !== undefined && NOTE_COLOURS.includes(changes.colour)) {
+      if (record.get('colour') !== changes.colour) {
+        record.set('colour', changes.colour);
+        changed = true;
+      }
+    }
+    if (changed) record.set('updatedAt', now);
+  }, origin);
+  return true;
+}
+
+/** Moves a note to a new position on the board (kept inside the board). */
+export function moveNote(doc: Y.Doc, id: NoteId, x: number, y: number, origin: unknown = null): boolean {
+  return updateNote(doc, id, { x, y }, origin);
+}
+
+/** Deletes a note. Returns false when it was already gone. */
+export function deleteNote(doc: Y.Doc, id: NoteId, origin: unknown = null): boolean {
+  const notes = notesMap(doc);
+  if (!notes.has(id)) return false;
+  doc.transact(() => notes.delete(id), origin);
+  return true;
+}
+
+/** One note, validated; null when it does not exist or is malformed. */
+export function readNote(doc: Y.Doc, id: NoteId): Note | null {
+  return parseNote(notesMap(doc).get(id));
+}
+
+/**
+ * Every well-formed note, oldest first (ties broken by id so every replica
+ * lists them in the same order). Malformed records are skipped, not thrown on:
+ * one bad record must not take the whole board down.
+ */
+export function readNotes(doc: Y.Doc): Note[] {
+  const notes: Note[] = [];
+  for (const record of notesMap(doc).values()) {
+    const note = parseNote(record);
+    if (note) notes.push(note);
+  }
+  return notes.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function parseNote(record: unknown): Note | null {
+  const parsed = noteSchema.safeParse(recordToObject(record));
+  if (!parsed.success) return null;
+  return parsed.data as Note;
+}

@@ -1,0 +1,54 @@
+/**
+ * What travels on the sync socket. The message numbers are y-websocket's, so
+ * the stock WebsocketProvider can talk to our server unchanged.
+ */
+
+/** Bumped when our use of the socket changes in a way old clients cannot follow. */
+export const PROTOCOL_VERSION = 1;
+
+/** The first varint of every binary message, as in y-websocket. */
+export const MessageType = {
+  /** y-protocols sync: step 1, step 2 or update. */
+  sync: 0,
+  /** y-protocols awareness update. */
+  awareness: 1,
+  /** y-protocols auth (permission denied); the server decides at the upgrade instead. */
+  auth: 2,
+  /** A client asks for everyone's awareness state. */
+  queryAwareness: 3,
+} as const;
+
+/** The second varint of a sync message, as in y-protocols/sync. */
+export const SyncMessageType = {
+  step1: 0,
+  step2: 1,
+  update: 2,
+} as const;
+
+/**
+ * Close codes the server uses. 1000-1015 are the standard ones; 4000-4999 are
+ * ours. A client should reconnect after every code except those listed in
+ * CLOSE_CODES_FINAL.
+ */
+export const CloseCode = {
+  normal: 1000,
+  /** The server is shutting down or restarting; reconnect shortly. */
+  goingAway: 1001,
+  /** The message could not be read as a y-websocket message. */
+  malformedMessage: 1007,
+  /** The message was larger than the server accepts. */
+  messageTooBig: 1009,
+  /** Something failed on the server; nothing the client sent is lost: reconnect and resync. */
+  serverError: 1011,
+  /** The board was deleted. */
+  boardGone: 4404,
+} as const;
+
+/** Codes after which reconnecting cannot help. */
+export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.boardGone];
+
+/** The WebSocket path prefix: `ws://HOST:PORT/sync/<boardId>?token=<token>`. */
+export const SYNC_PATH_PREFIX = '/sync';
+/** The query parameters the sync URL takes. */
+export const SYNC_PARAM_TOKEN = 'token';
+export const SYNC_PARAM_PARTICIPANT_KEY = 'participant';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { BOARD_TITLE_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from './records';
+
+/**
+ * The JSON bodies of the HTTP API, validated on both sides: the server parses
+ * what arrives, the client parses what comes back.
+ */
+
+/** The three ways into a board; the link a person opens decides which is theirs. */
+export const ROLES = ['facilitator', 'participant', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What may write to the board document. Viewers only watch. */
+export function roleCanEdit(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+const title = z.string().trim().min(1, 'Give the workshop a title').max(BOARD_TITLE_MAX_CHARS);
+const displayName = z.string().trim().min(1, 'Enter a display name').max(DISPLAY_NAME_MAX_CHARS);
+
+/** `POST /api/boards` */
+export const createBoardRequestSchema = z.object({ title }).strict();
+export type CreateBoardRequest = z.infer<typeof createBoardRequestSchema>;
+
+export const boardLinksSchema = z.object({
+  facilitator: z.string().url(),
+  participant: z.string().url(),
+  viewer: z.string().url(),
+});
+export type BoardLinks = z.infer<typeof boardLinksSchema>;
+
+/** The answer to `POST /api/boards`: the only time the tokens are ever shown. */
+export const createBoardResponseSchema = z.object({
+  boardId: z.string(),
+  title: z.string(),
+  joinCode: z.string(),
+  links: boardLinksSchema,
+  tokens: z.object({ facilitator: z.string(), participant: z.string(), viewer: z.string() }),
+});
+export type CreateBoardResponse = z.infer<typeof createBoardResponseSchema>;
+
+/** `GET /api/boards/<id>` with a token: what the holder of that token may know. */
+export const boardInfoSchema = z.object({
+  boardId: z.string(),
+  title: z.string(),
+  role: z.enum(ROLES),
+  /** Only the facilitator sees the join code, to show it on the projector. */
+  joinCode: z.string().nullable(),
+  /**
+   * The person behind the `X-Participant-Key` header, when one was sent and
+   * belongs to this board; null means the client must register (again).
+   */
+  participant: z.object({ participantId: z.string(), displayName: z.string() }).nullable(),
+});
+export type BoardInfo = z.infer<typeof boardInfoSchema>;
+
+/** `POST /api/join`: a short join code typed by a participant. */
+export const joinRequestSchema = z.object({ code: z.string().trim().min(1).max(20) }).strict();
+export const joinResponseSchema = z.object({ boardId: z.string(), token: z.string() });
+export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+/** `POST /api/boards/<id>/participants`: a person enters the board with a display name. */
+export const registerParticipantRequestSchema = z.object({ displayName }).strict();
+export const registerParticipantResponseSchema = z.object({
+  participantId: z.string(),
+  /** Secret: proves on later connections that this person is the same participant. */
+  participantKey: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+});
+export type RegisterParticipantResponse = z.infer<typeof registerParticipantResponseSchema>;
+
+/** The request header that carries a participant's key on HTTP calls. */
+export const PARTICIPANT_KEY_HEADER = 'x-participant-key';
+
+/** Every error from the API has this shape. */
+export const apiErrorSchema = z.object({ error: z.string() });
+export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -1,0 +1,70 @@
+import { customAlphabet, nanoid } from 'nanoid';
+
+/**
+ * Branded string ids: a NoteId cannot be passed where a BoardId is expected,
+ * although both are plain strings on the wire and in the Y.Doc.
+ */
+declare const brand: unique symbol;
+/** A string tagged with the kind of record it identifies. */
+export type Brand<T, Name extends string> = T & { readonly [brand]: Name };
+
+/** Identifies a board, and so its Y.Doc, its room and its sync URL. */
+export type BoardId = Brand<string, 'BoardId'>;
+/** Identifies a sticky note inside one board. */
+export type NoteId = Brand<string, 'NoteId'>;
+/** A person's stable identity on one board, issued by the server when they join. */
+export type ParticipantId = Brand<string, 'ParticipantId'>;
+
+/** Board ids appear in URLs, so they use URL-safe characters only (nanoid's default alphabet). */
+const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{12,64}$/;
+
+/** A new board id: 16 URL-safe characters (96 random bits). */
+export function newBoardId(): BoardId {
+  return nanoid(16) as BoardId;
+}
+
+/** A new note id: 12 URL-safe characters, plenty inside one board. */
+export function newNoteId(): NoteId {
+  return nanoid(12) as NoteId;
+}
+
+/** A new participant id: public, shown to other clients, so it carries no secret. */
+export function newParticipantId(): ParticipantId {
+  return nanoid(12) as ParticipantId;
+}
+
+/** True when the string has the shape of a board id (no slashes, dots or spaces). */
+export function isBoardId(value: string): value is BoardId {
+  return BOARD_ID_PATTERN.test(value);
+}
+
+/**
+ * Join codes are read off a projector and typed on a phone, so they avoid
+ * characters that look alike (0/O, 1/I/L) and are shown in two groups of four.
+ */
+export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const JOIN_CODE_LENGTH = 8;
+const joinCodeChars = customAlphabet(JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH);
+
+/** A new join code, for example `K7PQ-4XRM`. */
+export function newJoinCode(): string {
+  const raw = joinCodeChars();
+  return `${raw.slice(0, 4)}-${raw.slice(4)}`;
+}
+
+/**
+ * Turns what a person typed into the canonical code: upper case, no spaces or
+ * dashes, and the look-alike letters mapped to what they were meant to be.
+ * Returns null when it cannot be a join code.
+ */
+export function normaliseJoinCode(typed: string): string | null {
+  const cleaned = typed
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  // 0 and 1 are not in the alphabet: a code that needed them was mistyped.
+  if (cleaned.length !== JOIN_CODE_LENGTH) return null;
+  for (const ch of cleaned) if (!JOIN_CODE_ALPHABET.includes(ch)) return null;
+  return `${cleaned.slice(0, 4)}-${cleaned.slice(4)}`;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { DISPLAY_NAME_MAX_CHARS, BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from './records';
+import { ROLES } from './api';
+
+/**
+ * What each client publishes in awareness: who they are and where their
+ * pointer is. Never persisted; gone when the client leaves.
+ */
+export const presenceSchema = z.object({
+  user: z.object({
+    participantId: z.string().max(64),
+    name: z.string().max(DISPLAY_NAME_MAX_CHARS),
+    colour: z.string().regex(/^#[0-9a-f]{6}$/i),
+    role: z.enum(ROLES),
+  }),
+  cursor: z
+    .object({ x: z.number().min(0).max(BOARD_WIDTH_PX), y: z.number().min(0).max(BOARD_HEIGHT_PX) })
+    .nullable(),
+});
+export type Presence = z.infer<typeof presenceSchema>;
+
+/** How often a client publishes its pointer position at most. */
+export const CURSOR_THROTTLE_MS = 50;
+
+/**
+ * Person colours: distinct, and dark enough for white text (contrast >= 4.5:1)
+ * so a name label on a cursor stays readable.
+ */
+export const PERSON_COLOURS = [
+  '#005eb8', // NHS blue
+  '#007f3b', // NHS green
+  '#8a1538', // NHS dark pink
+  '#330072', // NHS purple
+  '#7c2855', // NHS plum
+  '#00403d', // dark teal
+  '#a00054', // deep pink
+  '#425563', // NHS dark grey
+  '#6a3d00', // brown
+  '#003087', // NHS dark blue
+] as const;
+
+/** A stable colour for a person, derived from their participant id. */
+export function colourForParticipant(participantId: string): string {
+  let hash = 0;
+  for (let i = 0; i < participantId.length; i++) hash = (hash * 31 + participantId.charCodeAt(i)) >>> 0;
+  return PERSON_COLOURS[hash % PERSON_COLOURS.length] ?? PERSON_COLOURS[0];
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { NoteId, ParticipantId } from './ids';
+
+/** The longest note a person can write; longer text is cut, never rejected, so nothing typed is lost silently. */
+export const NOTE_TEXT_MAX_CHARS = 1000;
+/** The longest board title. */
+export const BOARD_TITLE_MAX_CHARS = 120;
+/** The longest display name. */
+export const DISPLAY_NAME_MAX_CHARS = 40;
+
+/** The board's drawing area, in board pixels; notes are kept inside it. */
+export const BOARD_WIDTH_PX = 3000;
+export const BOARD_HEIGHT_PX = 2000;
+/** A note's size on the board, in board pixels. */
+export const NOTE_WIDTH_PX = 180;
+export const NOTE_HEIGHT_PX = 140;
+
+/**
+ * Sticky-note colours. Named, not hex, so the client can choose shades that
+ * keep text contrast at WCAG AA in every theme.
+ */
+export const NOTE_COLOURS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purple'] as const;
+export type NoteColour = (typeof NOTE_COLOURS)[number];
+export const DEFAULT_NOTE_COLOUR: NoteColour = 'yellow';
+
+/** A sticky note as the app sees it, read out of the Y.Doc and validated. */
+export interface Note {
+  id: NoteId;
+  text: string;
+  x: number;
+  y: number;
+  colour: NoteColour;
+  authorId: ParticipantId | null;
+  authorName: string;
+  /** Milliseconds since the epoch, from the author's clock. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The board's own fields. */
+export interface BoardMeta {
+  title: string;
+  createdAt: number;
+  schemaVersion: number;
+}
+
+const finite = z.number().finite();
+
+/** Validates a note record read from the document; a tampered client may have written anything. */
+export const noteSchema = z.object({
+  id: z.string().min(1).max(64),
+  text: z.string().max(NOTE_TEXT_MAX_CHARS),
+  x: finite,
+  y: finite,
+  colour: z.enum(NOTE_COLOURS),
+  authorId: z.string().max(64).nullable(),
+  authorName: z.string().max(DISPLAY_NAME_MAX_CHARS),
+  createdAt: finite,
+  updatedAt: finite,
+});
+
+/** Validates the board's own fields read from the document. */
+export const boardMetaSchema = z.object({
+  title: z.string().max(BOARD_TITLE_MAX_CHARS),
+  createdAt: finite,
+  schemaVersion: z.number().int().nonnegative(),
+});
+
+/** Keeps a note's position inside the board so it can always be reached. */
+export function clampNotePosition(x: number, y: number): { x: number; y: number } {
+  const safe = (v: number) => (Number.isFinite(v) ? v : 0);
+  return {
+    x: Math.round(Math.min(Math.max(safe(x), 0), BOARD_WIDTH_PX - NOTE_WIDTH_PX)),
+    y: Math.round(Math.min(Math.max(safe(y), 0), BOARD_HEIGHT_PX - NOTE_HEIGHT_PX)),
+  };
+}
