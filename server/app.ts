@@ -1,0 +1,95 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import { DEFAULT_CONFIG, type ServerConfig } from './config';
+import { createLogger } from './logger';
+import { SqliteStorage } from './persistence/sqlite';
+import type { Storage } from './persistence/types';
+import { RoomRegistry } from './rooms/registry';
+import { createUpgradeHandler } from './auth/upgrade';
+import { createRequestHandler } from './http/router';
+
+/** A running server, as tests and the bootstrap see it. */
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  port: number;
+  rooms: RoomRegistry;
+  storage: Storage;
+  log: Logger;
+  /** Stops accepting, stores every open board, closes sockets with "restarting", then the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole server on one port: the built client, the HTTP API and
+ * the sync endpoint. Storage defaults to SQLite in `dataDir`; a caller may
+ * pass another implementation of the Storage interface.
+ */
+export async function startServer(
+  overrides: Partial<ServerConfig> = {},
+  dependencies: { storage?: Storage } = {},
+): Promise<RunningServer> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
+  const log = createLogger(config.logLevel);
+  const storage = dependencies.storage ?? new SqliteStorage(config.dataDir);
+  const rooms = new RoomRegistry(storage, log, {
+    unloadGraceMs: config.roomUnloadGraceMs,
+    compactAfterUpdates: config.compactAfterUpdates,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  const server = http.createServer(createRequestHandler({ storage, config, log }));
+  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));
+  // A browser that vanishes without a close frame is found by the heartbeat and dropped.
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('error', (error) => log.debug({ err: error.message }, 'socket error'));
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, config.heartbeatIntervalMs);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.info({ host: config.host, port, dataDir: config.dataDir }, 'Retain is listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${hostForUrl}:${port}`,
+    port,
+    rooms,
+    storage,
+    log,
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await rooms.shutdown();
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await stopped;
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { normaliseJoinCode } from '../../shared/schema/ids';
+import { ROLES, type Role } from '../../shared/schema/api';
+import type { BoardRecord } from '../persistence/types';
+
+/** 32 random bytes: 256 bits, well above the 128 the threat model asks for. */
+const TOKEN_BYTES = 32;
+
+/** A new secret for a link or a participant key, URL-safe. */
+export function newSecret(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** What the database keeps instead of a secret. */
+export function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** Compares two hashes without leaking, through timing, how much of them matched. */
+export function hashesEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The role a token grants on a board, or null when it grants none. The
+ * participant role is also granted by the board's short join code. Every
+ * role is compared, whichever matches, so the time taken does not reveal which.
+ */
+export function resolveRole(board: BoardRecord, token: string): Role | null {
+  const presented = hashSecret(token);
+  let granted: Role | null = null;
+  for (const role of ROLES) {
+    if (hashesEqual(presented, board.tokenHashes[role]) && granted === null) granted = role;
+  }
+  const code = normaliseJoinCode(token);
+  const codeMatches = code !== null && hashesEqual(hashSecret(code), hashSecret(board.joinCode));
+  if (granted === null && codeMatches) granted = 'participant';
+  return granted;
+}

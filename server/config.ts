@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything the server reads from its environment, validated once at start. */
+export interface ServerConfig {
+  /** The interface to listen on. The default keeps the server private to this machine. */
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Where the SQLite file lives. */
+  dataDir: string;
+  /**
+   * The address people reach the server at, for the links a new board gets
+   * (for example https://retain.trust.nhs.uk). Without it, links use the
+   * address the creating browser used.
+   */
+  publicUrl: string | null;
+  /** Where the built client is; null serves no client (API-only tests). */
+  clientDir: string | null;
+  /** How long an empty room stays loaded. */
+  roomUnloadGraceMs: number;
+  /** Compact a board's update log into a snapshot after this many updates. */
+  compactAfterUpdates: number;
+  /** The largest WebSocket message a client may send. */
+  maxMessageBytes: number;
+  /** The largest JSON body the HTTP API reads. */
+  maxJsonBodyBytes: number;
+  /** How often the server pings sockets to find dead ones. */
+  heartbeatIntervalMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** The defaults, also used by tests that override a few fields. */
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: path.resolve('data'),
+  publicUrl: null,
+  clientDir: path.resolve('dist/client'),
+  roomUnloadGraceMs: 30_000,
+  compactAfterUpdates: 500,
+  maxMessageBytes: 8 * 1024 * 1024,
+  maxJsonBodyBytes: 64 * 1024,
+  heartbeatIntervalMs: 30_000,
+  logLevel: 'info',
+};
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default(DEFAULT_CONFIG.host),
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CONFIG.port),
+  DATA_DIR: z.string().min(1).default('data'),
+  PUBLIC_URL: z.string().url().optional(),
+  ROOM_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.roomUnloadGraceMs),
+  COMPACT_AFTER_UPDATES: positiveInt.default(DEFAULT_CONFIG.compactAfterUpdates),
+  MAX_MESSAGE_BYTES: positiveInt.default(DEFAULT_CONFIG.maxMessageBytes),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(DEFAULT_CONFIG.logLevel),
+});
+
+/** Reads the configuration from environment variables; throws one readable line per bad variable. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    ...DEFAULT_CONFIG,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+
+/** A request the API refuses, with the status and the message the client shows. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends a JSON body; the API never answers with anything else. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(payload),
+    'Cache-Control': 'no-store',
+  });
+  res.end(payload);
+}
+
+/**
+ * Reads and validates a JSON body. Refuses anything that is not JSON, is
+ * larger than the limit (without reading it all), or does not match the schema.
+ */
+export async function readJson<T extends z.ZodType>(
+  req: IncomingMessage,
+  schema: T,
+  maxBytes: number,
+): Promise<z.infer<T>> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'Send the body as application/json.');
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, `The body is larger than ${maxBytes} bytes.`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new HttpError(413, `The body is larger than ${maxBytes} bytes.`);
+    chunks.push(chunk as Buffer);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new HttpError(400, parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,105 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import sirv from 'sirv';
+import type { Logger } from 'pino';
+import { AccessDenied } from '../auth/request';
+import type { ServerConfig } from '../config';
+import type { Storage } from '../persistence/types';
+import { createBoard, getBoardInfo, joinWithCode, registerParticipant } from './boards';
+import { HttpError, sendJson } from './respond';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+/** Everything the HTTP side needs. */
+export interface HttpContext {
+  storage: Storage;
+  config: ServerConfig;
+  log: Logger;
+}
+
+/**
+ * The HTTP side of the server: the JSON API under /api, the health check,
+ * and the built client for every other path (the client routes itself).
+ */
+export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const routes: Route[] = [
+    { method: 'POST', pattern: /^\/api\/boards$/, handler: (req, res) => createBoard(ctx, req, res) },
+    { method: 'GET', pattern: /^\/api\/boards\/([^/]+)$/, handler: (req, res, [id], url) => getBoardInfo(ctx, req, res, id!, url) },
+    {
+      method: 'POST',
+      pattern: /^\/api\/boards\/([^/]+)\/participants$/,
+      handler: (req, res, [id], url) => registerParticipant(ctx, req, res, id!, url),
+    },
+    { method: 'POST', pattern: /^\/api\/join$/, handler: (req, res) => joinWithCode(ctx, req, res) },
+    {
+      method: 'GET',
+      pattern: /^\/healthz$/,
+      handler: async (_req, res) => {
+        try {
+          await ctx.storage.checkHealth();
+          sendJson(res, 200, { status: 'ok' });
+        } catch (error) {
+          ctx.log.error({ err: error }, 'health check failed');
+          sendJson(res, 503, { status: 'unavailable' });
+        }
+      },
+    },
+  ];
+  const serveClient = createClientHandler(ctx.config.clientDir);
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const matching = routes.filter((route) => route.pattern.test(url.pathname));
+    if (matching.length === 0) {
+      if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: 'No such API route.' });
+      return serveClient(req, res);
+    }
+    const route = matching.find((r) => r.method === req.method);
+    if (!route) {
+      res.setHeader('Allow', matching.map((r) => r.method).join(', '));
+      return sendJson(res, 405, { error: `Use ${matching.map((r) => r.method).join(' or ')} here.` });
+    }
+    const params = route.pattern.exec(url.pathname)!.slice(1).map((p) => decodeURIComponent(p));
+    route.handler(req, res, params, url).catch((error: unknown) => {
+      if (error instanceof HttpError || error instanceof AccessDenied) {
+        sendJson(res, error.status, { error: error.message });
+        return;
+      }
+      ctx.log.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Something went wrong on the server.' });
+      else res.destroy();
+    });
+  };
+}
+
+/** Serves the built client, with index.html for every client-side route. */
+function createClientHandler(clientDir: string | null): (req: IncomingMessage, res: ServerResponse) => void {
+  if (!clientDir || !fs.existsSync(path.join(clientDir, 'index.html'))) {
+    return (_req, res) => {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('The client is not built. Run `npm run build` (npm start does it for you).\n');
+    };
+  }
+  const serve = sirv(clientDir, {
+    single: true,
+    etag: true,
+    // Vite puts a content hash in asset names, so they never change in place.
+    setHeaders: (res, pathname) => {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (pathname.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      else res.setHeader('Cache-Control', 'no-cache');
+    },
+  });
+  return (req, res) =>
+    serve(req, res, () => {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found\n');
+    });
+}

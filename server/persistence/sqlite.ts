@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { BoardId, ParticipantId } from '../../shared/schema/ids';
+import type { Role } from '../../shared/schema/api';
+import type { BoardRecord, ParticipantRecord, Storage } from './types';
+
+/** The file inside DATA_DIR that holds every board. */
+export const SQLITE_FILE_NAME = 'retain.sqlite';
+
+/** Raised when the database file was written by a newer release of Retain. */
+export class StorageVersionError extends Error {
+  override name = 'StorageVersionError';
+}
+
+/** The version of the SQL tables below; PRAGMA user_version records it in the file. */
+const SQL_SCHEMA_VERSION = 1;
+
+const CREATE_TABLES = `
+CREATE TABLE IF NOT EXISTS boards (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  facilitator_token_hash BLOB NOT NULL,
+  participant_token_hash BLOB NOT NULL,
+  viewer_token_hash BLOB NOT NULL,
+  join_code TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS participants (
+  id TEXT PRIMARY KEY,
+  board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  key_hash BLOB NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS participants_board ON participants(board_id);
+CREATE TABLE IF NOT EXISTS document_snapshots (
+  board_id TEXT PRIMARY KEY REFERENCES boards(id) ON DELETE CASCADE,
+  state BLOB NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS document_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_updates_board ON document_updates(board_id, seq);
+`;
+
+interface BoardRow {
+  id: string;
+  title: string;
+  created_at: number;
+  facilitator_token_hash: Buffer;
+  participant_token_hash: Buffer;
+  viewer_token_hash: Buffer;
+  join_code: string;
+}
+
+interface ParticipantRow {
+  id: string;
+  board_id: string;
+  key_hash: Buffer;
+  display_name: string;
+  role: Role;
+  created_at: number;
+}
+
+interface PendingAppend {
+  boardId: BoardId;
+  update: Uint8Array;
+  resolve: (logLength: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode with
+ * synchronous=FULL, so a committed transaction survives a crash or power cut.
+ *
+ * Appends from every room in one event-loop turn are written in a single
+ * transaction, so a busy server pays one fsync per turn, not one per update.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private pendingAppends: PendingAppend[] = [];
+  private appendFlushScheduled = false;
+  private readonly statements;
+
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(path.join(dataDir, SQLITE_FILE_NAME));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrateTables();
+    this.statements = {
+      insertBoard: this.db.prepare(
+        `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, join_code)
+         VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @join_code)`,
+      ),
+      getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
+      getBoardByJoinCode: this.db.prepare('SELECT * FROM boards WHERE join_code = ?'),
+      insertParticipant: this.db.prepare(
+        `INSERT INTO participants (id, board_id, key_hash, display_name, role, created_at)
+         VALUES (@id, @board_id, @key_hash, @display_name, @role, @created_at)`,
+      ),
+      getParticipantByKey: this.db.prepare('SELECT * FROM participants WHERE board_id = ? AND key_hash = ?'),
+      getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE board_id = ?'),
+      getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE board_id = ? ORDER BY seq'),
+      countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE board_id = ?'),
+      insertUpdate: this.db.prepare('INSERT INTO document_updates (board_id, data) VALUES (?, ?)'),
+      upsertSnapshot: this.db.prepare(
+        `INSERT INTO document_snapshots (board_id, state, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+      ),
+      deleteUpdates: this.db.prepare('DELETE FROM document_updates WHERE board_id = ?'),
+    };
+  }
+
+  private migrateTables(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SQL_SCHEMA_VERSION) {
+      throw new StorageVersionError(
+        `The database was written by a newer release of Retain (storage version ${version}); this release understands up to ${SQL_SCHEMA_VERSION}.`,
+      );
+    }
+    if (version < SQL_SCHEMA_VERSION) {
+      this.db.transaction(() => {
+        this.db.exec(CREATE_TABLES);
+        this.db.pragma(`user_version = ${SQL_SCHEMA_VERSION}`);
+      })();
+    }
+  }
+
+  async createBoard(board: BoardRecord, initialState: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.insertBoard.run({
+        id: board.id,
+        title: board.title,
+        created_at: board.createdAt,
+        facilitator_token_hash: board.tokenHashes.facilitator,
+        participant_token_hash: board.tokenHashes.participant,
+        viewer_token_hash: board.tokenHashes.viewer,
+        join_code: board.joinCode,
+      });
+      this.statements.upsertSnapshot.run(board.id, initialState, board.createdAt);
+    })();
+  }
+
+  async getBoard(boardId: BoardId): Promise<BoardRecord | null> {
+    const row = this.statements.getBoard.get(boardId) as BoardRow | undefined;
+    return row ? toBoardRecord(row) : null;
+  }
+
+  async findBoardByJoinCode(joinCode: string): Promise<BoardRecord | null> {
+    const row = this.statements.getBoardByJoinCode.get(joinCode) as BoardRow | undefined;
+    return row ? toBoardRecord(row) : null;
+  }
+
+  async addParticipant(p: ParticipantRecord): Promise<void> {
+    this.statements.insertParticipant.run({
+      id: p.id,
+      board_id: p.boardId,
+      key_hash: p.keyHash,
+      display_name: p.displayName,
+      role: p.role,
+      created_at: p.createdAt,
+    });
+  }
+
+  async findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null> {
+    const row = this.statements.getParticipantByKey.get(boardId, keyHash) as ParticipantRow | undefined;
+    if (!row) return null;
+    return {
+      id: row.id as ParticipantId,
+      boardId: row.board_id as BoardId,
+      keyHash: row.key_hash,
+      displayName: row.display_name,
+      role: row.role,
+      createdAt: row.created_at,
+    };
+  }
+
+  async loadDocument(boardId: BoardId): Promise<Uint8Array[]> {
+    const snapshot = this.statements.getSnapshot.get(boardId) as { state: Buffer } | undefined;
+    const updates = this.statements.getUpdates.all(boardId) as { data: Buffer }[];
+    const parts = updates.map((u) => new Uint8Array(u.data));
+    return snapshot ? [new Uint8Array(snapshot.state), ...parts] : parts;
+  }
+
+  appendUpdate(boardId: BoardId, update: Uint8Array): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.pendingAppends.push({ boardId, update, resolve, reject });
+      if (!this.appendFlushScheduled) {
+        this.appendFlushScheduled = true;
+        setImmediate(() => this.flushAppends());
+      }
+    });
+  }
+
+  /** Writes every append queued during the last turn in one transaction: one fsync. */
+  private flushAppends(): void {
+    this.appendFlushScheduled = false;
+    const batch = this.pendingAppends;
+    this.pendingAppends = [];
+    let logLengths: Map<BoardId, number>;
+    try {
+      logLengths = this.db.transaction(() => {
+        const lengths = new Map<BoardId, number>();
+        for (const { boardId, update } of batch) this.statements.insertUpdate.run(boardId, update);
+        for (const { boardId } of batch) {
+          if (!lengths.has(boardId)) {
+            lengths.set(boardId, (this.statements.countUpdates.get(boardId) as { n: number }).n);
+          }
+        }
+        return lengths;
+      })();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const pending of batch) pending.resolve(logLengths.get(pending.boardId) ?? 0);
+  }
+
+  async compactDocument(boardId: BoardId, state: Uint8Array): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.upsertSnapshot.run(boardId, state, Date.now());
+      this.statements.deleteUpdates.run(boardId);
+    })();
+  }
+
+  async checkHealth(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.pendingAppends.length > 0) this.flushAppends();
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toBoardRecord(row: BoardRow): BoardRecord {
+  return {
+    id: row.id as BoardId,
+    title: row.title,
+    createdAt: row.created_at,
+    tokenHashes: {
+      facilitator: row.facilitator_token_hash,
+      participant: row.participant_token_hash,
+      viewer: row.viewer_token_hash,
+    },
+    joinCode: row.join_code,
+  };
+}

@@ -1,0 +1,347 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from 'pino';
+import type { BoardId } from '../../shared/schema/ids';
+import { roleCanEdit } from '../../shared/schema/api';
+import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
+import { initBoard, readSchemaVersion } from '../../shared/board/board';
+import { migrateDoc } from '../../shared/board/migrations';
+import type { BoardRecord, DocumentStore } from '../persistence/types';
+import { sendTo, type RoomConnection } from './connection';
+
+/** Settings a room takes from the server configuration. */
+export interface RoomOptions {
+  /** Compact the update log into a snapshot once it holds this many updates. */
+  compactAfterUpdates: number;
+}
+
+/** Work that must wait until everything applied so far is durable. */
+type PendingReply =
+  | { kind: 'greet'; connection: RoomConnection }
+  | { kind: 'syncStep2'; connection: RoomConnection; stateVector: Uint8Array };
+
+type InboxItem = { connection: RoomConnection; message: Uint8Array } | { connection: RoomConnection; greet: true };
+
+/** The transaction origin of state read back from storage. */
+const LOAD_ORIGIN = Symbol('load');
+
+/** Raised for a message the server cannot read; the sender is disconnected. */
+class MalformedMessage extends Error {}
+
+/**
+ * One open board: its Y.Doc, its awareness, and the sockets connected to it.
+ *
+ * Document messages go through a pipeline that runs once per event-loop
+ * turn: apply every update received in the turn, store them as one durable
+ * append, then broadcast one encoded message to every socket, and only then
+ * answer sync requests. So no one, not even a newcomer syncing, ever sees
+ * state that a crash could still lose.
+ *
+ * Awareness skips the pipeline: it is presence, never stored.
+ */
+export class Room {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  private readonly connections = new Set<RoomConnection>();
+  private inbox: InboxItem[] = [];
+  private pendingUpdates: Uint8Array[] = [];
+  private pipelineScheduled = false;
+  private pipelineRunning: Promise<void> | null = null;
+  private ready = false;
+  /** False once the room starts closing: later messages are ignored, and clients resend them on reconnect. */
+  private accepting = true;
+  private closed = false;
+
+  constructor(
+    readonly boardId: BoardId,
+    private readonly board: BoardRecord,
+    private readonly store: DocumentStore,
+    private readonly log: Logger,
+    private readonly options: RoomOptions,
+    /** Called when the room fails and must be dropped (the registry forgets it). */
+    private readonly onFailure: (room: Room) => void,
+  ) {
+    // The server publishes no presence of its own.
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  /** How many sockets are connected. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Reads the board from storage, initialises it if it was never written,
+   * and migrates it to the current schema, all before any client syncs.
+   */
+  async load(): Promise<void> {
+    const parts = await this.store.loadDocument(this.boardId);
+    this.doc.transact(() => {
+      for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
+    }, LOAD_ORIGIN);
+    // From here on every change to the document is stored before it is shared.
+    this.doc.on('update', this.handleDocUpdate);
+    if (readSchemaVersion(this.doc) === null) {
+      initBoard(this.doc, { title: this.board.title, createdAt: this.board.createdAt });
+    }
+    const migration = migrateDoc(this.doc);
+    if (migration.applied.length > 0) {
+      this.log.info({ boardId: this.boardId, from: migration.from, to: migration.to }, 'migrated board document');
+    }
+    await this.persistPending();
+    this.ready = true;
+    this.schedulePipeline();
+  }
+
+  /**
+   * Adds a socket; it is greeted with the server's state once everything so
+   * far is durable. Returns false when the room is already closing, so the
+   * caller opens a fresh one.
+   */
+  join(connection: RoomConnection): boolean {
+    if (!this.accepting) return false;
+    this.connections.add(connection);
+    this.inbox.push({ connection, greet: true });
+    this.schedulePipeline();
+    return true;
+  }
+
+  /**
+   * Handles one binary message from a socket. Never throws: a message the
+   * server cannot read closes that socket and affects no one else.
+   */
+  receive(connection: RoomConnection, message: Uint8Array): void {
+    if (!this.accepting || !this.connections.has(connection)) return;
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      switch (type) {
+        case MessageType.sync:
+          this.inbox.push({ connection, message });
+          this.schedulePipeline();
+          return;
+        case MessageType.awareness:
+          this.applyAwareness(connection, decoding.readVarUint8Array(decoder));
+          return;
+        case MessageType.queryAwareness:
+          this.sendAwarenessStates(connection);
+          return;
+        default:
+          throw new MalformedMessage(`unknown message type ${type}`);
+      }
+    } catch (error) {
+      this.rejectMalformed(connection, error);
+    }
+  }
+
+  /** Removes a socket and its presence. */
+  leave(connection: RoomConnection): void {
+    if (!this.connections.delete(connection)) return;
+    if (connection.awarenessClientIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClientIds], connection);
+    }
+  }
+
+  /** Resolves once every message received so far has been applied, stored and answered. */
+  async settle(): Promise<void> {
+    while (this.pipelineRunning || this.pipelineScheduled || (this.ready && this.inbox.length > 0)) {
+      if (this.pipelineRunning) await this.pipelineRunning;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * Stores the whole document as one snapshot, stops the pipeline and frees
+   * the document. Sockets still connected are closed with the given code.
+   */
+  async close(code: number = CloseCode.goingAway, reason = 'Board closed'): Promise<void> {
+    if (!this.accepting) return;
+    this.accepting = false;
+    await this.settle();
+    this.closed = true;
+    for (const connection of this.connections) connection.socket.close(code, reason);
+    this.connections.clear();
+    try {
+      if (this.ready) await this.store.compactDocument(this.boardId, Y.encodeStateAsUpdate(this.doc));
+    } finally {
+      this.destroy();
+    }
+  }
+
+  private destroy(): void {
+    this.accepting = false;
+    this.closed = true;
+    this.awareness.off('update', this.handleAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.off('update', this.handleDocUpdate);
+    this.doc.destroy();
+    this.inbox = [];
+    this.pendingUpdates = [];
+  }
+
+  private schedulePipeline(): void {
+    if (this.pipelineScheduled || this.pipelineRunning || !this.ready || this.closed) return;
+    this.pipelineScheduled = true;
+    // setImmediate, not a microtask: it lets every message already read from
+    // the sockets in this turn join the batch.
+    setImmediate(() => {
+      this.pipelineScheduled = false;
+      this.pipelineRunning = this.runPipeline().finally(() => {
+        this.pipelineRunning = null;
+        if (this.inbox.length > 0) this.schedulePipeline();
+      });
+    });
+  }
+
+  private async runPipeline(): Promise<void> {
+    const batch = this.inbox;
+    this.inbox = [];
+    const replies: PendingReply[] = [];
+    for (const item of batch) {
+      if (!this.connections.has(item.connection)) continue;
+      if ('greet' in item) {
+        replies.push({ kind: 'greet', connection: item.connection });
+        continue;
+      }
+      try {
+        const reply = this.applySyncMessage(item.connection, item.message);
+        if (reply) replies.push(reply);
+      } catch (error) {
+        this.rejectMalformed(item.connection, error);
+      }
+    }
+    try {
+      await this.persistPending();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    for (const reply of replies) this.sendReply(reply);
+  }
+
+  /** Applies one sync message; returns the reply it needs once the state is durable. */
+  private applySyncMessage(connection: RoomConnection, message: Uint8Array): PendingReply | null {
+    const decoder = decoding.createDecoder(message);
+    decoding.readVarUint(decoder); // the message type, already known to be sync
+    const syncType = decoding.readVarUint(decoder);
+    switch (syncType) {
+      case SyncMessageType.step1:
+        return { kind: 'syncStep2', connection, stateVector: decoding.readVarUint8Array(decoder) };
+      case SyncMessageType.step2:
+      case SyncMessageType.update: {
+        const update = decoding.readVarUint8Array(decoder);
+        // A viewer's changes are dropped: never applied, never stored, never sent on.
+        if (!roleCanEdit(connection.role)) return null;
+        Y.applyUpdate(this.doc, update, connection);
+        return null;
+      }
+      default:
+        throw new MalformedMessage(`unknown sync message type ${syncType}`);
+    }
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array): void => {
+    this.pendingUpdates.push(update);
+  };
+
+  /** Makes every update applied so far durable, then broadcasts them as one message. */
+  private async persistPending(): Promise<void> {
+    if (this.pendingUpdates.length === 0) return;
+    const updates = this.pendingUpdates;
+    this.pendingUpdates = [];
+    const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+    const logLength = await this.store.appendUpdate(this.boardId, merged);
+    this.broadcast(encodeSyncUpdate(merged));
+    if (logLength >= this.options.compactAfterUpdates) {
+      await this.store.compactDocument(this.boardId, Y.encodeStateAsUpdate(this.doc));
+    }
+  }
+
+  private sendReply(reply: PendingReply): void {
+    if (!this.connections.has(reply.connection)) return;
+    if (reply.kind === 'greet') {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MessageType.sync);
+      syncProtocol.writeSyncStep1(encoder, this.doc);
+      sendTo(reply.connection, encoding.toUint8Array(encoder));
+      this.sendAwarenessStates(reply.connection);
+      return;
+    }
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    encoding.writeVarUint(encoder, SyncMessageType.step2);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, reply.stateVector));
+    sendTo(reply.connection, encoding.toUint8Array(encoder));
+  }
+
+  private applyAwareness(connection: RoomConnection, update: Uint8Array): void {
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
+  }
+
+  private sendAwarenessStates(connection: RoomConnection): void {
+    const clientIds = [...this.awareness.getStates().keys()];
+    if (clientIds.length === 0) return;
+    sendTo(connection, encodeAwareness(this.awareness, clientIds));
+  }
+
+  private readonly handleAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (origin && typeof origin === 'object' && this.connections.has(origin as RoomConnection)) {
+      const ids = (origin as RoomConnection).awarenessClientIds;
+      for (const id of [...added, ...updated]) ids.add(id);
+      for (const id of removed) ids.delete(id);
+    }
+    if (changed.length > 0) this.broadcast(encodeAwareness(this.awareness, changed));
+  };
+
+  /** Sends one encoded message to every socket: encoded once, however many receive it. */
+  private broadcast(message: Uint8Array): void {
+    for (const connection of this.connections) sendTo(connection, message);
+  }
+
+  private rejectMalformed(connection: RoomConnection, error: unknown): void {
+    this.log.warn(
+      { boardId: this.boardId, err: error instanceof Error ? error.message : String(error) },
+      'closing a connection that sent a malformed message',
+    );
+    this.leave(connection);
+    connection.socket.close(CloseCode.malformedMessage, 'Malformed message');
+  }
+
+  /**
+   * Storage failed: the document may now hold changes that are not durable,
+   * so it must not be served. Every socket is closed with "server error";
+   * clients keep their changes and resend them when they reconnect to a fresh
+   * room loaded from storage.
+   */
+  private fail(error: unknown): void {
+    this.log.error({ boardId: this.boardId, err: error }, 'storage failed; dropping the room');
+    for (const connection of this.connections) {
+      connection.socket.close(CloseCode.serverError, 'Storage error: reconnect to resync');
+    }
+    this.connections.clear();
+    this.destroy();
+    this.onFailure(this);
+  }
+}
+
+function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+function encodeAwareness(awareness: awarenessProtocol.Awareness, clientIds: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clientIds));
+  return encoding.toUint8Array(encoder);
+}

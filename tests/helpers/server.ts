@@ -1,0 +1,136 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { startServer, type RunningServer } from '../../server/app';
+import type { ServerConfig } from '../../server/config';
+import type { Storage } from '../../server/persistence/types';
+import { createBoardResponseSchema, type CreateBoardResponse } from '../../shared/schema/api';
+
+/** A server on 127.0.0.1 and a free port, with its own temporary data directory. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  wsUrl: string;
+  /** Closes the server and deletes its data directory. */
+  stop(): Promise<void>;
+}
+
+/** Makes a fresh temporary data directory. */
+export function makeDataDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'retain-test-'));
+}
+
+/** Starts the real server for a test: port 0, loopback only, silent logs. */
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  dependencies: { storage?: Storage } = {},
+): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? (await makeDataDir());
+  const server = await startServer(
+    {
+      host: '127.0.0.1',
+      port: 0,
+      dataDir,
+      clientDir: null,
+      logLevel: 'silent',
+      roomUnloadGraceMs: 50,
+      ...overrides,
+    },
+    dependencies,
+  );
+  return {
+    ...server,
+    dataDir,
+    wsUrl: server.url.replace(/^http/, 'ws') + '/sync',
+    async stop() {
+      await server.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Creates a board through the HTTP API and returns its ids, code, links and tokens. */
+export async function createBoard(server: { url: string }, title = 'Retention workshop'): Promise<CreateBoardResponse> {
+  const res = await fetch(`${server.url}/api/boards`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  if (res.status !== 201) throw new Error(`create board answered ${res.status}: ${await res.text()}`);
+  return createBoardResponseSchema.parse(await res.json());
+}
+
+/** Registers a participant and returns the id and key the server issued. */
+export async function registerParticipant(
+  server: { url: string },
+  boardId: string,
+  token: string,
+  displayName: string,
+): Promise<{ participantId: string; participantKey: string }> {
+  const res = await fetch(`${server.url}/api/boards/${boardId}/participants`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ displayName }),
+  });
+  if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { participantId: string; participantKey: string };
+}
+
+/** A stock y-websocket client: the npm WebsocketProvider, not our wrapper. */
+export interface StockClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  destroy(): void;
+}
+
+/** Connects the stock WebsocketProvider exactly as DESIGN's contract says any integration may. */
+export function connectStockClient(
+  server: { wsUrl: string },
+  boardId: string,
+  params: Record<string, string>,
+  doc: Y.Doc = new Y.Doc(),
+): StockClient {
+  const provider = new WebsocketProvider(server.wsUrl, boardId, doc, {
+    params,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  return {
+    doc,
+    provider,
+    destroy() {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Resolves when the provider has completed its first sync with the server. */
+export function whenSynced(provider: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('provider did not sync in time')), timeoutMs);
+    provider.once('sync', (synced: boolean) => {
+      if (synced) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+/** Polls until the check passes or the time runs out; the last failure is rethrown. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5000, intervalMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}

@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { addNote, readNotes } from '../../shared/board/notes';
+import { CloseCode } from '../../shared/protocol';
+import type { BoardId } from '../../shared/schema/ids';
+import { SqliteStorage } from '../../server/persistence/sqlite';
+import {
+  connectStockClient,
+  createBoard,
+  eventually,
+  makeDataDir,
+  startTestServer,
+  whenSynced,
+  type StockClient,
+  type TestServer,
+} from '../helpers/server';
+import { GatedStorage } from '../helpers/gated-storage';
+import { RawClient } from '../helpers/raw-socket';
+
+describe('every update is durable before anyone receives it', () => {
+  let server: TestServer | null = null;
+  const clients: StockClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await server?.stop();
+    server = null;
+  });
+
+  it('holds the broadcast, and a newcomer’s sync, until the store says the update is on disk', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new GatedStorage(dataDir);
+    server = await startTestServer({ dataDir }, { storage });
+    const board = await createBoard(server);
+    const writer = await RawClient.connect(`${server.wsUrl}/${board.boardId}?token=${board.tokens.participant}`);
+    const watcher = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(watcher);
+    await whenSynced(watcher.provider);
+
+    storage.gateClosed = true;
+    const draft = new Y.Doc();
+    addNote(draft, { text: 'not yet durable', x: 0, y: 0, authorId: null, authorName: 'W' });
+    writer.sendUpdate(Y.encodeStateAsUpdate(draft));
+    await eventually(() => expect(storage.heldCount).toBe(1));
+
+    const newcomer = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(newcomer);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(readNotes(watcher.doc)).toEqual([]);
+    expect(readNotes(newcomer.doc)).toEqual([]);
+    expect(newcomer.provider.synced).toBe(false);
+
+    storage.release();
+    await eventually(() => expect(readNotes(watcher.doc).map((n) => n.text)).toEqual(['not yet durable']));
+    await eventually(() => expect(readNotes(newcomer.doc).map((n) => n.text)).toEqual(['not yet durable']));
+    writer.close();
+  });
+
+  it('writes the updates of one event-loop turn from many clients as one append', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new GatedStorage(dataDir);
+    let appends = 0;
+    const original = storage.appendUpdate.bind(storage);
+    storage.appendUpdate = (boardId, update) => {
+      appends++;
+      return original(boardId, update);
+    };
+    server = await startTestServer({ dataDir }, { storage });
+    const board = await createBoard(server);
+    const writers = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => RawClient.connect(`${server!.wsUrl}/${board.boardId}?token=${board.tokens.participant}`)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    appends = 0;
+    // Hold the first batch at the gate so the rest pile up in the next turn together.
+    storage.gateClosed = true;
+    const updates = writers.map((_, i) => {
+      const d = new Y.Doc();
+      addNote(d, { text: `note ${i}`, x: 0, y: 0, authorId: null, authorName: 'W' });
+      return Y.encodeStateAsUpdate(d);
+    });
+    writers[0]!.sendUpdate(updates[0]!);
+    await eventually(() => expect(storage.heldCount).toBe(1));
+    for (let i = 1; i < writers.length; i++) writers[i]!.sendUpdate(updates[i]!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    storage.release();
+    const room = await server.rooms.get(board.boardId as BoardId);
+    await eventually(() => expect(readNotes(room!.doc)).toHaveLength(5));
+    await room!.settle();
+    expect(appends).toBe(2);
+    for (const w of writers) w.close();
+  });
+
+  it('closes every socket with "server error" when the store fails, and clients resend everything on reconnect', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new GatedStorage(dataDir);
+    server = await startTestServer({ dataDir }, { storage });
+    const board = await createBoard(server);
+    const alice = connectStockClient(server, board.boardId, { token: board.tokens.participant });
+    clients.push(alice);
+    await whenSynced(alice.provider);
+    const closeCodes: number[] = [];
+    alice.provider.on('connection-close', (event: CloseEvent | null) => {
+      if (event) closeCodes.push(event.code);
+    });
+
+    storage.failAppends = true;
+    addNote(alice.doc, { text: 'written while the disk was full', x: 0, y: 0, authorId: null, authorName: 'A' });
+    await eventually(() => expect(closeCodes).toContain(CloseCode.serverError));
+    storage.failAppends = false;
+
+    // The provider reconnects by itself and its sync step 2 carries the note again.
+    const check = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(check);
+    await eventually(() => expect(readNotes(check.doc).map((n) => n.text)).toEqual(['written while the disk was full']), 10_000);
+  });
+});
+
+describe('boards survive a restart', () => {
+  it('finds every note after the server is stopped and started again on the same data directory', async () => {
+    const dataDir = await makeDataDir();
+    let server = await startTestServer({ dataDir, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server, 'Survives restarts');
+    const alice = connectStockClient(server, board.boardId, { token: board.tokens.facilitator });
+    await whenSynced(alice.provider);
+    for (let i = 0; i < 50; i++) addNote(alice.doc, { text: `note ${i}`, x: i * 10, y: i, authorId: null, authorName: 'A' });
+    await eventually(async () => {
+      const room = await server.rooms.get(board.boardId as BoardId);
+      expect(readNotes(room!.doc)).toHaveLength(50);
+    });
+    const expected = readNotes(alice.doc);
+    alice.destroy();
+    // Stop while the room is still loaded: shutdown must store it.
+    await server.close();
+
+    server = await startTestServer({ dataDir });
+    const bob = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    await whenSynced(bob.provider);
+    expect(readNotes(bob.doc)).toEqual(expected);
+    bob.destroy();
+    await server.stop();
+  });
+
+  it('compacts the update log into one snapshot when a room unloads, losing nothing', async () => {
+    const server = await startTestServer({ roomUnloadGraceMs: 20 });
+    const board = await createBoard(server);
+    const alice = connectStockClient(server, board.boardId, { token: board.tokens.participant });
+    await whenSynced(alice.provider);
+    for (let i = 0; i < 30; i++) {
+      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: 'A' });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await eventually(async () => {
+      const room = await server.rooms.get(board.boardId as BoardId);
+      expect(readNotes(room!.doc)).toHaveLength(30);
+    });
+    alice.destroy();
+    await eventually(() => expect(server.rooms.size).toBe(0));
+    const parts = await server.storage.loadDocument(board.boardId as BoardId);
+    expect(parts).toHaveLength(1);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, parts[0]!);
+    expect(readNotes(stored)).toHaveLength(30);
+    await server.stop();
+  });
+
+  it('compacts a busy board’s log while it is open, once it passes the threshold', async () => {
+    const server = await startTestServer({ compactAfterUpdates: 10, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server);
+    const alice = connectStockClient(server, board.boardId, { token: board.tokens.participant });
+    await whenSynced(alice.provider);
+    for (let i = 0; i < 25; i++) {
+      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: 'A' });
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const room = await server.rooms.get(board.boardId as BoardId);
+    await eventually(() => expect(readNotes(room!.doc)).toHaveLength(25));
+    await room!.settle();
+    const parts = await server.storage.loadDocument(board.boardId as BoardId);
+    expect(parts.length).toBeLessThanOrEqual(10);
+    const stored = new Y.Doc();
+    for (const part of parts) Y.applyUpdate(stored, part);
+    expect(readNotes(stored)).toHaveLength(25);
+    alice.destroy();
+    await server.stop();
+  });
+
+  it('opens the database in WAL mode with synchronous=FULL', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new SqliteStorage(dataDir);
+    const db = (storage as unknown as { db: Database.Database }).db;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // 2 is FULL.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    await storage.close();
+  });
+});

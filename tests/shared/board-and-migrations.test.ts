@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { initBoard, readBoardMeta, readSchemaVersion, renameBoard, writeSchemaVersion } from '../../shared/board/board';
+import { migrateDoc, MigrationError, MIGRATIONS, type Migration } from '../../shared/board/migrations';
+import { readNotes } from '../../shared/board/notes';
+import { boardMap } from '../../shared/board/doc';
+import { CURRENT_SCHEMA_VERSION } from '../../shared/schema/version';
+
+const fixturesDir = path.resolve(import.meta.dirname, '../fixtures');
+
+describe('the board and its schema version', () => {
+  it('initialises a board with its title, creation time and the current schema version', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Exec away day', createdAt: 42 });
+    expect(readBoardMeta(doc)).toEqual({ title: 'Exec away day', createdAt: 42, schemaVersion: CURRENT_SCHEMA_VERSION });
+  });
+
+  it('renames a board but ignores a blank title', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Old', createdAt: 1 });
+    renameBoard(doc, '  New  ');
+    renameBoard(doc, '   ');
+    expect(readBoardMeta(doc)!.title).toBe('New');
+  });
+
+  it('reads no metadata from a document that has not synced yet', () => {
+    expect(readBoardMeta(new Y.Doc())).toBeNull();
+    expect(readSchemaVersion(new Y.Doc())).toBeNull();
+  });
+});
+
+describe('migrations', () => {
+  const toV2: Migration = {
+    from: 1,
+    to: 2,
+    description: 'notes gain a votes counter',
+    run: (doc) => boardMap(doc).set('migratedBy', 'v2'),
+  };
+  const toV3: Migration = {
+    from: 2,
+    to: 3,
+    description: 'boards gain a phase',
+    run: (doc) => boardMap(doc).set('phase', 'setup'),
+  };
+
+  it('runs each step in order from the stored version to the target', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    const result = migrateDoc(doc, [toV3, toV2], 3);
+    expect(result).toEqual({ from: 1, to: 3, applied: ['notes gain a votes counter', 'boards gain a phase'] });
+    expect(readSchemaVersion(doc)).toBe(3);
+    expect(boardMap(doc).get('phase')).toBe('setup');
+  });
+
+  it('does nothing to a document already at the target', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(migrateDoc(doc).applied).toEqual([]);
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+
+  it('refuses a document from a newer release rather than damage it', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    writeSchemaVersion(doc, CURRENT_SCHEMA_VERSION + 1);
+    expect(() => migrateDoc(doc)).toThrow(MigrationError);
+  });
+
+  it('refuses when a step is missing and when the document was never initialised', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    expect(() => migrateDoc(doc, [toV3], 3)).toThrow(/No migration from schema version 1/);
+    expect(() => migrateDoc(new Y.Doc())).toThrow(/never initialised/);
+  });
+
+  it('keeps the list of released migrations consistent with the current version', () => {
+    let version = 1;
+    for (const m of MIGRATIONS) {
+      expect(m.from).toBe(version);
+      version = m.to;
+    }
+    expect(version).toBe(CURRENT_SCHEMA_VERSION);
+  });
+
+  it('migrates the frozen fixture of every released schema version and reads its notes', () => {
+    const fixtures = fs.readdirSync(fixturesDir).filter((f) => /^board-schema-v\d+\.bin$/.test(f));
+    expect(fixtures).toContain('board-schema-v1.bin');
+    for (const file of fixtures) {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(fs.readFileSync(path.join(fixturesDir, file))));
+      migrateDoc(doc);
+      expect(readSchemaVersion(doc)).toBe(CURRENT_SCHEMA_VERSION);
+      expect(readBoardMeta(doc)!.title).toBe('Retention workshop (fixture)');
+      expect(readNotes(doc).map((n) => n.text)).toEqual([
+        'Staff say rotas arrive too late to plan childcare',
+        'Exit interview data goes to the board twice a year',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNote, deleteNote, moveNote, readNote, readNotes, updateNote } from '../../shared/board/notes';
+import { notesMap } from '../../shared/board/doc';
+import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, NOTE_HEIGHT_PX, NOTE_TEXT_MAX_CHARS, NOTE_WIDTH_PX } from '../../shared/schema/records';
+import type { NoteId, ParticipantId } from '../../shared/schema/ids';
+
+const author = { authorId: 'p1' as ParticipantId, authorName: 'Priya' };
+
+function sync(a: Y.Doc, b: Y.Doc) {
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)));
+}
+
+describe('notes', () => {
+  it('adds a note with every field filled in', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, text: 'More flexible rotas', x: 10, y: 20, now: 1000 });
+    expect(readNote(doc, id)).toEqual({
+      id,
+      text: 'More flexible rotas',
+      x: 10,
+      y: 20,
+      colour: 'yellow',
+      authorId: 'p1',
+      authorName: 'Priya',
+      createdAt: 1000,
+      updatedAt: 1000,
+    });
+  });
+
+  it('stores each note as a nested map so fields merge separately', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, x: 0, y: 0 });
+    expect(notesMap(doc).get(id)).toBeInstanceOf(Y.Map);
+  });
+
+  it('keeps notes inside the board and rounds positions', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, x: -50, y: 99999.7 });
+    expect(readNote(doc, id)).toMatchObject({ x: 0, y: BOARD_HEIGHT_PX - NOTE_HEIGHT_PX });
+    moveNote(doc, id, BOARD_WIDTH_PX + 1, Number.NaN);
+    expect(readNote(doc, id)).toMatchObject({ x: BOARD_WIDTH_PX - NOTE_WIDTH_PX, y: 0 });
+  });
+
+  it('cuts text at the maximum length instead of refusing it', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, x: 0, y: 0, text: 'a'.repeat(NOTE_TEXT_MAX_CHARS + 50) });
+    expect(readNote(doc, id)!.text).toHaveLength(NOTE_TEXT_MAX_CHARS);
+    updateNote(doc, id, { text: 'b'.repeat(NOTE_TEXT_MAX_CHARS * 2) });
+    expect(readNote(doc, id)!.text).toHaveLength(NOTE_TEXT_MAX_CHARS);
+  });
+
+  it('updates only the fields given and stamps the update time only on a real change', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, x: 0, y: 0, text: 'a', now: 1 });
+    updateNote(doc, id, { text: 'a' }, null, 5);
+    expect(readNote(doc, id)!.updatedAt).toBe(1);
+    updateNote(doc, id, { colour: 'pink' }, null, 6);
+    expect(readNote(doc, id)).toMatchObject({ text: 'a', colour: 'pink', updatedAt: 6 });
+  });
+
+  it('reports a change to a deleted note instead of recreating it', () => {
+    const doc = new Y.Doc();
+    const id = addNote(doc, { ...author, x: 0, y: 0 });
+    expect(deleteNote(doc, id)).toBe(true);
+    expect(deleteNote(doc, id)).toBe(false);
+    expect(updateNote(doc, id, { text: 'x' })).toBe(false);
+    expect(readNotes(doc)).toEqual([]);
+  });
+
+  it('runs each function in one transaction with the given origin', () => {
+    const doc = new Y.Doc();
+    const origin = { who: 'me' };
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+    const id = addNote(doc, { ...author, x: 0, y: 0 }, origin);
+    updateNote(doc, id, { text: 'x', x: 5, colour: 'blue' }, origin);
+    deleteNote(doc, id, origin);
+    expect(origins).toEqual([origin, origin, origin]);
+  });
+
+  it('merges a concurrent move and text edit of one note from two replicas', () => {
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    const id = addNote(a, { ...author, x: 0, y: 0, text: 'start' });
+    sync(a, b);
+    updateNote(a, id, { text: 'edited on a' });
+    moveNote(b, id, 300, 200);
+    sync(a, b);
+    expect(readNote(a, id)).toMatchObject({ text: 'edited on a', x: 300, y: 200 });
+    expect(readNotes(a)).toEqual(readNotes(b));
+  });
+
+  it('skips malformed records written by a tampered client instead of failing', () => {
+    const doc = new Y.Doc();
+    addNote(doc, { ...author, x: 0, y: 0, text: 'good' });
+    const bad = new Y.Map<unknown>();
+    notesMap(doc).set('bad' as NoteId, bad);
+    bad.set('text', 42);
+    notesMap(doc).set('worse' as NoteId, 'not a map' as unknown as Y.Map<unknown>);
+    expect(readNotes(doc).map((n) => n.text)).toEqual(['good']);
+  });
+
+  it('lists notes oldest first, in the same order on every replica', () => {
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    addNote(a, { ...author, x: 0, y: 0, text: 'second', now: 2, id: 'b' as NoteId });
+    addNote(b, { ...author, x: 0, y: 0, text: 'first', now: 1, id: 'z' as NoteId });
+    addNote(b, { ...author, x: 0, y: 0, text: 'tie', now: 2, id: 'a' as NoteId });
+    sync(a, b);
+    expect(readNotes(a).map((n) => n.text)).toEqual(['first', 'tie', 'second']);
+    expect(readNotes(b)).toEqual(readNotes(a));
+  });
+});
