@@ -22,6 +22,7 @@ export default defineConfig({
   },
   test: {
     root: '.',
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
     projects: [
       {
         extends: true,

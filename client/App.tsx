@@ -1,0 +1,18 @@
+import { lazy, Suspense } from 'react';
+import { boardIdFromPath, usePathname } from './router';
+import { HomePage } from './phases/home/HomePage';
+
+// The board brings Yjs, the sync provider and drag-and-drop; the home page needs none of them.
+const BoardPage = lazy(() => import('./phases/board/BoardPage'));
+
+/** Picks the page for the current path: a board at `/b/<id>`, the home page everywhere else. */
+export function App() {
+  const pathname = usePathname();
+  const boardId = boardIdFromPath(pathname);
+  if (boardId === null) return <HomePage />;
+  return (
+    <Suspense fallback={<p role="status">Opening the board…</p>}>
+      <BoardPage key={boardId} boardId={boardId} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import {
+  apiErrorSchema,
+  type BoardInfo,
+  boardInfoSchema,
+  type CreateBoardResponse,
+  createBoardResponseSchema,
+  type JoinResponse,
+  joinResponseSchema,
+  PARTICIPANT_KEY_HEADER,
+  type RegisterParticipantResponse,
+  registerParticipantResponseSchema,
+} from '../shared/schema/api';
+
+/**
+ * The HTTP API, seen from the browser. Every answer is validated with the
+ * shared schemas, so a page never works on a shape it does not expect.
+ */
+
+/** A request that did not succeed; `status` is 0 when the server could not be reached. */
+export class ApiRequestError extends Error {
+  override name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The message shown when the server cannot be reached at all. */
+const NETWORK_ERROR_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
+
+async function request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiRequestError(0, NETWORK_ERROR_MESSAGE);
+  }
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's error page, say): handled below by status.
+  }
+  if (!response.ok) {
+    const error = apiErrorSchema.safeParse(body);
+    throw new ApiRequestError(
+      response.status,
+      error.success ? error.data.error : `The server could not do that (error ${response.status}).`,
+    );
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiRequestError(response.status, 'The server sent an answer this page does not understand.');
+  return parsed.data;
+}
+
+function postJson(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+function boardPath(boardId: string): string {
+  return `/api/boards/${encodeURIComponent(boardId)}`;
+}
+
+/** Creates a board: `POST /api/boards`. */
+export function createBoard(title: string): Promise<CreateBoardResponse> {
+  return request('/api/boards', postJson({ title }), createBoardResponseSchema);
+}
+
+/** What the token (and the participant key, if given) may know about the board: `GET /api/boards/<id>`. */
+export function getBoardInfo(boardId: string, token: string, participantKey?: string): Promise<BoardInfo> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+  if (participantKey) headers[PARTICIPANT_KEY_HEADER] = participantKey;
+  return request(boardPath(boardId), { headers }, boardInfoSchema);
+}
+
+/** Turns a typed join code into a board and a token: `POST /api/join`. */
+export function joinWithCode(code: string): Promise<JoinResponse> {
+  return request('/api/join', postJson({ code }), joinResponseSchema);
+}
+
+/** Registers the person behind the token under a display name: `POST /api/boards/<id>/participants`. */
+export function registerParticipant(boardId: string, token: string, displayName: string): Promise<RegisterParticipantResponse> {
+  return request(`${boardPath(boardId)}/participants`, postJson({ displayName }, { Authorization: `Bearer ${token}` }), registerParticipantResponseSchema);
+}

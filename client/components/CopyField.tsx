@@ -1,0 +1,75 @@
+import { useEffect, useId, useRef, useState } from 'react';
+
+/** How long the button says "Copied" before going back to "Copy". */
+const COPIED_FEEDBACK_MS = 2500;
+
+async function copyText(text: string, fallbackField: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard API (plain http on a LAN address, older browsers): select and copy the old way.
+    if (!fallbackField) return false;
+    fallbackField.select();
+    try {
+      return document.execCommand('copy');
+    } catch {
+      return false;
+    }
+  }
+}
+
+interface CopyFieldProps {
+  label: string;
+  /** Who this is for and what it lets them do. */
+  description: string;
+  value: string;
+}
+
+/** A read-only value (a link) with a button that copies it, and says so. */
+export function CopyField({ label, description, value }: CopyFieldProps) {
+  const fieldId = useId();
+  const descriptionId = useId();
+  const field = useRef<HTMLInputElement>(null);
+  const [feedback, setFeedback] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  useEffect(() => {
+    if (feedback === 'idle') return;
+    const timer = setTimeout(() => setFeedback('idle'), COPIED_FEEDBACK_MS);
+    return () => clearTimeout(timer);
+  }, [feedback]);
+
+  return (
+    <div className="copy-field">
+      <label className="copy-field__label" htmlFor={fieldId}>
+        {label}
+      </label>
+      <p className="copy-field__description" id={descriptionId}>
+        {description}
+      </p>
+      <div className="copy-field__row">
+        <input
+          ref={field}
+          id={fieldId}
+          className="copy-field__input"
+          type="text"
+          readOnly
+          value={value}
+          aria-describedby={descriptionId}
+          onFocus={(event) => event.target.select()}
+        />
+        <button
+          type="button"
+          className="button button--secondary"
+          aria-label={`Copy ${label.toLowerCase()}`}
+          onClick={async () => setFeedback((await copyText(value, field.current)) ? 'copied' : 'failed')}
+        >
+          Copy
+        </button>
+      </div>
+      <p className="copy-field__feedback" role="status">
+        {feedback === 'copied' ? 'Copied.' : feedback === 'failed' ? 'Could not copy: select the link and copy it yourself.' : ''}
+      </p>
+    </div>
+  );
+}

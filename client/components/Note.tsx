@@ -1,0 +1,219 @@
+import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { DraggableSyntheticListeners } from '@dnd-kit/core';
+import { CSS, type Transform } from '@dnd-kit/utilities';
+import {
+  type Note as NoteRecord,
+  type NoteColour,
+  NOTE_COLOURS,
+  NOTE_HEIGHT_PX,
+  NOTE_TEXT_MAX_CHARS,
+  NOTE_WIDTH_PX,
+} from '../../shared/schema/records';
+import { NOTE_COLOUR_STYLES } from './noteColours';
+
+/** What the board's drag-and-drop wiring hands a note; absent when the note cannot move. */
+export interface NoteDragBindings {
+  /** Receives the note's element: it is both what moves and what starts a move. */
+  setNodeRef(element: HTMLElement | null): void;
+  listeners: DraggableSyntheticListeners;
+  /** The id of the instructions that tell screen-reader users how to move a note. */
+  describedBy: string | undefined;
+  transform: Transform | null;
+  isDragging: boolean;
+}
+
+export interface NoteProps {
+  note: NoteRecord;
+  /** False for viewers: the note can be read but not changed. */
+  canEdit: boolean;
+  /** The text is open for editing. */
+  editing: boolean;
+  onStartEdit?: () => void;
+  /** Saves the text and closes the editor. */
+  onSaveText?: (text: string) => void;
+  /** Closes the editor, keeping the text as it was. */
+  onCancelEdit?: () => void;
+  onDelete?: () => void;
+  onColourChange?: (colour: NoteColour) => void;
+  drag?: NoteDragBindings;
+}
+
+const INTERACTIVE = 'button, select, textarea, input, a';
+
+/**
+ * A sticky note on the board. It is focusable: Enter edits its text, Delete
+ * removes it, Space picks it up to move with the arrow keys (dnd-kit); a
+ * click edits, a drag moves. Viewers get the same note with no controls.
+ */
+export function Note({
+  note,
+  canEdit,
+  editing,
+  onStartEdit,
+  onSaveText,
+  onCancelEdit,
+  onDelete,
+  onColourChange,
+  drag,
+}: NoteProps) {
+  const textId = useId();
+  const authorId = useId();
+  const element = useRef<HTMLDivElement | null>(null);
+  const setDragNode = drag?.setNodeRef;
+  const setRef = useCallback(
+    (node: HTMLDivElement | null) => {
+      element.current = node;
+      setDragNode?.(node);
+    },
+    [setDragNode],
+  );
+  const colour = NOTE_COLOUR_STYLES[note.colour];
+  const isDragging = drag?.isDragging ?? false;
+
+  // Keyboard users go back to the note they were editing, not to the top of the page.
+  const returnFocus = () => element.current?.focus();
+
+  const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (canEdit && !editing && !isDragging && event.target === event.currentTarget) {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        onStartEdit?.();
+        return;
+      }
+      if (event.key === 'Delete' || event.key === 'Backspace') {
+        event.preventDefault();
+        onDelete?.();
+        return;
+      }
+    }
+    drag?.listeners?.onKeyDown?.(event);
+  };
+
+  const handleClick = (event: MouseEvent<HTMLDivElement>) => {
+    if (!canEdit || editing) return;
+    if (event.target instanceof Element && event.target.closest(INTERACTIVE)) return;
+    onStartEdit?.();
+  };
+
+  return (
+    <div
+      ref={setRef}
+      className={`note${editing ? ' note--editing' : ''}${isDragging ? ' note--dragging' : ''}`}
+      style={{
+        left: note.x,
+        top: note.y,
+        width: NOTE_WIDTH_PX,
+        height: NOTE_HEIGHT_PX,
+        backgroundColor: colour.background,
+        borderColor: colour.border,
+        transform: CSS.Translate.toString(drag?.transform ?? null),
+      }}
+      role="group"
+      aria-roledescription="note"
+      aria-labelledby={`${textId} ${authorId}`}
+      aria-describedby={canEdit && !editing ? drag?.describedBy : undefined}
+      tabIndex={0}
+      data-note-id={note.id}
+      {...(canEdit && !editing ? drag?.listeners : undefined)}
+      onKeyDown={handleKeyDown}
+      onClick={handleClick}
+    >
+      <p className="note__author" id={authorId}>
+        <span className="visually-hidden">by</span> {note.authorName || 'Someone'}
+      </p>
+      {editing ? (
+        <NoteEditor
+          initialText={note.text}
+          onSave={(text) => onSaveText?.(text)}
+          onCancel={() => onCancelEdit?.()}
+          returnFocus={returnFocus}
+        />
+      ) : (
+        <p className="note__text" id={textId}>
+          {note.text || <span className="note__empty">Empty note</span>}
+        </p>
+      )}
+      {canEdit && !editing && (
+        // A press on a control must not start a drag of the whole note.
+        <div className="note__tools" onPointerDown={(event) => event.stopPropagation()}>
+          <select
+            className="note__colour"
+            aria-label="Note colour"
+            value={note.colour}
+            onChange={(event) => onColourChange?.(event.target.value as NoteColour)}
+          >
+            {NOTE_COLOURS.map((name) => (
+              <option key={name} value={name}>
+                {NOTE_COLOUR_STYLES[name].label}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="note__delete" aria-label="Delete note" title="Delete note" onClick={() => onDelete?.()}>
+            <span aria-hidden="true">✕</span>
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+interface NoteEditorProps {
+  initialText: string;
+  onSave(text: string): void;
+  onCancel(): void;
+  returnFocus(): void;
+}
+
+/** The note's text, open for editing: Enter or leaving saves, Escape cancels, Shift+Enter is a new line. */
+function NoteEditor({ initialText, onSave, onCancel, returnFocus }: NoteEditorProps) {
+  const [draft, setDraft] = useState(initialText);
+  const hintId = useId();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  // Leaving the field saves, but not after Enter or Escape already finished the edit.
+  const finished = useRef(false);
+
+  useEffect(() => {
+    const field = textarea.current;
+    if (!field) return;
+    field.focus();
+    field.setSelectionRange(field.value.length, field.value.length);
+  }, []);
+
+  const finish = (save: boolean, refocus: boolean) => {
+    if (finished.current) return;
+    finished.current = true;
+    if (refocus) returnFocus();
+    if (save) onSave(draft);
+    else onCancel();
+  };
+
+  return (
+    <>
+      <textarea
+        ref={textarea}
+        className="note__editor"
+        aria-label="Note text"
+        aria-describedby={hintId}
+        value={draft}
+        maxLength={NOTE_TEXT_MAX_CHARS}
+        onChange={(event) => setDraft(event.target.value)}
+        onKeyDown={(event) => {
+          // The note's own keys (Delete, Space to move) must not act while typing.
+          event.stopPropagation();
+          if (event.nativeEvent.isComposing) return;
+          if (event.key === 'Enter' && !event.shiftKey) {
+            event.preventDefault();
+            finish(true, true);
+          } else if (event.key === 'Escape') {
+            event.preventDefault();
+            finish(false, true);
+          }
+        }}
+        onBlur={() => finish(true, false)}
+      />
+      <span id={hintId} className="visually-hidden">
+        Enter saves, Shift and Enter starts a new line, Escape cancels.
+      </span>
+    </>
+  );
+}

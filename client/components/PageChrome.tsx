@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+
+/** A link that lets keyboard users jump past the header, first thing on every page. */
+export function SkipLink({ targetId, children }: { targetId: string; children: ReactNode }) {
+  return (
+    <a
+      className="skip-link"
+      href={`#${targetId}`}
+      onClick={(event) => {
+        // Focus the target directly: changing the fragment would disturb the board link.
+        event.preventDefault();
+        document.getElementById(targetId)?.focus();
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+/** The NHS-blue bar with the product name, and whatever the page adds to it. */
+export function SiteHeader({ children }: { children?: ReactNode }) {
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <a className="site-header__brand" href="/">
+          Retain
+        </a>
+        {children}
+      </div>
+    </header>
+  );
+}
+
+/** The footer, crediting the source of the workshop material. */
+export function SiteFooter() {
+  return (
+    <footer className="site-footer">
+      <p>Based on the NHS Employers retention guide.</p>
+    </footer>
+  );
+}

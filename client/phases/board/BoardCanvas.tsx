@@ -1,0 +1,135 @@
+import { type PointerEvent, type RefObject, useMemo, useRef } from 'react';
+import {
+  type Announcements,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  type PointerSensorOptions,
+  type ScreenReaderInstructions,
+  TouchSensor,
+  type UniqueIdentifier,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, type Note as NoteRecord, NOTE_HEIGHT_PX, NOTE_WIDTH_PX } from '../../../shared/schema/records';
+import { Cursor } from '../../components/Cursor';
+import { Note } from '../../components/Note';
+import { startEditingNote, useBoardUi } from '../../state/boardUi';
+import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { BOARD_ELEMENT_ID, EditableNote } from './BoardNote';
+
+/** How far a mouse must move before a press becomes a drag, so a click still edits. */
+const DRAG_DISTANCE_PX = 6;
+/** How long a finger must rest on a note before it drags, so a swipe still scrolls the board. */
+const TOUCH_DRAG_DELAY_MS = 250;
+const TOUCH_DRAG_TOLERANCE_PX = 8;
+
+/**
+ * The pointer sensor for mouse and pen only. Pointer events fire for touch
+ * too, and before touch events, so without this the pointer sensor would
+ * claim every finger and the touch sensor's press delay would never apply.
+ */
+class MouseAndPenSensor extends PointerSensor {
+  static override activators = [
+    {
+      eventName: 'onPointerDown' as const,
+      handler: ({ nativeEvent: event }: PointerEvent, { onActivation }: PointerSensorOptions) => {
+        if (event.pointerType === 'touch' || !event.isPrimary || event.button !== 0) return false;
+        onActivation?.({ event });
+        return true;
+      },
+    },
+  ];
+}
+
+const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
+  draggable:
+    'To move this note, press Space to pick it up, use the arrow keys to move it, then press Space again to drop it, or Escape to cancel. ' +
+    'Press Enter to edit its text and Delete to delete it.',
+};
+
+function describeNote(notes: readonly NoteRecord[], id: UniqueIdentifier): string {
+  const text = notes.find((note) => note.id === id)?.text.trim();
+  if (!text) return 'the empty note';
+  return `“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
+}
+
+function announcementsFor(notes: readonly NoteRecord[]): Announcements {
+  return {
+    onDragStart: ({ active }) => `Picked up note ${describeNote(notes, active.id)}.`,
+    // There are no drop zones on the board: only where the note ends up matters.
+    onDragOver: () => undefined,
+    onDragEnd: ({ active }) => `Dropped note ${describeNote(notes, active.id)}.`,
+    onDragCancel: ({ active }) => `Moving cancelled. Note ${describeNote(notes, active.id)} is back where it was.`,
+  };
+}
+
+/**
+ * The board itself: a large scrolling area with the notes, where notes are
+ * dragged, added by double-click, and others' pointers are drawn.
+ */
+export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivElement | null> }) {
+  const notes = useBoardState((state) => state.notes);
+  const cursors = useBoardState((state) => state.cursors);
+  const { canEdit } = useBoardIdentity();
+  const actions = useBoardActions();
+  const editingNoteId = useBoardUi((state) => state.editingNoteId);
+  const canvas = useRef<HTMLDivElement>(null);
+
+  const sensors = useSensors(
+    useSensor(MouseAndPenSensor, { activationConstraint: { distance: DRAG_DISTANCE_PX } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } }),
+    // Enter is kept for editing the note's text: only Space picks a note up.
+    useSensor(KeyboardSensor, { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } }),
+  );
+  const accessibility = useMemo(
+    () => ({ announcements: announcementsFor(notes), screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }),
+    [notes],
+  );
+
+  const toBoardPoint = (clientX: number, clientY: number) => {
+    const rect = canvas.current?.getBoundingClientRect();
+    return { x: clientX - (rect?.left ?? 0), y: clientY - (rect?.top ?? 0) };
+  };
+
+  const handleDragEnd = ({ active, delta }: DragEndEvent) => {
+    const note = notes.find((candidate) => candidate.id === active.id);
+    if (!note || (delta.x === 0 && delta.y === 0)) return;
+    actions.moveNote(note.id, { x: note.x + delta.x, y: note.y + delta.y });
+  };
+
+  return (
+    <div id={BOARD_ELEMENT_ID} ref={viewportRef} className="board-viewport" tabIndex={-1} role="region" aria-label="Board">
+      <DndContext sensors={sensors} onDragEnd={handleDragEnd} accessibility={accessibility}>
+        <div
+          ref={canvas}
+          className="board-canvas"
+          style={{ width: BOARD_WIDTH_PX, height: BOARD_HEIGHT_PX }}
+          onPointerMove={(event) => {
+            // A finger scrolling the board is not a pointer others need to see.
+            if (event.pointerType !== 'touch') actions.setCursor(toBoardPoint(event.clientX, event.clientY));
+          }}
+          onPointerLeave={() => actions.setCursor(null)}
+          onDoubleClick={(event) => {
+            if (!canEdit || event.target !== event.currentTarget) return;
+            const point = toBoardPoint(event.clientX, event.clientY);
+            const id = actions.addNote({ x: point.x - NOTE_WIDTH_PX / 2, y: point.y - NOTE_HEIGHT_PX / 2 });
+            if (id) startEditingNote(id);
+          }}
+        >
+          {notes.map((note) =>
+            canEdit ? (
+              <EditableNote key={note.id} note={note} editing={editingNoteId === note.id} />
+            ) : (
+              <Note key={note.id} note={note} canEdit={false} editing={false} />
+            ),
+          )}
+          {cursors.map((cursor) => (
+            <Cursor key={cursor.clientId} name={cursor.name} colour={cursor.colour} x={cursor.x} y={cursor.y} />
+          ))}
+        </div>
+      </DndContext>
+    </div>
+  );
+}

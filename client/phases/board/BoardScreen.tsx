@@ -1,0 +1,127 @@
+import { useCallback, useRef } from 'react';
+import type { Role } from '../../../shared/schema/api';
+import { JoinCodeOverlay } from '../../components/JoinCode';
+import { LiveAnnouncer } from '../../components/LiveAnnouncer';
+import { SiteHeader, SkipLink } from '../../components/PageChrome';
+import { PresenceList } from '../../components/PresenceList';
+import { StatusBanner } from '../../components/StatusBanner';
+import { announce, setJoinCodeEnlarged, startEditingNote, useBoardUi } from '../../state/boardUi';
+import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { BoardCanvas } from './BoardCanvas';
+import { BOARD_ELEMENT_ID } from './BoardNote';
+import { findFreeSpot } from './placement';
+import { useUndoShortcuts } from './useUndoShortcuts';
+import { useDocumentTitle } from '../../useDocumentTitle';
+
+const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
+
+interface BoardScreenProps {
+  /** The title from the link check, shown until the document's own title arrives. */
+  title: string;
+  /** The participant join code; only the facilitator has it. */
+  joinCode: string | null;
+}
+
+/** The live board: header with status, people and undo, then the notes. */
+export function BoardScreen({ title, joinCode }: BoardScreenProps) {
+  const identity = useBoardIdentity();
+  const actions = useBoardActions();
+  const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
+  const save = useBoardState((state) => state.save);
+  const people = useBoardState((state) => state.people);
+  const presenceSettled = useBoardState((state) => state.presenceSettled);
+  const canUndo = useBoardState((state) => state.canUndo);
+  const canRedo = useBoardState((state) => state.canRedo);
+  const notes = useBoardState((state) => state.notes);
+  const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
+  const announcement = useBoardUi((state) => state.announcement);
+  const viewport = useRef<HTMLDivElement>(null);
+  const closeJoinCode = useCallback(() => setJoinCodeEnlarged(false), []);
+  const undo = useCallback(() => {
+    if (!canUndo) return;
+    actions.undo();
+    announce('Undone.');
+  }, [actions, canUndo]);
+  const redo = useCallback(() => {
+    if (!canRedo) return;
+    actions.redo();
+    announce('Redone.');
+  }, [actions, canRedo]);
+
+  useUndoShortcuts(identity.canEdit, undo, redo);
+  useDocumentTitle(`${boardTitle} – Retain`);
+
+  const addNote = () => {
+    const view = viewport.current;
+    const spot = findFreeSpot(notes, {
+      left: view?.scrollLeft ?? 0,
+      top: view?.scrollTop ?? 0,
+      width: view?.clientWidth || 800,
+      height: view?.clientHeight || 600,
+    });
+    const id = actions.addNote(spot);
+    if (id) startEditingNote(id);
+  };
+
+  return (
+    <div className="board-screen">
+      <SkipLink targetId={BOARD_ELEMENT_ID}>Skip to the board</SkipLink>
+      <SiteHeader>
+        <div className="board-heading">
+          <h1 className="board-heading__title">{boardTitle}</h1>
+          <p className="board-heading__role">
+            {ROLE_NAMES[identity.role]}
+            {identity.displayName ? ` – ${identity.displayName}` : ''}
+          </p>
+        </div>
+      </SiteHeader>
+      <div className="board-bar">
+        <StatusBanner status={save} readOnly={!identity.canEdit} />
+        {joinCode && (
+          <div className="join-code-badge">
+            <span className="join-code-badge__label">Join code</span>
+            <strong className="join-code-badge__code">{joinCode}</strong>
+            <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
+              Show large
+            </button>
+          </div>
+        )}
+        <PresenceList people={people} announceChanges={presenceSettled} />
+      </div>
+      <main className="board-main">
+        {identity.canEdit ? (
+          <div className="board-toolbar">
+            <button type="button" className="button" onClick={addNote}>
+              Add note
+            </button>
+            {/* aria-disabled, not disabled: a button that goes disabled while focused drops focus to the page. */}
+            <button
+              type="button"
+              className="button button--secondary"
+              aria-disabled={!canUndo}
+              aria-keyshortcuts="Control+Z Meta+Z"
+              onClick={undo}
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              aria-disabled={!canRedo}
+              aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+              onClick={redo}
+            >
+              Redo
+            </button>
+            <p className="board-toolbar__hint">Double-click an empty spot to add a note there. Undo only undoes your own changes.</p>
+          </div>
+        ) : (
+          <p className="board-toolbar board-toolbar__hint">You are viewing this board: changes appear as they happen, but you cannot make any.</p>
+        )}
+        <BoardCanvas viewportRef={viewport} />
+      </main>
+      <LiveAnnouncer text={announcement.text} serial={announcement.serial} />
+      {joinCodeEnlarged && joinCode && <JoinCodeOverlay code={joinCode} origin={window.location.origin} onClose={closeJoinCode} />}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { useEffect } from 'react';
+
+/** True for fields where Ctrl+Z must keep undoing typing, not board changes. */
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
+  return target instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(target.type);
+}
+
+/**
+ * Ctrl/Cmd+Z undoes this person's last change on the board; Ctrl/Cmd+Shift+Z
+ * and Ctrl+Y redo. Left alone inside text fields, which have their own undo.
+ */
+export function useUndoShortcuts(enabled: boolean, undo: () => void, redo: () => void): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey || isTextField(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key === 'z' && !event.shiftKey) {
+        event.preventDefault();
+        undo();
+      } else if ((key === 'z' && event.shiftKey) || (key === 'y' && event.ctrlKey && !event.shiftKey)) {
+        event.preventDefault();
+        redo();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [enabled, undo, redo]);
+}

@@ -1,0 +1,179 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { createBoardRequestSchema, type CreateBoardResponse, joinRequestSchema } from '../../../shared/schema/api';
+import { normaliseJoinCode } from '../../../shared/schema/ids';
+import { BOARD_TITLE_MAX_CHARS } from '../../../shared/schema/records';
+import { ApiRequestError, createBoard, joinWithCode } from '../../api';
+import { navigate, pathOfLink } from '../../router';
+import { CopyField } from '../../components/CopyField';
+import { BigJoinCode } from '../../components/JoinCode';
+import { SiteFooter, SiteHeader, SkipLink } from '../../components/PageChrome';
+import { TextField } from '../../components/TextField';
+import { useDocumentTitle } from '../../useDocumentTitle';
+
+function messageOf(error: unknown): string {
+  return error instanceof ApiRequestError ? error.message : 'Something went wrong. Please try again.';
+}
+
+/** The front page: start a new workshop board, or join one with a code. */
+export function HomePage() {
+  useDocumentTitle('Retain – workshop board for NHS staff retention');
+  return (
+    <div className="page">
+      <SkipLink targetId="main">Skip to main content</SkipLink>
+      <SiteHeader />
+      <main className="page__main" id="main" tabIndex={-1}>
+        <h1 className="home__title">Retain</h1>
+        <p className="home__lead">
+          A live, shared sticky-note board for NHS staff-retention workshops: everyone adds their ideas at the same
+          time, from a laptop or a phone.
+        </p>
+        <div className="home__sections">
+          <NewWorkshop />
+          <JoinWithCode />
+        </div>
+      </main>
+      <SiteFooter />
+    </div>
+  );
+}
+
+function NewWorkshop() {
+  const headingId = useId();
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<CreateBoardResponse | null>(null);
+  const titleField = useRef<HTMLInputElement>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = createBoardRequestSchema.safeParse({ title });
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'Check the title');
+      titleField.current?.focus();
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      setCreated(await createBoard(parsed.data.title));
+    } catch (failure) {
+      setError(messageOf(failure));
+      titleField.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby={headingId}>
+      <h2 id={headingId}>New workshop</h2>
+      {created ? (
+        <CreatedBoard board={created} />
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <TextField
+            label="Workshop title"
+            hint="For example: Board development session – what good retention looks like"
+            value={title}
+            onChange={(event) => setTitle(event.target.value)}
+            maxLength={BOARD_TITLE_MAX_CHARS}
+            error={error}
+            inputRef={titleField}
+            autoComplete="off"
+          />
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? 'Creating…' : 'Create workshop board'}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** The links and join code of a board just created: shown once, since the tokens are never shown again. */
+function CreatedBoard({ board }: { board: CreateBoardResponse }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="created-board">
+      <h3 ref={heading} tabIndex={-1}>
+        “{board.title}” is ready
+      </h3>
+      <p>Copy these links now and keep them somewhere safe: they are shown only this once.</p>
+      <CopyField
+        label="Facilitator link"
+        description="For you. It runs the workshop: keep it to yourself."
+        value={board.links.facilitator}
+      />
+      <CopyField
+        label="Participant link"
+        description="Send it to the people taking part. They add notes after entering their name."
+        value={board.links.participant}
+      />
+      <CopyField
+        label="Viewer link"
+        description="For a projector or an observer. It shows the board live but cannot change anything."
+        value={board.links.viewer}
+      />
+      <h3>Participant join code</h3>
+      <p>People in the room can type this code instead of using the link.</p>
+      <BigJoinCode code={board.joinCode} origin={window.location.origin} />
+      <button type="button" className="button button--large" onClick={() => navigate(pathOfLink(board.links.facilitator))}>
+        Open the board as facilitator
+      </button>
+    </div>
+  );
+}
+
+function JoinWithCode() {
+  const headingId = useId();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const codeField = useRef<HTMLInputElement>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const canonical = joinRequestSchema.safeParse({ code }).success ? normaliseJoinCode(code) : null;
+    if (!canonical) {
+      setError('Enter the 8-character code the facilitator shows, like K7PQ-4XRM');
+      codeField.current?.focus();
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    try {
+      const joined = await joinWithCode(canonical);
+      navigate(`/b/${encodeURIComponent(joined.boardId)}#token=${encodeURIComponent(joined.token)}`);
+    } catch (failure) {
+      setError(messageOf(failure));
+      codeField.current?.focus();
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby={headingId}>
+      <h2 id={headingId}>Join with a code</h2>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          label="Join code"
+          hint="The code on the facilitator’s screen, like K7PQ-4XRM"
+          value={code}
+          onChange={(event) => setCode(event.target.value)}
+          error={error}
+          inputRef={codeField}
+          size="large"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          maxLength={20}
+        />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Joining…' : 'Join workshop'}
+        </button>
+      </form>
+    </section>
+  );
+}

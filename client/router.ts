@@ -1,0 +1,45 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Two routes (`/` and `/b/<boardId>`) need no router library: the path is
+ * read from `location`, and in-app links go through `navigate`.
+ */
+
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+/** The current path; components re-render when it changes. */
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** Goes to another page of the app without reloading it. */
+export function navigate(to: string): void {
+  window.history.pushState(null, '', to);
+  for (const listener of listeners) listener();
+}
+
+/** The board id in a `/b/<boardId>` path, or null for any other path. */
+export function boardIdFromPath(pathname: string): string | null {
+  const match = /^\/b\/([^/]+)\/?$/.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** The in-app path (with fragment) of a board link, whatever host the server put in it. */
+export function pathOfLink(link: string): string {
+  const url = new URL(link, window.location.href);
+  return `${url.pathname}${url.hash}`;
+}

@@ -1,0 +1,59 @@
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { NoteId } from '../../shared/schema/ids';
+
+/**
+ * What this screen is doing, for this person only: never shared, never in
+ * the board document.
+ */
+export interface BoardUiState {
+  /** The note whose text is open for editing here. */
+  editingNoteId: NoteId | null;
+  /** The join code is shown full screen for the projector. */
+  joinCodeEnlarged: boolean;
+  /**
+   * The latest message for screen readers about something this person did.
+   * The serial number lets the same words be announced twice.
+   */
+  announcement: { text: string; serial: number };
+}
+
+const initialState: BoardUiState = {
+  editingNoteId: null,
+  joinCodeEnlarged: false,
+  announcement: { text: '', serial: 0 },
+};
+
+/** The one board screen's UI state; reset whenever a board is opened. */
+export const boardUiStore = createStore<BoardUiState>()(() => initialState);
+
+/** Reads part of the board's UI state. */
+export function useBoardUi<T>(selector: (state: BoardUiState) => T): T {
+  return useStore(boardUiStore, selector);
+}
+
+/** Opens a note's text for editing. */
+export function startEditingNote(id: NoteId): void {
+  boardUiStore.setState({ editingNoteId: id });
+}
+
+/** Closes the editor, if it is still open on this note. */
+export function stopEditingNote(id: NoteId): void {
+  if (boardUiStore.getState().editingNoteId === id) boardUiStore.setState({ editingNoteId: null });
+}
+
+/** Shows or hides the full-screen join code. */
+export function setJoinCodeEnlarged(enlarged: boolean): void {
+  boardUiStore.setState({ joinCodeEnlarged: enlarged });
+}
+
+/** Tells screen-reader users what just happened. */
+export function announce(text: string): void {
+  const { serial } = boardUiStore.getState().announcement;
+  boardUiStore.setState({ announcement: { text, serial: serial + 1 } });
+}
+
+/** Back to nothing selected, nothing announced. */
+export function resetBoardUi(): void {
+  boardUiStore.setState(initialState, true);
+}

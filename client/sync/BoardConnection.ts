@@ -1,0 +1,442 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import type { StoreApi } from 'zustand/vanilla';
+import { readBoardMeta } from '../../shared/board/board';
+import { boardMap, notesMap } from '../../shared/board/doc';
+import { addNote, deleteNote, moveNote, readNotes, updateNote } from '../../shared/board/notes';
+import { CLOSE_CODES_FINAL, SYNC_PARAM_PARTICIPANT_KEY, SYNC_PARAM_TOKEN, SYNC_PATH_PREFIX } from '../../shared/protocol';
+import { roleCanEdit, type Role } from '../../shared/schema/api';
+import type { NoteId, ParticipantId } from '../../shared/schema/ids';
+import { CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
+import { createBoardStore } from './boardStore';
+import { createFrameScheduler } from './frameScheduler';
+import { clampToBoard, ownPresence, readPresence } from './presence';
+import {
+  deriveSaveStatus,
+  rangesOfDeleteSet,
+  readServerSyncMessage,
+  SaveTracker,
+  type StateVector,
+} from './saveTracking';
+import { throttle } from './throttle';
+import type { BoardActions, BoardIdentity, BoardPoint, BoardSession, BoardState, NoteEdit, SaveStatus } from './types';
+import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
+
+/**
+ * How long after syncing before joins and leaves are announced: on every
+ * (re)connection everyone's presence arrives at once, which is not news.
+ */
+const PRESENCE_SETTLE_MS = 2000;
+
+/** The registered person behind a facilitator or participant connection. */
+export interface BoardParticipant {
+  participantId: string;
+  /** The secret from registration that proves to the server this is the same person. */
+  key: string;
+  displayName: string;
+}
+
+/** How to open a board. */
+export interface BoardConnectionOptions {
+  boardId: string;
+  token: string;
+  role: Role;
+  /** Null for a viewer, who needs no name. */
+  participant: BoardParticipant | null;
+  /** The sync endpoint without the board id; defaults to `/sync` on this page's host. */
+  websocketUrl?: string;
+  /** A WebSocket implementation for Node and tests. */
+  WebSocketPolyfill?: typeof WebSocket;
+  /** Keep a copy of the board in IndexedDB so offline changes survive a reload. Default true. */
+  indexedDb?: boolean;
+  /**
+   * Where the list of unconfirmed changes survives a reload. Defaults to
+   * localStorage when the board is kept in IndexedDB, since the two belong together.
+   */
+  ledgerStorage?: LedgerStorage | null;
+}
+
+/** The sync endpoint on the host that served this page. */
+function defaultSyncUrl(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SYNC_PATH_PREFIX}`;
+}
+
+/** The IndexedDB database that keeps a board's copy on this device. */
+function localDatabaseName(boardId: string): string {
+  return `retain-board-${boardId}`;
+}
+
+function stateVectorOf(doc: Y.Doc): StateVector {
+  return Y.decodeStateVector(Y.encodeStateVector(doc));
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * One open board: the Y.Doc, its IndexedDB copy, the sync socket and
+ * awareness, turned into a zustand store that components read, and the
+ * actions they call. Every write goes through shared/board with this
+ * connection's own origin, which is what undo tracks.
+ */
+export class BoardConnection implements BoardSession {
+  readonly store: StoreApi<BoardState> = createBoardStore();
+  readonly identity: BoardIdentity;
+  readonly actions: BoardActions;
+
+  private readonly boardId: string;
+  private readonly participant: BoardParticipant | null;
+  private readonly doc = new Y.Doc();
+  /** Marks this connection's own transactions, for undo and for the unsaved count. */
+  private readonly localOrigin = { boardConnection: true };
+  private readonly awareness: Awareness;
+  private readonly provider: WebsocketProvider;
+  private readonly persistence: IndexeddbPersistence | null;
+  private readonly undoManager: Y.UndoManager | null;
+  private readonly tracker: SaveTracker;
+  private readonly ledgerStorage: LedgerStorage | null;
+  private readonly flush = createFrameScheduler(() => this.publish());
+  private readonly sendCursor = throttle((point: BoardPoint) => {
+    this.awareness.setLocalStateField('cursor', point);
+  }, CURSOR_THROTTLE_MS);
+
+  private socket: 'connecting' | 'connected' | 'disconnected' = 'connecting';
+  private watchedSocket: WebSocket | null = null;
+  /** The current connection has delivered the server's state vector. */
+  private greeted = false;
+  /** The current connection has delivered the server's document. */
+  private providerSynced = false;
+  private hasLostConnection = false;
+  private browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
+  private boardGone = false;
+  private documentDirty = true;
+  private presenceDirty = true;
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
+  private destroyed = false;
+
+  constructor(options: BoardConnectionOptions) {
+    const { boardId, token, role, participant } = options;
+    this.boardId = boardId;
+    this.participant = participant;
+    // Facilitators and participants write only once registered: notes carry their name.
+    const canEdit = roleCanEdit(role) && participant !== null;
+    this.identity = {
+      role,
+      canEdit,
+      participantId: participant?.participantId ?? null,
+      displayName: participant?.displayName ?? null,
+    };
+    const indexedDb = options.indexedDb ?? true;
+    // Only an editor keeps a ledger: a viewer in the same browser must not
+    // overwrite the entry of a participant's unsaved changes with its empty one.
+    const defaultLedger = indexedDb && typeof localStorage !== 'undefined' ? localStorage : null;
+    this.ledgerStorage = canEdit ? (options.ledgerStorage !== undefined ? options.ledgerStorage : defaultLedger) : null;
+    this.tracker = new SaveTracker(loadLedger(this.ledgerStorage, boardId));
+
+    this.awareness = new Awareness(this.doc);
+    this.awareness.setLocalState(ownPresence(participant, role, this.doc.clientID));
+    this.undoManager = canEdit
+      ? new Y.UndoManager([notesMap(this.doc), boardMap(this.doc)], { trackedOrigins: new Set([this.localOrigin]) })
+      : null;
+
+    notesMap(this.doc).observeDeep(this.markDocumentDirty);
+    boardMap(this.doc).observe(this.markDocumentDirty);
+    this.doc.on('afterTransaction', this.handleTransaction);
+    this.awareness.on('change', this.handleAwarenessChange);
+    for (const event of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
+      this.undoManager?.on(event, this.publishHistory);
+    }
+
+    this.persistence = indexedDb ? new IndexeddbPersistence(localDatabaseName(boardId), this.doc) : null;
+    void this.persistence?.whenSynced.then(() => {
+      if (this.destroyed) return;
+      this.tracker.forgetChangesMissingFrom(stateVectorOf(this.doc));
+      this.persistLedger();
+      this.flush.schedule();
+    });
+
+    const params: Record<string, string> = { [SYNC_PARAM_TOKEN]: token };
+    if (participant) params[SYNC_PARAM_PARTICIPANT_KEY] = participant.key;
+    this.provider = new WebsocketProvider(options.websocketUrl ?? defaultSyncUrl(), boardId, this.doc, {
+      // Connect only once every listener is in place, so no status is missed.
+      connect: false,
+      awareness: this.awareness,
+      params,
+      ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
+      // Tabs share changes through the server only, so each tab's banner speaks
+      // for exactly what went through the server.
+      disableBc: true,
+      shouldReconnect: (event) => !CLOSE_CODES_FINAL.includes(event.code),
+    });
+    this.provider.on('status', this.handleStatus);
+    this.provider.on('sync', this.handleSync);
+    this.provider.on('connection-close', this.handleConnectionClose);
+    this.provider.on('closed', this.handleClosed);
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.handleOnline);
+      window.addEventListener('offline', this.handleOffline);
+    }
+
+    this.actions = {
+      addNote: (position, text) => this.addNote(position, text),
+      updateNote: (id, edit) => this.updateNote(id, edit),
+      moveNote: (id, position) => this.moveNote(id, position),
+      deleteNote: (id) => this.deleteNote(id),
+      undo: () => this.undo(),
+      redo: () => this.redo(),
+      setCursor: (point) => this.setCursor(point),
+    };
+    this.provider.connect();
+    this.publish();
+  }
+
+  /** Closes the socket, tells the others this person left, and frees the document. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.flush.cancel();
+    this.sendCursor.cancel();
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.handleOnline);
+      window.removeEventListener('offline', this.handleOffline);
+    }
+    this.watchSocket(null);
+    // Sent while the socket is still open, so the others see this person leave at once.
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'left the board');
+    this.provider.destroy();
+    void this.persistence?.destroy();
+    this.undoManager?.destroy();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private addNote(position: BoardPoint, text = ''): NoteId | null {
+    if (!this.canWrite() || !this.participant) return null;
+    const id = addNote(
+      this.doc,
+      {
+        x: position.x,
+        y: position.y,
+        text,
+        authorId: this.participant.participantId as ParticipantId,
+        authorName: this.participant.displayName,
+      },
+      this.localOrigin,
+    );
+    this.endUndoStep();
+    return id;
+  }
+
+  private updateNote(id: NoteId, edit: NoteEdit): void {
+    if (!this.canWrite()) return;
+    updateNote(this.doc, id, edit, this.localOrigin);
+    this.endUndoStep();
+  }
+
+  private moveNote(id: NoteId, position: BoardPoint): void {
+    if (!this.canWrite()) return;
+    moveNote(this.doc, id, position.x, position.y, this.localOrigin);
+    this.endUndoStep();
+  }
+
+  private deleteNote(id: NoteId): void {
+    if (!this.canWrite()) return;
+    deleteNote(this.doc, id, this.localOrigin);
+    this.endUndoStep();
+  }
+
+  private undo(): void {
+    if (this.canWrite()) this.undoManager?.undo();
+  }
+
+  private redo(): void {
+    if (this.canWrite()) this.undoManager?.redo();
+  }
+
+  private setCursor(point: BoardPoint | null): void {
+    if (this.destroyed) return;
+    if (point) {
+      this.sendCursor(clampToBoard(point));
+      return;
+    }
+    this.sendCursor.cancel();
+    if (this.awareness.getLocalState()?.cursor !== null) this.awareness.setLocalStateField('cursor', null);
+  }
+
+  private canWrite(): boolean {
+    return this.identity.canEdit && !this.destroyed;
+  }
+
+  /** Each action is its own undo step, however quickly the next one follows. */
+  private endUndoStep(): void {
+    this.undoManager?.stopCapturing();
+  }
+
+  private readonly markDocumentDirty = (): void => {
+    this.documentDirty = true;
+  };
+
+  private readonly handleTransaction = (transaction: Y.Transaction): void => {
+    if (this.destroyed) return;
+    if (!transaction.local) {
+      this.flush.schedule();
+      return;
+    }
+    // Local covers undo and redo too: their origin is the undo manager.
+    const client = transaction.doc.clientID;
+    const clock = transaction.afterState.get(client) ?? 0;
+    const deletes = rangesOfDeleteSet(transaction.deleteSet);
+    if (clock > (transaction.beforeState.get(client) ?? 0) || deletes.length > 0) {
+      this.tracker.recordLocalChange({ client, clock, deletes });
+      this.persistLedger();
+    }
+    // At once, not next frame: the banner must say "Saving…" straight away,
+    // and a dropped note must not jump back for a frame.
+    this.publish();
+  };
+
+  private readonly handleAwarenessChange = (): void => {
+    this.presenceDirty = true;
+    this.flush.schedule();
+  };
+
+  private readonly publishHistory = (): void => {
+    if (this.destroyed || !this.undoManager) return;
+    const canUndo = this.undoManager.canUndo();
+    const canRedo = this.undoManager.canRedo();
+    const state = this.store.getState();
+    if (state.canUndo !== canUndo || state.canRedo !== canRedo) this.store.setState({ canUndo, canRedo });
+  };
+
+  private readonly handleStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
+    if (this.destroyed) return;
+    this.socket = status;
+    this.greeted = false;
+    this.providerSynced = false;
+    // provider.ws is a new socket on every connection.
+    if (status === 'connected') this.watchSocket(this.provider.ws);
+    else this.setPresenceSettled(false);
+    this.flush.schedule();
+  };
+
+  private readonly handleSync = (synced: boolean): void => {
+    if (this.destroyed) return;
+    this.providerSynced = synced;
+    if (synced && this.settleTimer === null && !this.store.getState().presenceSettled) {
+      this.settleTimer = setTimeout(() => {
+        this.settleTimer = null;
+        this.setPresenceSettled(true);
+      }, PRESENCE_SETTLE_MS);
+    }
+    this.flush.schedule();
+  };
+
+  private readonly handleConnectionClose = (): void => {
+    if (this.destroyed) return;
+    this.hasLostConnection = true;
+    this.greeted = false;
+    this.providerSynced = false;
+    this.watchSocket(null);
+    this.setPresenceSettled(false);
+    this.flush.schedule();
+  };
+
+  private readonly handleClosed = ({ code }: { code: number }): void => {
+    if (this.destroyed) return;
+    this.boardGone = CLOSE_CODES_FINAL.includes(code);
+    this.flush.schedule();
+  };
+
+  private readonly handleOnline = (): void => {
+    this.browserOnline = true;
+    // Reconnect now instead of waiting out the provider's back-off.
+    if (!this.provider.wsconnected && !this.boardGone) {
+      this.provider.disconnect();
+      this.provider.connect();
+    }
+    this.flush.schedule();
+  };
+
+  private readonly handleOffline = (): void => {
+    this.browserOnline = false;
+    // A socket that cannot reach anyone may still look open for up to 30 s; drop it
+    // so the banner and the provider agree with the browser.
+    if (this.provider.wsconnected) {
+      this.provider.disconnect();
+      this.provider.connect();
+    }
+    this.flush.schedule();
+  };
+
+  private readonly handleSocketMessage = (event: MessageEvent): void => {
+    if (this.destroyed) return;
+    const { data } = event as { data: unknown };
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+    if (!bytes) return;
+    const message = readServerSyncMessage(bytes);
+    if (!message) return;
+    if (message.kind === 'state-vector') this.greeted = true;
+    if (this.tracker.receiveFromServer(message)) this.persistLedger();
+    this.flush.schedule();
+  };
+
+  /** Listens to what the server says on the given socket (and stops listening to the previous one). */
+  private watchSocket(socket: WebSocket | null): void {
+    if (this.watchedSocket === socket) return;
+    this.watchedSocket?.removeEventListener('message', this.handleSocketMessage);
+    this.watchedSocket = socket;
+    socket?.addEventListener('message', this.handleSocketMessage);
+  }
+
+  private setPresenceSettled(settled: boolean): void {
+    if (!settled && this.settleTimer !== null) {
+      clearTimeout(this.settleTimer);
+      this.settleTimer = null;
+    }
+    if (this.store.getState().presenceSettled !== settled) this.store.setState({ presenceSettled: settled });
+  }
+
+  private persistLedger(): void {
+    saveLedger(this.ledgerStorage, this.boardId, this.tracker.pendingChanges);
+  }
+
+  private computeSaveStatus(): SaveStatus {
+    return deriveSaveStatus({
+      socket: this.socket,
+      synced: this.greeted && this.providerSynced,
+      hasLostConnection: this.hasLostConnection,
+      browserOnline: this.browserOnline,
+      boardGone: this.boardGone,
+      // A viewer cannot save anything, so there is nothing to count.
+      unsaved: this.identity.canEdit ? this.tracker.unsavedCount(stateVectorOf(this.doc)) : 0,
+    });
+  }
+
+  /** Copies what changed into the store, in one update. */
+  private publish(): void {
+    if (this.destroyed) return;
+    this.flush.cancel();
+    const state = this.store.getState();
+    const patch: Partial<BoardState> = {};
+    if (this.documentDirty) {
+      this.documentDirty = false;
+      patch.notes = readNotes(this.doc);
+      const title = readBoardMeta(this.doc)?.title ?? null;
+      if (title !== state.boardTitle) patch.boardTitle = title;
+    }
+    if (this.presenceDirty) {
+      this.presenceDirty = false;
+      const { people, cursors } = readPresence(this.awareness.getStates(), this.doc.clientID);
+      // Cursor moves must not re-render the presence list.
+      if (!sameJson(people, state.people)) patch.people = people;
+      if (!sameJson(cursors, state.cursors)) patch.cursors = cursors;
+    }
+    const save = this.computeSaveStatus();
+    if (save.kind !== state.save.kind || save.unsaved !== state.save.unsaved) patch.save = save;
+    if (Object.keys(patch).length > 0) this.store.setState(patch);
+  }
+}

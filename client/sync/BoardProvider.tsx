@@ -1,0 +1,34 @@
+import { createContext, type ReactNode, useContext } from 'react';
+import { useStore } from 'zustand';
+import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
+
+const BoardSessionContext = createContext<BoardSession | null>(null);
+
+/**
+ * Makes one board session (normally a BoardConnection) available to the
+ * board screen. Tests can pass any object with a store and actions.
+ */
+export function BoardProvider({ session, children }: { session: BoardSession; children: ReactNode }) {
+  return <BoardSessionContext.Provider value={session}>{children}</BoardSessionContext.Provider>;
+}
+
+function useSession(): BoardSession {
+  const session = useContext(BoardSessionContext);
+  if (!session) throw new Error('Board components must be rendered inside <BoardProvider>.');
+  return session;
+}
+
+/** Reads part of the board state; the component re-renders only when that part changes. */
+export function useBoardState<T>(selector: (state: BoardState) => T): T {
+  return useStore(useSession().store, selector);
+}
+
+/** The actions a person can take on the board. */
+export function useBoardActions(): BoardActions {
+  return useSession().actions;
+}
+
+/** Who is using the board, and whether they may change it. */
+export function useBoardIdentity(): BoardIdentity {
+  return useSession().identity;
+}

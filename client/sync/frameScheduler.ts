@@ -1,0 +1,33 @@
+/** Runs a callback at most once per animation frame, however often it is asked for. */
+export interface FrameScheduler {
+  schedule(): void;
+  cancel(): void;
+}
+
+/**
+ * Coalesces bursts (a remote update, then the server's confirmation of it)
+ * into one store update. An animation frame rather than a microtask: the
+ * provider and the save tracker handle the same socket message in separate
+ * listeners, and microtasks would run between them. Falls back to a timer
+ * where there are no frames (Node).
+ */
+export function createFrameScheduler(run: () => void): FrameScheduler {
+  const hasFrames = typeof requestAnimationFrame === 'function';
+  let handle: number | ReturnType<typeof setTimeout> | null = null;
+  const fire = () => {
+    handle = null;
+    run();
+  };
+  return {
+    schedule() {
+      if (handle !== null) return;
+      handle = hasFrames ? requestAnimationFrame(fire) : setTimeout(fire, 0);
+    },
+    cancel() {
+      if (handle === null) return;
+      if (hasFrames) cancelAnimationFrame(handle as number);
+      else clearTimeout(handle as ReturnType<typeof setTimeout>);
+      handle = null;
+    },
+  };
+}

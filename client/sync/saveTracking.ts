@@ -1,0 +1,247 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { MessageType, SyncMessageType } from '../../shared/protocol';
+import type { SaveStatus } from './types';
+
+/**
+ * Knowing, truthfully, which changes made on this device the server has
+ * stored. The server applies and stores every update before it sends it to
+ * anyone (the sender included), so whatever the server sends is durable; this
+ * module keeps what that tells us and compares it with what was done here.
+ *
+ * Everything here is pure: no sockets, no timers, so it can be tested alone.
+ */
+
+/** Per client id, the next clock not yet known: the shape of a Yjs state vector. */
+export type StateVector = Map<number, number>;
+
+/** A run of deleted item ids of one client: clocks `clock` to `clock + length - 1`. */
+export interface DeletedRange {
+  client: number;
+  clock: number;
+  length: number;
+}
+
+/**
+ * One transaction made on this device. It is saved once the server's state
+ * vector reaches `clock` for `client` (its new content) and the server has
+ * sent back every range in `deletes` (its deletions, which carry no clock).
+ */
+export interface LocalChange {
+  client: number;
+  clock: number;
+  deletes: DeletedRange[];
+}
+
+/** The part of a server message that tells what the server has. */
+export type ServerSyncMessage =
+  /** Sync step 1: the server's whole state vector, sent first on every connection. */
+  | { kind: 'state-vector'; stateVector: StateVector }
+  /** Sync step 2 or an update: content the server has stored. */
+  | { kind: 'update'; update: Uint8Array };
+
+/**
+ * Reads a binary message from the server; null for messages that say nothing
+ * about the document (awareness) or cannot be read.
+ */
+export function readServerSyncMessage(message: Uint8Array): ServerSyncMessage | null {
+  try {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return null;
+    const syncType = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    if (syncType === SyncMessageType.step1) return { kind: 'state-vector', stateVector: Y.decodeStateVector(payload) };
+    if (syncType === SyncMessageType.step2 || syncType === SyncMessageType.update) return { kind: 'update', update: payload };
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** What one update proves the server holds. */
+export interface UpdateSummary {
+  /** Per client, the clock range [start, end) the update carries without gaps. */
+  runs: Map<number, { start: number; end: number }>;
+  deletes: DeletedRange[];
+}
+
+/**
+ * Summarises an update. Y.encodeStateVectorFromUpdate is not enough here: it
+ * only reports clients whose content starts at clock 0, and an incremental
+ * update almost never does.
+ */
+export function summariseUpdate(update: Uint8Array): UpdateSummary {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const runs = new Map<number, { start: number; end: number }>();
+  for (const struct of structs) {
+    // A skip marks a gap in a merged update: nothing after it is contiguous.
+    if (struct instanceof Y.Skip) continue;
+    const { client, clock } = struct.id;
+    const run = runs.get(client);
+    if (!run) runs.set(client, { start: clock, end: clock + struct.length });
+    else if (clock === run.end) run.end += struct.length;
+  }
+  const deletes: DeletedRange[] = [];
+  for (const [client, items] of ds.clients) {
+    for (const item of items) deletes.push({ client, clock: item.clock, length: item.len });
+  }
+  return { runs, deletes };
+}
+
+/**
+ * The server's state vector after it sent an update. A run only counts when
+ * it continues what the server is already known to hold, so the result never
+ * claims more than the server has.
+ */
+export function advanceStateVector(server: StateVector, summary: UpdateSummary): StateVector {
+  const next = new Map(server);
+  for (const [client, run] of summary.runs) {
+    const known = next.get(client) ?? 0;
+    if (run.start <= known && run.end > known) next.set(client, run.end);
+  }
+  return next;
+}
+
+/** The parts of `ranges` that `covered` does not include. */
+export function subtractRanges(ranges: readonly DeletedRange[], covered: readonly DeletedRange[]): DeletedRange[] {
+  let remaining = [...ranges];
+  for (const cover of covered) {
+    const coverEnd = cover.clock + cover.length;
+    remaining = remaining.flatMap((range) => {
+      const end = range.clock + range.length;
+      if (range.client !== cover.client || coverEnd <= range.clock || cover.clock >= end) return [range];
+      const left = cover.clock > range.clock ? [{ ...range, length: cover.clock - range.clock }] : [];
+      const right = coverEnd < end ? [{ client: range.client, clock: coverEnd, length: end - coverEnd }] : [];
+      return [...left, ...right];
+    });
+    if (remaining.length === 0) break;
+  }
+  return remaining;
+}
+
+/** The deleted ranges of a Yjs delete set, as plain data. */
+export function rangesOfDeleteSet(deleteSet: { clients: Map<number, Array<{ clock: number; len: number }>> }): DeletedRange[] {
+  const ranges: DeletedRange[] = [];
+  for (const [client, items] of deleteSet.clients) {
+    for (const item of items) ranges.push({ client, clock: item.clock, length: item.len });
+  }
+  return ranges;
+}
+
+/** True when the server holds everything the change did. */
+function isChangeSaved(change: LocalChange, server: StateVector): boolean {
+  return change.clock <= (server.get(change.client) ?? 0) && change.deletes.length === 0;
+}
+
+/**
+ * How many changes the server has not confirmed.
+ *
+ * Every recorded local change still unconfirmed counts one. Content in the
+ * local document beyond what the server is known to hold, and not explained
+ * by a recorded change (restored from IndexedDB, or from another tab), counts
+ * one per client: we cannot tell how many edits it was, only that it exists.
+ * That second rule needs the server's state vector, so it only applies once
+ * a connection has delivered one (`server` is null before that).
+ */
+export function countUnsavedChanges(
+  pending: readonly LocalChange[],
+  server: StateVector | null,
+  local: StateVector,
+): number {
+  const known = server ?? new Map<number, number>();
+  const unsaved = pending.filter((change) => !isChangeSaved(change, known));
+  let count = unsaved.length;
+  if (server) {
+    for (const [client, clock] of local) {
+      const explained = Math.max(server.get(client) ?? 0, ...unsaved.filter((c) => c.client === client).map((c) => c.clock));
+      if (clock > explained) count += 1;
+    }
+  }
+  return count;
+}
+
+/**
+ * The list of this device's unconfirmed changes and what the server is known
+ * to hold, updated from local transactions and from server messages.
+ */
+export class SaveTracker {
+  private server: StateVector | null = null;
+  private pending: LocalChange[];
+
+  constructor(restored: readonly LocalChange[] = []) {
+    this.pending = [...restored];
+  }
+
+  /** The changes the server has not confirmed, oldest first. */
+  get pendingChanges(): readonly LocalChange[] {
+    return this.pending;
+  }
+
+  /** True once some connection has told us the server's state vector. */
+  get knowsServerState(): boolean {
+    return this.server !== null;
+  }
+
+  /** Records a transaction made on this device that added or deleted something. */
+  recordLocalChange(change: LocalChange): void {
+    this.pending.push({ client: change.client, clock: change.clock, deletes: [...change.deletes] });
+  }
+
+  /** Takes in what a server message says the server holds; returns true if anything was confirmed. */
+  receiveFromServer(message: ServerSyncMessage): boolean {
+    if (message.kind === 'state-vector') {
+      // Replace, not merge: a server that lost data must not be trusted for it.
+      this.server = new Map(message.stateVector);
+    } else {
+      const summary = summariseUpdate(message.update);
+      this.server = advanceStateVector(this.server ?? new Map(), summary);
+      if (summary.deletes.length > 0) {
+        this.pending = this.pending.map((change) =>
+          change.deletes.length === 0 ? change : { ...change, deletes: subtractRanges(change.deletes, summary.deletes) },
+        );
+      }
+    }
+    const before = this.pending.length;
+    const server = this.server;
+    this.pending = this.pending.filter((change) => !isChangeSaved(change, server));
+    return this.pending.length !== before;
+  }
+
+  /**
+   * Drops restored changes whose content the local document does not hold
+   * (its stored copy was cleared): they can never be sent, so counting them
+   * would keep the banner at "unsaved" for ever.
+   */
+  forgetChangesMissingFrom(local: StateVector): void {
+    this.pending = this.pending.filter((change) => change.clock <= (local.get(change.client) ?? 0));
+  }
+
+  /** How many changes are not confirmed, given the local document's state vector. */
+  unsavedCount(local: StateVector): number {
+    return countUnsavedChanges(this.pending, this.server, local);
+  }
+}
+
+/** The facts the banner's state is derived from. */
+export interface ConnectionFacts {
+  socket: 'connecting' | 'connected' | 'disconnected';
+  /** The current connection has delivered the server's state vector and document. */
+  synced: boolean;
+  /** A connection attempt has failed or an open connection dropped since the board opened. */
+  hasLostConnection: boolean;
+  browserOnline: boolean;
+  /** The server closed the board for good. */
+  boardGone: boolean;
+  unsaved: number;
+}
+
+/** The banner's state: only "live" when connected, synced and nothing is waiting. */
+export function deriveSaveStatus(facts: ConnectionFacts): SaveStatus {
+  const { unsaved } = facts;
+  if (facts.boardGone) return { kind: 'closed', unsaved };
+  if (facts.browserOnline && facts.socket === 'connected' && facts.synced) {
+    return { kind: unsaved > 0 ? 'saving' : 'live', unsaved };
+  }
+  if (!facts.browserOnline || facts.hasLostConnection) return { kind: 'offline', unsaved };
+  return { kind: 'connecting', unsaved };
+}

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HomePage } from '../../client/phases/home/HomePage';
+import createdBoard from '../fixtures/api/create-board-response.json';
+
+function jsonResponse(body: unknown, status: number): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+function mockFetch(...responses: Array<Response | Error>) {
+  const fetchMock = vi.spyOn(globalThis, 'fetch');
+  for (const response of responses) {
+    if (response instanceof Error) fetchMock.mockRejectedValueOnce(response);
+    else fetchMock.mockResolvedValueOnce(response);
+  }
+  return fetchMock;
+}
+
+function requestBody(fetchMock: ReturnType<typeof mockFetch>, call = 0): unknown {
+  const init = fetchMock.mock.calls[call]?.[1];
+  return JSON.parse(String(init?.body));
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  window.history.replaceState(null, '', '/');
+});
+
+describe('the home page', () => {
+  it('names the product and says what it is for', () => {
+    render(<HomePage />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Retain');
+    expect(screen.getByText(/sticky-note board for NHS staff-retention workshops/)).toBeTruthy();
+    expect(screen.getByText('Based on the NHS Employers retention guide.')).toBeTruthy();
+  });
+
+  it('asks for a title before creating a board, without calling the server', async () => {
+    const fetchMock = mockFetch();
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    const title = screen.getByRole('textbox', { name: 'Workshop title' });
+    expect(screen.getByText('Give the workshop a title')).toBeTruthy();
+    expect(title.getAttribute('aria-invalid')).toBe('true');
+    expect(title.getAttribute('aria-describedby')).toContain(screen.getByText('Give the workshop a title').parentElement?.id);
+    expect(document.activeElement).toBe(title);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('creates a board and shows its three links, the join code in large type, and a way in', async () => {
+    const fetchMock = mockFetch(jsonResponse(createdBoard, 201));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Workshop title' }), '  Board development session ');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+
+    expect(await screen.findByRole('heading', { name: '“Board development session” is ready' })).toBeTruthy();
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/boards');
+    expect(requestBody(fetchMock)).toEqual({ title: 'Board development session' });
+    for (const [label, link] of Object.entries({
+      'Facilitator link': createdBoard.links.facilitator,
+      'Participant link': createdBoard.links.participant,
+      'Viewer link': createdBoard.links.viewer,
+    })) {
+      expect((screen.getByRole('textbox', { name: label }) as HTMLInputElement).value).toBe(link);
+      expect(screen.getByRole('button', { name: `Copy ${label.toLowerCase()}` })).toBeTruthy();
+    }
+    const code = screen.getByText('K7PQ-4XRM');
+    expect(code.className).toBe('big-join-code__code');
+    expect(code.closest('.big-join-code')?.textContent).toContain('Go to localhost:3000 and enter this code');
+
+    await user.click(screen.getByRole('button', { name: 'Open the board as facilitator' }));
+    expect(window.location.pathname).toBe(`/b/${createdBoard.boardId}`);
+    expect(window.location.hash).toBe(`#token=${createdBoard.tokens.facilitator}`);
+  });
+
+  it('copies a link with its copy button and says it did', async () => {
+    mockFetch(jsonResponse(createdBoard, 201));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Workshop title' }), 'Board development session');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    await user.click(await screen.findByRole('button', { name: 'Copy participant link' }));
+    expect(await navigator.clipboard.readText()).toBe(createdBoard.links.participant);
+    expect(await screen.findByText('Copied.')).toBeTruthy();
+  });
+
+  it('shows the server’s reason when it refuses to create the board', async () => {
+    mockFetch(jsonResponse({ error: 'The workshop title is too long.' }, 400));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Workshop title' }), 'Retention');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    expect(await screen.findByText('The workshop title is too long.')).toBeTruthy();
+  });
+
+  it('says plainly when the server cannot be reached', async () => {
+    mockFetch(new TypeError('Failed to fetch'));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Workshop title' }), 'Retention');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    expect(await screen.findByText('Cannot reach the server. Check your connection and try again.')).toBeTruthy();
+  });
+});
+
+describe('joining with a code', () => {
+  it('explains what a code looks like when the one typed cannot be one', async () => {
+    const fetchMock = mockFetch();
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Join code' }), 'abc{Enter}');
+    expect(screen.getByText('Enter the 8-character code the facilitator shows, like K7PQ-4XRM')).toBeTruthy();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('accepts a code typed in lower case with a space and opens the board with it', async () => {
+    const fetchMock = mockFetch(jsonResponse({ boardId: createdBoard.boardId, token: 'K7PQ-4XRM' }, 200));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Join code' }), 'k7pq 4xrm');
+    await user.click(screen.getByRole('button', { name: 'Join workshop' }));
+    await vi.waitFor(() => expect(window.location.pathname).toBe(`/b/${createdBoard.boardId}`));
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/join');
+    expect(requestBody(fetchMock)).toEqual({ code: 'K7PQ-4XRM' });
+    expect(window.location.hash).toBe('#token=K7PQ-4XRM');
+  });
+
+  it('says so when no workshop has the code', async () => {
+    mockFetch(jsonResponse({ error: 'No workshop has that code. Check it with the facilitator.' }, 404));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    await user.type(screen.getByRole('textbox', { name: 'Join code' }), 'ZZZZ-ZZZZ{Enter}');
+    expect(await screen.findByText('No workshop has that code. Check it with the facilitator.')).toBeTruthy();
+    expect(window.location.pathname).toBe('/');
+  });
+});

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+/**
+ * Headless Chromium with the flags this machine needs: no sandbox (tests run
+ * as root) and no background networking (the network is closed, and
+ * Chromium's own calls home would only fail noisily).
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** A context of its own per person: separate storage, like separate browsers. */
+export function newPersonContext(browser: Browser, options: { mobile?: boolean } = {}): Promise<BrowserContext> {
+  return browser.newContext(
+    options.mobile
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 800 } },
+  );
+}
+
+/** Where the built client lives; the browser tests serve it from the real server. */
+export const BUILT_CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
