@@ -46,6 +46,12 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly connections = new Set<RoomConnection>();
+  /**
+   * Which socket last published each awareness client id. A browser that
+   * reconnects keeps its client id; when its old socket's close arrives late,
+   * only ids that socket still owns are removed, so the person stays present.
+   */
+  private readonly awarenessOwners = new Map<number, RoomConnection>();
   private inbox: InboxItem[] = [];
   private pendingUpdates: Uint8Array[] = [];
   private pipelineScheduled = false;
@@ -141,9 +147,10 @@ export class Room {
   /** Removes a socket and its presence. */
   leave(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    if (connection.awarenessClientIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...connection.awarenessClientIds], connection);
-    }
+    const owned = [...connection.awarenessClientIds];
+    connection.awarenessClientIds.clear();
+    for (const id of owned) this.awarenessOwners.delete(id);
+    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, connection);
   }
 
   /** Resolves once every message received so far has been applied, stored and answered. */
@@ -181,6 +188,7 @@ export class Room {
     this.doc.destroy();
     this.inbox = [];
     this.pendingUpdates = [];
+    this.awarenessOwners.clear();
   }
 
   private schedulePipeline(): void {
@@ -293,10 +301,18 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = [...added, ...updated, ...removed];
-    if (origin && typeof origin === 'object' && this.connections.has(origin as RoomConnection)) {
-      const ids = (origin as RoomConnection).awarenessClientIds;
-      for (const id of [...added, ...updated]) ids.add(id);
-      for (const id of removed) ids.delete(id);
+    const publisher = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
+    if (publisher) {
+      for (const id of [...added, ...updated]) {
+        const previous = this.awarenessOwners.get(id);
+        if (previous && previous !== publisher) previous.awarenessClientIds.delete(id);
+        this.awarenessOwners.set(id, publisher);
+        publisher.awarenessClientIds.add(id);
+      }
+      for (const id of removed) {
+        if (this.awarenessOwners.get(id) === publisher) this.awarenessOwners.delete(id);
+        publisher.awarenessClientIds.delete(id);
+      }
     }
     if (changed.length > 0) this.broadcast(encodeAwareness(this.awareness, changed));
   };
