@@ -48,6 +48,21 @@ export async function startServer(
     ws.on('pong', () => alive.add(ws));
     ws.on('error', (error) => log.debug({ err: error.message }, 'socket error'));
   });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // The port is taken (or not ours to bind): release what was opened for it.
+    wss.close();
+    if (!dependencies.storage) await storage.close();
+    throw error;
+  }
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
@@ -59,14 +74,6 @@ export async function startServer(
     }
   }, config.heartbeatIntervalMs);
   heartbeat.unref();
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
   const { port } = server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   log.info({ host: config.host, port, dataDir: config.dataDir }, 'Retain is listening');

@@ -4,7 +4,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { StoreApi } from 'zustand/vanilla';
 import { readBoardMeta } from '../../shared/board/board';
-import { boardMap, notesMap } from '../../shared/board/doc';
+import { boardMap, notesMap, recordKeysChangedBy } from '../../shared/board/doc';
 import { addNote, deleteNote, moveNote, readNotes, updateNote } from '../../shared/board/notes';
 import { CLOSE_CODES_FINAL, SYNC_PARAM_PARTICIPANT_KEY, SYNC_PARAM_TOKEN, SYNC_PATH_PREFIX } from '../../shared/protocol';
 import { roleCanEdit, type Role } from '../../shared/schema/api';
@@ -70,6 +70,18 @@ function localDatabaseName(boardId: string): string {
 
 function stateVectorOf(doc: Y.Doc): StateVector {
   return Y.decodeStateVector(Y.encodeStateVector(doc));
+}
+
+/**
+ * The bytes of a binary socket message, or null for text. Not `instanceof`:
+ * a WebSocket polyfill may hand over an ArrayBuffer from another realm (Node's
+ * `ws` under jsdom does), which `instanceof ArrayBuffer` rejects; the provider
+ * still syncs from it, and the banner would then wait for ever.
+ */
+function bytesOfMessage(data: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
+  return null;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -291,7 +303,7 @@ export class BoardConnection implements BoardSession {
     const clock = transaction.afterState.get(client) ?? 0;
     const deletes = rangesOfDeleteSet(transaction.deleteSet);
     if (clock > (transaction.beforeState.get(client) ?? 0) || deletes.length > 0) {
-      this.tracker.recordLocalChange({ client, clock, deletes });
+      this.tracker.recordLocalChange({ client, clock, deletes, records: recordKeysChangedBy(transaction) });
       this.persistLedger();
     }
     // At once, not next frame: the banner must say "Saving…" straight away,
@@ -374,8 +386,7 @@ export class BoardConnection implements BoardSession {
 
   private readonly handleSocketMessage = (event: MessageEvent): void => {
     if (this.destroyed) return;
-    const { data } = event as { data: unknown };
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+    const bytes = bytesOfMessage((event as { data: unknown }).data);
     if (!bytes) return;
     const message = readServerSyncMessage(bytes);
     if (!message) return;

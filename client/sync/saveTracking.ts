@@ -31,6 +31,12 @@ export interface LocalChange {
   client: number;
   clock: number;
   deletes: DeletedRange[];
+  /**
+   * The records it touched (`notes/<id>`, `board/title`). The banner counts
+   * records, not transactions: adding a note and typing its text is one
+   * unsaved change to a person. A change without records counts on its own.
+   */
+  records?: string[];
 }
 
 /** The part of a server message that tells what the server has. */
@@ -136,7 +142,8 @@ function isChangeSaved(change: LocalChange, server: StateVector): boolean {
 /**
  * How many changes the server has not confirmed.
  *
- * Every recorded local change still unconfirmed counts one. Content in the
+ * Every record (a note, a board field) with an unconfirmed local change
+ * counts one, however many times it was changed. Content in the
  * local document beyond what the server is known to hold, and not explained
  * by a recorded change (restored from IndexedDB, or from another tab), counts
  * one per client: we cannot tell how many edits it was, only that it exists.
@@ -150,7 +157,13 @@ export function countUnsavedChanges(
 ): number {
   const known = server ?? new Map<number, number>();
   const unsaved = pending.filter((change) => !isChangeSaved(change, known));
-  let count = unsaved.length;
+  const records = new Set<string>();
+  let count = 0;
+  for (const change of unsaved) {
+    if (!change.records?.length) count += 1;
+    for (const record of change.records ?? []) records.add(record);
+  }
+  count += records.size;
   if (server) {
     for (const [client, clock] of local) {
       const explained = Math.max(server.get(client) ?? 0, ...unsaved.filter((c) => c.client === client).map((c) => c.clock));
@@ -184,7 +197,7 @@ export class SaveTracker {
 
   /** Records a transaction made on this device that added or deleted something. */
   recordLocalChange(change: LocalChange): void {
-    this.pending.push({ client: change.client, clock: change.clock, deletes: [...change.deletes] });
+    this.pending.push({ ...change, deletes: [...change.deletes], records: [...(change.records ?? [])] });
   }
 
   /** Takes in what a server message says the server holds; returns true if anything was confirmed. */

@@ -17,6 +17,7 @@ const ledgerSchema = z.object({
       client: uint,
       clock: uint,
       deletes: z.array(z.object({ client: uint, clock: uint, length: uint })),
+      records: z.array(z.string().max(200)).max(1000).optional(),
     }),
   ),
 });

@@ -28,3 +28,33 @@ export function notesMap(doc: Y.Doc): Y.Map<RecordMap> {
 export function recordToObject(record: unknown): Record<string, unknown> | null {
   return record instanceof Y.Map ? (record.toJSON() as Record<string, unknown>) : null;
 }
+
+/** Any shared type of a document, as Yjs types the keys of `Transaction.changed`. */
+type SharedType = Parameters<Y.Transaction['changed']['get']>[0];
+
+/**
+ * The records a transaction changed, as `<top-level name>/<key>` (for
+ * example `notes/abc123`, or `board/title`). Several transactions on one note
+ * (add it, then type its text) name the same record, which is how a person
+ * counts changes: by the things they changed, not by keystrokes.
+ */
+export function recordKeysChangedBy(transaction: Y.Transaction): string[] {
+  const topLevelNames = new Map<SharedType, string>();
+  for (const [name, type] of transaction.doc.share) topLevelNames.set(type, name);
+  const keys = new Set<string>();
+  for (const [type, changedKeys] of transaction.changed) {
+    const topName = topLevelNames.get(type);
+    if (topName !== undefined) {
+      // A top-level map: each changed key is a record (added, replaced or deleted).
+      for (const key of changedKeys) keys.add(key === null ? topName : `${topName}/${key}`);
+      continue;
+    }
+    // A nested type: climb to the child of a top-level type; that child is the record.
+    let child: SharedType = type;
+    while (child.parent && !topLevelNames.has(child.parent)) child = child.parent;
+    const parentName = child.parent ? topLevelNames.get(child.parent) : undefined;
+    const recordKey = child._item?.parentSub;
+    if (parentName !== undefined && recordKey) keys.add(`${parentName}/${recordKey}`);
+  }
+  return [...keys].sort();
+}

@@ -1,23 +1,76 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol';
-import { notesMap } from '../../shared/board/doc';
-import { BoardConnection, type BoardConnectionOptions } from '../../client/sync/BoardConnection';
+import { readNotes } from '../../shared/board/notes';
+import type { BoardId } from '../../shared/schema/ids';
+import type { CreateBoardResponse } from '../../shared/schema/api';
+import { BoardConnection, type BoardConnectionOptions, type BoardParticipant } from '../../client/sync/BoardConnection';
 import type { LedgerStorage } from '../../client/sync/unsavedLedger';
-import { FakeSyncServer } from '../helpers/fake-sync-server';
+import { GatedStorage } from '../helpers/gated-storage';
+import { createBoard, makeDataDir, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
 
-let server: FakeSyncServer;
+// The client against the real server over real sockets: the stock y-websocket
+// provider inside BoardConnection talks to server/app.ts on a loopback port.
+
+/** Long enough for the provider's own reconnect back-off (at most 2.5 s) plus a sync. */
+const RECONNECT_TIMEOUT_MS = 8000;
+/** How many times to try binding the old port again while the kernel still holds it. */
+const REBIND_ATTEMPTS = 10;
+
+let server: TestServer;
+/** The store of the current server: its gate holds appends, and with them every broadcast. */
+let storage: GatedStorage;
+let board: CreateBoardResponse;
+let registered: Map<string, BoardParticipant>;
 let opened: BoardConnection[] = [];
-let boardCounter = 0;
-let boardId = '';
+let cleanups: Array<() => Promise<void>> = [];
 
-function open(name: string, overrides: Partial<BoardConnectionOptions> = {}): BoardConnection {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startServer(options: { port?: number; dataDir?: string } = {}): Promise<void> {
+  const dataDir = options.dataDir ?? (await makeDataDir());
+  for (let attempt = 1; ; attempt++) {
+    const gated = new GatedStorage(dataDir);
+    try {
+      server = await startTestServer({ dataDir, port: options.port ?? 0 }, { storage: gated });
+      storage = gated;
+      return;
+    } catch (error) {
+      await gated.close();
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= REBIND_ATTEMPTS) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+/** The server goes away, as when its machine is restarted; the board stays in its data directory. */
+async function stopServer(): Promise<void> {
+  await server.close();
+}
+
+/** The server comes back at the same address with the same data. */
+async function restartServer(): Promise<void> {
+  await startServer({ port: server.port, dataDir: server.dataDir });
+}
+
+/** Registers the person once per board, so a reopened connection is the same person. */
+async function participant(name: string): Promise<BoardParticipant> {
+  const known = registered.get(name);
+  if (known) return known;
+  const { participantId, participantKey } = await registerParticipant(server, board.boardId, board.tokens.participant, name);
+  const person = { participantId, key: participantKey, displayName: name };
+  registered.set(name, person);
+  return person;
+}
+
+async function open(name: string, overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {
   const connection = new BoardConnection({
-    boardId,
-    token: 'participant-token',
+    boardId: board.boardId,
+    token: board.tokens.participant,
     role: 'participant',
-    participant: { participantId: `id-${name}`, key: `key-${name}`, displayName: name },
-    websocketUrl: 'ws://retain.test/sync',
-    WebSocketPolyfill: server.WebSocket,
+    participant: await participant(name),
+    websocketUrl: server.wsUrl,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     indexedDb: false,
     ...overrides,
   });
@@ -25,15 +78,28 @@ function open(name: string, overrides: Partial<BoardConnectionOptions> = {}): Bo
   return connection;
 }
 
-function openViewer(): BoardConnection {
-  return open('viewer', { role: 'viewer', participant: null, token: 'viewer-token' });
+function openViewer(overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {
+  return open('viewer', { role: 'viewer', participant: null, token: board.tokens.viewer, ...overrides });
 }
 
 const saveOf = (connection: BoardConnection) => connection.store.getState().save;
 const textsOf = (connection: BoardConnection) => connection.store.getState().notes.map((note) => note.text);
 
+/** The notes in the server's own copy of the board. */
+async function serverTexts(): Promise<string[]> {
+  const room = await server.rooms.get(board.boardId as BoardId);
+  if (!room) throw new Error('the board is not loaded on the server');
+  return readNotes(room.doc).map((note) => note.text);
+}
+
 async function live(...connections: BoardConnection[]) {
-  for (const connection of connections) await expect.poll(() => saveOf(connection).kind).toBe('live');
+  for (const connection of connections) {
+    await expect.poll(() => saveOf(connection).kind, { timeout: RECONNECT_TIMEOUT_MS }).toBe('live');
+  }
+}
+
+async function savedEverything(connection: BoardConnection) {
+  await expect.poll(() => saveOf(connection), { timeout: RECONNECT_TIMEOUT_MS }).toEqual({ kind: 'live', unsaved: 0 });
 }
 
 function memoryStorage(): LedgerStorage {
@@ -45,42 +111,65 @@ function memoryStorage(): LedgerStorage {
   };
 }
 
-beforeEach(() => {
-  server = new FakeSyncServer();
-  boardId = `board-connection-test-${++boardCounter}`;
+/** A socket server that accepts every connection and closes it at once with the given code. */
+async function startClosingServer(code: number, reason: string): Promise<{ wsUrl: string; accepted: () => number }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  let accepted = 0;
+  wss.on('connection', (socket) => {
+    accepted += 1;
+    socket.close(code, reason);
+  });
+  cleanups.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+  const { port } = wss.address() as { port: number };
+  return { wsUrl: `ws://127.0.0.1:${port}/sync`, accepted: () => accepted };
+}
+
+beforeAll(() => {
+  // This file uses the network on purpose: undo dom-setup's guard against it.
+  vi.unstubAllGlobals();
 });
 
-afterEach(() => {
+beforeEach(async () => {
+  await startServer();
+  board = await createBoard(server, 'Retention workshop');
+  registered = new Map();
+});
+
+afterEach(async () => {
   for (const connection of opened) connection.destroy();
   opened = [];
-  server.destroy();
+  for (const cleanup of cleanups) await cleanup();
+  cleanups = [];
+  await server.stop();
 });
 
-describe('a board connection', () => {
-  it('says Live once synced, Saving while the server has not confirmed a note, and Live again once it has', async () => {
-    const asha = open('Asha');
+describe('a board connection to the real server', { timeout: 20_000 }, () => {
+  it('says Live once synced, Saving while the server has not stored a note, and Live again once it has', async () => {
+    const asha = await open('Asha');
     expect(saveOf(asha).kind).toBe('connecting');
     await live(asha);
 
     asha.actions.addNote({ x: 100, y: 100 }, 'Stay interviews for everyone');
-    await expect.poll(() => saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
+    await savedEverything(asha);
 
     // A later change's update no longer starts at clock 0, the case a naive reading gets wrong.
-    server.hold();
+    storage.gateClosed = true;
     asha.actions.addNote({ x: 400, y: 100 }, 'Buddy scheme for new starters');
     expect(saveOf(asha)).toEqual({ kind: 'saving', unsaved: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => storage.heldCount).toBe(1);
+    await sleep(50);
     expect(saveOf(asha)).toEqual({ kind: 'saving', unsaved: 1 });
 
-    server.release();
-    await expect.poll(() => saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
-    expect(notesMap(server.doc).size).toBe(2);
+    storage.release();
+    await savedEverything(asha);
+    expect(await serverTexts()).toHaveLength(2);
   });
 
-  it('counts notes added while the server is unreachable and saves them when it comes back', async () => {
-    const asha = open('Asha');
+  it('counts notes added while the server is away and saves them when it comes back at the same address', async () => {
+    const asha = await open('Asha');
     await live(asha);
-    server.goUnreachable();
+    await stopServer();
     await expect.poll(() => saveOf(asha).kind).toBe('offline');
 
     asha.actions.addNote({ x: 10, y: 10 }, 'Exit interview data');
@@ -88,32 +177,48 @@ describe('a board connection', () => {
     expect(saveOf(asha)).toEqual({ kind: 'offline', unsaved: 2 });
     expect(textsOf(asha)).toEqual(['Exit interview data', 'Flexible retirement']);
 
-    server.goReachable();
-    window.dispatchEvent(new Event('online'));
-    await expect.poll(() => saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
-    expect(notesMap(server.doc).size).toBe(2);
+    // No 'online' event: the browser never lost its network, so the provider must find the server by itself.
+    await restartServer();
+    await savedEverything(asha);
+    expect((await serverTexts()).sort()).toEqual(['Exit interview data', 'Flexible retirement']);
   });
 
-  it('counts a note deleted offline as unsaved until the server has the deletion', async () => {
-    const asha = open('Asha');
+  it('says Offline as soon as the browser loses its network, and Live again once it is back', async () => {
+    const asha = await open('Asha');
+    await live(asha);
+
+    window.dispatchEvent(new Event('offline'));
+    await expect.poll(() => saveOf(asha).kind).toBe('offline');
+    // The socket may well reconnect meanwhile; while the browser says it is offline, the banner does too.
+    await sleep(100);
+    expect(saveOf(asha).kind).toBe('offline');
+
+    window.dispatchEvent(new Event('online'));
+    await savedEverything(asha);
+  });
+
+  it('counts a note deleted while the browser is offline as unsaved until the server has the deletion', async () => {
+    const asha = await open('Asha');
     await live(asha);
     const id = asha.actions.addNote({ x: 10, y: 10 }, 'Temporary');
-    await expect.poll(() => saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
+    await savedEverything(asha);
 
-    server.goUnreachable();
+    // The network is gone: the server cannot be reached, and the browser says so.
+    await stopServer();
+    window.dispatchEvent(new Event('offline'));
     await expect.poll(() => saveOf(asha).kind).toBe('offline');
     asha.actions.deleteNote(id!);
     expect(saveOf(asha)).toEqual({ kind: 'offline', unsaved: 1 });
 
-    server.goReachable();
+    await restartServer();
     window.dispatchEvent(new Event('online'));
-    await expect.poll(() => saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
-    expect(notesMap(server.doc).size).toBe(0);
+    await savedEverything(asha);
+    expect(await serverTexts()).toEqual([]);
   });
 
   it('shows the others’ notes and undoes and redoes only its own changes', async () => {
-    const asha = open('Asha');
-    const ben = open('Ben');
+    const asha = await open('Asha');
+    const ben = await open('Ben');
     await live(asha, ben);
 
     asha.actions.addNote({ x: 10, y: 10 }, 'Asha’s idea');
@@ -129,10 +234,12 @@ describe('a board connection', () => {
 
     asha.actions.redo();
     await expect.poll(() => textsOf(ben)).toHaveLength(2);
+    await savedEverything(asha);
+    expect(await serverTexts()).toHaveLength(2);
   });
 
   it('makes each action its own undo step', async () => {
-    const asha = open('Asha');
+    const asha = await open('Asha');
     await live(asha);
     const id = asha.actions.addNote({ x: 10, y: 10 }, 'Draft');
     asha.actions.updateNote(id!, { text: 'Final', colour: 'green' });
@@ -145,8 +252,8 @@ describe('a board connection', () => {
   });
 
   it('lets a viewer watch the board but not change it', async () => {
-    const asha = open('Asha');
-    const viewer = openViewer();
+    const asha = await open('Asha');
+    const viewer = await openViewer();
     await live(asha, viewer);
     expect(viewer.identity).toMatchObject({ role: 'viewer', canEdit: false });
 
@@ -155,11 +262,12 @@ describe('a board connection', () => {
     expect(viewer.actions.addNote({ x: 50, y: 50 }, 'Not allowed')).toBeNull();
     expect(textsOf(viewer)).toEqual(['Visible to the viewer']);
     expect(saveOf(viewer)).toEqual({ kind: 'live', unsaved: 0 });
+    expect(await serverTexts()).toEqual(['Visible to the viewer']);
   });
 
   it('shows who is here and their pointers in board coordinates, and forgets them when they leave', async () => {
-    const asha = open('Asha');
-    const ben = open('Ben');
+    const asha = await open('Asha');
+    const ben = await open('Ben');
     await live(asha, ben);
     await expect.poll(() => ben.store.getState().people.map((p) => [p.name, p.isSelf])).toEqual([
       ['Ben', true],
@@ -182,43 +290,47 @@ describe('a board connection', () => {
   });
 
   it('keeps notes written offline on the device and still counts them after a reload', async () => {
-    server.goUnreachable();
+    await participant('Asha');
+    await stopServer();
     const ledger = memoryStorage();
-    const before = open('Asha', { indexedDb: true, ledgerStorage: ledger });
+    const before = await open('Asha', { indexedDb: true, ledgerStorage: ledger });
     await expect.poll(() => saveOf(before).kind).toBe('offline');
     before.actions.addNote({ x: 10, y: 10 }, 'Written on the train');
     before.actions.addNote({ x: 300, y: 10 }, 'Also on the train');
     expect(saveOf(before)).toEqual({ kind: 'offline', unsaved: 2 });
     // Give IndexedDB a moment to store the updates, as a person closing the tab would.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     before.destroy();
 
-    const after = open('Asha', { indexedDb: true, ledgerStorage: ledger });
+    const after = await open('Asha', { indexedDb: true, ledgerStorage: ledger });
     await expect.poll(() => textsOf(after)).toEqual(['Written on the train', 'Also on the train']);
     await expect.poll(() => saveOf(after)).toEqual({ kind: 'offline', unsaved: 2 });
 
-    server.goReachable();
+    await restartServer();
     window.dispatchEvent(new Event('online'));
-    await expect.poll(() => saveOf(after)).toEqual({ kind: 'live', unsaved: 0 });
-    expect(notesMap(server.doc).size).toBe(2);
+    await savedEverything(after);
+    expect((await serverTexts()).sort()).toEqual(['Also on the train', 'Written on the train']);
   });
 
   it('leaves the unsaved-changes record of an editor in the same browser alone when opened as a viewer', async () => {
     const ledger = memoryStorage();
     const record = JSON.stringify({ changes: [{ client: 1, clock: 5, deletes: [] }] });
-    ledger.setItem(`retain:unsaved:${boardId}`, record);
-    const viewer = open('viewer', { role: 'viewer', participant: null, token: 'viewer-token', indexedDb: true, ledgerStorage: ledger });
+    ledger.setItem(`retain:unsaved:${board.boardId}`, record);
+    const viewer = await openViewer({ indexedDb: true, ledgerStorage: ledger });
     await live(viewer);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(ledger.getItem(`retain:unsaved:${boardId}`)).toBe(record);
+    await sleep(100);
+    expect(ledger.getItem(`retain:unsaved:${board.boardId}`)).toBe(record);
   });
 
   it('says the board is gone, and stops reconnecting, when the server closes it for good', async () => {
-    const asha = open('Asha');
-    await live(asha);
-    server.closeAll(CloseCode.boardGone, 'Board deleted');
+    // The server has no way to delete a board yet, so a socket server that answers every
+    // connection with the real close frame stands in for it.
+    const gone = await startClosingServer(CloseCode.boardGone, 'Board deleted');
+    const asha = await open('Asha', { websocketUrl: gone.wsUrl });
     await expect.poll(() => saveOf(asha).kind).toBe('closed');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.connectionCount).toBe(0);
+    // The provider's first retry would come after 200 ms.
+    await sleep(500);
+    expect(gone.accepted()).toBe(1);
+    expect(saveOf(asha).kind).toBe('closed');
   });
 });

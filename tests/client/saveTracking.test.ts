@@ -177,6 +177,19 @@ describe('counting unsaved changes', () => {
     expect(countUnsavedChanges(pending, new Map(), local)).toBe(2);
   });
 
+  it('counts the records changed, not the transactions: adding a note and typing its text is one change', () => {
+    const local = new Map([[1, 30]]);
+    const pending: LocalChange[] = [
+      { client: 1, clock: 10, deletes: [], records: ['notes/a'] },
+      { client: 1, clock: 20, deletes: [], records: ['notes/a'] },
+      { client: 1, clock: 30, deletes: [], records: ['notes/b', 'notes/a'] },
+    ];
+    expect(countUnsavedChanges(pending, new Map([[1, 0]]), local)).toBe(2);
+    // Once the server holds the first two, note a is still unsaved through the third.
+    expect(countUnsavedChanges(pending, new Map([[1, 20]]), local)).toBe(2);
+    expect(countUnsavedChanges(pending, new Map([[1, 30]]), local)).toBe(0);
+  });
+
   it('subtracts the deleted ranges the server sent back, keeping what is left', () => {
     const remaining = subtractRanges(
       [{ client: 1, clock: 0, length: 10 }],

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator } from 'playwright-core';
 
 /** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
 export function chromiumPath(): string {
@@ -39,3 +39,11 @@ export function newPersonContext(browser: Browser, options: { mobile?: boolean }
 
 /** Where the built client lives; the browser tests serve it from the real server. */
 export const BUILT_CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client');
+
+/** How long a UI check waits by default before failing. */
+const UI_TIMEOUT_MS = 5000;
+
+/** Waits until the first element the locator finds is visible; fails with the locator's description if it never is. */
+export async function visible(locator: Locator, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+}

@@ -122,6 +122,12 @@ describe('the HTTP API', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
+  it('refuses to start on a port that is already taken, saying why', async () => {
+    await expect(startTestServer({ port: server.port })).rejects.toThrow(/EADDRINUSE/);
+    // The first server is unharmed.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it('says how to build the client when it is not built', async () => {
     const res = await fetch(`${server.url}/b/anything`);
     expect(res.status).toBe(503);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, deleteNote, moveNote, readNote, readNotes, updateNote } from '../../shared/board/notes';
-import { notesMap } from '../../shared/board/doc';
+import { notesMap, recordKeysChangedBy } from '../../shared/board/doc';
+import { initBoard, renameBoard } from '../../shared/board/board';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, NOTE_HEIGHT_PX, NOTE_TEXT_MAX_CHARS, NOTE_WIDTH_PX } from '../../shared/schema/records';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 
@@ -111,5 +112,37 @@ describe('notes', () => {
     sync(a, b);
     expect(readNotes(a).map((n) => n.text)).toEqual(['first', 'tie', 'second']);
     expect(readNotes(b)).toEqual(readNotes(a));
+  });
+});
+
+describe('which records a transaction changed', () => {
+  function keysOf(doc: Y.Doc, change: () => void): string[] {
+    let keys: string[] = [];
+    const listener = (tr: Y.Transaction) => (keys = recordKeysChangedBy(tr));
+    doc.on('afterTransaction', listener);
+    change();
+    doc.off('afterTransaction', listener);
+    return keys;
+  }
+
+  it('names the note that was added, edited, moved or deleted, and the board field that changed', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    let id = '' as NoteId;
+    expect(keysOf(doc, () => (id = addNote(doc, { ...author, x: 0, y: 0 })))).toEqual([`notes/${id}`]);
+    expect(keysOf(doc, () => updateNote(doc, id, { text: 'x', x: 40 }))).toEqual([`notes/${id}`]);
+    expect(keysOf(doc, () => deleteNote(doc, id))).toEqual([`notes/${id}`]);
+    expect(keysOf(doc, () => renameBoard(doc, 'New title'))).toEqual(['board/title']);
+  });
+
+  it('names every note one transaction touched', () => {
+    const doc = new Y.Doc();
+    const a = addNote(doc, { ...author, x: 0, y: 0 });
+    const b = addNote(doc, { ...author, x: 0, y: 0 });
+    const keys = keysOf(doc, () => doc.transact(() => {
+      updateNote(doc, a, { text: 'one' });
+      updateNote(doc, b, { text: 'two' });
+    }));
+    expect(keys).toEqual([`notes/${a}`, `notes/${b}`].sort());
   });
 });

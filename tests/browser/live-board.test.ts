@@ -1,0 +1,205 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import { startTestServer, makeDataDir, type TestServer } from '../helpers/server';
+
+/** Generous but finite: a live edit should arrive in well under a second. */
+const ARRIVES_MS = 5000;
+
+describe('two people on one board, in real Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    await server.stop();
+  });
+
+  async function person(options: { mobile?: boolean } = {}): Promise<Page> {
+    const context = await newPersonContext(browser, options);
+    contexts.push(context);
+    context.setDefaultTimeout(10_000);
+    return context.newPage();
+  }
+
+  /** The facilitator creates a workshop from the home page and opens it; returns the participant link and code. */
+  async function createWorkshop(page: Page, title: string, name: string) {
+    await page.goto(server.url);
+    await page.getByLabel('Workshop title').fill(title);
+    await page.getByRole('button', { name: 'Create workshop board' }).click();
+    await visible(page.getByRole('heading', { name: `“${title}” is ready` }));
+    const participantLink = await page.getByLabel('Participant link', { exact: true }).inputValue();
+    const viewerLink = await page.getByLabel('Viewer link', { exact: true }).inputValue();
+    const joinCode = (await page.locator('.big-join-code__code').first().innerText()).replace(/\s+/g, '');
+    await page.getByRole('button', { name: 'Open the board as facilitator' }).click();
+    await enterName(page, name);
+    return { participantLink, viewerLink, joinCode };
+  }
+
+  async function enterName(page: Page, name: string) {
+    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+    await page.getByRole('button', { name: 'Join the board' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+  }
+
+  const notes = (page: Page) => page.locator('[data-note-id]');
+  const note = (page: Page, text: string) => notes(page).filter({ hasText: text });
+
+  async function addNote(page: Page, text: string) {
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const editor = page.getByRole('textbox', { name: 'Note text' });
+    await editor.fill(text);
+    await editor.press('Enter');
+    await visible(note(page, text));
+  }
+
+  async function position(page: Page, text: string) {
+    return note(page, text).evaluate((el) => ({ left: (el as HTMLElement).style.left, top: (el as HTMLElement).style.top }));
+  }
+
+  it('lets a facilitator and a participant see each other, each other’s pointers, and each other’s notes as they change', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const fay = await person();
+    const { participantLink } = await createWorkshop(fay, 'Nursing retention huddle', 'Fay');
+    const pat = await person();
+    await pat.goto(participantLink);
+    await enterName(pat, 'Pat');
+
+    // Both see both, with their colours, in the participant list.
+    for (const page of [fay, pat]) {
+      await visible(page.getByRole('heading', { name: 'People here (2)' }), ARRIVES_MS);
+      const list = page.locator('.presence__list');
+      await expect.poll(() => list.innerText()).toContain('Fay');
+      await expect.poll(() => list.innerText()).toContain('Pat');
+    }
+    const dots = await fay.locator('.presence__dot').evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    expect(new Set(dots).size).toBe(2);
+
+    // Fay's pointer over the board shows on Pat's screen with her name.
+    const board = fay.getByRole('region', { name: 'Board' });
+    const box = (await board.boundingBox())!;
+    await fay.mouse.move(box.x + 400, box.y + 300);
+    await fay.mouse.move(box.x + 420, box.y + 310);
+    await visible(pat.locator('.cursor').filter({ hasText: 'Fay' }), ARRIVES_MS);
+
+    // A note added by Fay appears for Pat; Pat's edit appears for Fay.
+    await addNote(fay, 'Rotas published six weeks ahead');
+    await visible(note(pat, 'Rotas published six weeks ahead'), ARRIVES_MS);
+    await note(pat, 'Rotas published six weeks ahead').click();
+    const editor = pat.getByRole('textbox', { name: 'Note text' });
+    await editor.fill('Rotas published eight weeks ahead');
+    await editor.press('Enter');
+    await visible(note(fay, 'Rotas published eight weeks ahead'), ARRIVES_MS);
+
+    // Pat moves it with the keyboard; Fay sees it move.
+    const before = await position(fay, 'eight weeks');
+    await note(pat, 'eight weeks').focus();
+    await pat.keyboard.press('Space');
+    for (let i = 0; i < 4; i++) await pat.keyboard.press('ArrowRight');
+    await pat.keyboard.press('Space');
+    await expect.poll(() => position(fay, 'eight weeks'), { timeout: ARRIVES_MS }).not.toEqual(before);
+
+    // Fay drags it with the mouse; Pat sees it where she dropped it.
+    const card = (await note(fay, 'eight weeks').boundingBox())!;
+    await fay.mouse.move(card.x + 40, card.y + 70);
+    await fay.mouse.down();
+    await fay.mouse.move(card.x + 140, card.y + 170, { steps: 8 });
+    await fay.mouse.move(card.x + 240, card.y + 270, { steps: 8 });
+    await fay.mouse.up();
+    const dropped = await position(fay, 'eight weeks');
+    await expect.poll(() => position(pat, 'eight weeks'), { timeout: ARRIVES_MS }).toEqual(dropped);
+    expect(parseInt(dropped.left)).toBeGreaterThan(parseInt(before.left));
+
+    // Pat deletes it; it goes for both. Pat's undo brings it back for both.
+    await note(pat, 'eight weeks').focus();
+    await pat.keyboard.press('Delete');
+    await expect.poll(() => notes(fay).count(), { timeout: ARRIVES_MS }).toBe(0);
+    await pat.getByRole('button', { name: 'Undo' }).click();
+    await visible(note(fay, 'eight weeks'), ARRIVES_MS);
+
+    // Undo only ever undoes one's own changes: Fay has none left to undo of Pat's.
+    await fay.getByRole('button', { name: 'Undo' }).click();
+    await visible(note(fay, 'eight weeks'));
+    await visible(note(pat, 'eight weeks'));
+  });
+
+  it('keeps notes written while offline, says how many are unsaved, and delivers them on reconnecting', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const fay = await person();
+    const { participantLink } = await createWorkshop(fay, 'Offline test', 'Fay');
+    const pat = await person();
+    await pat.goto(participantLink);
+    await enterName(pat, 'Pat');
+
+    await pat.context().setOffline(true);
+    await visible(pat.getByRole('status').filter({ hasText: 'Offline' }), ARRIVES_MS);
+    await addNote(pat, 'Written on the train');
+    await addNote(pat, 'Also written on the train');
+    await visible(pat.getByRole('status').filter({ hasText: 'Offline – 2 unsaved changes' }));
+    await expect.poll(() => notes(fay).count()).toBe(0);
+
+    // The notes are in the browser's storage: close the tab while offline, come back later.
+    await pat.close();
+    await pat.context().setOffline(false);
+    const patAgain = await pat.context().newPage();
+    await patAgain.goto(participantLink);
+    await visible(patAgain.getByRole('status').filter({ hasText: 'Live – all changes saved' }), ARRIVES_MS * 2);
+    await visible(note(fay, 'Written on the train'), ARRIVES_MS);
+    await visible(note(fay, 'Also written on the train'));
+    await expect.poll(() => notes(patAgain).count()).toBe(2);
+  });
+
+  it('finds every note again after the server is stopped and started on the same data', async () => {
+    const dataDir = await makeDataDir();
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, dataDir });
+    const port = server.port;
+    const fay = await person();
+    const { viewerLink } = await createWorkshop(fay, 'Restart test', 'Fay');
+    await addNote(fay, 'Survives a restart');
+    await addNote(fay, 'So does this');
+    await visible(fay.getByRole('status').filter({ hasText: 'Live – all changes saved' }), ARRIVES_MS);
+
+    await server.close();
+    await visible(fay.getByRole('status').filter({ hasText: /Offline|Connecting/ }), ARRIVES_MS);
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, dataDir, port });
+    // The open page reconnects by itself...
+    await visible(fay.getByRole('status').filter({ hasText: 'Live – all changes saved' }), ARRIVES_MS * 2);
+    // ...and a fresh browser, with no local copy, gets every note from the server.
+    const projector = await person();
+    await projector.goto(viewerLink);
+    await visible(note(projector, 'Survives a restart'), ARRIVES_MS);
+    await visible(note(projector, 'So does this'));
+    await visible(projector.getByRole('status').filter({ hasText: 'Live – view only' }));
+    // A reload in the facilitator's tab keeps her on the board, as the same person.
+    await fay.reload();
+    await visible(note(fay, 'So does this'), ARRIVES_MS);
+    await expect.poll(() => fay.locator('.presence__list').innerText()).toContain('Fay');
+    expect(await fay.getByRole('textbox', { name: /Your name/ }).count()).toBe(0);
+  });
+
+  it('lets a participant on a phone join with the code and add a note', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const fay = await person();
+    const { joinCode } = await createWorkshop(fay, 'Phone test', 'Fay');
+    const phone = await person({ mobile: true });
+    await phone.goto(server.url);
+    await phone.getByLabel('Join code').fill(joinCode.toLowerCase());
+    await phone.getByRole('button', { name: 'Join workshop' }).tap();
+    await enterName(phone, 'Sam');
+    await phone.getByRole('button', { name: 'Add note' }).tap();
+    const editor = phone.getByRole('textbox', { name: 'Note text' });
+    await editor.fill('Career conversations for band 5 nurses');
+    await editor.press('Enter');
+    await visible(note(fay, 'Career conversations for band 5 nurses'), ARRIVES_MS);
+    // Nothing on the page is wider than the phone's screen except the board, which scrolls.
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
