@@ -28,18 +28,25 @@ export async function startTestServer(
   dependencies: { storage?: Storage } = {},
 ): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await makeDataDir());
-  const server = await startServer(
-    {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      clientDir: null,
-      logLevel: 'silent',
-      roomUnloadGraceMs: 50,
-      ...overrides,
-    },
-    dependencies,
-  );
+  let server: RunningServer;
+  try {
+    server = await startServer(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir,
+        clientDir: null,
+        logLevel: 'silent',
+        roomUnloadGraceMs: 50,
+        ...overrides,
+      },
+      dependencies,
+    );
+  } catch (error) {
+    // Only a directory made here is ours to remove.
+    if (!overrides.dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...server,
     dataDir,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { addNote, readNotes } from '../../shared/board/notes';
@@ -193,5 +194,6 @@ describe('boards survive a restart', () => {
     // 2 is FULL.
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     await storage.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
   });
 });
