@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { boardIdFromPath, usePathname } from './router';
 import { HomePage } from './phases/home/HomePage';
+import { MessagePage } from './components/PageChrome';
 
 // The board brings Yjs, the sync provider and drag-and-drop; the home page needs none of them.
 const BoardPage = lazy(() => import('./phases/board/BoardPage'));
@@ -11,7 +12,13 @@ export function App() {
   const boardId = boardIdFromPath(pathname);
   if (boardId === null) return <HomePage />;
   return (
-    <Suspense fallback={<p role="status">Opening the board…</p>}>
+    <Suspense
+      fallback={
+        <MessagePage>
+          <p role="status">Opening the board…</p>
+        </MessagePage>
+      }
+    >
       <BoardPage key={boardId} boardId={boardId} />
     </Suspense>
   );

@@ -39,3 +39,16 @@ export function SiteFooter() {
     </footer>
   );
 }
+
+/** A page with only a short message: loading, or why a board cannot open. */
+export function MessagePage({ children }: { children: ReactNode }) {
+  return (
+    <div className="page">
+      <SiteHeader />
+      <main className="page__main page__main--narrow" id="main">
+        {children}
+      </main>
+      <SiteFooter />
+    </div>
+  );
+}

@@ -1,4 +1,4 @@
-import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { type BoardInfo, registerParticipantRequestSchema } from '../../../shared/schema/api';
 import { DISPLAY_NAME_MAX_CHARS } from '../../../shared/schema/records';
 import { ApiRequestError, getBoardInfo, registerParticipant } from '../../api';
@@ -11,7 +11,7 @@ import {
   type StoredParticipant,
 } from '../../state/credentials';
 import { type BannerError, StatusBanner } from '../../components/StatusBanner';
-import { SiteFooter, SiteHeader } from '../../components/PageChrome';
+import { MessagePage } from '../../components/PageChrome';
 import { TextField } from '../../components/TextField';
 import { BoardSessionView } from './BoardSessionView';
 
@@ -117,7 +117,7 @@ export default function BoardPage({ boardId }: { boardId: string }) {
       );
     case 'failed':
       return (
-        <BoardMessage>
+        <MessagePage>
           <StatusBanner error={stage.error} />
           {stage.canRetry && (
             <button type="button" className="button" onClick={() => void load()}>
@@ -127,27 +127,15 @@ export default function BoardPage({ boardId }: { boardId: string }) {
           <p>
             <a href="/">Go to the Retain home page</a>
           </p>
-        </BoardMessage>
+        </MessagePage>
       );
     case 'loading':
       return (
-        <BoardMessage>
+        <MessagePage>
           <p role="status">Opening the board…</p>
-        </BoardMessage>
+        </MessagePage>
       );
   }
-}
-
-function BoardMessage({ children }: { children: ReactNode }) {
-  return (
-    <div className="page">
-      <SiteHeader />
-      <main className="page__main page__main--narrow" id="main">
-        {children}
-      </main>
-      <SiteFooter />
-    </div>
-  );
 }
 
 interface NameFormProps {
@@ -188,7 +176,7 @@ function NameForm({ boardId, token, info, onRegistered }: NameFormProps) {
   };
 
   return (
-    <BoardMessage>
+    <MessagePage>
       <section className="name-form" aria-labelledby={headingId}>
         <h1 id={headingId}>Join “{info.title}”</h1>
         <form onSubmit={submit} noValidate>
@@ -209,6 +197,6 @@ function NameForm({ boardId, token, info, onRegistered }: NameFormProps) {
           </button>
         </form>
       </section>
-    </BoardMessage>
+    </MessagePage>
   );
 }
