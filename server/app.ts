@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
+import { singleProcessFanout, type BoardFanout } from './rooms/fanout';
 import { createUpgradeHandler } from './auth/upgrade';
 import { createRequestHandler } from './http/router';
 
@@ -24,20 +25,23 @@ export interface RunningServer {
 
 /**
  * Starts the whole server on one port: the built client, the HTTP API and
- * the sync endpoint. Storage defaults to SQLite in `dataDir`; a caller may
- * pass another implementation of the Storage interface.
+ * the sync endpoint. Storage defaults to SQLite in `dataDir`, and the fan-out
+ * to a single process; a caller may pass other implementations of either
+ * interface (a Postgres store, a Redis fan-out) without touching the rooms.
  */
 export async function startServer(
   overrides: Partial<ServerConfig> = {},
-  dependencies: { storage?: Storage } = {},
+  dependencies: { storage?: Storage; fanout?: BoardFanout } = {},
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
   const log = createLogger(config.logLevel);
   const storage = dependencies.storage ?? new SqliteStorage(config.dataDir);
-  const rooms = new RoomRegistry(storage, log, {
-    unloadGraceMs: config.roomUnloadGraceMs,
-    compactAfterUpdates: config.compactAfterUpdates,
-  });
+  const rooms = new RoomRegistry(
+    storage,
+    log,
+    { unloadGraceMs: config.roomUnloadGraceMs, compactAfterUpdates: config.compactAfterUpdates },
+    dependencies.fanout ?? singleProcessFanout,
+  );
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const server = http.createServer(createRequestHandler({ storage, config, log }));
   server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import {
-  type BoardInfo,
+  boardInfoSchema,
   createBoardRequestSchema,
-  type CreateBoardResponse,
+  createBoardResponseSchema,
   joinRequestSchema,
-  type JoinResponse,
+  joinResponseSchema,
   registerParticipantRequestSchema,
-  type RegisterParticipantResponse,
+  registerParticipantResponseSchema,
   ROLES,
   type Role,
 } from '../../shared/schema/api';
@@ -17,7 +17,7 @@ import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
 import { authorise, participantKeyFromRequest, tokenFromRequest } from '../auth/request';
-import { HttpError, readJson, sendJson } from './respond';
+import { HttpError, readJson, sendValidatedJson } from './respond';
 
 /** What the board routes need from the server. */
 export interface BoardRoutesContext {
@@ -53,8 +53,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
   const links = Object.fromEntries(
     ROLES.map((role) => [role, `${base}/b/${board.id}#token=${encodeURIComponent(tokens[role])}`]),
   ) as Record<Role, string>;
-  const body: CreateBoardResponse = { boardId: board.id, title, joinCode: board.joinCode, links, tokens };
-  sendJson(res, 201, body);
+  sendValidatedJson(res, 201, createBoardResponseSchema, { boardId: board.id, title, joinCode: board.joinCode, links, tokens });
 }
 
 /** `GET /api/boards/<id>`: what the holder of a token may know about the board. */
@@ -72,7 +71,7 @@ export async function getBoardInfo(
     participantKeyFromRequest(req, url),
     'ignore',
   );
-  const body: BoardInfo = {
+  sendValidatedJson(res, 200, boardInfoSchema, {
     boardId: access.board.id,
     title: access.board.title,
     role: access.role,
@@ -80,8 +79,7 @@ export async function getBoardInfo(
     participant: access.participant
       ? { participantId: access.participant.id, displayName: access.participant.displayName }
       : null,
-  };
-  sendJson(res, 200, body);
+  });
 }
 
 /** `POST /api/join`: turns a typed join code into the board it opens. */
@@ -90,8 +88,7 @@ export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage
   const normalised = normaliseJoinCode(code);
   const board = normalised ? await ctx.storage.findBoardByJoinCode(normalised) : null;
   if (!board || !normalised) throw new HttpError(404, 'No workshop has that code. Check it with the facilitator.');
-  const body: JoinResponse = { boardId: board.id, token: normalised };
-  sendJson(res, 200, body);
+  sendValidatedJson(res, 200, joinResponseSchema, { boardId: board.id, token: normalised });
 }
 
 /**
@@ -117,8 +114,7 @@ export async function registerParticipant(
     role: access.role,
     createdAt: Date.now(),
   });
-  const body: RegisterParticipantResponse = { participantId, participantKey, displayName, role: access.role };
-  sendJson(res, 201, body);
+  sendValidatedJson(res, 201, registerParticipantResponseSchema, { participantId, participantKey, displayName, role: access.role });
 }
 
 async function unusedJoinCode(storage: Storage): Promise<string> {

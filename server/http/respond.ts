@@ -24,6 +24,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
+ * Sends a body after checking it against the schema the client parses it
+ * with, so a server bug shows up here as a 500, not as a confused client.
+ */
+export function sendValidatedJson<T extends z.ZodType>(res: ServerResponse, status: number, schema: T, body: z.input<T>): void {
+  sendJson(res, status, schema.parse(body));
+}
+
+/**
  * Reads and validates a JSON body. Refuses anything that is not JSON, is
  * larger than the limit (without reading it all), or does not match the schema.
  */

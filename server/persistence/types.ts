@@ -39,8 +39,10 @@ export interface DocumentStore {
    */
   appendUpdate(boardId: BoardId, update: Uint8Array): Promise<number>;
   /**
-   * Replaces the snapshot and the whole log with one state. Callers pass the
-   * full state of a document that holds everything appended so far.
+   * Replaces the snapshot and the log with one state. Callers pass the full
+   * state of a document that holds everything they appended so far. A store
+   * shared by several server processes must keep (merge into the snapshot)
+   * any update another process appended that `state` may not include.
    */
   compactDocument(boardId: BoardId, state: Uint8Array): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { CloseCode } from '../../shared/protocol';
 import type { BoardRecord, DocumentStore } from '../persistence/types';
 import type { RoomConnection } from './connection';
 import { Room, type RoomOptions } from './room';
+import type { BoardFanout } from './fanout';
 
 /** Settings of the registry, from the server configuration. */
 export interface RoomRegistryOptions extends RoomOptions {
@@ -27,6 +28,7 @@ export class RoomRegistry {
     private readonly store: DocumentStore,
     private readonly log: Logger,
     private readonly options: RoomRegistryOptions,
+    private readonly fanout: BoardFanout,
   ) {}
 
   /** How many rooms are loaded or loading. */
@@ -105,7 +107,9 @@ export class RoomRegistry {
     if (existing) return existing;
     const loading = (async () => {
       await this.unloading.get(board.id);
-      const room = new Room(board.id, board, this.store, this.log, this.options, (failed) => this.forget(failed));
+      const room = new Room(board.id, board, this.store, this.log, this.options, this.fanout, (failed) =>
+        this.forget(failed),
+      );
       await room.load();
       return room;
     })();

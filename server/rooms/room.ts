@@ -11,6 +11,7 @@ import { initBoard, readSchemaVersion } from '../../shared/board/board';
 import { migrateDoc } from '../../shared/board/migrations';
 import type { BoardRecord, DocumentStore } from '../persistence/types';
 import { sendTo, type RoomConnection } from './connection';
+import type { BoardFanout } from './fanout';
 
 /** Settings a room takes from the server configuration. */
 export interface RoomOptions {
@@ -27,6 +28,8 @@ type InboxItem = { connection: RoomConnection; message: Uint8Array } | { connect
 
 /** The transaction origin of state read back from storage. */
 const LOAD_ORIGIN = Symbol('load');
+/** The transaction origin of updates another server process made durable. */
+const FANOUT_ORIGIN = Symbol('fanout');
 
 /** Raised for a message the server cannot read; the sender is disconnected. */
 class MalformedMessage extends Error {}
@@ -57,6 +60,7 @@ export class Room {
   private pipelineScheduled = false;
   private pipelineRunning: Promise<void> | null = null;
   private ready = false;
+  private unsubscribeFanout: () => void = () => {};
   /** False once the room starts closing: later messages are ignored, and clients resend them on reconnect. */
   private accepting = true;
   private closed = false;
@@ -67,6 +71,7 @@ export class Room {
     private readonly store: DocumentStore,
     private readonly log: Logger,
     private readonly options: RoomOptions,
+    private readonly fanout: BoardFanout,
     /** Called when the room fails and must be dropped (the registry forgets it). */
     private readonly onFailure: (room: Room) => void,
   ) {
@@ -91,6 +96,9 @@ export class Room {
     }, LOAD_ORIGIN);
     // From here on every change to the document is stored before it is shared.
     this.doc.on('update', this.handleDocUpdate);
+    this.unsubscribeFanout = this.fanout.subscribe(this.boardId, (update) => {
+      if (!this.closed) Y.applyUpdate(this.doc, update, FANOUT_ORIGIN);
+    });
     if (readSchemaVersion(this.doc) === null) {
       initBoard(this.doc, { title: this.board.title, createdAt: this.board.createdAt });
     }
@@ -182,6 +190,7 @@ export class Room {
   private destroy(): void {
     this.accepting = false;
     this.closed = true;
+    this.unsubscribeFanout();
     this.awareness.off('update', this.handleAwarenessUpdate);
     this.awareness.destroy();
     this.doc.off('update', this.handleDocUpdate);
@@ -252,8 +261,10 @@ export class Room {
     }
   }
 
-  private readonly handleDocUpdate = (update: Uint8Array): void => {
-    this.pendingUpdates.push(update);
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    // Another process stored it already; it only needs to reach our sockets.
+    if (origin === FANOUT_ORIGIN) this.broadcast(encodeSyncUpdate(update));
+    else this.pendingUpdates.push(update);
   };
 
   /** Makes every update applied so far durable, then broadcasts them as one message. */
@@ -264,6 +275,7 @@ export class Room {
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     const logLength = await this.store.appendUpdate(this.boardId, merged);
     this.broadcast(encodeSyncUpdate(merged));
+    this.fanout.publish(this.boardId, merged);
     if (logLength >= this.options.compactAfterUpdates) {
       await this.store.compactDocument(this.boardId, Y.encodeStateAsUpdate(this.doc));
     }

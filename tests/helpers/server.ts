@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { startServer, type RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
 import type { Storage } from '../../server/persistence/types';
+import type { BoardFanout } from '../../server/rooms/fanout';
 import { createBoardResponseSchema, type CreateBoardResponse } from '../../shared/schema/api';
 
 /** A server on 127.0.0.1 and a free port, with its own temporary data directory. */
@@ -25,7 +26,7 @@ export function makeDataDir(): Promise<string> {
 /** Starts the real server for a test: port 0, loopback only, silent logs. */
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
-  dependencies: { storage?: Storage } = {},
+  dependencies: { storage?: Storage; fanout?: BoardFanout } = {},
 ): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await makeDataDir());
   let server: RunningServer;
