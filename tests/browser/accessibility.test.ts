@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The WCAG 2.0, 2.1 and 2.2 rules at levels A and AA that axe can check automatically. */
+const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+interface Violation {
+  id: string;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** Runs axe in the page and returns its WCAG A/AA violations, each with where it is. */
+async function wcagViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations;
+  }, WCAG_AA_TAGS);
+  return violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => {
+  let browser: Browser;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+  });
+  afterAll(async () => {
+    await browser.close();
+    await server.stop();
+  });
+
+  it('on the home page, and after a workshop is created', async () => {
+    const page = await (await newPersonContext(browser)).newPage();
+    await page.goto(server.url);
+    await visible(page.getByRole('heading', { name: 'New workshop' }));
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.getByLabel('Workshop title').fill('Accessibility check');
+    await page.getByRole('button', { name: 'Create workshop board' }).click();
+    await visible(page.getByRole('button', { name: 'Open the board as facilitator' }));
+    expect(await wcagViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('on the name form and the live board with notes, on a laptop and on a phone', async () => {
+    const board = await createBoard(server, 'Accessibility board');
+    for (const mobile of [false, true]) {
+      const page = await (await newPersonContext(browser, { mobile })).newPage();
+      await page.goto(board.links.participant);
+      await visible(page.getByRole('textbox', { name: /Your name/ }));
+      expect(await wcagViolations(page)).toEqual([]);
+      await page.getByRole('textbox', { name: /Your name/ }).fill(mobile ? 'Phone person' : 'Laptop person');
+      await page.getByRole('button', { name: 'Join the board' }).click();
+      await visible(page.getByRole('status').filter({ hasText: 'Live' }));
+      await page.getByRole('button', { name: 'Add note' }).click();
+      await page.getByRole('textbox', { name: 'Note text' }).fill('A note to check');
+      expect(await wcagViolations(page)).toEqual([]);
+      await page.getByRole('textbox', { name: 'Note text' }).press('Enter');
+      expect(await wcagViolations(page)).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('on the viewer’s board and the facilitator’s large join code', async () => {
+    const board = await createBoard(server, 'Accessibility viewer');
+    const viewer = await (await newPersonContext(browser)).newPage();
+    await viewer.goto(board.links.viewer);
+    await visible(viewer.getByRole('status').filter({ hasText: 'Live – view only' }));
+    expect(await wcagViolations(viewer)).toEqual([]);
+    await viewer.context().close();
+
+    const facilitator = await (await newPersonContext(browser)).newPage();
+    await facilitator.goto(board.links.facilitator);
+    await facilitator.getByRole('textbox', { name: /Your name/ }).fill('Fay');
+    await facilitator.getByRole('button', { name: 'Join the board' }).click();
+    await facilitator.getByRole('button', { name: 'Show large' }).click();
+    await visible(facilitator.getByRole('dialog'));
+    expect(await wcagViolations(facilitator)).toEqual([]);
+    await facilitator.context().close();
+  });
+});
