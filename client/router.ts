@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * Two routes (`/` and `/b/<boardId>`) need no router library: the path is
+ * Three routes (`/`, `/j/<joinCode>` and `/b/<boardId>`) need no router library: the path is
  * read from `location`, and in-app links go through `navigate`.
  */
 
@@ -36,6 +36,22 @@ export function boardIdFromPath(pathname: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The join code in an invite path, `/j/<code>`, or null for any other path. */
+export function inviteCodeFromPath(pathname: string): string | null {
+  const match = /^\/j\/([^/]+)\/?$/.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** The invite link for a board's join code: opens the board as a participant, for people joining remotely. */
+export function inviteLink(origin: string, joinCode: string): string {
+  return `${origin}/j/${encodeURIComponent(joinCode)}`;
 }
 
 /** The in-app path (with fragment) of a board link, whatever host the server put in it. */

@@ -3,7 +3,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 /** How long the button says "Copied" before going back to "Copy". */
 const COPIED_FEEDBACK_MS = 2500;
 
-async function copyText(text: string, fallbackField: HTMLInputElement | null): Promise<boolean> {
+/** Copies text to the clipboard; falls back to selecting the field and the old copy command. */
+export async function copyText(text: string, fallbackField: HTMLInputElement | null): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -71,5 +72,34 @@ export function CopyField({ label, description, value }: CopyFieldProps) {
         {feedback === 'copied' ? 'Copied.' : feedback === 'failed' ? 'Could not copy: select the link and copy it yourself.' : ''}
       </p>
     </div>
+  );
+}
+
+/**
+ * A button that copies a value nobody needs to see first (an invite link).
+ * When the browser will not copy, the value is shown so it can be copied by hand.
+ */
+export function CopyButton({ label, value }: { label: string; value: string }) {
+  const [feedback, setFeedback] = useState<'idle' | 'copied' | 'failed'>('idle');
+
+  useEffect(() => {
+    if (feedback !== 'copied') return;
+    const timer = setTimeout(() => setFeedback('idle'), COPIED_FEEDBACK_MS);
+    return () => clearTimeout(timer);
+  }, [feedback]);
+
+  return (
+    <span className="copy-button">
+      <button
+        type="button"
+        className="button button--small button--secondary"
+        onClick={async () => setFeedback((await copyText(value, null)) ? 'copied' : 'failed')}
+      >
+        {label}
+      </button>
+      <span className="copy-button__feedback" role="status">
+        {feedback === 'copied' ? 'Copied.' : feedback === 'failed' ? `Could not copy. The link is: ${value}` : ''}
+      </span>
+    </span>
   );
 }

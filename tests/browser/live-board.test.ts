@@ -184,6 +184,23 @@ describe('two people on one board, in real Chromium', () => {
     expect(await fay.getByRole('textbox', { name: /Your name/ }).count()).toBe(0);
   });
 
+  it('lets a remote participant join from the invite link the facilitator copies from the board', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const fay = await person();
+    await fay.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await createWorkshop(fay, 'Remote invite', 'Fay');
+    await fay.getByRole('button', { name: 'Copy invite link' }).click();
+    await visible(fay.getByRole('status').filter({ hasText: 'Copied.' }));
+    const invite = await fay.evaluate(() => navigator.clipboard.readText());
+    expect(invite).toMatch(new RegExp(`^${server.url}/j/[2-9A-Z]{4}-[2-9A-Z]{4}$`));
+
+    const remote = await person();
+    await remote.goto(invite);
+    await enterName(remote, 'Remi');
+    await expect.poll(() => fay.locator('.presence__list').innerText(), { timeout: ARRIVES_MS }).toContain('Remi');
+    await expect.poll(() => remote.locator('.presence__list').innerText()).toContain('participant');
+  });
+
   it('lets a participant on a phone join with the code and add a note', async () => {
     server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
     const fay = await person();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HomePage } from '../../client/phases/home/HomePage';
+import { inviteCodeFromPath, inviteLink } from '../../client/router';
 import createdBoard from '../fixtures/api/create-board-response.json';
 
 function jsonResponse(body: unknown, status: number): Response {
@@ -134,5 +135,32 @@ describe('joining with a code', () => {
     await user.type(screen.getByRole('textbox', { name: 'Join code' }), 'ZZZZ-ZZZZ{Enter}');
     expect(await screen.findByText('No workshop has that code. Check it with the facilitator.')).toBeTruthy();
     expect(window.location.pathname).toBe('/');
+  });
+});
+
+describe('opening an invite link', () => {
+  it('joins with the link’s code at once, without a button press', async () => {
+    const fetchMock = mockFetch(jsonResponse({ boardId: createdBoard.boardId, token: 'K7PQ-4XRM' }, 200));
+    render(<HomePage inviteCode="K7PQ-4XRM" />);
+    await vi.waitFor(() => expect(window.location.pathname).toBe(`/b/${createdBoard.boardId}`));
+    expect(requestBody(fetchMock)).toEqual({ code: 'K7PQ-4XRM' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the code in the field and says why when the link’s code is not known', async () => {
+    mockFetch(jsonResponse({ error: 'No workshop has that code. Check it with the facilitator.' }, 404));
+    render(<HomePage inviteCode="ZZZZ-ZZZZ" />);
+    expect(await screen.findByText('No workshop has that code. Check it with the facilitator.')).toBeTruthy();
+    expect((screen.getByRole('textbox', { name: 'Join code' }) as HTMLInputElement).value).toBe('ZZZZ-ZZZZ');
+  });
+});
+
+describe('invite paths', () => {
+  it('reads the code from /j/<code> and builds the same path back', () => {
+    expect(inviteCodeFromPath('/j/K7PQ-4XRM')).toBe('K7PQ-4XRM');
+    expect(inviteCodeFromPath('/j/K7PQ-4XRM/')).toBe('K7PQ-4XRM');
+    expect(inviteCodeFromPath('/b/K7PQ-4XRM')).toBeNull();
+    expect(inviteCodeFromPath('/j/')).toBeNull();
+    expect(inviteLink('https://retain.example.nhs.uk', 'K7PQ-4XRM')).toBe('https://retain.example.nhs.uk/j/K7PQ-4XRM');
   });
 });

@@ -1,6 +1,8 @@
 import { useCallback, useRef } from 'react';
 import type { Role } from '../../../shared/schema/api';
 import { JoinCodeOverlay } from '../../components/JoinCode';
+import { CopyButton } from '../../components/CopyField';
+import { inviteLink } from '../../router';
 import { LiveAnnouncer } from '../../components/LiveAnnouncer';
 import { SiteHeader, SkipLink } from '../../components/PageChrome';
 import { PresenceList } from '../../components/PresenceList';
@@ -84,6 +86,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
             <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
               Show large
             </button>
+            <CopyButton label="Copy invite link" value={inviteLink(window.location.origin, joinCode)} />
           </div>
         )}
         <PresenceList people={people} announceChanges={presenceSettled} />

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import { createBoardRequestSchema, type CreateBoardResponse, joinRequestSchema } from '../../../shared/schema/api';
 import { normaliseJoinCode } from '../../../shared/schema/ids';
 import { BOARD_TITLE_MAX_CHARS } from '../../../shared/schema/records';
@@ -14,8 +14,11 @@ function messageOf(error: unknown): string {
   return error instanceof ApiRequestError ? error.message : 'Something went wrong. Please try again.';
 }
 
-/** The front page: start a new workshop board, or join one with a code. */
-export function HomePage() {
+/**
+ * The front page: start a new workshop board, or join one with a code. Opened
+ * from an invite link, it joins with that link's code straight away.
+ */
+export function HomePage({ inviteCode = null }: { inviteCode?: string | null }) {
   useDocumentTitle('Retain – workshop board for NHS staff retention');
   return (
     <div className="page">
@@ -29,7 +32,7 @@ export function HomePage() {
         </p>
         <div className="home__sections">
           <NewWorkshop />
-          <JoinWithCode />
+          <JoinWithCode inviteCode={inviteCode} />
         </div>
       </main>
       <SiteFooter />
@@ -126,16 +129,15 @@ function CreatedBoard({ board }: { board: CreateBoardResponse }) {
   );
 }
 
-function JoinWithCode() {
+function JoinWithCode({ inviteCode }: { inviteCode: string | null }) {
   const headingId = useId();
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(inviteCode ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const codeField = useRef<HTMLInputElement>(null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    const canonical = joinRequestSchema.safeParse({ code }).success ? normaliseJoinCode(code) : null;
+  const join = useCallback(async (typed: string) => {
+    const canonical = joinRequestSchema.safeParse({ code: typed }).success ? normaliseJoinCode(typed) : null;
     if (!canonical) {
       setError('Enter the 8-character code the facilitator shows, like K7PQ-4XRM');
       codeField.current?.focus();
@@ -151,6 +153,16 @@ function JoinWithCode() {
       codeField.current?.focus();
       setBusy(false);
     }
+  }, []);
+
+  // An invite link carries its code: join at once rather than make people press a button.
+  useEffect(() => {
+    if (inviteCode) void join(inviteCode);
+  }, [inviteCode, join]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void join(code);
   };
 
   return (
