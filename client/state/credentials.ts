@@ -41,6 +41,8 @@ export interface StoredParticipant {
   participantId: string;
   participantKey: string;
   displayName: string;
+  /** The colour the server gave this person; the server says it again on every visit. */
+  colour: string;
   role: Role;
 }
 
@@ -48,6 +50,7 @@ const storedParticipantSchema = z.object({
   participantId: z.string().min(1),
   participantKey: z.string().min(1),
   displayName: z.string(),
+  colour: z.string(),
   role: z.enum(ROLES),
 });
 

@@ -36,6 +36,8 @@ export interface BoardParticipant {
   /** The secret from registration that proves to the server this is the same person. */
   key: string;
   displayName: string;
+  /** The colour the server gave this person on this board. */
+  colour: string;
 }
 
 /** How to open a board. */

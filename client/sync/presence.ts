@@ -10,14 +10,19 @@ const ROLE_ORDER: Record<Role, number> = { facilitator: 0, participant: 1, viewe
 
 /** What this client publishes about itself when it joins a board. */
 export function ownPresence(
-  participant: { participantId: string; displayName: string } | null,
+  participant: { participantId: string; displayName: string; colour: string } | null,
   role: Role,
   clientId: number,
 ): Presence {
   // A viewer has no participant id; the awareness client id keeps two viewers apart.
   const participantId = participant?.participantId ?? `viewer-${clientId}`;
   return {
-    user: { participantId, name: participant?.displayName ?? VIEWER_NAME, colour: colourForParticipant(participantId), role },
+    user: {
+      participantId,
+      name: participant?.displayName ?? VIEWER_NAME,
+      colour: participant?.colour ?? colourForParticipant(participantId),
+      role,
+    },
     cursor: null,
   };
 }

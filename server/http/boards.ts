@@ -13,6 +13,7 @@ import {
 } from '../../shared/schema/api';
 import { newBoardId, newJoinCode, newParticipantId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
 import { initBoard } from '../../shared/board/board';
+import { pickPersonColour } from '../../shared/schema/presence';
 import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
@@ -77,7 +78,7 @@ export async function getBoardInfo(
     role: access.role,
     joinCode: access.role === 'facilitator' ? access.board.joinCode : null,
     participant: access.participant
-      ? { participantId: access.participant.id, displayName: access.participant.displayName }
+      ? { participantId: access.participant.id, displayName: access.participant.displayName, colour: access.participant.colour }
       : null,
   });
 }
@@ -106,15 +107,17 @@ export async function registerParticipant(
   const { displayName } = await readJson(req, registerParticipantRequestSchema, ctx.config.maxJsonBodyBytes);
   const participantKey = newSecret();
   const participantId = newParticipantId();
+  const colour = pickPersonColour(await ctx.storage.listParticipantColours(access.board.id));
   await ctx.storage.addParticipant({
     id: participantId,
     boardId: access.board.id as BoardId,
     keyHash: hashSecret(participantKey),
     displayName,
+    colour,
     role: access.role,
     createdAt: Date.now(),
   });
-  sendValidatedJson(res, 201, registerParticipantResponseSchema, { participantId, participantKey, displayName, role: access.role });
+  sendValidatedJson(res, 201, registerParticipantResponseSchema, { participantId, participantKey, displayName, colour, role: access.role });
 }
 
 async function unusedJoinCode(storage: Storage): Promise<string> {

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS participants (
   board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
   key_hash BLOB NOT NULL UNIQUE,
   display_name TEXT NOT NULL,
+  colour TEXT NOT NULL,
   role TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
@@ -63,6 +64,7 @@ interface ParticipantRow {
   board_id: string;
   key_hash: Buffer;
   display_name: string;
+  colour: string;
   role: Role;
   created_at: number;
 }
@@ -103,10 +105,11 @@ export class SqliteStorage implements Storage {
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
       getBoardByJoinCode: this.db.prepare('SELECT * FROM boards WHERE join_code = ?'),
       insertParticipant: this.db.prepare(
-        `INSERT INTO participants (id, board_id, key_hash, display_name, role, created_at)
-         VALUES (@id, @board_id, @key_hash, @display_name, @role, @created_at)`,
+        `INSERT INTO participants (id, board_id, key_hash, display_name, colour, role, created_at)
+         VALUES (@id, @board_id, @key_hash, @display_name, @colour, @role, @created_at)`,
       ),
       getParticipantByKey: this.db.prepare('SELECT * FROM participants WHERE board_id = ? AND key_hash = ?'),
+      getParticipantColours: this.db.prepare('SELECT colour FROM participants WHERE board_id = ?'),
       getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE board_id = ?'),
       getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE board_id = ? ORDER BY seq'),
       countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE board_id = ?'),
@@ -165,6 +168,7 @@ export class SqliteStorage implements Storage {
       board_id: p.boardId,
       key_hash: p.keyHash,
       display_name: p.displayName,
+      colour: p.colour,
       role: p.role,
       created_at: p.createdAt,
     });
@@ -178,9 +182,14 @@ export class SqliteStorage implements Storage {
       boardId: row.board_id as BoardId,
       keyHash: row.key_hash,
       displayName: row.display_name,
+      colour: row.colour,
       role: row.role,
       createdAt: row.created_at,
     };
+  }
+
+  async listParticipantColours(boardId: BoardId): Promise<string[]> {
+    return (this.statements.getParticipantColours.all(boardId) as { colour: string }[]).map((row) => row.colour);
   }
 
   async loadDocument(boardId: BoardId): Promise<Uint8Array[]> {

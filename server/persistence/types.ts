@@ -20,6 +20,8 @@ export interface ParticipantRecord {
   boardId: BoardId;
   keyHash: Buffer;
   displayName: string;
+  /** Their colour on the board, for presence and cursors. */
+  colour: string;
   role: Role;
   createdAt: number;
 }
@@ -55,6 +57,8 @@ export interface BoardStore {
   findBoardByJoinCode(joinCode: string): Promise<BoardRecord | null>;
   addParticipant(participant: ParticipantRecord): Promise<void>;
   findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null>;
+  /** The colours of everyone registered on the board, one entry a person. */
+  listParticipantColours(boardId: BoardId): Promise<string[]>;
 }
 
 /** Everything the server keeps, behind one object chosen by configuration. */

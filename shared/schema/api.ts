@@ -15,6 +15,7 @@ export function roleCanEdit(role: Role): boolean {
   return role !== 'viewer';
 }
 
+const personColour = z.string().regex(/^#[0-9a-f]{6}$/i);
 const title = z.string().trim().min(1, 'Give the workshop a title').max(BOARD_TITLE_MAX_CHARS);
 const displayName = z.string().trim().min(1, 'Enter a display name').max(DISPLAY_NAME_MAX_CHARS);
 
@@ -50,7 +51,7 @@ export const boardInfoSchema = z.object({
    * The person behind the `X-Participant-Key` header, when one was sent and
    * belongs to this board; null means the client must register (again).
    */
-  participant: z.object({ participantId: z.string(), displayName: z.string() }).nullable(),
+  participant: z.object({ participantId: z.string(), displayName: z.string(), colour: personColour }).nullable(),
 });
 export type BoardInfo = z.infer<typeof boardInfoSchema>;
 
@@ -66,6 +67,8 @@ export const registerParticipantResponseSchema = z.object({
   /** Secret: proves on later connections that this person is the same participant. */
   participantKey: z.string(),
   displayName: z.string(),
+  /** Given by the server so that people on one board have different colours. */
+  colour: personColour,
   role: z.enum(ROLES),
 });
 export type RegisterParticipantResponse = z.infer<typeof registerParticipantResponseSchema>;

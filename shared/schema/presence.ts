@@ -39,7 +39,19 @@ export const PERSON_COLOURS = [
   '#003087', // NHS dark blue
 ] as const;
 
-/** A stable colour for a person, derived from their participant id. */
+/**
+ * The colour for the next person on a board: the one fewest people have yet,
+ * earliest in the palette on a tie, so the first ten people all differ.
+ */
+export function pickPersonColour(coloursInUse: readonly string[]): string {
+  const uses = new Map<string, number>(PERSON_COLOURS.map((colour) => [colour, 0]));
+  for (const colour of coloursInUse) if (uses.has(colour)) uses.set(colour, uses.get(colour)! + 1);
+  let best: string = PERSON_COLOURS[0];
+  for (const colour of PERSON_COLOURS) if (uses.get(colour)! < uses.get(best)!) best = colour;
+  return best;
+}
+
+/** A stable colour for someone with no colour of their own (a viewer), derived from an id. */
 export function colourForParticipant(participantId: string): string {
   let hash = 0;
   for (let i = 0; i < participantId.length; i++) hash = (hash * 31 + participantId.charCodeAt(i)) >>> 0;

@@ -102,8 +102,11 @@ describe('two people on one board, in real Chromium', () => {
     const before = await position(fay, 'eight weeks');
     await note(pat, 'eight weeks').focus();
     await pat.keyboard.press('Space');
+    // As a keyboard user waits to hear the note was picked up before moving it.
+    await visible(pat.locator('.note--dragging'));
     for (let i = 0; i < 4; i++) await pat.keyboard.press('ArrowRight');
     await pat.keyboard.press('Space');
+    await expect.poll(() => pat.locator('.note--dragging').count()).toBe(0);
     await expect.poll(() => position(fay, 'eight weeks'), { timeout: ARRIVES_MS }).not.toEqual(before);
 
     // Fay drags it with the mouse; Pat sees it where she dropped it.

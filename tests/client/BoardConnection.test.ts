@@ -57,8 +57,8 @@ async function restartServer(): Promise<void> {
 async function participant(name: string): Promise<BoardParticipant> {
   const known = registered.get(name);
   if (known) return known;
-  const { participantId, participantKey } = await registerParticipant(server, board.boardId, board.tokens.participant, name);
-  const person = { participantId, key: participantKey, displayName: name };
+  const { participantId, participantKey, colour } = await registerParticipant(server, board.boardId, board.tokens.participant, name);
+  const person = { participantId, key: participantKey, displayName: name, colour };
   registered.set(name, person);
   return person;
 }

@@ -73,7 +73,7 @@ describe('opening a board link', () => {
   });
 
   it('asks a participant for their name, explains who sees it, and registers them with it', async () => {
-    const registered: RegisterParticipantResponse = { participantId: 'p-new', participantKey: 'secret', displayName: 'Priya', role: 'participant' };
+    const registered: RegisterParticipantResponse = { participantId: 'p-new', participantKey: 'secret', displayName: 'Priya', colour: '#005eb8', role: 'participant' };
     const { fetchMock, user } = openLink('#token=K7PQ-4XRM', jsonResponse(info()), jsonResponse(registered, 201));
     const name = await screen.findByRole('textbox', { name: 'Your name' });
     expect(screen.getByText(/Everyone on this board sees it/)).toBeTruthy();
@@ -88,19 +88,19 @@ describe('opening a board link', () => {
   });
 
   it('recognises a returning participant by the key kept on this device', async () => {
-    rememberParticipant(BOARD_ID, { participantId: 'p-1', participantKey: 'key-1', displayName: 'Priya', role: 'participant' });
+    rememberParticipant(BOARD_ID, { participantId: 'p-1', participantKey: 'key-1', displayName: 'Priya', colour: '#005eb8', role: 'participant' });
     const { fetchMock } = openLink(
       '#token=K7PQ-4XRM',
       jsonResponse(info()),
-      jsonResponse(info({ participant: { participantId: 'p-1', displayName: 'Priya' } })),
+      jsonResponse(info({ participant: { participantId: 'p-1', displayName: 'Priya', colour: '#005eb8' } })),
     );
     expect(await screen.findByText('Board open as participant Priya (p-1)')).toBeTruthy();
     expect(headersOf(fetchMock, 1).get('x-participant-key')).toBe('key-1');
   });
 
   it('registers a returning participant again under the same name when the server no longer knows the key', async () => {
-    rememberParticipant(BOARD_ID, { participantId: 'p-old', participantKey: 'stale', displayName: 'Priya', role: 'participant' });
-    const fresh: RegisterParticipantResponse = { participantId: 'p-fresh', participantKey: 'new-key', displayName: 'Priya', role: 'participant' };
+    rememberParticipant(BOARD_ID, { participantId: 'p-old', participantKey: 'stale', displayName: 'Priya', colour: '#005eb8', role: 'participant' });
+    const fresh: RegisterParticipantResponse = { participantId: 'p-fresh', participantKey: 'new-key', displayName: 'Priya', colour: '#005eb8', role: 'participant' };
     openLink('#token=K7PQ-4XRM', jsonResponse(info()), jsonResponse(info()), jsonResponse(fresh, 201));
     expect(await screen.findByText('Board open as participant Priya (p-fresh)')).toBeTruthy();
     expect(recallParticipant(BOARD_ID, 'participant')?.participantKey).toBe('new-key');

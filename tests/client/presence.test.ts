@@ -51,12 +51,12 @@ describe('reading presence from awareness', () => {
 });
 
 describe('what a client publishes about itself', () => {
-  it('gives a viewer a name and an id of its own, and everyone a colour from their id', () => {
+  it('gives a viewer a name, an id and a colour of its own, and a participant the colour the server gave them', () => {
     expect(ownPresence(null, 'viewer', 42)).toEqual({
       user: { participantId: 'viewer-42', name: 'Viewer', colour: colourForParticipant('viewer-42'), role: 'viewer' },
       cursor: null,
     });
-    expect(ownPresence({ participantId: 'p-1', displayName: 'Priya' }, 'participant', 7).user.colour).toBe(colourForParticipant('p-1'));
+    expect(ownPresence({ participantId: 'p-1', displayName: 'Priya', colour: '#330072' }, 'participant', 7).user.colour).toBe('#330072');
   });
 
   it('keeps a pointer inside the board', () => {

@@ -8,7 +8,12 @@ import { startServer, type RunningServer } from '../../server/app';
 import type { ServerConfig } from '../../server/config';
 import type { Storage } from '../../server/persistence/types';
 import type { BoardFanout } from '../../server/rooms/fanout';
-import { createBoardResponseSchema, type CreateBoardResponse } from '../../shared/schema/api';
+import {
+  createBoardResponseSchema,
+  type CreateBoardResponse,
+  registerParticipantResponseSchema,
+  type RegisterParticipantResponse,
+} from '../../shared/schema/api';
 
 /** A server on 127.0.0.1 and a free port, with its own temporary data directory. */
 export interface TestServer extends RunningServer {
@@ -76,14 +81,14 @@ export async function registerParticipant(
   boardId: string,
   token: string,
   displayName: string,
-): Promise<{ participantId: string; participantKey: string }> {
+): Promise<RegisterParticipantResponse> {
   const res = await fetch(`${server.url}/api/boards/${boardId}/participants`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify({ displayName }),
   });
   if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { participantId: string; participantKey: string };
+  return registerParticipantResponseSchema.parse(await res.json());
 }
 
 /** A stock y-websocket client: the npm WebsocketProvider, not our wrapper. */

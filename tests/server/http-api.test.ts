@@ -82,12 +82,23 @@ describe('the HTTP API', () => {
     const again = await fetch(`${server.url}/api/boards/${board.boardId}`, {
       headers: { Authorization: `Bearer ${board.tokens.participant}`, 'X-Participant-Key': me.participantKey },
     });
-    expect(boardInfoSchema.parse(await again.json()).participant).toEqual({ participantId: me.participantId, displayName: 'Priya' });
+    expect(boardInfoSchema.parse(await again.json()).participant).toEqual({ participantId: me.participantId, displayName: 'Priya', colour: me.colour });
 
     const stale = await fetch(`${server.url}/api/boards/${board.boardId}`, {
       headers: { Authorization: `Bearer ${board.tokens.participant}`, 'X-Participant-Key': 'forgotten' },
     });
     expect(boardInfoSchema.parse(await stale.json()).participant).toBeNull();
+  });
+
+  it('gives the people on a board different colours and tells each person theirs again later', async () => {
+    const board = await createBoard(server);
+    const people = [];
+    for (const name of ['Ann', 'Ben', 'Cat', 'Dev']) people.push(await registerParticipant(server, board.boardId, board.tokens.participant, name));
+    expect(new Set(people.map((p) => p.colour)).size).toBe(4);
+    const again = await fetch(`${server.url}/api/boards/${board.boardId}`, {
+      headers: { Authorization: `Bearer ${board.tokens.participant}`, 'X-Participant-Key': people[2]!.participantKey },
+    });
+    expect(boardInfoSchema.parse(await again.json()).participant?.colour).toBe(people[2]!.colour);
   });
 
   it('refuses to register a participant with an empty name or a wrong token', async () => {

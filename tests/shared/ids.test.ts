@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBoardId, JOIN_CODE_ALPHABET, newBoardId, newJoinCode, normaliseJoinCode } from '../../shared/schema/ids';
-import { colourForParticipant, PERSON_COLOURS } from '../../shared/schema/presence';
+import { colourForParticipant, PERSON_COLOURS, pickPersonColour } from '../../shared/schema/presence';
 
 describe('ids and join codes', () => {
   it('makes board ids that are safe in a URL path and recognised as board ids', () => {
@@ -29,5 +29,19 @@ describe('ids and join codes', () => {
   it('gives each person a stable colour from the palette', () => {
     expect(colourForParticipant('abc')).toBe(colourForParticipant('abc'));
     expect(PERSON_COLOURS).toContain(colourForParticipant('someone else'));
+  });
+});
+
+describe('colours for people on a board', () => {
+  it('gives the first ten people ten different colours, then reuses the least used', () => {
+    const given: string[] = [];
+    for (let i = 0; i < PERSON_COLOURS.length; i++) given.push(pickPersonColour(given));
+    expect(new Set(given).size).toBe(PERSON_COLOURS.length);
+    expect(pickPersonColour(given)).toBe(PERSON_COLOURS[0]);
+    expect(pickPersonColour([...given, PERSON_COLOURS[0]])).toBe(PERSON_COLOURS[1]);
+  });
+
+  it('ignores colours that are not in the palette', () => {
+    expect(pickPersonColour(['#123456'])).toBe(PERSON_COLOURS[0]);
   });
 });

@@ -67,7 +67,7 @@ async function resolveParticipant(boardId: string, token: string, info: BoardInf
   if (!stored) return null;
   const checked = await getBoardInfo(boardId, token, stored.participantKey);
   if (checked.participant?.participantId === stored.participantId) {
-    return { ...stored, displayName: checked.participant.displayName };
+    return { ...stored, displayName: checked.participant.displayName, colour: checked.participant.colour };
   }
   const again = await registerParticipant(boardId, token, stored.displayName);
   const participant: StoredParticipant = { ...again };

@@ -19,6 +19,7 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
   const participantId = participant?.participantId ?? null;
   const participantKey = participant?.participantKey ?? null;
   const displayName = participant?.displayName ?? null;
+  const colour = participant?.colour ?? null;
 
   useEffect(() => {
     resetBoardUi();
@@ -27,8 +28,8 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
       token,
       role: info.role,
       participant:
-        participantId && participantKey && displayName !== null
-          ? { participantId, key: participantKey, displayName }
+        participantId && participantKey && displayName !== null && colour
+          ? { participantId, key: participantKey, displayName, colour }
           : null,
     });
     setConnection(opened);
@@ -36,7 +37,7 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
       opened.destroy();
       setConnection(null);
     };
-  }, [boardId, token, info.role, participantId, participantKey, displayName]);
+  }, [boardId, token, info.role, participantId, participantKey, displayName, colour]);
 
   if (!connection) return null;
   return (
