@@ -27,9 +27,9 @@ export function navigate(to: string): void {
   for (const listener of listeners) listener();
 }
 
-/** The board id in a `/b/<boardId>` path, or null for any other path. */
-export function boardIdFromPath(pathname: string): string | null {
-  const match = /^\/b\/([^/]+)\/?$/.exec(pathname);
+/** The one path segment after `/<prefix>/` (decoded), or null when the path is not of that shape. */
+function segmentAfter(prefix: string, pathname: string): string | null {
+  const match = new RegExp(`^/${prefix}/([^/]+)/?$`).exec(pathname);
   if (!match?.[1]) return null;
   try {
     return decodeURIComponent(match[1]);
@@ -38,15 +38,14 @@ export function boardIdFromPath(pathname: string): string | null {
   }
 }
 
+/** The board id in a `/b/<boardId>` path, or null for any other path. */
+export function boardIdFromPath(pathname: string): string | null {
+  return segmentAfter('b', pathname);
+}
+
 /** The join code in an invite path, `/j/<code>`, or null for any other path. */
 export function inviteCodeFromPath(pathname: string): string | null {
-  const match = /^\/j\/([^/]+)\/?$/.exec(pathname);
-  if (!match?.[1]) return null;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return null;
-  }
+  return segmentAfter('j', pathname);
 }
 
 /** The invite link for a board's join code: opens the board as a participant, for people joining remotely. */
