@@ -3,9 +3,6 @@
  * the stock WebsocketProvider can talk to our server unchanged.
  */
 
-/** Bumped when our use of the socket changes in a way old clients cannot follow. */
-export const PROTOCOL_VERSION = 1;
-
 /** The first varint of every binary message, as in y-websocket. */
 export const MessageType = {
   /** y-protocols sync: step 1, step 2 or update. */

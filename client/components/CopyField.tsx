@@ -4,7 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 const COPIED_FEEDBACK_MS = 2500;
 
 /** Copies text to the clipboard; falls back to selecting the field and the old copy command. */
-export async function copyText(text: string, fallbackField: HTMLInputElement | null): Promise<boolean> {
+async function copyText(text: string, fallbackField: HTMLInputElement | null): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

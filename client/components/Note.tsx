@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, memo, type MouseEvent, useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { DraggableSyntheticListeners } from '@dnd-kit/core';
 import { CSS, type Transform } from '@dnd-kit/utilities';
 import {
@@ -45,7 +45,7 @@ const INTERACTIVE = 'button, select, textarea, input, a';
  * removes it, Space picks it up to move with the arrow keys (dnd-kit); a
  * click edits, a drag moves. Viewers get the same note with no controls.
  */
-export function Note({
+function NoteView({
   note,
   canEdit,
   editing,
@@ -217,3 +217,10 @@ function NoteEditor({ initialText, onSave, onCancel, returnFocus }: NoteEditorPr
     </>
   );
 }
+
+/**
+ * A sticky note. Memoised: the board redraws for every remote pointer move
+ * and note change, and a note whose record object is unchanged (the note
+ * index keeps it identical) need not redraw with it.
+ */
+export const Note = memo(NoteView);

@@ -5,7 +5,7 @@ import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { StoreApi } from 'zustand/vanilla';
 import { readBoardMeta } from '../../shared/board/board';
 import { boardMap, notesMap, recordKeysChangedBy } from '../../shared/board/doc';
-import { addNote, deleteNote, moveNote, readNotes, updateNote } from '../../shared/board/notes';
+import { addNote, deleteNote, moveNote, NoteIndex, updateNote } from '../../shared/board/notes';
 import { CLOSE_CODES_FINAL, SYNC_PARAM_PARTICIPANT_KEY, SYNC_PARAM_TOKEN, SYNC_PATH_PREFIX } from '../../shared/protocol';
 import { roleCanEdit, type Role } from '../../shared/schema/api';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
@@ -104,6 +104,8 @@ export class BoardConnection implements BoardSession {
   private readonly boardId: string;
   private readonly participant: BoardParticipant | null;
   private readonly doc = new Y.Doc();
+  /** Re-reads only the notes a transaction changed, so a big board stays cheap to redraw. */
+  private readonly noteIndex = new NoteIndex(this.doc);
   /** Marks this connection's own transactions, for undo and for the unsaved count. */
   private readonly localOrigin = { boardConnection: true };
   private readonly awareness: Awareness;
@@ -296,6 +298,7 @@ export class BoardConnection implements BoardSession {
 
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
     if (this.destroyed) return;
+    this.noteIndex.noteTransaction(transaction);
     if (!transaction.local) {
       this.flush.schedule();
       return;
@@ -437,7 +440,7 @@ export class BoardConnection implements BoardSession {
     const patch: Partial<BoardState> = {};
     if (this.documentDirty) {
       this.documentDirty = false;
-      patch.notes = readNotes(this.doc);
+      patch.notes = this.noteIndex.readNotes();
       const title = readBoardMeta(this.doc)?.title ?? null;
       if (title !== state.boardTitle) patch.boardTitle = title;
     }

@@ -17,7 +17,7 @@ export function hashSecret(secret: string): Buffer {
 }
 
 /** Compares two hashes without leaking, through timing, how much of them matched. */
-export function hashesEqual(a: Buffer, b: Buffer): boolean {
+function hashesEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

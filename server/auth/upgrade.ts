@@ -50,7 +50,6 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
       socket: ws,
       role: access.role,
       participantId: access.participant?.id ?? null,
-      awarenessClientIds: new Set(),
     });
   });
 }

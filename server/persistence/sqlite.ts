@@ -86,6 +86,12 @@ interface PendingAppend {
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private pendingAppends: PendingAppend[] = [];
+  /**
+   * How many updates each board's log holds, kept here so that the append on
+   * the sync path need not count rows; learnt when a board is loaded (or
+   * counted once), then kept by every append and compaction.
+   */
+  private readonly logLengths = new Map<BoardId, number>();
   private appendFlushScheduled = false;
   private readonly statements;
 
@@ -196,6 +202,7 @@ export class SqliteStorage implements Storage {
     const snapshot = this.statements.getSnapshot.get(boardId) as { state: Buffer } | undefined;
     const updates = this.statements.getUpdates.all(boardId) as { data: Buffer }[];
     const parts = updates.map((u) => new Uint8Array(u.data));
+    this.logLengths.set(boardId, updates.length);
     return snapshot ? [new Uint8Array(snapshot.state), ...parts] : parts;
   }
 
@@ -214,23 +221,26 @@ export class SqliteStorage implements Storage {
     this.appendFlushScheduled = false;
     const batch = this.pendingAppends;
     this.pendingAppends = [];
-    let logLengths: Map<BoardId, number>;
+    const lengths = new Map<BoardId, number>();
     try {
-      logLengths = this.db.transaction(() => {
-        const lengths = new Map<BoardId, number>();
-        for (const { boardId, update } of batch) this.statements.insertUpdate.run(boardId, update);
-        for (const { boardId } of batch) {
-          if (!lengths.has(boardId)) {
-            lengths.set(boardId, (this.statements.countUpdates.get(boardId) as { n: number }).n);
-          }
+      this.db.transaction(() => {
+        for (const { boardId, update } of batch) {
+          // Counted before the insert, and only for a board this store has not loaded.
+          const known = lengths.get(boardId) ?? this.logLengths.get(boardId) ?? this.countLog(boardId);
+          this.statements.insertUpdate.run(boardId, update);
+          lengths.set(boardId, known + 1);
         }
-        return lengths;
       })();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    for (const pending of batch) pending.resolve(logLengths.get(pending.boardId) ?? 0);
+    for (const [boardId, length] of lengths) this.logLengths.set(boardId, length);
+    for (const pending of batch) pending.resolve(lengths.get(pending.boardId)!);
+  }
+
+  private countLog(boardId: BoardId): number {
+    return (this.statements.countUpdates.get(boardId) as { n: number }).n;
   }
 
   async compactDocument(boardId: BoardId, state: Uint8Array): Promise<void> {
@@ -238,6 +248,7 @@ export class SqliteStorage implements Storage {
       this.statements.upsertSnapshot.run(boardId, state, Date.now());
       this.statements.deleteUpdates.run(boardId);
     })();
+    this.logLengths.set(boardId, 0);
   }
 
   async checkHealth(): Promise<void> {

@@ -7,8 +7,6 @@ export interface RoomConnection {
   readonly socket: WebSocket;
   readonly role: Role;
   readonly participantId: ParticipantId | null;
-  /** The awareness client ids this socket has published, removed for everyone when it leaves. */
-  readonly awarenessClientIds: Set<number>;
 }
 
 /** Sends a binary message unless the socket is already closing; a failed send closes it. */

@@ -50,9 +50,10 @@ export class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly connections = new Set<RoomConnection>();
   /**
-   * Which socket last published each awareness client id. A browser that
-   * reconnects keeps its client id; when its old socket's close arrives late,
-   * only ids that socket still owns are removed, so the person stays present.
+   * Which socket last published each awareness client id: its presence is
+   * removed for everyone when that socket leaves. A browser that reconnects
+   * keeps its client id; when its old socket's close arrives late, only ids
+   * that socket still owns are removed, so the person stays present.
    */
   private readonly awarenessOwners = new Map<number, RoomConnection>();
   private inbox: InboxItem[] = [];
@@ -155,8 +156,7 @@ export class Room {
   /** Removes a socket and its presence. */
   leave(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    const owned = [...connection.awarenessClientIds];
-    connection.awarenessClientIds.clear();
+    const owned = [...this.awarenessOwners].filter(([, owner]) => owner === connection).map(([id]) => id);
     for (const id of owned) this.awarenessOwners.delete(id);
     if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, connection);
   }
@@ -315,16 +315,8 @@ export class Room {
     const changed = [...added, ...updated, ...removed];
     const publisher = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
     if (publisher) {
-      for (const id of [...added, ...updated]) {
-        const previous = this.awarenessOwners.get(id);
-        if (previous && previous !== publisher) previous.awarenessClientIds.delete(id);
-        this.awarenessOwners.set(id, publisher);
-        publisher.awarenessClientIds.add(id);
-      }
-      for (const id of removed) {
-        if (this.awarenessOwners.get(id) === publisher) this.awarenessOwners.delete(id);
-        publisher.awarenessClientIds.delete(id);
-      }
+      for (const id of [...added, ...updated]) this.awarenessOwners.set(id, publisher);
+      for (const id of removed) if (this.awarenessOwners.get(id) === publisher) this.awarenessOwners.delete(id);
     }
     if (changed.length > 0) this.broadcast(encodeAwareness(this.awareness, changed));
   };

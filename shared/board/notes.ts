@@ -10,7 +10,7 @@ import {
   NOTE_TEXT_MAX_CHARS,
   noteSchema,
 } from '../schema/records';
-import { notesMap, type RecordMap, recordToObject } from './doc';
+import { DocKey, notesMap, type RecordMap, recordKeysChangedBy, recordToObject } from './doc';
 
 /** What a person supplies when adding a note; the rest is filled in. */
 export interface AddNoteInput {
@@ -114,6 +114,11 @@ export function readNote(doc: Y.Doc, id: NoteId): Note | null {
   return parseNote(notesMap(doc).get(id));
 }
 
+/** Oldest first, ties broken by id, so every replica lists notes in the same order. */
+function byCreation(a: Note, b: Note): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
  * Every well-formed note, oldest first (ties broken by id so every replica
  * lists them in the same order). Malformed records are skipped, not thrown on:
@@ -125,7 +130,53 @@ export function readNotes(doc: Y.Doc): Note[] {
     const note = parseNote(record);
     if (note) notes.push(note);
   }
-  return notes.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return notes.sort(byCreation);
+}
+
+const NOTE_KEY_PREFIX = `${DocKey.notes}/`;
+
+/**
+ * The notes of a document, kept up to date by re-reading only the notes each
+ * transaction changed. A view that redraws on every change (a board of a
+ * thousand notes, a remote client adding ten a second) then validates one
+ * note per change instead of all of them, and unchanged notes keep the same
+ * object, so a memoised component need not redraw them.
+ */
+export class NoteIndex {
+  private readonly notes = new Map<NoteId, Note>();
+  private readonly changed = new Set<NoteId>();
+  private rebuildAll = true;
+  private list: Note[] = [];
+
+  constructor(private readonly doc: Y.Doc) {}
+
+  /** Records which notes a transaction changed; call it from the document's `afterTransaction`. */
+  noteTransaction(transaction: Y.Transaction): void {
+    for (const key of recordKeysChangedBy(transaction)) {
+      if (key.startsWith(NOTE_KEY_PREFIX)) this.changed.add(key.slice(NOTE_KEY_PREFIX.length) as NoteId);
+    }
+  }
+
+  /** Every well-formed note, oldest first, as `readNotes` gives them. */
+  readNotes(): Note[] {
+    if (this.rebuildAll) {
+      this.rebuildAll = false;
+      this.changed.clear();
+      this.notes.clear();
+      for (const note of readNotes(this.doc)) this.notes.set(note.id, note);
+      this.list = [...this.notes.values()];
+      return this.list;
+    }
+    if (this.changed.size === 0) return this.list;
+    for (const id of this.changed) {
+      const note = readNote(this.doc, id);
+      if (note) this.notes.set(id, note);
+      else this.notes.delete(id);
+    }
+    this.changed.clear();
+    this.list = [...this.notes.values()].sort(byCreation);
+    return this.list;
+  }
 }
 
 function parseNote(record: unknown): Note | null {

@@ -21,14 +21,12 @@ const displayName = z.string().trim().min(1, 'Enter a display name').max(DISPLAY
 
 /** `POST /api/boards` */
 export const createBoardRequestSchema = z.object({ title }).strict();
-export type CreateBoardRequest = z.infer<typeof createBoardRequestSchema>;
 
-export const boardLinksSchema = z.object({
+const boardLinksSchema = z.object({
   facilitator: z.string().url(),
   participant: z.string().url(),
   viewer: z.string().url(),
 });
-export type BoardLinks = z.infer<typeof boardLinksSchema>;
 
 /** The answer to `POST /api/boards`: the only time the tokens are ever shown. */
 export const createBoardResponseSchema = z.object({
@@ -78,4 +76,3 @@ export const PARTICIPANT_KEY_HEADER = 'x-participant-key';
 
 /** Every error from the API has this shape. */
 export const apiErrorSchema = z.object({ error: z.string() });
-export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -1,3 +1,5 @@
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol';
@@ -51,6 +53,17 @@ async function stopServer(): Promise<void> {
 /** The server comes back at the same address with the same data. */
 async function restartServer(): Promise<void> {
   await startServer({ port: server.port, dataDir: server.dataDir });
+}
+
+/** The texts of the notes in the board's IndexedDB copy on this device, read with a fresh Y.Doc. */
+async function notesStoredOnDevice(boardId: string): Promise<string[]> {
+  const probe = new Y.Doc();
+  const stored = new IndexeddbPersistence(`retain-board-${boardId}`, probe);
+  await stored.whenSynced;
+  const texts = readNotes(probe).map((note) => note.text).sort();
+  await stored.destroy();
+  probe.destroy();
+  return texts;
 }
 
 /** Registers the person once per board, so a reopened connection is the same person. */
@@ -298,8 +311,8 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
     before.actions.addNote({ x: 10, y: 10 }, 'Written on the train');
     before.actions.addNote({ x: 300, y: 10 }, 'Also on the train');
     expect(saveOf(before)).toEqual({ kind: 'offline', unsaved: 2 });
-    // Give IndexedDB a moment to store the updates, as a person closing the tab would.
-    await sleep(100);
+    // Wait until the device's stored copy holds both, as read by a second, independent reader.
+    await expect.poll(() => notesStoredOnDevice(board.boardId)).toEqual(['Also on the train', 'Written on the train']);
     before.destroy();
 
     const after = await open('Asha', { indexedDb: true, ledgerStorage: ledger });

@@ -197,3 +197,36 @@ describe('boards survive a restart', () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 });
+
+describe('the SQLite store', () => {
+  it('reports the length of a board’s log after each append, across loads, batches and compaction', async () => {
+    const dataDir = await makeDataDir();
+    let storage = new SqliteStorage(dataDir);
+    const boardId = 'log-length-board' as BoardId;
+    const hash = Buffer.alloc(32);
+    await storage.createBoard(
+      { id: boardId, title: 't', createdAt: 0, joinCode: 'LOGL-ENTH', tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
+      Y.encodeStateAsUpdate(new Y.Doc()),
+    );
+    const doc = new Y.Doc();
+    const nextUpdate = () => {
+      const before = Y.encodeStateVector(doc);
+      addNote(doc, { text: 'n', x: 0, y: 0, authorId: null, authorName: 'A' });
+      return Y.encodeStateAsUpdate(doc, before);
+    };
+    expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(1);
+    // Three in one turn share a transaction and count on from each other.
+    expect(await Promise.all([1, 2, 3].map(() => storage.appendUpdate(boardId, nextUpdate())))).toEqual([4, 4, 4]);
+    await storage.close();
+
+    // A fresh store that has not loaded the board counts its log once.
+    storage = new SqliteStorage(dataDir);
+    expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(5);
+    await storage.compactDocument(boardId, Y.encodeStateAsUpdate(doc));
+    expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(1);
+    expect(await storage.loadDocument(boardId)).toHaveLength(2);
+    expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(2);
+    await storage.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, deleteNote, moveNote, readNote, readNotes, updateNote } from '../../shared/board/notes';
+import { addNote, deleteNote, moveNote, NoteIndex, readNote, readNotes, updateNote } from '../../shared/board/notes';
 import { notesMap, recordKeysChangedBy } from '../../shared/board/doc';
 import { initBoard, renameBoard } from '../../shared/board/board';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, NOTE_HEIGHT_PX, NOTE_TEXT_MAX_CHARS, NOTE_WIDTH_PX } from '../../shared/schema/records';
@@ -144,5 +144,45 @@ describe('which records a transaction changed', () => {
       updateNote(doc, b, { text: 'two' });
     }));
     expect(keys).toEqual([`notes/${a}`, `notes/${b}`].sort());
+  });
+});
+
+describe('the note index', () => {
+  function indexed(doc: Y.Doc) {
+    const index = new NoteIndex(doc);
+    doc.on('afterTransaction', (tr: Y.Transaction) => index.noteTransaction(tr));
+    return index;
+  }
+
+  it('lists what readNotes lists after every kind of local and remote change', () => {
+    const here = new Y.Doc();
+    const there = new Y.Doc();
+    const index = indexed(here);
+    const a = addNote(here, { ...author, x: 0, y: 0, text: 'a', now: 2 });
+    expect(index.readNotes()).toEqual(readNotes(here));
+    const b = addNote(there, { ...author, x: 0, y: 0, text: 'b', now: 1 });
+    sync(here, there);
+    expect(index.readNotes()).toEqual(readNotes(here));
+    updateNote(there, b, { text: 'b edited', x: 90 });
+    deleteNote(there, a);
+    sync(here, there);
+    expect(index.readNotes().map((n) => n.text)).toEqual(['b edited']);
+    expect(index.readNotes()).toEqual(readNotes(here));
+    const bad = new Y.Map<unknown>();
+    here.transact(() => notesMap(here).set('bad' as NoteId, bad));
+    expect(index.readNotes()).toEqual(readNotes(here));
+  });
+
+  it('keeps the same object for every note a change did not touch', () => {
+    const doc = new Y.Doc();
+    const index = indexed(doc);
+    const a = addNote(doc, { ...author, x: 0, y: 0, text: 'a' });
+    const b = addNote(doc, { ...author, x: 0, y: 0, text: 'b' });
+    const before = index.readNotes();
+    updateNote(doc, a, { text: 'a edited' });
+    const after = index.readNotes();
+    expect(after.find((n) => n.id === b)).toBe(before.find((n) => n.id === b));
+    expect(after.find((n) => n.id === a)).not.toBe(before.find((n) => n.id === a));
+    expect(index.readNotes()).toBe(after);
   });
 });

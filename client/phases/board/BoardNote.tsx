@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { memo, useCallback } from 'react';
 import { useDraggable } from '@dnd-kit/core';
 import type { Note as NoteRecord } from '../../../shared/schema/records';
 import { Note } from '../../components/Note';
@@ -8,8 +8,11 @@ import { useBoardActions } from '../../sync/BoardProvider';
 /** The id of the board's scrolling area, where focus goes when the focused note is deleted. */
 export const BOARD_ELEMENT_ID = 'board';
 
-/** A note someone may change: wired to drag-and-drop, the editor and the board's actions. */
-export function EditableNote({ note, editing }: { note: NoteRecord; editing: boolean }) {
+/**
+ * A note someone may change: wired to drag-and-drop, the editor and the
+ * board's actions. Memoised for the same reason as Note.
+ */
+export const EditableNote = memo(function EditableNote({ note, editing }: { note: NoteRecord; editing: boolean }) {
   const actions = useBoardActions();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({
     id: note.id,
@@ -46,4 +49,4 @@ export function EditableNote({ note, editing }: { note: NoteRecord; editing: boo
       }}
     />
   );
-}
+});
