@@ -11,7 +11,10 @@ import * as Y from 'yjs';
 import { initBoard } from '../shared/board/board';
 import { addNote } from '../shared/board/notes';
 import { CURRENT_SCHEMA_VERSION } from '../shared/schema/version';
-import type { NoteId, ParticipantId } from '../shared/schema/ids';
+import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
+import { addTheme } from '../shared/board/themes';
+import { addAction, respondToAction } from '../shared/board/actions';
+import { setGroup } from '../shared/board/perspectives';
 
 const target = path.resolve(import.meta.dirname, `../tests/fixtures/board-schema-v${CURRENT_SCHEMA_VERSION}.bin`);
 if (fs.existsSync(target)) {
@@ -20,7 +23,8 @@ if (fs.existsSync(target)) {
 }
 const doc = new Y.Doc();
 doc.clientID = 1;
-initBoard(doc, { title: 'Retention workshop (fixture)', createdAt: Date.UTC(2026, 10, 1, 9, 0) });
+initBoard(doc, { title: 'Retention workshop (fixture)', createdAt: Date.UTC(2026, 10, 1, 9, 0), template: 'four-perspectives' });
+setGroup(doc, 'fixture-person' as ParticipantId, 'managers' as PerspectiveId);
 addNote(doc, {
   id: 'fixture-note-1' as NoteId,
   text: 'Staff say rotas arrive too late to plan childcare',
@@ -29,6 +33,7 @@ addNote(doc, {
   colour: 'yellow',
   authorId: 'fixture-person' as ParticipantId,
   authorName: 'Line manager',
+  perspectiveId: 'managers' as PerspectiveId,
   now: Date.UTC(2026, 10, 1, 9, 5),
 });
 addNote(doc, {
@@ -39,7 +44,16 @@ addNote(doc, {
   colour: 'blue',
   authorId: null,
   authorName: 'Board member',
+  perspectiveId: 'board' as PerspectiveId,
   now: Date.UTC(2026, 10, 1, 9, 6),
 });
+addTheme(doc, {
+  id: 'fixture-theme-1' as ThemeId,
+  title: 'Predictable rotas',
+  noteIds: ['fixture-note-1' as NoteId, 'fixture-note-2' as NoteId],
+  now: Date.UTC(2026, 10, 1, 9, 20),
+});
+addAction(doc, { id: 'fixture-action-1' as ActionId, themeId: 'fixture-theme-1' as ThemeId, topic: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 9, 40) });
+respondToAction(doc, 'fixture-action-1' as ActionId, 'fixture-person' as ParticipantId, 'agree');
 fs.writeFileSync(target, Y.encodeStateAsUpdate(doc));
 console.log(`wrote ${target}`);

@@ -1,12 +1,16 @@
 import type * as Y from 'yjs';
 import { type BoardMeta, boardMetaSchema, BOARD_TITLE_MAX_CHARS } from '../schema/records';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
+import type { Template } from '../schema/exercise';
 import { boardMap } from './doc';
+import { chooseTemplate } from './session';
 
 /** What a new board starts with. */
 export interface InitBoardInput {
   title: string;
   createdAt: number;
+  /** The four-perspective exercise (opening at set-up) or a blank board; blank by default. */
+  template?: Template;
 }
 
 /**
@@ -19,6 +23,7 @@ export function initBoard(doc: Y.Doc, input: InitBoardInput, origin: unknown = n
     board.set('title', input.title.slice(0, BOARD_TITLE_MAX_CHARS));
     board.set('createdAt', input.createdAt);
     board.set('schemaVersion', CURRENT_SCHEMA_VERSION);
+    chooseTemplate(doc, input.template ?? 'blank', origin);
   }, origin);
 }
 

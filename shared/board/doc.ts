@@ -9,7 +9,46 @@ export const DocKey = {
   board: 'board',
   /** Y.Map<NoteId, Y.Map> of sticky notes, one nested map per note. */
   notes: 'notes',
+  /** Y.Map of what the facilitator steers: template, phase, settings, timer (schema 2). */
+  session: 'session',
+  /** Y.Map<PerspectiveId, Y.Map> of perspective lanes. */
+  perspectives: 'perspectives',
+  /** Y.Map<ParticipantId, Y.Map> of each person's group and "done writing" flag. */
+  members: 'members',
+  /** Y.Map<ParticipantId, Progress>: draft counts per lane and dots placed, written by the server. */
+  progress: 'progress',
+  /** Y.Map<ThemeId, Y.Map> of themes. */
+  themes: 'themes',
+  /** Y.Map<ParticipantId, Ballot>: everyone's dots, published by the server when voting closes. */
+  votes: 'votes',
+  /** Y.Map<ActionId, Y.Map> of draft actions. */
+  actions: 'actions',
+  /** Y.Map<`${ActionId}/${ParticipantId}`, 'agree' | 'concern'>. */
+  actionResponses: 'actionResponses',
 } as const;
+
+/** The name of a top-level shared type of a board document. */
+export type DocKeyName = (typeof DocKey)[keyof typeof DocKey];
+
+/**
+ * The top-level types of a participant's private document, which only that
+ * person and the server can read: drafts before the reveal, and dots before
+ * voting closes.
+ */
+export const PrivateDocKey = {
+  /**
+   * Y.Map<NoteId, Y.Map> of draft notes, in the same shape as board notes and
+   * under the same name, so the note functions work on drafts unchanged.
+   */
+  drafts: 'notes',
+  /** Y.Map<item id, number>: this person's dots. */
+  votes: 'votes',
+} as const;
+
+/** A top-level map of a document, by name. */
+export function topMap(doc: Y.Doc, name: string): Y.Map<unknown> {
+  return doc.getMap(name);
+}
 
 /** A record stored in the document: a nested Y.Map so concurrent edits merge field by field. */
 export type RecordMap = Y.Map<unknown>;
@@ -57,4 +96,35 @@ export function recordKeysChangedBy(transaction: Y.Transaction): string[] {
     if (parentName !== undefined && recordKey) keys.add(`${parentName}/${recordKey}`);
   }
   return [...keys].sort();
+}
+
+/**
+ * Every record of a top-level map that passes its validator, keyed by id:
+ * a record a tampered client wrote badly is skipped, not thrown on.
+ */
+export function readRecords<T>(doc: Y.Doc, name: string, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }): T[] {
+  const records: T[] = [];
+  for (const [key, value] of topMap(doc, name).entries()) {
+    const parsed = schema.safeParse(recordToObject(value));
+    if (parsed.success && (parsed.data as { id?: unknown }).id === key) records.push(parsed.data as T);
+  }
+  return records;
+}
+
+/** Writes the given fields of a nested record, skipping those that already hold the value. */
+export function writeFields(record: RecordMap, fields: Record<string, unknown>): boolean {
+  let changed = false;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || record.get(key) === value) continue;
+    record.set(key, value);
+    changed = true;
+  }
+  return changed;
+}
+
+/** A new nested record holding the given fields. */
+export function newRecord(fields: Record<string, unknown>): RecordMap {
+  const record: RecordMap = new Y.Map();
+  for (const [key, value] of Object.entries(fields)) record.set(key, value);
+  return record;
 }

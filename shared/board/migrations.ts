@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import { readSchemaVersion, writeSchemaVersion } from './board';
+import { sessionMap } from './session';
 
 /** One forward step of the document layout, from one schema version to the next. */
 export interface Migration {
@@ -12,11 +13,20 @@ export interface Migration {
 }
 
 /**
- * Every migration, in order. Version 1 is the first released layout, so
- * there is nothing to migrate yet; each later version adds one entry here
- * and a frozen fixture in tests/fixtures/.
+ * Every migration, in order; each version adds one entry here and a frozen
+ * fixture in tests/fixtures/.
  */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    to: 2,
+    description: 'adds the exercise (session, perspectives, members, themes, votes, actions); a version-1 board becomes a blank board',
+    run(doc) {
+      // Version-1 notes have no lane or theme; readers take the missing fields as null.
+      sessionMap(doc).set('template', 'blank');
+    },
+  },
+];
 
 /** Why a document could not be brought to the current version. */
 export class MigrationError extends Error {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { newNoteId, type NoteId, type ParticipantId } from '../schema/ids';
+import { newNoteId, type NoteId, type ParticipantId, type PerspectiveId } from '../schema/ids';
 import {
   clampNotePosition,
   DEFAULT_NOTE_COLOUR,
@@ -20,6 +20,8 @@ export interface AddNoteInput {
   colour?: NoteColour;
   authorId: ParticipantId | null;
   authorName: string;
+  /** The perspective lane it is written in, in the exercise. */
+  perspectiveId?: PerspectiveId | null;
   /** For tests and imports; defaults to now. */
   now?: number;
   /** For tests and imports; defaults to a fresh id. */
@@ -48,6 +50,8 @@ export function addNote(doc: Y.Doc, input: AddNoteInput, origin: unknown = null)
     record.set('colour', input.colour ?? DEFAULT_NOTE_COLOUR);
     record.set('authorId', input.authorId);
     record.set('authorName', input.authorName.slice(0, DISPLAY_NAME_MAX_CHARS));
+    record.set('perspectiveId', input.perspectiveId ?? null);
+    record.set('themeId', null);
     record.set('createdAt', now);
     record.set('updatedAt', now);
     notesMap(doc).set(id, record);

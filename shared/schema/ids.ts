@@ -14,6 +14,12 @@ export type BoardId = Brand<string, 'BoardId'>;
 export type NoteId = Brand<string, 'NoteId'>;
 /** A person's stable identity on one board, issued by the server when they join. */
 export type ParticipantId = Brand<string, 'ParticipantId'>;
+/** A perspective lane of the exercise ("Line managers"). */
+export type PerspectiveId = Brand<string, 'PerspectiveId'>;
+/** A theme that groups notes during the comparison. */
+export type ThemeId = Brand<string, 'ThemeId'>;
+/** A draft or agreed action. */
+export type ActionId = Brand<string, 'ActionId'>;
 
 /** Board ids appear in URLs, so they use URL-safe characters only (nanoid's default alphabet). */
 const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{12,64}$/;
@@ -26,6 +32,11 @@ export function newBoardId(): BoardId {
 /** A new note id: 12 URL-safe characters, plenty inside one board. */
 export function newNoteId(): NoteId {
   return nanoid(12) as NoteId;
+}
+
+/** A new id for a perspective, theme or action: 12 URL-safe characters. */
+export function newRecordId<T extends PerspectiveId | ThemeId | ActionId>(): T {
+  return nanoid(12) as T;
 }
 
 /** A new participant id: public, shown to other clients, so it carries no secret. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NoteId, ParticipantId } from './ids';
+import type { NoteId, ParticipantId, PerspectiveId, ThemeId } from './ids';
 
 /** The longest note a person can write; longer text is cut, never rejected, so nothing typed is lost silently. */
 export const NOTE_TEXT_MAX_CHARS = 1000;
@@ -32,6 +32,10 @@ export interface Note {
   colour: NoteColour;
   authorId: ParticipantId | null;
   authorName: string;
+  /** The perspective lane the note was written in; null on a blank board. */
+  perspectiveId: PerspectiveId | null;
+  /** The theme it was grouped into during the comparison, if any. */
+  themeId: ThemeId | null;
   /** Milliseconds since the epoch, from the author's clock. */
   createdAt: number;
   updatedAt: number;
@@ -55,6 +59,9 @@ export const noteSchema = z.object({
   colour: z.enum(NOTE_COLOURS),
   authorId: z.string().max(64).nullable(),
   authorName: z.string().max(DISPLAY_NAME_MAX_CHARS),
+  // Absent on notes written before the exercise existed (schema version 1).
+  perspectiveId: z.string().max(64).nullable().catch(null),
+  themeId: z.string().max(64).nullable().catch(null),
   createdAt: finite,
   updatedAt: finite,
 });

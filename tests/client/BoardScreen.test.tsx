@@ -17,6 +17,8 @@ function makeNote(id: string, text: string, position: BoardPoint = { x: 100, y: 
     colour: 'blue',
     authorId: 'p-sam' as ParticipantId,
     authorName: 'Sam',
+    perspectiveId: null,
+    themeId: null,
     createdAt: 1,
     updatedAt: 1,
   };

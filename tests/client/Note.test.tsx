@@ -14,6 +14,8 @@ const note: NoteRecord = {
   colour: 'yellow',
   authorId: 'p-sam' as ParticipantId,
   authorName: 'Sam',
+  perspectiveId: null,
+  themeId: null,
   createdAt: 1,
   updatedAt: 1,
 };

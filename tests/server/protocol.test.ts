@@ -1,3 +1,4 @@
+import { CURRENT_SCHEMA_VERSION } from '../../shared/schema/version';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, readNotes, updateNote, deleteNote } from '../../shared/board/notes';
@@ -35,7 +36,7 @@ describe('the sync endpoint speaks the standard y-websocket protocol', () => {
     const board = await createBoard(server, 'Board away day');
     const alice = connect(board.boardId, board.tokens.facilitator);
     await whenSynced(alice.provider);
-    expect(readBoardMeta(alice.doc)).toMatchObject({ title: 'Board away day', schemaVersion: 1 });
+    expect(readBoardMeta(alice.doc)).toMatchObject({ title: 'Board away day', schemaVersion: CURRENT_SCHEMA_VERSION });
   });
 
   it('carries notes added, edited and deleted by one client to another at once', async () => {

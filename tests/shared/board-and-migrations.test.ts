@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
+import { readSession } from '../../shared/board/session';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { initBoard, readBoardMeta, readSchemaVersion, renameBoard, writeSchemaVersion } from '../../shared/board/board';
 import { migrateDoc, MigrationError, MIGRATIONS, type Migration } from '../../shared/board/migrations';
 import { readNotes } from '../../shared/board/notes';
@@ -48,6 +50,7 @@ describe('migrations', () => {
   it('runs each step in order from the stored version to the target', () => {
     const doc = new Y.Doc();
     initBoard(doc, { title: 't', createdAt: 1 });
+    writeSchemaVersion(doc, 1);
     const result = migrateDoc(doc, [toV3, toV2], 3);
     expect(result).toEqual({ from: 1, to: 3, applied: ['notes gain a votes counter', 'boards gain a phase'] });
     expect(readSchemaVersion(doc)).toBe(3);
@@ -72,6 +75,7 @@ describe('migrations', () => {
   it('refuses when a step is missing and when the document was never initialised', () => {
     const doc = new Y.Doc();
     initBoard(doc, { title: 't', createdAt: 1 });
+    writeSchemaVersion(doc, 1);
     expect(() => migrateDoc(doc, [toV3], 3)).toThrow(/No migration from schema version 1/);
     expect(() => migrateDoc(new Y.Doc())).toThrow(/never initialised/);
   });
@@ -99,5 +103,22 @@ describe('migrations', () => {
         'Exit interview data goes to the board twice a year',
       ]);
     }
+  });
+
+  it('turns a version-1 board into a blank board and reads the exercise of the version-2 fixture', () => {
+    const v1 = new Y.Doc();
+    Y.applyUpdate(v1, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v1.bin'))));
+    migrateDoc(v1);
+    expect(readSession(v1).template).toBe('blank');
+    expect(readNotes(v1).map((n) => n.perspectiveId)).toEqual([null, null]);
+
+    const v2 = new Y.Doc();
+    Y.applyUpdate(v2, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v2.bin'))));
+    migrateDoc(v2);
+    const snapshot = readBoardSnapshot(v2);
+    expect(snapshot.template).toBe('four-perspectives');
+    expect(snapshot.perspectives.map((p) => [p.id, p.notes.length])).toEqual([['board', 1], ['hr', 0], ['managers', 1], ['staff', 0]]);
+    expect(snapshot.themes).toMatchObject([{ title: 'Predictable rotas', kind: 'similarity', perspectives: ['The board', 'Line managers'] }]);
+    expect(snapshot.actions).toMatchObject([{ topic: 'Predictable rotas', themeTitle: 'Predictable rotas', agree: 1 }]);
   });
 });

@@ -25,6 +25,8 @@ describe('notes', () => {
       colour: 'yellow',
       authorId: 'p1',
       authorName: 'Priya',
+      perspectiveId: null,
+      themeId: null,
       createdAt: 1000,
       updatedAt: 1000,
     });

@@ -1,0 +1,59 @@
+import type { Role } from '../schema/api';
+import type { Session } from '../schema/exercise';
+import { DocKey } from './doc';
+
+/**
+ * Who may write which part of a board document. The server checks every
+ * update against these rules before applying it (server/rooms/writeGuard.ts),
+ * and the client uses them to offer only what a person may do.
+ */
+
+/** A place in the document an update writes to: a top-level type and the record in it. */
+export interface WriteLocation {
+  root: string;
+  /** The key of the record in the top-level map, or null for the map itself (or a sequence). */
+  record: string | null;
+}
+
+/** Anyone who may edit writes these: notes, themes and actions are the group's work. */
+const SHARED_ROOTS = new Set<string>([DocKey.notes, DocKey.themes, DocKey.actions]);
+/** Only the facilitator steers the board. */
+const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.perspectives]);
+/**
+ * Each person writes only their own record here (keyed by their participant
+ * id, or ending in `/<participant id>`); the facilitator writes anyone's.
+ */
+const OWN_RECORD_ROOTS = new Set<string>([DocKey.members, DocKey.actionResponses]);
+// progress and votes are written by the server alone: they summarise private documents.
+
+/** Why a write is refused: `forbidden` closes the connection; `locked` only drops the change. */
+export type WriteRefusal = { kind: 'forbidden' | 'locked'; reason: string };
+
+function ownsRecord(record: string | null, participantId: string | null): boolean {
+  if (record === null || participantId === null) return false;
+  return record === participantId || record.endsWith(`/${participantId}`);
+}
+
+/**
+ * Whether a person in a role may write all the given locations of a board
+ * document; null when they may. The board being locked stops everyone but
+ * the facilitator.
+ */
+export function writeRefusal(
+  role: Role,
+  participantId: string | null,
+  session: Pick<Session, 'locked'>,
+  locations: Iterable<WriteLocation>,
+): WriteRefusal | null {
+  let count = 0;
+  for (const { root, record } of locations) {
+    count++;
+    if (role === 'viewer') return { kind: 'forbidden', reason: 'Viewers cannot change the board.' };
+    if (SHARED_ROOTS.has(root)) continue;
+    if (FACILITATOR_ROOTS.has(root) && role === 'facilitator') continue;
+    if (OWN_RECORD_ROOTS.has(root) && (role === 'facilitator' || ownsRecord(record, participantId))) continue;
+    return { kind: 'forbidden', reason: `Not allowed to change ${record === null ? root : `${root}/${record}`}.` };
+  }
+  if (count > 0 && session.locked && role !== 'facilitator') return { kind: 'locked', reason: 'The facilitator has locked the board.' };
+  return null;
+}

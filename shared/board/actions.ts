@@ -1,0 +1,136 @@
+import * as Y from 'yjs';
+import {
+  type Action,
+  ACTION_FIELD_MAX_CHARS,
+  type ActionResponse,
+  actionResponseSchema,
+  actionSchema,
+  type ActionTextField,
+  MAX_AGREED_ACTIONS,
+  MIN_AGREED_ACTIONS,
+} from '../schema/exercise';
+import { type ActionId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
+import { DocKey, newRecord, readRecords, topMap, writeFields } from './doc';
+
+/** Every draft action, oldest first. */
+export function readActions(doc: Y.Doc): Action[] {
+  return readRecords<Action>(doc, DocKey.actions, actionSchema).sort(
+    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
+  );
+}
+
+/** Drafts an action, its topic pre-filled from the theme it comes from. */
+export function addAction(
+  doc: Y.Doc,
+  input: { themeId?: ThemeId | null; topic?: string; now?: number; id?: ActionId },
+  origin: unknown = null,
+): ActionId {
+  const id = input.id ?? newRecordId<ActionId>();
+  doc.transact(() => {
+    topMap(doc, DocKey.actions).set(
+      id,
+      newRecord({
+        id,
+        themeId: input.themeId ?? null,
+        topic: (input.topic ?? '').slice(0, ACTION_FIELD_MAX_CHARS),
+        action: '',
+        owner: '',
+        timescale: '',
+        steps: '',
+        success: '',
+        createdAt: input.now ?? Date.now(),
+      }),
+    );
+  }, origin);
+  return id;
+}
+
+/** Changes some of an action's written fields. Returns false when the action is gone. */
+export function updateAction(
+  doc: Y.Doc,
+  id: ActionId,
+  changes: Partial<Record<ActionTextField, string>>,
+  origin: unknown = null,
+): boolean {
+  const record = topMap(doc, DocKey.actions).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  const fields = Object.fromEntries(
+    Object.entries(changes).map(([key, value]) => [key, value === undefined ? undefined : value.slice(0, ACTION_FIELD_MAX_CHARS)]),
+  );
+  doc.transact(() => writeFields(record, fields), origin);
+  return true;
+}
+
+/** Deletes a draft action and the responses to it. */
+export function deleteAction(doc: Y.Doc, id: ActionId, origin: unknown = null): void {
+  doc.transact(() => {
+    topMap(doc, DocKey.actions).delete(id);
+    const responses = topMap(doc, DocKey.actionResponses);
+    for (const key of [...responses.keys()]) if (key.startsWith(`${id}/`)) responses.delete(key);
+  }, origin);
+}
+
+/** The key of one person's response to one action. */
+export function actionResponseKey(actionId: ActionId, participantId: ParticipantId | string): string {
+  return `${actionId}/${participantId}`;
+}
+
+/** Signals "agree" or "concern" on a draft, or takes the signal back with null. */
+export function respondToAction(
+  doc: Y.Doc,
+  actionId: ActionId,
+  participantId: ParticipantId,
+  response: ActionResponse | null,
+  origin: unknown = null,
+): void {
+  doc.transact(() => {
+    const responses = topMap(doc, DocKey.actionResponses);
+    const key = actionResponseKey(actionId, participantId);
+    if (response === null) responses.delete(key);
+    else responses.set(key, response);
+  }, origin);
+}
+
+/** The responses to each action: who agrees and who has a concern. */
+export interface ActionResponses {
+  agree: string[];
+  concern: string[];
+}
+
+/** Every action's responses, keyed by action id. */
+export function readActionResponses(doc: Y.Doc): Map<string, ActionResponses> {
+  const result = new Map<string, ActionResponses>();
+  for (const [key, value] of topMap(doc, DocKey.actionResponses).entries()) {
+    const slash = key.indexOf('/');
+    const parsed = actionResponseSchema.safeParse(value);
+    if (slash <= 0 || !parsed.success) continue;
+    const actionId = key.slice(0, slash);
+    const entry = result.get(actionId) ?? { agree: [], concern: [] };
+    entry[parsed.data].push(key.slice(slash + 1));
+    result.set(actionId, entry);
+  }
+  return result;
+}
+
+/**
+ * Why the set of actions cannot be marked agreed yet, in words for the
+ * screen; empty when it can. The guide's rule: three to five actions, and
+ * each needs an owner and a timescale before anyone can act on it.
+ */
+export function agreementProblems(actions: readonly Action[]): string[] {
+  const problems: string[] = [];
+  if (actions.length < MIN_AGREED_ACTIONS) {
+    const missing = MIN_AGREED_ACTIONS - actions.length;
+    problems.push(`Agree at least ${MIN_AGREED_ACTIONS} actions: add ${missing} more.`);
+  }
+  if (actions.length > MAX_AGREED_ACTIONS) {
+    const extra = actions.length - MAX_AGREED_ACTIONS;
+    problems.push(`Agree at most ${MAX_AGREED_ACTIONS} actions: remove or merge ${extra}.`);
+  }
+  actions.forEach((action, index) => {
+    const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
+    const lacks = [!action.owner.trim() && 'an owner', !action.timescale.trim() && 'a timescale'].filter(Boolean);
+    if (lacks.length > 0) problems.push(`“${name}” needs ${lacks.join(' and ')}.`);
+  });
+  return problems;
+}

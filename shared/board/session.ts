@@ -1,0 +1,101 @@
+import * as Y from 'yjs';
+import {
+  DEFAULT_PERSPECTIVES,
+  type GroupMode,
+  MAX_VOTE_BUDGET,
+  type Phase,
+  type Session,
+  sessionSchema,
+  type Summons,
+  type Template,
+  type VoteTarget,
+} from '../schema/exercise';
+import { DocKey, type RecordMap, topMap } from './doc';
+
+/** The session map of a board: only the facilitator and the server write it. */
+export function sessionMap(doc: Y.Doc): Y.Map<unknown> {
+  return topMap(doc, DocKey.session);
+}
+
+/**
+ * The session, validated, with defaults for anything missing: a board that
+ * never set up the exercise reads as a blank board.
+ */
+export function readSession(doc: Y.Doc): Session {
+  return sessionSchema.parse(sessionMap(doc).toJSON());
+}
+
+/** The settings the facilitator chooses at set-up. */
+export interface SessionSettings {
+  groupMode?: GroupMode;
+  anonymous?: boolean;
+  voteBudget?: number;
+  voteCap?: number;
+  voteTarget?: VoteTarget;
+}
+
+function clampCount(value: number, max: number): number {
+  return Math.min(Math.max(Math.round(Number.isFinite(value) ? value : 1), 1), max);
+}
+
+/**
+ * Starts a board on a template: the exercise preloads the guide's four
+ * perspectives (when the board has none yet) and opens at set-up; a blank
+ * board is a free canvas of notes.
+ */
+export function chooseTemplate(doc: Y.Doc, template: Template, origin: unknown = null): void {
+  doc.transact(() => {
+    const session = sessionMap(doc);
+    session.set('template', template);
+    if (template === 'blank') return;
+    if (!session.has('phase')) session.set('phase', 'setup');
+    const perspectives = topMap(doc, DocKey.perspectives);
+    if (perspectives.size > 0) return;
+    DEFAULT_PERSPECTIVES.forEach(({ id, name }, index) => {
+      const record: RecordMap = new Y.Map();
+      record.set('id', id);
+      record.set('name', name);
+      record.set('order', index);
+      perspectives.set(id, record);
+    });
+  }, origin);
+}
+
+/** Changes set-up settings; the cap per item never exceeds the budget. */
+export function updateSettings(doc: Y.Doc, settings: SessionSettings, origin: unknown = null): void {
+  doc.transact(() => {
+    const session = sessionMap(doc);
+    if (settings.groupMode !== undefined) session.set('groupMode', settings.groupMode);
+    if (settings.anonymous !== undefined) session.set('anonymous', settings.anonymous);
+    if (settings.voteTarget !== undefined) session.set('voteTarget', settings.voteTarget);
+    const current = readSession(doc);
+    const budget = settings.voteBudget !== undefined ? clampCount(settings.voteBudget, MAX_VOTE_BUDGET) : current.voteBudget;
+    const cap = clampCount(settings.voteCap ?? current.voteCap, budget);
+    if (budget !== current.voteBudget) session.set('voteBudget', budget);
+    if (cap !== current.voteCap) session.set('voteCap', cap);
+  }, origin);
+}
+
+/** Locks or unlocks the board: while locked, only the facilitator can change anything. */
+export function setLocked(doc: Y.Doc, locked: boolean, origin: unknown = null): void {
+  doc.transact(() => sessionMap(doc).set('locked', locked), origin);
+}
+
+/** "Bring everyone to me": participants' screens jump to this phase and scroll position. */
+export function summonEveryone(doc: Y.Doc, place: Omit<Summons, 'serial'>, origin: unknown = null): void {
+  doc.transact(() => {
+    const serial = (readSession(doc).summons?.serial ?? 0) + 1;
+    const clamp = (v: number) => Math.min(Math.max(Number.isFinite(v) ? v : 0, 0), 1);
+    sessionMap(doc).set('summons', { phase: place.phase, scrollX: clamp(place.scrollX), scrollY: clamp(place.scrollY), serial });
+  }, origin);
+}
+
+/** Writes one session field; for the server's own flags (revealed). */
+export function setSessionFlag(doc: Y.Doc, key: 'revealed' | 'votingClosed' | 'actionsAgreed', value: boolean, origin: unknown = null): void {
+  doc.transact(() => sessionMap(doc).set(key, value), origin);
+}
+
+/** Sets the phase without checking the rules; callers check `phaseChangeProblem` first. */
+export function writePhase(doc: Y.Doc, phase: Phase, origin: unknown = null): void {
+  doc.transact(() => sessionMap(doc).set('phase', phase), origin);
+}

@@ -1,0 +1,118 @@
+import type * as Y from 'yjs';
+import type { Action, Phase, Template, VoteTarget } from '../schema/exercise';
+import { DocKey, topMap } from './doc';
+import { readBoardMeta } from './board';
+import { readNotes } from './notes';
+import { readPerspectives } from './perspectives';
+import { readSession } from './session';
+import { compareThemes, readThemes, type ThemeKind } from './themes';
+import { readPublishedBallots, tallyVotes } from './votes';
+import { readActionResponses, readActions } from './actions';
+
+/** A note as the summary and exports show it. */
+export interface SnapshotNote {
+  id: string;
+  text: string;
+  /** Null when the board is anonymous or the note has no author. */
+  authorName: string | null;
+}
+
+/**
+ * Everything a workshop produced, as plain data: what the Done screen shows
+ * and what every export of the plan is made from. Version it when its
+ * shape changes, since exports and integrations read it.
+ */
+export interface BoardSnapshot {
+  snapshotVersion: 1;
+  title: string;
+  createdAt: number;
+  takenAt: number;
+  template: Template;
+  phase: Phase;
+  anonymous: boolean;
+  /** People who took part: in a group, wrote, voted or responded to an action. */
+  participantCount: number;
+  perspectives: { id: string; name: string; notes: SnapshotNote[] }[];
+  themes: {
+    id: string;
+    title: string;
+    kind: ThemeKind;
+    /** Names of the perspectives that contributed, and of those that said nothing. */
+    perspectives: string[];
+    silentPerspectives: string[];
+    notes: SnapshotNote[];
+    /** Dots once voting has closed on themes; null before. */
+    votes: number | null;
+    rank: number | null;
+  }[];
+  /** Notes in no theme. */
+  ungroupedNotes: SnapshotNote[];
+  voting: { target: VoteTarget; budget: number; cap: number; closed: boolean; voters: number };
+  actionsAgreed: boolean;
+  actions: (Omit<Action, 'id' | 'themeId' | 'createdAt'> & { id: string; themeTitle: string | null; agree: number; concern: number })[];
+}
+
+/** Reads the whole workshop out of a board document. */
+export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): BoardSnapshot {
+  const meta = readBoardMeta(doc);
+  const session = readSession(doc);
+  const perspectives = readPerspectives(doc);
+  const notes = readNotes(doc);
+  const themes = readThemes(doc);
+  const comparison = compareThemes(themes, notes, perspectives);
+  const ballots = readPublishedBallots(doc);
+  const votesOn = session.voteTarget === 'themes' ? themes.map((t) => t.id as string) : notes.map((n) => n.id as string);
+  const results = session.votingClosed
+    ? new Map(tallyVotes(ballots.values(), { budget: session.voteBudget, cap: session.voteCap }, new Set(votesOn)).map((r) => [r.itemId, r]))
+    : null;
+  const laneName = new Map(perspectives.map((p) => [p.id as string, p.name]));
+  const toNote = (note: (typeof notes)[number]): SnapshotNote => ({
+    id: note.id,
+    text: note.text,
+    authorName: session.anonymous || !note.authorName ? null : note.authorName,
+  });
+  const responses = readActionResponses(doc);
+  const themeTitle = new Map(themes.map((t) => [t.id as string, t.title]));
+  const people = new Set<string>([
+    ...topMap(doc, DocKey.members).keys(),
+    ...topMap(doc, DocKey.progress).keys(),
+    ...ballots.keys(),
+  ]);
+  for (const entry of responses.values()) for (const id of [...entry.agree, ...entry.concern]) people.add(id);
+  for (const note of notes) if (note.authorId) people.add(note.authorId);
+
+  return {
+    snapshotVersion: 1,
+    title: meta?.title ?? '',
+    createdAt: meta?.createdAt ?? 0,
+    takenAt,
+    template: session.template,
+    phase: session.phase,
+    anonymous: session.anonymous,
+    participantCount: people.size,
+    perspectives: perspectives.map((p) => ({ id: p.id, name: p.name, notes: notes.filter((n) => n.perspectiveId === p.id).map(toNote) })),
+    themes: comparison.themes.map((c) => {
+      const result = session.voteTarget === 'themes' ? results?.get(c.theme.id) : undefined;
+      return {
+        id: c.theme.id,
+        title: c.theme.title,
+        kind: c.kind,
+        perspectives: c.contributing.map((id) => laneName.get(id) ?? id),
+        silentPerspectives: c.silent.map((id) => laneName.get(id) ?? id),
+        notes: c.notes.map(toNote),
+        votes: result?.dots ?? null,
+        rank: result?.rank ?? null,
+      };
+    }),
+    ungroupedNotes: comparison.ungrouped.map(toNote),
+    voting: { target: session.voteTarget, budget: session.voteBudget, cap: session.voteCap, closed: session.votingClosed, voters: ballots.size },
+    actionsAgreed: session.actionsAgreed,
+    actions: readActions(doc).map(({ id, themeId, createdAt: _createdAt, ...fields }) => ({
+      id,
+      ...fields,
+      themeTitle: themeId ? (themeTitle.get(themeId) ?? null) : null,
+      agree: responses.get(id)?.agree.length ?? 0,
+      concern: responses.get(id)?.concern.length ?? 0,
+    })),
+  };
+}

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import type { ActionId, PerspectiveId, ThemeId } from './ids';
+
+/**
+ * The records of the "What does good look like?" exercise: the session the
+ * facilitator steers, the perspective lanes, themes, votes and actions.
+ * Based on the NHS Employers retention guide (Activity 1 in WORKSHOP.md).
+ */
+
+/** The phases of the exercise, in the order the facilitator moves through them. */
+export const PHASES = ['setup', 'write', 'reveal', 'compare', 'vote', 'actions', 'done'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** What a board is for: the guided exercise, or a blank board with notes anywhere. */
+export const TEMPLATES = ['four-perspectives', 'blank'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+/** How people end up in a perspective group. */
+export const GROUP_MODES = ['pick', 'assign', 'auto'] as const;
+export type GroupMode = (typeof GROUP_MODES)[number];
+
+/** What people put their dots on. */
+export const VOTE_TARGETS = ['themes', 'notes'] as const;
+export type VoteTarget = (typeof VOTE_TARGETS)[number];
+
+/** A participant's signal on a draft action. */
+export const ACTION_RESPONSES = ['agree', 'concern'] as const;
+export type ActionResponse = (typeof ACTION_RESPONSES)[number];
+
+/** The guide's four perspectives, preloaded by the exercise template; the facilitator may rename them. */
+export const DEFAULT_PERSPECTIVES: readonly { id: PerspectiveId; name: string }[] = [
+  { id: 'board' as PerspectiveId, name: 'The board' },
+  { id: 'hr' as PerspectiveId, name: 'An HR professional' },
+  { id: 'managers' as PerspectiveId, name: 'Line managers' },
+  { id: 'staff' as PerspectiveId, name: 'Staff' },
+];
+
+/** The dots each person has by default, and the most they may put on one item. */
+export const DEFAULT_VOTE_BUDGET = 5;
+export const DEFAULT_VOTE_CAP = 3;
+/** Bounds the facilitator can set the budget within. */
+export const MAX_VOTE_BUDGET = 20;
+/** The guide's rule: the team agrees no fewer than three and no more than five actions. */
+export const MIN_AGREED_ACTIONS = 3;
+export const MAX_AGREED_ACTIONS = 5;
+export const PERSPECTIVE_NAME_MAX_CHARS = 60;
+export const THEME_TITLE_MAX_CHARS = 120;
+export const ACTION_FIELD_MAX_CHARS = 2000;
+/** The longest timer a facilitator can set: a long workshop block. */
+export const MAX_TIMER_MS = 4 * 60 * 60 * 1000;
+
+/**
+ * The shared countdown. Times are on the server's clock (each client
+ * corrects its own clock by the offset it measured), so every screen shows
+ * the same time left.
+ */
+export interface TimerState {
+  /** The length the facilitator set, including extensions. */
+  durationMs: number;
+  /** When it reaches zero, on the server's clock; null while paused or not started. */
+  endsAt: number | null;
+  /** What was left when paused; equals durationMs before the first start. */
+  remainingMs: number;
+  /** Play a gentle sound at zero. */
+  sound: boolean;
+}
+
+/** "Bring everyone to me": where the facilitator was when they pressed it. */
+export interface Summons {
+  phase: Phase;
+  /** The facilitator's scroll position in the phase's screen, as fractions of the scrollable range. */
+  scrollX: number;
+  scrollY: number;
+  /** Increases on each press, so the same place can be summoned twice. */
+  serial: number;
+}
+
+/** What the facilitator steers; only the facilitator (and the server) may write it. */
+export interface Session {
+  template: Template;
+  phase: Phase;
+  groupMode: GroupMode;
+  anonymous: boolean;
+  voteBudget: number;
+  voteCap: number;
+  voteTarget: VoteTarget;
+  locked: boolean;
+  /** Set by the server once every draft is on the board. */
+  revealed: boolean;
+  votingClosed: boolean;
+  actionsAgreed: boolean;
+  timer: TimerState | null;
+  summons: Summons | null;
+}
+
+/** A perspective lane, such as "Line managers". */
+export interface Perspective {
+  id: PerspectiveId;
+  name: string;
+  /** Lanes are shown in ascending order. */
+  order: number;
+}
+
+/** A person's place in the exercise: their group and whether they are done writing. */
+export interface Member {
+  participantId: string;
+  perspectiveId: PerspectiveId | null;
+  ready: boolean;
+}
+
+/** Notes grouped under one title during the comparison. */
+export interface Theme {
+  id: ThemeId;
+  title: string;
+  createdAt: number;
+}
+
+/** A draft action, with the columns of the guide's action-plan template. */
+export interface Action {
+  id: ActionId;
+  /** The theme it was drafted from, if any. */
+  themeId: ThemeId | null;
+  /** Topic and objective. */
+  topic: string;
+  action: string;
+  owner: string;
+  timescale: string;
+  /** Steps to take. */
+  steps: string;
+  /** Success criteria. */
+  success: string;
+  createdAt: number;
+}
+
+/** The fields of an action people write. */
+export const ACTION_TEXT_FIELDS = ['topic', 'action', 'owner', 'timescale', 'steps', 'success'] as const;
+export type ActionTextField = (typeof ACTION_TEXT_FIELDS)[number];
+
+/** The template's column headings, in its order. */
+export const ACTION_FIELD_LABELS: Record<ActionTextField, string> = {
+  topic: 'Topic and objective',
+  action: 'Action',
+  owner: 'Owner',
+  timescale: 'Timescales',
+  steps: 'Steps to take',
+  success: 'Success criteria',
+};
+
+/** How many drafts a person holds in each lane, and how many dots they have placed: counts, never content. */
+export interface Progress {
+  drafts: Record<string, number>;
+  dots: number;
+}
+
+/** One person's dots: item id to how many. */
+export type Ballot = Record<string, number>;
+
+const finite = z.number().finite();
+const count = z.number().int().min(0);
+const phase = z.enum(PHASES);
+
+const timerSchema = z.object({
+  durationMs: finite.min(0).max(MAX_TIMER_MS),
+  endsAt: finite.nullable(),
+  remainingMs: finite.min(0).max(MAX_TIMER_MS),
+  sound: z.boolean(),
+});
+
+const summonsSchema = z.object({
+  phase,
+  scrollX: finite.min(0).max(1),
+  scrollY: finite.min(0).max(1),
+  serial: count,
+});
+
+/**
+ * Validates the session read from the document, filling in defaults for
+ * fields a board has not set yet, so an older board reads as a sensible one.
+ */
+export const sessionSchema = z.object({
+  template: z.enum(TEMPLATES).catch('blank'),
+  phase: phase.catch('setup'),
+  groupMode: z.enum(GROUP_MODES).catch('pick'),
+  anonymous: z.boolean().catch(false),
+  voteBudget: count.min(1).max(MAX_VOTE_BUDGET).catch(DEFAULT_VOTE_BUDGET),
+  voteCap: count.min(1).max(MAX_VOTE_BUDGET).catch(DEFAULT_VOTE_CAP),
+  voteTarget: z.enum(VOTE_TARGETS).catch('themes'),
+  locked: z.boolean().catch(false),
+  revealed: z.boolean().catch(false),
+  votingClosed: z.boolean().catch(false),
+  actionsAgreed: z.boolean().catch(false),
+  timer: timerSchema.nullable().catch(null),
+  summons: summonsSchema.nullable().catch(null),
+});
+
+export const perspectiveSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().max(PERSPECTIVE_NAME_MAX_CHARS),
+  order: finite,
+});
+
+export const memberSchema = z.object({
+  perspectiveId: z.string().max(64).nullable().catch(null),
+  ready: z.boolean().catch(false),
+});
+
+export const themeSchema = z.object({
+  id: z.string().min(1).max(64),
+  title: z.string().max(THEME_TITLE_MAX_CHARS),
+  createdAt: finite,
+});
+
+const actionText = z.string().max(ACTION_FIELD_MAX_CHARS).catch('');
+export const actionSchema = z.object({
+  id: z.string().min(1).max(64),
+  themeId: z.string().max(64).nullable().catch(null),
+  topic: actionText,
+  action: actionText,
+  owner: actionText,
+  timescale: actionText,
+  steps: actionText,
+  success: actionText,
+  createdAt: finite,
+});
+
+export const progressSchema = z.object({
+  drafts: z.record(z.string().max(64), count).catch({}),
+  dots: count.catch(0),
+});
+
+/** A ballot as a tampered client might have written it: anything that is not a whole count is dropped when tallied. */
+export const ballotSchema = z.record(z.string().max(64), z.unknown());
+
+export const actionResponseSchema = z.enum(ACTION_RESPONSES);

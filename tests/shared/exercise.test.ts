@@ -1,0 +1,464 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { initBoard } from '../../shared/board/board';
+import { addNote, readNotes } from '../../shared/board/notes';
+import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings } from '../../shared/board/session';
+import {
+  addPerspective,
+  balanceGroups,
+  readMembers,
+  readPerspectives,
+  removePerspective,
+  renamePerspective,
+  setGroup,
+  setReady,
+  smallestGroup,
+} from '../../shared/board/perspectives';
+import { addTheme, compareThemes, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
+import { changeOwnVote, dotProblem, publishBallots, readOwnBallot, readPublishedBallots, tallyVotes, withdrawBallots } from '../../shared/board/votes';
+import { addAction, agreementProblems, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
+import { changePhase, markActionsAgreed, nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase, readPhaseContext } from '../../shared/board/phases';
+import { clearTimer, clockOffsetMs, extendTimer, formatTimeLeft, pauseTimer, setTimer, startTimer, timerRemainingMs, timerRunning } from '../../shared/board/timer';
+import { copyDraftsToBoard, deleteDrafts, draftCountsByLane, progressOf, readProgress, writeProgress } from '../../shared/board/drafts';
+import { writeRefusal } from '../../shared/board/access';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
+import type { Action, Ballot } from '../../shared/schema/exercise';
+import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
+
+const P = (id: string) => id as PerspectiveId;
+const person = (id: string) => id as ParticipantId;
+
+function exerciseBoard(): Y.Doc {
+  const doc = new Y.Doc();
+  initBoard(doc, { title: 'Retention', createdAt: 1, template: 'four-perspectives' });
+  return doc;
+}
+
+function note(doc: Y.Doc, text: string, lane: string | null, now = 10): NoteId {
+  return addNote(doc, { text, x: 0, y: 0, authorId: person('p1'), authorName: 'Priya', perspectiveId: lane === null ? null : P(lane), now });
+}
+
+describe('the exercise template and settings', () => {
+  it('preloads the guide’s four perspectives, in order, and opens at set-up', () => {
+    const doc = exerciseBoard();
+    expect(readPerspectives(doc).map((p) => p.name)).toEqual(['The board', 'An HR professional', 'Line managers', 'Staff']);
+    expect(readSession(doc)).toMatchObject({ template: 'four-perspectives', phase: 'setup', voteBudget: 5, anonymous: false });
+  });
+
+  it('reads a board with no session as a blank board, and a blank template adds no lanes', () => {
+    const doc = new Y.Doc();
+    expect(readSession(doc).template).toBe('blank');
+    initBoard(doc, { title: 't', createdAt: 1 });
+    expect(readSession(doc).template).toBe('blank');
+    expect(readPerspectives(doc)).toEqual([]);
+  });
+
+  it('renames, adds and removes lanes, ignoring blank names', () => {
+    const doc = exerciseBoard();
+    expect(renamePerspective(doc, P('board'), '  Trust board ')).toBe(true);
+    expect(renamePerspective(doc, P('board'), '   ')).toBe(false);
+    const id = addPerspective(doc, 'Patients');
+    expect(addPerspective(doc, ' ')).toBeNull();
+    expect(readPerspectives(doc).map((p) => p.name)).toEqual(['Trust board', 'An HR professional', 'Line managers', 'Staff', 'Patients']);
+    removePerspective(doc, id!);
+    expect(readPerspectives(doc)).toHaveLength(4);
+    // Choosing the template again keeps the renamed lanes.
+    chooseTemplate(doc, 'four-perspectives');
+    expect(readPerspectives(doc)[0]!.name).toBe('Trust board');
+  });
+
+  it('keeps the cap per item within the budget and both within bounds', () => {
+    const doc = exerciseBoard();
+    updateSettings(doc, { voteBudget: 2 });
+    expect(readSession(doc)).toMatchObject({ voteBudget: 2, voteCap: 2 });
+    updateSettings(doc, { voteBudget: 500, voteCap: 0, anonymous: true, groupMode: 'auto', voteTarget: 'notes' });
+    expect(readSession(doc)).toMatchObject({ voteBudget: 20, voteCap: 1, anonymous: true, groupMode: 'auto', voteTarget: 'notes' });
+  });
+
+  it('locks the board and counts up each "bring everyone to me"', () => {
+    const doc = exerciseBoard();
+    setLocked(doc, true);
+    summonEveryone(doc, { phase: 'compare', scrollX: 0.5, scrollY: 7 });
+    summonEveryone(doc, { phase: 'compare', scrollX: -1, scrollY: 0 });
+    expect(readSession(doc)).toMatchObject({ locked: true, summons: { phase: 'compare', scrollX: 0, scrollY: 0, serial: 2 } });
+  });
+
+  it('falls back to defaults for session values a tampered client wrote', () => {
+    const doc = exerciseBoard();
+    doc.getMap('session').set('voteBudget', -3);
+    doc.getMap('session').set('phase', 'party');
+    doc.getMap('session').set('timer', { durationMs: 'soon' });
+    expect(readSession(doc)).toMatchObject({ voteBudget: 5, phase: 'setup', timer: null, template: 'four-perspectives' });
+  });
+});
+
+describe('groups', () => {
+  const lanes = [
+    { id: P('a'), name: 'A', order: 0 },
+    { id: P('b'), name: 'B', order: 1 },
+    { id: P('c'), name: 'C', order: 2 },
+  ];
+
+  it('records each person’s group and ready flag', () => {
+    const doc = exerciseBoard();
+    setGroup(doc, person('p1'), P('hr'));
+    setReady(doc, person('p1'), true);
+    setGroup(doc, person('p2'), P('staff'));
+    expect(readMembers(doc).get('p1')).toEqual({ participantId: 'p1', perspectiveId: 'hr', ready: true });
+    expect(readMembers(doc).get('p2')).toEqual({ participantId: 'p2', perspectiveId: 'staff', ready: false });
+  });
+
+  it('finds the smallest group among the people present, first lane on a tie', () => {
+    const members = new Map([
+      ['p1', { participantId: 'p1', perspectiveId: P('a'), ready: false }],
+      ['p2', { participantId: 'p2', perspectiveId: P('b'), ready: false }],
+      ['gone', { participantId: 'gone', perspectiveId: P('c'), ready: false }],
+    ]);
+    expect(smallestGroup(lanes, members, ['p1', 'p2'])).toBe('c');
+    expect(smallestGroup(lanes, members, ['p1', 'p2', 'gone'])).toBe('a');
+    expect(smallestGroup([], members, [])).toBeNull();
+  });
+
+  it('balances groups evenly, moving as few people as possible', () => {
+    const members = new Map(
+      ['p1', 'p2', 'p3', 'p4'].map((id) => [id, { participantId: id, perspectiveId: P('a'), ready: false }]),
+    );
+    members.set('p5', { participantId: 'p5', perspectiveId: P('b'), ready: false });
+    const people = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'];
+    const result = balanceGroups(lanes, members, people);
+    const sizes = lanes.map((lane) => [...result.values()].filter((g) => g === lane.id).length);
+    expect(sizes.sort()).toEqual([2, 2, 3]);
+    expect(result.get('p5')).toBe('b');
+    // Of the four in A, at most two or three stay: the rest move, nobody else does.
+    const stayed = ['p1', 'p2', 'p3', 'p4'].filter((id) => result.get(id) === 'a').length;
+    expect(stayed).toBeGreaterThanOrEqual(2);
+    expect(result.size).toBe(7);
+  });
+});
+
+describe('phase rules', () => {
+  it('steps forward and back through the phases in order', () => {
+    expect(nextPhase('setup')).toBe('write');
+    expect(nextPhase('done')).toBeNull();
+    expect(previousPhase('write')).toBe('setup');
+    expect(previousPhase('setup')).toBeNull();
+    expect(phaseRevealsDrafts('write')).toBe(false);
+    expect(phaseRevealsDrafts('reveal')).toBe(true);
+    expect(phaseRevealsDrafts('vote')).toBe(true);
+  });
+
+  it('lets only the facilitator change the phase', () => {
+    const doc = exerciseBoard();
+    expect(changePhase(doc, 'write', 'participant')).toMatch(/Only the facilitator/);
+    expect(changePhase(doc, 'write', 'viewer')).toMatch(/Only the facilitator/);
+    expect(readSession(doc).phase).toBe('setup');
+    expect(changePhase(doc, 'write', 'facilitator')).toBeNull();
+    expect(readSession(doc).phase).toBe('write');
+  });
+
+  it('needs a perspective to write, a theme to vote on themes, a note to vote on notes, and agreed actions to finish', () => {
+    const doc = exerciseBoard();
+    for (const p of readPerspectives(doc)) removePerspective(doc, p.id);
+    expect(changePhase(doc, 'write', 'facilitator')).toMatch(/at least one perspective/);
+    addPerspective(doc, 'Staff');
+    expect(changePhase(doc, 'compare', 'facilitator')).toBeNull();
+    expect(changePhase(doc, 'vote', 'facilitator')).toMatch(/at least one theme/);
+    updateSettings(doc, { voteTarget: 'notes' });
+    expect(changePhase(doc, 'vote', 'facilitator')).toMatch(/no notes/);
+    note(doc, 'Listen to staff', null);
+    expect(changePhase(doc, 'vote', 'facilitator')).toBeNull();
+    expect(changePhase(doc, 'done', 'facilitator')).toMatch(/not agreed yet.*at least 3/);
+    // Going back is always allowed.
+    expect(changePhase(doc, 'setup', 'facilitator')).toBeNull();
+  });
+
+  it('has no phases on a blank board', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 't', createdAt: 1 });
+    expect(phaseChangeProblem(readPhaseContext(doc), 'write', 'facilitator')).toMatch(/blank board/);
+  });
+});
+
+describe('themes and the comparison', () => {
+  it('groups a note onto another into a new theme named after the target, then onto that theme', () => {
+    const doc = exerciseBoard();
+    const a = note(doc, 'Flexible rotas', 'staff');
+    const b = note(doc, 'Self-rostering', 'managers');
+    const c = note(doc, 'Rota apps', 'hr');
+    const theme = groupNotes(doc, b, a)!;
+    expect(readThemes(doc).map((t) => t.title)).toEqual(['Flexible rotas']);
+    expect(groupNotes(doc, c, b)).toBe(theme);
+    expect(readNotes(doc).map((n) => n.themeId)).toEqual([theme, theme, theme]);
+    expect(groupNotes(doc, a, a)).toBeNull();
+  });
+
+  it('renames and deletes themes, returning their notes to no theme', () => {
+    const doc = exerciseBoard();
+    const a = note(doc, 'x', 'staff');
+    const theme = addTheme(doc, { title: 'Pay', noteIds: [a] });
+    expect(renameTheme(doc, theme, '  ')).toBe(false);
+    expect(renameTheme(doc, theme, 'Pay and reward')).toBe(true);
+    expect(readThemes(doc)[0]!.title).toBe('Pay and reward');
+    expect(moveNoteToTheme(doc, a, 'missing' as ThemeId)).toBe(false);
+    deleteTheme(doc, theme);
+    expect(readThemes(doc)).toEqual([]);
+    expect(readNotes(doc)[0]!.themeId).toBeNull();
+  });
+
+  it('separates similarities from differences and names the silent perspectives', () => {
+    const doc = exerciseBoard();
+    const lanes = readPerspectives(doc);
+    const shared = addTheme(doc, { title: 'Flexible working', now: 1 });
+    const unique = addTheme(doc, { title: 'Board papers', now: 2 });
+    const empty = addTheme(doc, { title: 'Nothing yet', now: 3 });
+    moveNoteToTheme(doc, note(doc, 'a', 'staff'), shared);
+    moveNoteToTheme(doc, note(doc, 'b', 'managers'), shared);
+    moveNoteToTheme(doc, note(doc, 'c', 'managers'), shared);
+    moveNoteToTheme(doc, note(doc, 'd', 'board'), unique);
+    note(doc, 'loose', 'hr');
+    const result = compareThemes(readThemes(doc), readNotes(doc), lanes);
+    expect(result.themes.map((t) => [t.theme.id, t.kind])).toEqual([
+      [shared, 'similarity'],
+      [unique, 'difference'],
+      [empty, 'empty'],
+    ]);
+    expect(result.similarities[0]!.contributing).toEqual(['managers', 'staff']);
+    expect(result.similarities[0]!.silent).toEqual(['board', 'hr']);
+    expect(result.differences[0]!.contributing).toEqual(['board']);
+    expect(result.ungrouped.map((n) => n.text)).toEqual(['loose']);
+  });
+});
+
+describe('votes', () => {
+  it('keeps a person’s dots within the budget and the cap per item', () => {
+    const mine = new Y.Doc();
+    const limits = { budget: 3, cap: 2 };
+    expect(changeOwnVote(mine, 't1', 1, limits)).toBe(true);
+    expect(changeOwnVote(mine, 't1', 1, limits)).toBe(true);
+    expect(changeOwnVote(mine, 't1', 1, limits)).toBe(false);
+    expect(dotProblem(readOwnBallot(mine), 't1', 3, 2)).toMatch(/at most 2/);
+    expect(changeOwnVote(mine, 't2', 1, limits)).toBe(true);
+    expect(changeOwnVote(mine, 't3', 1, limits)).toBe(false);
+    expect(dotProblem(readOwnBallot(mine), 't3', 3, 2)).toMatch(/all 3/);
+    expect(changeOwnVote(mine, 't1', -1, limits)).toBe(true);
+    expect(changeOwnVote(mine, 't9', -1, limits)).toBe(false);
+    expect(readOwnBallot(mine)).toEqual({ t1: 1, t2: 1 });
+  });
+
+  it('never counts more than a person’s budget or the cap, whatever a tampered ballot says', () => {
+    const results = tallyVotes(
+      [
+        { a: 50, b: 50, c: 50 },
+        { a: 1, b: -4, c: 2.5, zz: 3 },
+        { c: 2 },
+      ],
+      { budget: 5, cap: 3 },
+      new Set(['a', 'b', 'c']),
+    );
+    // First ballot: a 3 (cap), b 2 (budget left), c 0.
+    expect(results).toEqual([
+      { itemId: 'a', dots: 4, voters: 2, rank: 1 },
+      { itemId: 'b', dots: 2, voters: 1, rank: 2 },
+      { itemId: 'c', dots: 2, voters: 1, rank: 2 },
+    ]);
+    const total = results.reduce((sum, r) => sum + r.dots, 0);
+    expect(total).toBeLessThanOrEqual(3 * 5);
+  });
+
+  it('publishes ballots on the board only when asked, and withdraws them', () => {
+    const doc = exerciseBoard();
+    expect(readPublishedBallots(doc).size).toBe(0);
+    publishBallots(doc, new Map<string, Ballot>([['p1', { t1: 2 }], ['p2', { t2: 1 }]]));
+    publishBallots(doc, new Map([['p1', { t1: 3 }]]));
+    expect([...readPublishedBallots(doc)]).toEqual([['p1', { t1: 3 }]]);
+    withdrawBallots(doc);
+    expect(readPublishedBallots(doc).size).toBe(0);
+  });
+});
+
+describe('actions and the three-to-five rule', () => {
+  const action = (fields: Partial<Action>): Action => ({
+    id: 'a' as ActionId, themeId: null, topic: '', action: 'Do it', owner: 'HR', timescale: '2 months', steps: '', success: '', createdAt: 1, ...fields,
+  });
+
+  it('needs at least three and at most five actions, each with an owner and a timescale', () => {
+    expect(agreementProblems([action({}), action({})])).toEqual(['Agree at least 3 actions: add 1 more.']);
+    expect(agreementProblems([action({}), action({}), action({})])).toEqual([]);
+    expect(agreementProblems(Array.from({ length: 5 }, () => action({})))).toEqual([]);
+    expect(agreementProblems(Array.from({ length: 6 }, () => action({})))).toEqual(['Agree at most 5 actions: remove or merge 1.']);
+    expect(agreementProblems([action({ owner: ' ' }), action({ timescale: '' , action: 'Survey' }), action({ owner: '', timescale: '', action: '', topic: 'Pay' })])).toEqual([
+      '“Do it” needs an owner.',
+      '“Survey” needs a timescale.',
+      '“Pay” needs an owner and a timescale.',
+    ]);
+  });
+
+  it('drafts actions from a theme, edits them, records agree and concern, and deletes them', () => {
+    const doc = exerciseBoard();
+    const theme = addTheme(doc, { title: 'Flexible working' });
+    const id = addAction(doc, { themeId: theme, topic: 'Flexible working', now: 5 });
+    updateAction(doc, id, { action: 'Write a board paper', owner: 'HR team', timescale: '2 months' });
+    respondToAction(doc, id, person('p1'), 'agree');
+    respondToAction(doc, id, person('p2'), 'concern');
+    respondToAction(doc, id, person('p3'), 'agree');
+    respondToAction(doc, id, person('p3'), null);
+    expect(readActions(doc)[0]).toMatchObject({ id, themeId: theme, topic: 'Flexible working', action: 'Write a board paper', owner: 'HR team' });
+    expect(readActionResponses(doc).get(id)).toEqual({ agree: ['p1'], concern: ['p2'] });
+    deleteAction(doc, id);
+    expect(readActions(doc)).toEqual([]);
+    expect(readActionResponses(doc).size).toBe(0);
+  });
+
+  it('marks the set agreed only when the rule holds', () => {
+    const doc = exerciseBoard();
+    addTheme(doc, { title: 'Flexible working' });
+    expect(markActionsAgreed(doc, true)).toHaveLength(1);
+    for (let i = 0; i < 3; i++) {
+      const id = addAction(doc, { topic: `t${i}` });
+      updateAction(doc, id, { owner: 'Chief Nurse', timescale: '90 days' });
+    }
+    expect(markActionsAgreed(doc, true)).toEqual([]);
+    expect(readSession(doc).actionsAgreed).toBe(true);
+    expect(changePhase(doc, 'done', 'facilitator')).toBeNull();
+  });
+});
+
+describe('the shared timer', () => {
+  it('counts down on the server clock, pauses, resumes and extends', () => {
+    const doc = exerciseBoard();
+    setTimer(doc, 5 * 60_000, true);
+    let timer = readSession(doc).timer;
+    expect(timerRemainingMs(timer, 1_000)).toBe(300_000);
+    expect(timerRunning(timer, 1_000)).toBe(false);
+    startTimer(doc, 1_000);
+    timer = readSession(doc).timer;
+    expect(timerRemainingMs(timer, 61_000)).toBe(240_000);
+    expect(timerRunning(timer, 61_000)).toBe(true);
+    pauseTimer(doc, 61_000);
+    expect(timerRemainingMs(readSession(doc).timer, 999_000)).toBe(240_000);
+    extendTimer(doc, 60_000, 999_000);
+    expect(timerRemainingMs(readSession(doc).timer, 999_000)).toBe(300_000);
+    startTimer(doc, 1_000_000);
+    expect(timerRemainingMs(readSession(doc).timer, 1_400_000)).toBe(0);
+    extendTimer(doc, 30_000, 1_400_000);
+    expect(timerRemainingMs(readSession(doc).timer, 1_400_000)).toBe(30_000);
+    expect(readSession(doc).timer!.durationMs).toBe(390_000);
+    clearTimer(doc);
+    expect(readSession(doc).timer).toBeNull();
+  });
+
+  it('formats time left and measures the clock offset from one round trip', () => {
+    expect(formatTimeLeft(245_000)).toBe('4:05');
+    expect(formatTimeLeft(1)).toBe('0:01');
+    expect(formatTimeLeft(3_723_000)).toBe('1:02:03');
+    expect(formatTimeLeft(-5)).toBe('0:00');
+    // The client's clock is 10 s behind; the round trip took 200 ms.
+    expect(clockOffsetMs(1_000, 11_100, 1_200)).toBe(10_000);
+  });
+});
+
+describe('private drafts', () => {
+  it('counts drafts by lane and dots placed, as progress on the board', () => {
+    const mine = new Y.Doc();
+    note(mine, 'a', 'staff');
+    note(mine, 'b', 'staff');
+    changeOwnVote(mine, 't1', 1, { budget: 5, cap: 3 });
+    const board = exerciseBoard();
+    expect(writeProgress(board, 'p1', progressOf(mine))).toBe(true);
+    expect(writeProgress(board, 'p1', progressOf(mine))).toBe(false);
+    writeProgress(board, 'p2', { drafts: { staff: 1, hr: 4 }, dots: 0 });
+    expect(readProgress(board).get('p1')).toEqual({ drafts: { staff: 2 }, dots: 1 });
+    expect([...draftCountsByLane(board)].sort()).toEqual([['hr', 4], ['staff', 3]]);
+  });
+
+  it('copies drafts onto the board with their ids, without the author when anonymous', () => {
+    const mine = new Y.Doc();
+    const id = note(mine, 'Career conversations', 'managers');
+    const board = exerciseBoard();
+    expect(copyDraftsToBoard(board, mine, true)).toEqual([id]);
+    // Copying again (after a crash between the two writes) leaves one note.
+    copyDraftsToBoard(board, mine, true);
+    expect(readNotes(board)).toEqual([expect.objectContaining({ id, text: 'Career conversations', perspectiveId: 'managers', authorId: null, authorName: '' })]);
+    deleteDrafts(mine, [id]);
+    expect(readNotes(mine)).toEqual([]);
+    const named = new Y.Doc();
+    note(named, 'Named', 'hr');
+    copyDraftsToBoard(board, named, false);
+    expect(readNotes(board).find((n) => n.text === 'Named')).toMatchObject({ authorId: 'p1', authorName: 'Priya' });
+  });
+});
+
+describe('write access', () => {
+  const open = { locked: false };
+  const at = (root: string, record: string | null = 'x') => [{ root, record }];
+
+  it('lets anyone who edits write notes, themes and actions', () => {
+    for (const root of ['notes', 'themes', 'actions']) {
+      expect(writeRefusal('participant', 'p1', open, at(root))).toBeNull();
+      expect(writeRefusal('facilitator', 'f', open, at(root))).toBeNull();
+      expect(writeRefusal('viewer', null, open, at(root))?.kind).toBe('forbidden');
+    }
+  });
+
+  it('keeps the session, lanes and title to the facilitator, and progress and votes to the server', () => {
+    for (const root of ['session', 'perspectives', 'board']) {
+      expect(writeRefusal('participant', 'p1', open, at(root, 'phase'))).toMatchObject({ kind: 'forbidden' });
+      expect(writeRefusal('facilitator', 'f', open, at(root, 'phase'))).toBeNull();
+    }
+    for (const root of ['progress', 'votes', 'somethingNew']) {
+      expect(writeRefusal('facilitator', 'f', open, at(root, 'p1'))?.kind).toBe('forbidden');
+      expect(writeRefusal('participant', 'p1', open, at(root, 'p1'))?.kind).toBe('forbidden');
+    }
+  });
+
+  it('lets a participant write only their own member record and responses', () => {
+    expect(writeRefusal('participant', 'p1', open, at('members', 'p1'))).toBeNull();
+    expect(writeRefusal('participant', 'p1', open, at('members', 'p2'))?.kind).toBe('forbidden');
+    expect(writeRefusal('participant', 'p1', open, at('actionResponses', 'a1/p1'))).toBeNull();
+    expect(writeRefusal('participant', 'p1', open, at('actionResponses', 'a1/p2'))?.kind).toBe('forbidden');
+    expect(writeRefusal('participant', null, open, at('members', 'p1'))?.kind).toBe('forbidden');
+    expect(writeRefusal('facilitator', 'f', open, at('members', 'p2'))).toBeNull();
+  });
+
+  it('stops everyone but the facilitator while the board is locked', () => {
+    expect(writeRefusal('participant', 'p1', { locked: true }, at('notes'))?.kind).toBe('locked');
+    expect(writeRefusal('facilitator', 'f', { locked: true }, at('notes'))).toBeNull();
+    expect(writeRefusal('participant', 'p1', { locked: true }, [])).toBeNull();
+  });
+});
+
+describe('the board snapshot', () => {
+  it('holds the lanes, the themes with votes and the actions with their responses', () => {
+    const doc = exerciseBoard();
+    updateSettings(doc, { anonymous: true });
+    const a = note(doc, 'Flexible rotas', 'staff');
+    const b = note(doc, 'Self-rostering', 'managers');
+    note(doc, 'Board papers', 'board');
+    const theme = groupNotes(doc, b, a)!;
+    publishBallots(doc, new Map([['p1', { [theme]: 3 }], ['p2', { [theme]: 9 }]]));
+    doc.getMap('session').set('votingClosed', true);
+    const action = addAction(doc, { themeId: theme, topic: 'Flexible working' });
+    respondToAction(doc, action, person('p3'), 'concern');
+    const snapshot = readBoardSnapshot(doc, 99);
+    expect(snapshot).toMatchObject({ title: 'Retention', takenAt: 99, anonymous: true, snapshotVersion: 1 });
+    expect(snapshot.perspectives.map((p) => [p.name, p.notes.length])).toEqual([
+      ['The board', 1],
+      ['An HR professional', 0],
+      ['Line managers', 1],
+      ['Staff', 1],
+    ]);
+    expect(snapshot.perspectives[3]!.notes[0]!.authorName).toBeNull();
+    expect(snapshot.themes[0]).toMatchObject({
+      title: 'Flexible rotas',
+      kind: 'similarity',
+      perspectives: ['Line managers', 'Staff'],
+      silentPerspectives: ['The board', 'An HR professional'],
+      votes: 6,
+      rank: 1,
+    });
+    expect(snapshot.ungroupedNotes.map((n) => n.text)).toEqual(['Board papers']);
+    expect(snapshot.actions[0]).toMatchObject({ topic: 'Flexible working', themeTitle: 'Flexible rotas', agree: 0, concern: 1 });
+    // p1 wrote and voted, p2 voted, p3 responded.
+    expect(snapshot.participantCount).toBe(3);
+  });
+});
