@@ -9,6 +9,7 @@ import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
 import { singleProcessFanout, type BoardFanout } from './rooms/fanout';
 import { createUpgradeHandler } from './auth/upgrade';
+import { ExerciseCoordinator } from './rooms/exercise';
 import { createRequestHandler } from './http/router';
 
 /** A running server, as tests and the bootstrap see it. */
@@ -17,6 +18,8 @@ export interface RunningServer {
   url: string;
   port: number;
   rooms: RoomRegistry;
+  /** The server's part in the exercise: progress counts, the reveal, publishing votes. */
+  exercise: ExerciseCoordinator;
   storage: Storage;
   log: Logger;
   /** Stops accepting, stores every open board, closes sockets with "restarting", then the database. */
@@ -42,6 +45,7 @@ export async function startServer(
     { unloadGraceMs: config.roomUnloadGraceMs, compactAfterUpdates: config.compactAfterUpdates },
     dependencies.fanout ?? singleProcessFanout,
   );
+  const exercise = new ExerciseCoordinator(rooms, storage, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const server = http.createServer(createRequestHandler({ storage, config, log }));
   server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));
@@ -87,6 +91,7 @@ export async function startServer(
     url: `http://${hostForUrl}:${port}`,
     port,
     rooms,
+    exercise,
     storage,
     log,
     close() {

@@ -37,15 +37,27 @@ export const CloseCode = {
   messageTooBig: 1009,
   /** Something failed on the server; nothing the client sent is lost: reconnect and resync. */
   serverError: 1011,
+  /**
+   * The connection sent a change its role may not make (a participant
+   * changing the phase, say). Nothing of that change was applied.
+   */
+  forbidden: 4403,
   /** The board was deleted. */
   boardGone: 4404,
 } as const;
 
-/** Codes after which reconnecting cannot help. */
-export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.boardGone];
+/** Codes after which reconnecting cannot help: the client would only send the same again. */
+export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.forbidden, CloseCode.boardGone];
 
 /** The WebSocket path prefix: `ws://HOST:PORT/sync/<boardId>?token=<token>`. */
 export const SYNC_PATH_PREFIX = '/sync';
+/**
+ * A participant's private document (their drafts and dots) syncs at
+ * `/sync/<boardId>/private`, with their participant key: the room name a
+ * y-websocket provider uses for it is `<boardId>/private`.
+ */
+export const PRIVATE_DOCUMENT_SUFFIX = 'private';
+
 /** The query parameters the sync URL takes. */
 export const SYNC_PARAM_TOKEN = 'token';
 export const SYNC_PARAM_PARTICIPANT_KEY = 'participant';

@@ -3,8 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
-import { SYNC_PATH_PREFIX } from '../../shared/protocol';
-import type { Storage } from '../persistence/types';
+import { PRIVATE_DOCUMENT_SUFFIX, SYNC_PATH_PREFIX } from '../../shared/protocol';
+import { roleCanEdit } from '../../shared/schema/api';
+import { privateDocumentName, type Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
 import { AccessDenied, authorise, participantKeyFromRequest, tokenFromRequest } from './request';
 
@@ -35,8 +36,9 @@ export function createUpgradeHandler(ctx: UpgradeContext) {
 
 async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const match = new RegExp(`^${SYNC_PATH_PREFIX}/([^/]+)$`).exec(url.pathname);
-  if (!match) return refuse(socket, 404, 'Connect to /sync/<boardId>.');
+  const match = new RegExp(`^${SYNC_PATH_PREFIX}/([^/]+)(/${PRIVATE_DOCUMENT_SUFFIX})?$`).exec(url.pathname);
+  if (!match) return refuse(socket, 404, 'Connect to /sync/<boardId> (or /sync/<boardId>/private for your own drafts).');
+  const wantsPrivate = match[2] !== undefined;
   let access;
   try {
     access = await authorise(ctx.storage, decodeURIComponent(match[1]!), tokenFromRequest(req, url), participantKeyFromRequest(req, url));
@@ -44,13 +46,18 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
     if (error instanceof AccessDenied) return refuse(socket, error.status, error.message);
     throw error;
   }
+  // A private document is its owner's alone: it needs the person's identity, not only a board token.
+  if (wantsPrivate && (!access.participant || !roleCanEdit(access.role))) {
+    return refuse(socket, 401, 'Your own drafts need your identity on this board: enter your name first.');
+  }
   if (socket.destroyed) return;
+  const name = wantsPrivate ? privateDocumentName(access.board.id, access.participant!.id) : access.board.id;
   ctx.wss.handleUpgrade(req, socket, head, (ws) => {
-    void ctx.rooms.connect(access.board, {
-      socket: ws,
-      role: access.role,
-      participantId: access.participant?.id ?? null,
-    });
+    void ctx.rooms.connect(
+      access.board,
+      { socket: ws, role: access.role, participantId: access.participant?.id ?? null },
+      name,
+    );
   });
 }
 

@@ -31,7 +31,7 @@ const JOIN_CODE_ATTEMPTS = 5;
 
 /** `POST /api/boards`: creates a board, its first document and its three links. */
 export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { title } = await readJson(req, createBoardRequestSchema, ctx.config.maxJsonBodyBytes);
+  const { title, template } = await readJson(req, createBoardRequestSchema, ctx.config.maxJsonBodyBytes);
   const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
   const createdAt = Date.now();
   const board: BoardRecord = {
@@ -46,7 +46,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
     joinCode: await unusedJoinCode(ctx.storage),
   };
   const doc = new Y.Doc();
-  initBoard(doc, { title, createdAt });
+  initBoard(doc, { title, createdAt, template });
   await ctx.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
   doc.destroy();
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { Role } from '../../shared/schema/api';
-import type { BoardRecord, ParticipantRecord, Storage } from './types';
+import { type BoardRecord, type DocumentName, parseDocumentName, type ParticipantRecord, type PrivateDocumentName, type Storage } from './types';
 
 /** The file inside DATA_DIR that holds every board. */
 export const SQLITE_FILE_NAME = 'retain.sqlite';
@@ -13,10 +13,16 @@ export class StorageVersionError extends Error {
   override name = 'StorageVersionError';
 }
 
-/** The version of the SQL tables below; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 1;
+/** The version of the SQL tables; PRAGMA user_version records it in the file. */
+const SQL_SCHEMA_VERSION = 2;
 
-const CREATE_TABLES = `
+/**
+ * Each step brings the tables from one version to the next; a new file runs
+ * them all. Released steps never change: a trust's file may be at any of them.
+ */
+const SQL_MIGRATIONS: readonly string[] = [
+  // 0 -> 1: boards, participants, and one document per board.
+  `
 CREATE TABLE IF NOT EXISTS boards (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
@@ -47,7 +53,35 @@ CREATE TABLE IF NOT EXISTS document_updates (
   data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS document_updates_board ON document_updates(board_id, seq);
-`;
+`,
+  // 1 -> 2: several documents per board (each participant's private one),
+  // named by doc_name; board_id stays for the cascade when a board is deleted.
+  `
+CREATE TABLE document_snapshots_v2 (
+  doc_name TEXT PRIMARY KEY,
+  board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  state BLOB NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+INSERT INTO document_snapshots_v2 (doc_name, board_id, state, updated_at)
+  SELECT board_id, board_id, state, updated_at FROM document_snapshots;
+DROP TABLE document_snapshots;
+ALTER TABLE document_snapshots_v2 RENAME TO document_snapshots;
+CREATE INDEX document_snapshots_board ON document_snapshots(board_id);
+CREATE TABLE document_updates_v2 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  doc_name TEXT NOT NULL,
+  board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  data BLOB NOT NULL
+);
+INSERT INTO document_updates_v2 (seq, doc_name, board_id, data)
+  SELECT seq, board_id, board_id, data FROM document_updates;
+DROP TABLE document_updates;
+ALTER TABLE document_updates_v2 RENAME TO document_updates;
+CREATE INDEX document_updates_doc ON document_updates(doc_name, seq);
+CREATE INDEX document_updates_board ON document_updates(board_id);
+`,
+];
 
 interface BoardRow {
   id: string;
@@ -70,7 +104,7 @@ interface ParticipantRow {
 }
 
 interface PendingAppend {
-  boardId: BoardId;
+  name: DocumentName;
   update: Uint8Array;
   resolve: (logLength: number) => void;
   reject: (error: unknown) => void;
@@ -91,7 +125,7 @@ export class SqliteStorage implements Storage {
    * the sync path need not count rows; learnt when a board is loaded (or
    * counted once), then kept by every append and compaction.
    */
-  private readonly logLengths = new Map<BoardId, number>();
+  private readonly logLengths = new Map<DocumentName, number>();
   private appendFlushScheduled = false;
   private readonly statements;
 
@@ -116,15 +150,19 @@ export class SqliteStorage implements Storage {
       ),
       getParticipantByKey: this.db.prepare('SELECT * FROM participants WHERE board_id = ? AND key_hash = ?'),
       getParticipantColours: this.db.prepare('SELECT colour FROM participants WHERE board_id = ?'),
-      getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE board_id = ?'),
-      getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE board_id = ? ORDER BY seq'),
-      countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE board_id = ?'),
-      insertUpdate: this.db.prepare('INSERT INTO document_updates (board_id, data) VALUES (?, ?)'),
+      getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE doc_name = ?'),
+      getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE doc_name = ? ORDER BY seq'),
+      countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE doc_name = ?'),
+      insertUpdate: this.db.prepare('INSERT INTO document_updates (doc_name, board_id, data) VALUES (?, ?, ?)'),
       upsertSnapshot: this.db.prepare(
-        `INSERT INTO document_snapshots (board_id, state, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(board_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+        `INSERT INTO document_snapshots (doc_name, board_id, state, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(doc_name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
-      deleteUpdates: this.db.prepare('DELETE FROM document_updates WHERE board_id = ?'),
+      deleteUpdates: this.db.prepare('DELETE FROM document_updates WHERE doc_name = ?'),
+      listDocuments: this.db.prepare(
+        `SELECT doc_name FROM document_snapshots WHERE board_id = ?
+         UNION SELECT DISTINCT doc_name FROM document_updates WHERE board_id = ?`,
+      ),
     };
   }
 
@@ -137,7 +175,7 @@ export class SqliteStorage implements Storage {
     }
     if (version < SQL_SCHEMA_VERSION) {
       this.db.transaction(() => {
-        this.db.exec(CREATE_TABLES);
+        for (const step of SQL_MIGRATIONS.slice(version)) this.db.exec(step);
         this.db.pragma(`user_version = ${SQL_SCHEMA_VERSION}`);
       })();
     }
@@ -154,7 +192,7 @@ export class SqliteStorage implements Storage {
         viewer_token_hash: board.tokenHashes.viewer,
         join_code: board.joinCode,
       });
-      this.statements.upsertSnapshot.run(board.id, initialState, board.createdAt);
+      this.statements.upsertSnapshot.run(board.id, board.id, initialState, board.createdAt);
     })();
   }
 
@@ -198,17 +236,22 @@ export class SqliteStorage implements Storage {
     return (this.statements.getParticipantColours.all(boardId) as { colour: string }[]).map((row) => row.colour);
   }
 
-  async loadDocument(boardId: BoardId): Promise<Uint8Array[]> {
-    const snapshot = this.statements.getSnapshot.get(boardId) as { state: Buffer } | undefined;
-    const updates = this.statements.getUpdates.all(boardId) as { data: Buffer }[];
+  async loadDocument(name: DocumentName): Promise<Uint8Array[]> {
+    const snapshot = this.statements.getSnapshot.get(name) as { state: Buffer } | undefined;
+    const updates = this.statements.getUpdates.all(name) as { data: Buffer }[];
     const parts = updates.map((u) => new Uint8Array(u.data));
-    this.logLengths.set(boardId, updates.length);
+    this.logLengths.set(name, updates.length);
     return snapshot ? [new Uint8Array(snapshot.state), ...parts] : parts;
   }
 
-  appendUpdate(boardId: BoardId, update: Uint8Array): Promise<number> {
+  async listPrivateDocuments(boardId: BoardId): Promise<PrivateDocumentName[]> {
+    const rows = this.statements.listDocuments.all(boardId, boardId) as { doc_name: string }[];
+    return rows.map((row) => row.doc_name as DocumentName).filter((name): name is PrivateDocumentName => parseDocumentName(name).participantId !== null);
+  }
+
+  appendUpdate(name: DocumentName, update: Uint8Array): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ boardId, update, resolve, reject });
+      this.pendingAppends.push({ name, update, resolve, reject });
       if (!this.appendFlushScheduled) {
         this.appendFlushScheduled = true;
         setImmediate(() => this.flushAppends());
@@ -221,34 +264,34 @@ export class SqliteStorage implements Storage {
     this.appendFlushScheduled = false;
     const batch = this.pendingAppends;
     this.pendingAppends = [];
-    const lengths = new Map<BoardId, number>();
+    const lengths = new Map<DocumentName, number>();
     try {
       this.db.transaction(() => {
-        for (const { boardId, update } of batch) {
-          // Counted before the insert, and only for a board this store has not loaded.
-          const known = lengths.get(boardId) ?? this.logLengths.get(boardId) ?? this.countLog(boardId);
-          this.statements.insertUpdate.run(boardId, update);
-          lengths.set(boardId, known + 1);
+        for (const { name, update } of batch) {
+          // Counted before the insert, and only for a document this store has not loaded.
+          const known = lengths.get(name) ?? this.logLengths.get(name) ?? this.countLog(name);
+          this.statements.insertUpdate.run(name, parseDocumentName(name).boardId, update);
+          lengths.set(name, known + 1);
         }
       })();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    for (const [boardId, length] of lengths) this.logLengths.set(boardId, length);
-    for (const pending of batch) pending.resolve(lengths.get(pending.boardId)!);
+    for (const [name, length] of lengths) this.logLengths.set(name, length);
+    for (const pending of batch) pending.resolve(lengths.get(pending.name)!);
   }
 
-  private countLog(boardId: BoardId): number {
-    return (this.statements.countUpdates.get(boardId) as { n: number }).n;
+  private countLog(name: DocumentName): number {
+    return (this.statements.countUpdates.get(name) as { n: number }).n;
   }
 
-  async compactDocument(boardId: BoardId, state: Uint8Array): Promise<void> {
+  async compactDocument(name: DocumentName, state: Uint8Array): Promise<void> {
     this.db.transaction(() => {
-      this.statements.upsertSnapshot.run(boardId, state, Date.now());
-      this.statements.deleteUpdates.run(boardId);
+      this.statements.upsertSnapshot.run(name, parseDocumentName(name).boardId, state, Date.now());
+      this.statements.deleteUpdates.run(name);
     })();
-    this.logLengths.set(boardId, 0);
+    this.logLengths.set(name, 0);
   }
 
   async checkHealth(): Promise<void> {

@@ -1,5 +1,29 @@
-import type { BoardId, ParticipantId } from '../../shared/schema/ids';
+import type { Brand, BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { Role } from '../../shared/schema/api';
+
+/** A participant's private document: their drafts and dots, readable by them and the server only. */
+export type PrivateDocumentName = Brand<string, 'PrivateDocumentName'>;
+
+/**
+ * Names a stored Y.Doc. A board's own document is named by the board id; a
+ * participant's private document by `<boardId>/private/<participantId>`.
+ * Board ids and participant ids have no slashes, so the name can be split.
+ */
+export type DocumentName = BoardId | PrivateDocumentName;
+
+const PRIVATE_INFIX = '/private/';
+
+/** The name of a participant's private document on a board. */
+export function privateDocumentName(boardId: BoardId, participantId: ParticipantId): PrivateDocumentName {
+  return `${boardId}${PRIVATE_INFIX}${participantId}` as PrivateDocumentName;
+}
+
+/** The board a document belongs to, and whose private document it is (null for the board's own). */
+export function parseDocumentName(name: DocumentName): { boardId: BoardId; participantId: ParticipantId | null } {
+  const at = name.indexOf(PRIVATE_INFIX);
+  if (at < 0) return { boardId: name as BoardId, participantId: null };
+  return { boardId: name.slice(0, at) as BoardId, participantId: name.slice(at + PRIVATE_INFIX.length) as ParticipantId };
+}
 
 /** A board's row: who may enter and how. Tokens are kept only as SHA-256 hashes. */
 export interface BoardRecord {
@@ -27,26 +51,29 @@ export interface ParticipantRecord {
 }
 
 /**
- * Stores each board's Y.Doc as a snapshot plus a log of updates since it.
- * The room logic sees only this interface, so SQLite, Postgres or anything
- * else can sit behind it without the rooms changing.
+ * Stores each document (a board's own, and each participant's private one)
+ * as a snapshot plus a log of updates since it. The room logic sees only
+ * this interface, so SQLite, Postgres or anything else can sit behind it
+ * without the rooms changing. Deleting a board deletes all its documents.
  */
 export interface DocumentStore {
-  /** The board's stored state: the snapshot (if any) first, then the log in order. */
-  loadDocument(boardId: BoardId): Promise<Uint8Array[]>;
+  /** The document's stored state: the snapshot (if any) first, then the log in order. */
+  loadDocument(name: DocumentName): Promise<Uint8Array[]>;
   /**
-   * Appends one update to the board's log. The promise resolves only once the
+   * Appends one update to the document's log. The promise resolves only once the
    * update is durable (on disk, fsynced); callers broadcast after that.
    * Resolves to how many updates the log holds since the last snapshot.
    */
-  appendUpdate(boardId: BoardId, update: Uint8Array): Promise<number>;
+  appendUpdate(name: DocumentName, update: Uint8Array): Promise<number>;
   /**
    * Replaces the snapshot and the log with one state. Callers pass the full
    * state of a document that holds everything they appended so far. A store
    * shared by several server processes must keep (merge into the snapshot)
    * any update another process appended that `state` may not include.
    */
-  compactDocument(boardId: BoardId, state: Uint8Array): Promise<void>;
+  compactDocument(name: DocumentName, state: Uint8Array): Promise<void>;
+  /** The private documents stored for a board (those with anything in them). */
+  listPrivateDocuments(boardId: BoardId): Promise<PrivateDocumentName[]>;
 }
 
 /** Boards and the people in them. */

@@ -1,7 +1,7 @@
-import type { BoardId } from '../../shared/schema/ids';
+import type { DocumentName } from '../persistence/types';
 
 /**
- * Carries a board's durable updates between server processes that have the
+ * Carries a document's durable updates between server processes that have the
  * same board open, for when one machine is not enough (a Redis pub/sub
  * adapter, for example). A room publishes each update after the store has
  * made it durable, and applies what other processes publish without storing
@@ -9,12 +9,12 @@ import type { BoardId } from '../../shared/schema/ids';
  */
 export interface BoardFanout {
   /** Tells the other processes about an update this process has made durable. */
-  publish(boardId: BoardId, update: Uint8Array): void;
+  publish(name: DocumentName, update: Uint8Array): void;
   /**
    * Calls `onUpdate` with updates other processes made durable, until the
    * returned function is called.
    */
-  subscribe(boardId: BoardId, onUpdate: (update: Uint8Array) => void): () => void;
+  subscribe(name: DocumentName, onUpdate: (update: Uint8Array) => void): () => void;
 }
 
 /** One server process, the default: there is no one else to tell. */

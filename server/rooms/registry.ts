@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { BoardId } from '../../shared/schema/ids';
 import { CloseCode } from '../../shared/protocol';
-import type { BoardRecord, DocumentStore } from '../persistence/types';
+import { type BoardRecord, type DocumentName, type DocumentStore, parseDocumentName } from '../persistence/types';
 import type { RoomConnection } from './connection';
 import { Room, type RoomOptions } from './room';
 import type { BoardFanout } from './fanout';
+import { boardPolicy, privatePolicy } from './policies';
 
 /** Settings of the registry, from the server configuration. */
 export interface RoomRegistryOptions extends RoomOptions {
@@ -12,16 +12,22 @@ export interface RoomRegistryOptions extends RoomOptions {
   unloadGraceMs: number;
 }
 
+/** Told about every room once it has loaded, before anyone syncs with it. */
+export type RoomLoadedListener = (room: Room, board: BoardRecord) => void;
+
 /**
- * The open rooms, one per board with someone on it. A room is loaded on its
- * first connection and unloaded (compacted into a snapshot, then freed) once
- * its last connection has been gone for the grace period.
+ * The open rooms, one per document with someone on it: each board's own,
+ * and the private document of each participant connected to it. A room is
+ * loaded on its first connection (or when the server needs the document)
+ * and unloaded (compacted into a snapshot, then freed) once nobody has used
+ * it for the grace period.
  */
 export class RoomRegistry {
-  private readonly rooms = new Map<BoardId, Promise<Room>>();
+  private readonly rooms = new Map<DocumentName, Promise<Room>>();
   /** Rooms being unloaded: a newcomer waits for the snapshot before loading again. */
-  private readonly unloading = new Map<BoardId, Promise<void>>();
-  private readonly unloadTimers = new Map<BoardId, NodeJS.Timeout>();
+  private readonly unloading = new Map<DocumentName, Promise<void>>();
+  private readonly unloadTimers = new Map<DocumentName, NodeJS.Timeout>();
+  private readonly loadedListeners: RoomLoadedListener[] = [];
   private shuttingDown = false;
 
   constructor(
@@ -36,31 +42,32 @@ export class RoomRegistry {
     return this.rooms.size;
   }
 
-  /** Puts a socket into its board's room, loading the room if need be. */
-  async connect(board: BoardRecord, connection: RoomConnection): Promise<void> {
+  /** Calls the listener for every room loaded from now on. */
+  onRoomLoaded(listener: RoomLoadedListener): void {
+    this.loadedListeners.push(listener);
+  }
+
+  /** Puts a socket into the room of a board's document (its own by default), loading the room if need be. */
+  async connect(board: BoardRecord, connection: RoomConnection, name: DocumentName = board.id): Promise<void> {
     if (this.shuttingDown) {
       connection.socket.close(CloseCode.goingAway, 'Server restarting');
       return;
     }
-    const timer = this.unloadTimers.get(board.id);
-    if (timer) {
-      clearTimeout(timer);
-      this.unloadTimers.delete(board.id);
-    }
+    this.cancelUnload(name);
     let room: Room;
     try {
       // A room that began unloading while we waited refuses the join; the
       // next open waits for its snapshot and loads a fresh one.
       do {
-        room = await this.open(board);
+        room = await this.open(board, name);
         if (connection.socket.readyState !== connection.socket.OPEN) {
           // The socket went away while the room loaded.
-          this.scheduleUnloadIfEmpty(room);
+          this.scheduleUnloadIfUnused(room);
           return;
         }
       } while (!room.join(connection));
     } catch (error) {
-      this.log.error({ boardId: board.id, err: error }, 'could not load board');
+      this.log.error({ room: name, err: error }, 'could not load board');
       connection.socket.close(CloseCode.serverError, 'Could not load the board');
       return;
     }
@@ -73,13 +80,38 @@ export class RoomRegistry {
     });
     connection.socket.once('close', () => {
       room.leave(connection);
-      this.scheduleUnloadIfEmpty(room);
+      this.scheduleUnloadIfUnused(room);
     });
   }
 
-  /** The loaded room of a board, if any (for tests and diagnostics). */
-  async get(boardId: BoardId): Promise<Room | undefined> {
-    return this.rooms.get(boardId);
+  /**
+   * Runs server work on a document's room, loading it if nobody has it open
+   * (a participant who is offline), and keeps the room loaded until the work
+   * is done.
+   */
+  async use<T>(board: BoardRecord, name: DocumentName, work: (room: Room) => Promise<T>): Promise<T> {
+    if (this.shuttingDown) throw new Error('The server is shutting down.');
+    this.cancelUnload(name);
+    let room: Room;
+    do room = await this.open(board, name);
+    while (!room.open);
+    room.hold();
+    try {
+      return await work(room);
+    } finally {
+      room.release();
+      this.scheduleUnloadIfUnused(room);
+    }
+  }
+
+  /** The loaded room of a document, if any (for tests and diagnostics). */
+  async get(name: DocumentName): Promise<Room | undefined> {
+    return this.rooms.get(name);
+  }
+
+  /** The names of the loaded rooms of a board's documents. */
+  loadedDocumentsOf(boardId: BoardRecord['id']): DocumentName[] {
+    return [...this.rooms.keys()].filter((name) => parseDocumentName(name).boardId === boardId);
   }
 
   /** Closes every room: stores each as a snapshot and tells clients the server is restarting. */
@@ -91,62 +123,69 @@ export class RoomRegistry {
     this.rooms.clear();
     await Promise.allSettled([
       ...this.unloading.values(),
-      ...rooms.map(async ([boardId, loading]) => {
+      ...rooms.map(async ([name, loading]) => {
         try {
           const room = await loading;
           await room.close(CloseCode.goingAway, 'Server restarting');
         } catch (error) {
-          this.log.error({ boardId, err: error }, 'could not store board at shutdown');
+          this.log.error({ room: name, err: error }, 'could not store board at shutdown');
         }
       }),
     ]);
   }
 
-  private async open(board: BoardRecord): Promise<Room> {
-    const existing = this.rooms.get(board.id);
+  private cancelUnload(name: DocumentName): void {
+    const timer = this.unloadTimers.get(name);
+    if (timer) {
+      clearTimeout(timer);
+      this.unloadTimers.delete(name);
+    }
+  }
+
+  private async open(board: BoardRecord, name: DocumentName): Promise<Room> {
+    const existing = this.rooms.get(name);
     if (existing) return existing;
     const loading = (async () => {
-      await this.unloading.get(board.id);
-      const room = new Room(board.id, board, this.store, this.log, this.options, this.fanout, (failed) =>
-        this.forget(failed),
-      );
+      await this.unloading.get(name);
+      const policy = parseDocumentName(name).participantId ? privatePolicy : boardPolicy(board);
+      const room = new Room(name, policy, this.store, this.log, this.options, this.fanout, (failed) => this.forget(failed));
       await room.load();
+      for (const listener of this.loadedListeners) listener(room, board);
       return room;
     })();
-    this.rooms.set(board.id, loading);
+    this.rooms.set(name, loading);
     loading.catch(() => {
-      if (this.rooms.get(board.id) === loading) this.rooms.delete(board.id);
+      if (this.rooms.get(name) === loading) this.rooms.delete(name);
     });
     return loading;
   }
 
-  private scheduleUnloadIfEmpty(room: Room): void {
-    if (room.connectionCount > 0 || this.shuttingDown) return;
-    const existing = this.unloadTimers.get(room.boardId);
-    if (existing) clearTimeout(existing);
+  private scheduleUnloadIfUnused(room: Room): void {
+    if (room.inUse || this.shuttingDown) return;
+    this.cancelUnload(room.name);
     const timer = setTimeout(() => {
-      this.unloadTimers.delete(room.boardId);
-      if (room.connectionCount === 0) void this.unload(room);
+      this.unloadTimers.delete(room.name);
+      if (!room.inUse) void this.unload(room);
     }, this.options.unloadGraceMs);
     timer.unref();
-    this.unloadTimers.set(room.boardId, timer);
+    this.unloadTimers.set(room.name, timer);
   }
 
   private async unload(room: Room): Promise<void> {
-    const current = this.rooms.get(room.boardId);
-    if (!current || (await current) !== room || room.connectionCount > 0) return;
-    this.rooms.delete(room.boardId);
+    const current = this.rooms.get(room.name);
+    if (!current || (await current) !== room || room.inUse) return;
+    this.rooms.delete(room.name);
     const closing = room
       .close()
-      .catch((error: unknown) => this.log.error({ boardId: room.boardId, err: error }, 'could not store board on unload'))
-      .finally(() => this.unloading.delete(room.boardId));
-    this.unloading.set(room.boardId, closing);
+      .catch((error: unknown) => this.log.error({ room: room.name, err: error }, 'could not store board on unload'))
+      .finally(() => this.unloading.delete(room.name));
+    this.unloading.set(room.name, closing);
     await closing;
   }
 
   private forget(room: Room): void {
-    void this.rooms.get(room.boardId)?.then((current) => {
-      if (current === room) this.rooms.delete(room.boardId);
+    void this.rooms.get(room.name)?.then((current) => {
+      if (current === room) this.rooms.delete(room.name);
     });
   }
 }

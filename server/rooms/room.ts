@@ -4,14 +4,11 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
-import type { BoardId } from '../../shared/schema/ids';
-import { roleCanEdit } from '../../shared/schema/api';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
-import { initBoard, readSchemaVersion } from '../../shared/board/board';
-import { migrateDoc } from '../../shared/board/migrations';
-import type { BoardRecord, DocumentStore } from '../persistence/types';
+import type { DocumentName, DocumentStore } from '../persistence/types';
 import { sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
+import type { RoomPolicy } from './policies';
 
 /** Settings a room takes from the server configuration. */
 export interface RoomOptions {
@@ -30,12 +27,16 @@ type InboxItem = { connection: RoomConnection; message: Uint8Array } | { connect
 const LOAD_ORIGIN = Symbol('load');
 /** The transaction origin of updates another server process made durable. */
 const FANOUT_ORIGIN = Symbol('fanout');
+/** The transaction origin of the server's own changes (the reveal, progress counts, published votes). */
+export const SERVER_ORIGIN = Symbol('server');
 
 /** Raised for a message the server cannot read; the sender is disconnected. */
 class MalformedMessage extends Error {}
 
 /**
- * One open board: its Y.Doc, its awareness, and the sockets connected to it.
+ * One open document (a board's, or a participant's private one): its Y.Doc,
+ * its awareness, and the sockets connected to it. What the document starts
+ * as and who may write what in it is the room's policy.
  *
  * Document messages go through a pipeline that runs once per event-loop
  * turn: apply every update received in the turn, store them as one durable
@@ -66,9 +67,12 @@ export class Room {
   private accepting = true;
   private closed = false;
 
+  /** Server work in progress on the document (the reveal, say): it must not unload meanwhile. */
+  private holds = 0;
+
   constructor(
-    readonly boardId: BoardId,
-    private readonly board: BoardRecord,
+    readonly name: DocumentName,
+    private readonly policy: RoomPolicy,
     private readonly store: DocumentStore,
     private readonly log: Logger,
     private readonly options: RoomOptions,
@@ -86,27 +90,51 @@ export class Room {
     return this.connections.size;
   }
 
+  /** True while someone is connected or the server is working on the document. */
+  get inUse(): boolean {
+    return this.connections.size > 0 || this.holds > 0;
+  }
+
+  /** Keeps the room loaded until the matching `release`. */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    this.holds = Math.max(0, this.holds - 1);
+  }
+
+  /** False once the room has started closing or failed: its document must not be changed any more. */
+  get open(): boolean {
+    return this.accepting && !this.closed;
+  }
+
+  /**
+   * Makes a change of the server's own to the document; it is stored and
+   * broadcast like any other. Resolves once it is durable.
+   */
+  async transact(change: (doc: Y.Doc, origin: symbol) => void): Promise<void> {
+    if (!this.open || !this.ready) throw new Error(`room ${this.name} is not open`);
+    change(this.doc, SERVER_ORIGIN);
+    this.schedulePipeline();
+    await this.settle();
+  }
+
   /**
    * Reads the board from storage, initialises it if it was never written,
    * and migrates it to the current schema, all before any client syncs.
    */
   async load(): Promise<void> {
-    const parts = await this.store.loadDocument(this.boardId);
+    const parts = await this.store.loadDocument(this.name);
     this.doc.transact(() => {
       for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
     }, LOAD_ORIGIN);
     // From here on every change to the document is stored before it is shared.
     this.doc.on('update', this.handleDocUpdate);
-    this.unsubscribeFanout = this.fanout.subscribe(this.boardId, (update) => {
+    this.unsubscribeFanout = this.fanout.subscribe(this.name, (update) => {
       if (!this.closed) Y.applyUpdate(this.doc, update, FANOUT_ORIGIN);
     });
-    if (readSchemaVersion(this.doc) === null) {
-      initBoard(this.doc, { title: this.board.title, createdAt: this.board.createdAt });
-    }
-    const migration = migrateDoc(this.doc);
-    if (migration.applied.length > 0) {
-      this.log.info({ boardId: this.boardId, from: migration.from, to: migration.to }, 'migrated board document');
-    }
+    this.policy.prepare(this.doc, this.log);
     await this.persistPending();
     this.ready = true;
     this.schedulePipeline();
@@ -163,7 +191,7 @@ export class Room {
 
   /** Resolves once every message received so far has been applied, stored and answered. */
   async settle(): Promise<void> {
-    while (this.pipelineRunning || this.pipelineScheduled || (this.ready && this.inbox.length > 0)) {
+    while (this.pipelineRunning || this.pipelineScheduled || (this.ready && !this.closed && this.hasWork())) {
       if (this.pipelineRunning) await this.pipelineRunning;
       else await new Promise((resolve) => setImmediate(resolve));
     }
@@ -181,7 +209,7 @@ export class Room {
     for (const connection of this.connections) connection.socket.close(code, reason);
     this.connections.clear();
     try {
-      if (this.ready) await this.store.compactDocument(this.boardId, Y.encodeStateAsUpdate(this.doc));
+      if (this.ready) await this.store.compactDocument(this.name, Y.encodeStateAsUpdate(this.doc));
     } finally {
       this.destroy();
     }
@@ -200,6 +228,10 @@ export class Room {
     this.awarenessOwners.clear();
   }
 
+  private hasWork(): boolean {
+    return this.inbox.length > 0 || this.pendingUpdates.length > 0;
+  }
+
   private schedulePipeline(): void {
     if (this.pipelineScheduled || this.pipelineRunning || !this.ready || this.closed) return;
     this.pipelineScheduled = true;
@@ -209,7 +241,8 @@ export class Room {
       this.pipelineScheduled = false;
       this.pipelineRunning = this.runPipeline().finally(() => {
         this.pipelineRunning = null;
-        if (this.inbox.length > 0) this.schedulePipeline();
+        // Messages, or a change of the server's own, that arrived while this pass waited on storage.
+        if (this.hasWork()) this.schedulePipeline();
       });
     });
   }
@@ -251,9 +284,11 @@ export class Room {
       case SyncMessageType.step2:
       case SyncMessageType.update: {
         const update = decoding.readVarUint8Array(decoder);
-        // A viewer's changes are dropped: never applied, never stored, never sent on.
-        if (!roleCanEdit(connection.role)) return null;
-        Y.applyUpdate(this.doc, update, connection);
+        // Checked before it is applied: Yjs cannot take an update back.
+        const admission = this.policy.admit(this.doc, connection, update);
+        if (admission.kind === 'apply') Y.applyUpdate(this.doc, update, connection);
+        else if (admission.kind === 'refuse') this.refuse(connection, admission.reason);
+        else this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
         return null;
       }
       default:
@@ -273,11 +308,11 @@ export class Room {
     const updates = this.pendingUpdates;
     this.pendingUpdates = [];
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-    const logLength = await this.store.appendUpdate(this.boardId, merged);
+    const logLength = await this.store.appendUpdate(this.name, merged);
     this.broadcast(encodeSyncUpdate(merged));
-    this.fanout.publish(this.boardId, merged);
+    this.fanout.publish(this.name, merged);
     if (logLength >= this.options.compactAfterUpdates) {
-      await this.store.compactDocument(this.boardId, Y.encodeStateAsUpdate(this.doc));
+      await this.store.compactDocument(this.name, Y.encodeStateAsUpdate(this.doc));
     }
   }
 
@@ -326,9 +361,16 @@ export class Room {
     for (const connection of this.connections) sendTo(connection, message);
   }
 
+  /** A change its sender may not make: the sender is told why and disconnected; nothing of it is applied. */
+  private refuse(connection: RoomConnection, reason: string): void {
+    this.log.warn({ room: this.name, role: connection.role, reason }, 'refused an update and closed its connection');
+    this.leave(connection);
+    connection.socket.close(CloseCode.forbidden, reason.slice(0, 120));
+  }
+
   private rejectMalformed(connection: RoomConnection, error: unknown): void {
     this.log.warn(
-      { boardId: this.boardId, err: error instanceof Error ? error.message : String(error) },
+      { room: this.name, err: error instanceof Error ? error.message : String(error) },
       'closing a connection that sent a malformed message',
     );
     this.leave(connection);
@@ -342,7 +384,7 @@ export class Room {
    * room loaded from storage.
    */
   private fail(error: unknown): void {
-    this.log.error({ boardId: this.boardId, err: error }, 'storage failed; dropping the room');
+    this.log.error({ room: this.name, err: error }, 'storage failed; dropping the room');
     for (const connection of this.connections) {
       connection.socket.close(CloseCode.serverError, 'Storage error: reconnect to resync');
     }

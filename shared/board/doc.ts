@@ -15,7 +15,10 @@ export const DocKey = {
   perspectives: 'perspectives',
   /** Y.Map<ParticipantId, Y.Map> of each person's group and "done writing" flag. */
   members: 'members',
-  /** Y.Map<ParticipantId, Progress>: draft counts per lane and dots placed, written by the server. */
+  /**
+   * Y.Map<opaque key, Progress>: each person's draft counts per lane and dots
+   * placed, written by the server under a key that does not name them.
+   */
   progress: 'progress',
   /** Y.Map<ThemeId, Y.Map> of themes. */
   themes: 'themes',

@@ -99,3 +99,8 @@ export function setSessionFlag(doc: Y.Doc, key: 'revealed' | 'votingClosed' | 'a
 export function writePhase(doc: Y.Doc, phase: Phase, origin: unknown = null): void {
   doc.transact(() => sessionMap(doc).set('phase', phase), origin);
 }
+
+/** Whether the facilitator has locked the board; cheap enough to ask on every update. */
+export function isLocked(doc: Y.Doc): boolean {
+  return sessionMap(doc).get('locked') === true;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BOARD_TITLE_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from './records';
+import { TEMPLATES } from './exercise';
 
 /**
  * The JSON bodies of the HTTP API, validated on both sides: the server parses
@@ -19,8 +20,11 @@ const personColour = z.string().regex(/^#[0-9a-f]{6}$/i);
 const title = z.string().trim().min(1, 'Give the workshop a title').max(BOARD_TITLE_MAX_CHARS);
 const displayName = z.string().trim().min(1, 'Enter a display name').max(DISPLAY_NAME_MAX_CHARS);
 
-/** `POST /api/boards` */
-export const createBoardRequestSchema = z.object({ title }).strict();
+/**
+ * `POST /api/boards`. The template is the four-perspective exercise (the
+ * board opens at set-up) or a blank board of notes, the default.
+ */
+export const createBoardRequestSchema = z.object({ title, template: z.enum(TEMPLATES).optional() }).strict();
 
 const boardLinksSchema = z.object({
   facilitator: z.string().url(),

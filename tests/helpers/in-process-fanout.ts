@@ -1,4 +1,4 @@
-import type { BoardId } from '../../shared/schema/ids';
+import type { DocumentName } from '../../server/persistence/types';
 import type { BoardFanout } from '../../server/rooms/fanout';
 
 /**
@@ -7,7 +7,7 @@ import type { BoardFanout } from '../../server/rooms/fanout';
  * member hears what the others publish, a turn later, as over a network.
  */
 export class InProcessBus {
-  private readonly subscribers = new Map<BoardId, Set<{ member: number; onUpdate: (update: Uint8Array) => void }>>();
+  private readonly subscribers = new Map<DocumentName, Set<{ member: number; onUpdate: (update: Uint8Array) => void }>>();
   private members = 0;
 
   /** The fan-out for one server on the bus. */

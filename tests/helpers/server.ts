@@ -14,6 +14,7 @@ import {
   registerParticipantResponseSchema,
   type RegisterParticipantResponse,
 } from '../../shared/schema/api';
+import type { Template } from '../../shared/schema/exercise';
 
 /** A server on 127.0.0.1 and a free port, with its own temporary data directory. */
 export interface TestServer extends RunningServer {
@@ -65,11 +66,15 @@ export async function startTestServer(
 }
 
 /** Creates a board through the HTTP API and returns its ids, code, links and tokens. */
-export async function createBoard(server: { url: string }, title = 'Retention workshop'): Promise<CreateBoardResponse> {
+export async function createBoard(
+  server: { url: string },
+  title = 'Retention workshop',
+  template?: Template,
+): Promise<CreateBoardResponse> {
   const res = await fetch(`${server.url}/api/boards`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ title }),
+    body: JSON.stringify({ title, template }),
   });
   if (res.status !== 201) throw new Error(`create board answered ${res.status}: ${await res.text()}`);
   return createBoardResponseSchema.parse(await res.json());

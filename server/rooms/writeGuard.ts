@@ -1,0 +1,157 @@
+import * as Y from 'yjs';
+import type { WriteLocation } from '../../shared/board/access';
+
+/**
+ * Finds where in a document an update would write, before it is applied, so
+ * the room can refuse an update that touches what its sender may not change
+ * (DESIGN rule 7: the role lives on the connection). Yjs has no way to take
+ * an applied update back, so the check has to come first.
+ *
+ * An update names the parent of each new item only sometimes: an item
+ * inserted next to another inherits that neighbour's parent, so the parent
+ * is found by following the item's origin, through this update's own items
+ * and the document's, to an item whose parent is known. Deletions are
+ * located through the items they delete.
+ */
+
+/** Where an update writes; `unresolved` when it refers to items the document does not have. */
+export type UpdateLocations = { kind: 'located'; locations: WriteLocation[] } | { kind: 'unresolved' };
+
+type AnyItem = Y.Item;
+type Struct = Y.Item | Y.GC | { id: Y.ID; length: number };
+
+/** The item of the document that holds this id, or null when the document has none. */
+function findInDocument(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | null {
+  if (id.clock >= Y.getState(doc.store, id.client)) return null;
+  return Y.getItem(doc.store, id) as Y.Item | Y.GC;
+}
+
+/** Where an item the document already holds lives: its top-level type and the record under it. */
+function locateIntegrated(doc: Y.Doc, item: Y.Item): WriteLocation | null {
+  let current = item;
+  for (;;) {
+    const parent = current.parent as Y.AbstractType<unknown> | null;
+    if (!parent) return null;
+    if (!parent._item) {
+      const root = Y.findRootTypeKey(parent);
+      return root ? { root, record: current.parentSub } : null;
+    }
+    current = parent._item;
+  }
+}
+
+/** Lists the structs of an update by client, in clock order, for lookups by id. */
+function indexStructs(structs: Struct[]): Map<number, Struct[]> {
+  const byClient = new Map<number, Struct[]>();
+  for (const struct of structs) {
+    const list = byClient.get(struct.id.client);
+    if (list) list.push(struct);
+    else byClient.set(struct.id.client, [struct]);
+  }
+  return byClient;
+}
+
+function findInUpdate(index: Map<number, Struct[]>, id: Y.ID): Struct | null {
+  const list = index.get(id.client);
+  if (!list) return null;
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const struct = list[mid]!;
+    if (id.clock < struct.id.clock) high = mid - 1;
+    else if (id.clock >= struct.id.clock + struct.length) low = mid + 1;
+    else return struct;
+  }
+  return null;
+}
+
+/**
+ * Every place an update writes to in `doc`. Items that would have no effect
+ * (inserted into something already garbage-collected, or deleting what is
+ * already deleted) are left out, so a client resending its whole history
+ * after a reconnect is judged only on what is new.
+ */
+export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
+  const decoded = Y.decodeUpdate(update);
+  const structs = decoded.structs as Struct[];
+  const ds = decoded.ds;
+  const index = indexStructs(structs);
+  // Items reached on a walk share its answer; remembering it keeps a long
+  // chain (a paragraph typed letter by letter) linear.
+  const memo = new Map<AnyItem, WriteLocation | null | 'missing'>();
+  const locations = new Map<string, WriteLocation>();
+  let unresolved = false;
+
+  const locateNew = (start: AnyItem): WriteLocation | null | 'missing' => {
+    const walked: AnyItem[] = [];
+    let result: WriteLocation | null | 'missing';
+    let current = start;
+    for (;;) {
+      const known = memo.get(current);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      walked.push(current);
+      const parent = current.parent as unknown;
+      if (typeof parent === 'string') {
+        result = { root: parent, record: current.parentSub };
+        break;
+      }
+      // The parent item, or else the neighbour whose parent this item shares.
+      const next = parent instanceof Y.ID ? parent : (current.origin ?? current.rightOrigin);
+      if (!next) {
+        result = 'missing';
+        break;
+      }
+      const inUpdate = findInUpdate(index, next);
+      if (inUpdate instanceof Y.Item) {
+        current = inUpdate;
+        continue;
+      }
+      const inDocument = inUpdate ? null : findInDocument(doc, next);
+      if (inDocument instanceof Y.Item) result = locateIntegrated(doc, inDocument);
+      else if (inDocument || inUpdate) result = null; // garbage-collected: Yjs will discard the item
+      else result = 'missing';
+      break;
+    }
+    for (const item of walked) memo.set(item, result);
+    return result;
+  };
+
+  const add = (location: WriteLocation | null | 'missing'): void => {
+    if (location === 'missing') unresolved = true;
+    else if (location) locations.set(`${location.root}\u0000${location.record ?? ''}`, location);
+  };
+
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    // Already in the document: applying it again changes nothing.
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    add(locateNew(struct));
+  }
+
+  for (const [client, ranges] of ds.clients) {
+    for (const { clock, len } of ranges) {
+      let at = clock;
+      while (at < clock + len) {
+        const id = Y.createID(client, at);
+        const inUpdate = findInUpdate(index, id);
+        const struct = inUpdate ?? findInDocument(doc, id);
+        if (!struct) {
+          // Deleting what the document does not have yet: Yjs would keep the
+          // deletion pending and apply it to whatever arrives later.
+          unresolved = true;
+          break;
+        }
+        if (struct instanceof Y.Item) {
+          if (inUpdate) add(locateNew(struct));
+          else if (!struct.deleted) add(locateIntegrated(doc, struct));
+        }
+        at = struct.id.clock + struct.length;
+      }
+    }
+  }
+  return unresolved ? { kind: 'unresolved' } : { kind: 'located', locations: [...locations.values()] };
+}

@@ -1,0 +1,248 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNote, readNotes } from '../../shared/board/notes';
+import { draftCountsByLane, readProgress } from '../../shared/board/drafts';
+import { readMembers, setGroup } from '../../shared/board/perspectives';
+import { readSession, setLocked, updateSettings, writePhase } from '../../shared/board/session';
+import { addTheme } from '../../shared/board/themes';
+import { changeOwnVote, readPublishedBallots, tallyVotes } from '../../shared/board/votes';
+import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
+import type { CreateBoardResponse } from '../../shared/schema/api';
+import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import {
+  connectStockClient,
+  createBoard,
+  eventually,
+  registerParticipant,
+  startTestServer,
+  type StockClient,
+  type TestServer,
+  whenSynced,
+} from '../helpers/server';
+import { tryUpgrade } from '../helpers/raw-socket';
+
+/** Someone on the board: their view of the board, and their private document. */
+interface Person {
+  id: ParticipantId;
+  key: string;
+  token: string;
+  board: StockClient;
+  private: StockClient;
+  closeCodes: number[];
+}
+
+describe('the exercise on the server: private drafts, the reveal, roles and votes', () => {
+  let server: TestServer;
+  let board: CreateBoardResponse;
+  const people: Person[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    board = await createBoard(server, 'What does good look like?', 'four-perspectives');
+  });
+  afterEach(async () => {
+    for (const person of people.splice(0)) {
+      person.board.destroy();
+      person.private.destroy();
+    }
+    await server.stop();
+  });
+
+  async function join(role: 'facilitator' | 'participant', name: string): Promise<Person> {
+    const token = board.tokens[role];
+    const registered = await registerParticipant(server, board.boardId, token, name);
+    const params = { token, participant: registered.participantKey };
+    const person: Person = {
+      id: registered.participantId as ParticipantId,
+      key: registered.participantKey,
+      token,
+      board: connectStockClient(server, board.boardId, params),
+      private: connectStockClient(server, `${board.boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, params),
+      closeCodes: [],
+    };
+    person.board.provider.on('connection-close', (event: CloseEvent | null) => {
+      if (event) person.closeCodes.push(event.code);
+    });
+    people.push(person);
+    await Promise.all([whenSynced(person.board.provider), whenSynced(person.private.provider)]);
+    return person;
+  }
+
+  function draft(person: Person, text: string, lane: string): void {
+    addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: 'Someone', perspectiveId: lane as PerspectiveId });
+  }
+
+  /** True when the text appears anywhere in the person's copy of the board, even in a deleted item's bytes. */
+  function boardBytesContain(person: Person, text: string): boolean {
+    return Buffer.from(Y.encodeStateAsUpdate(person.board.doc)).includes(Buffer.from(text));
+  }
+
+  it('keeps drafts out of every other participant’s document until the reveal, showing only counts per lane', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    const bea = await join('participant', 'Bea');
+    writePhase(facilitator.board.doc, 'write');
+    draft(alex, 'Managers have time for one-to-ones', 'managers');
+    draft(alex, 'Rotas six weeks ahead', 'managers');
+    draft(bea, 'Exit data reaches the board', 'board');
+
+    await eventually(() => expect([...draftCountsByLane(bea.board.doc)].sort()).toEqual([['board', 1], ['managers', 2]]));
+    // Counts per person are kept under keys that do not name anyone.
+    expect([...readProgress(bea.board.doc).values()]).toContainEqual({ drafts: { managers: 2 }, dots: 0 });
+    expect(readProgress(bea.board.doc).has(alex.id)).toBe(false);
+    for (const observer of [bea, facilitator]) {
+      expect(boardBytesContain(observer, 'one-to-ones')).toBe(false);
+      expect(boardBytesContain(observer, 'Rotas six weeks')).toBe(false);
+      expect(readNotes(observer.board.doc)).toEqual([]);
+    }
+    expect(Buffer.from(Y.encodeStateAsUpdate(bea.private.doc)).includes(Buffer.from('one-to-ones'))).toBe(false);
+
+    writePhase(facilitator.board.doc, 'reveal');
+    await eventually(() => {
+      expect(readSession(bea.board.doc).revealed).toBe(true);
+      expect(readNotes(bea.board.doc).map((n) => n.text).sort()).toEqual([
+        'Exit data reaches the board',
+        'Managers have time for one-to-ones',
+        'Rotas six weeks ahead',
+      ]);
+    });
+    // The drafts moved: they are on the board once, and gone from the private documents.
+    await eventually(() => expect(readNotes(alex.private.doc)).toEqual([]));
+    await eventually(() => expect(draftCountsByLane(bea.board.doc).get('managers') ?? 0).toBe(0));
+    expect(readNotes(bea.board.doc).find((n) => n.text === 'Rotas six weeks ahead')).toMatchObject({ perspectiveId: 'managers', authorName: 'Someone' });
+  });
+
+  it('lets nobody open a private document without their own identity', async () => {
+    const privateUrl = `${server.wsUrl}/${board.boardId}/${PRIVATE_DOCUMENT_SUFFIX}`;
+    expect(await tryUpgrade(`${privateUrl}?token=${board.tokens.participant}`)).toMatchObject({ accepted: false, status: 401 });
+    expect(await tryUpgrade(`${privateUrl}?token=${board.tokens.viewer}`)).toMatchObject({ accepted: false, status: 401 });
+    expect(await tryUpgrade(`${privateUrl}?token=${board.tokens.participant}&participant=guessed`)).toMatchObject({ accepted: false, status: 401 });
+  });
+
+  it('reveals the drafts of a participant who is offline at that moment, without authors when anonymous', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    updateSettings(facilitator.board.doc, { anonymous: true });
+    writePhase(facilitator.board.doc, 'write');
+    draft(alex, 'Career conversations every year', 'staff');
+    await eventually(() => expect(draftCountsByLane(facilitator.board.doc).get('staff')).toBe(1));
+    alex.private.provider.disconnect();
+    alex.board.provider.disconnect();
+    // Let the server unload Alex's private room, so the reveal reads it from storage.
+    await eventually(async () => expect(await server.rooms.get(`${board.boardId}/private/${alex.id}` as never)).toBeUndefined());
+
+    writePhase(facilitator.board.doc, 'reveal');
+    await eventually(() =>
+      expect(readNotes(facilitator.board.doc)).toEqual([
+        expect.objectContaining({ text: 'Career conversations every year', perspectiveId: 'staff', authorId: null, authorName: '' }),
+      ]),
+    );
+    expect(boardBytesContain(facilitator, alex.id)).toBe(false);
+  });
+
+  it('moves a draft that arrives after the reveal (written offline) straight onto the board', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    alex.private.provider.disconnect();
+    writePhase(facilitator.board.doc, 'reveal');
+    await eventually(() => expect(readSession(facilitator.board.doc).revealed).toBe(true));
+    draft(alex, 'Written on the train', 'hr');
+    alex.private.provider.connect();
+    await eventually(() => expect(readNotes(facilitator.board.doc).map((n) => n.text)).toEqual(['Written on the train']));
+    await eventually(() => expect(readNotes(alex.private.doc)).toEqual([]));
+  });
+
+  it('refuses a phase change or a reveal from a participant, closing its connection with 4403, and reveals nothing', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    const bea = await join('participant', 'Bea');
+    writePhase(facilitator.board.doc, 'write');
+    draft(bea, 'Only Bea may read this before the reveal', 'staff');
+    await eventually(() => expect(readSession(alex.board.doc).phase).toBe('write'));
+
+    writePhase(alex.board.doc, 'reveal');
+    await eventually(() => expect(alex.closeCodes).toContain(CloseCode.forbidden));
+    alex.board.doc.getMap('session').set('revealed', true);
+    // The stock provider does not reconnect after 4403 for our client; the
+    // stock one does, and is refused again, so nothing it sent ever lands.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const room = await server.rooms.get(board.boardId as never);
+    expect(readSession(room!.doc)).toMatchObject({ phase: 'write', revealed: false });
+    expect(readSession(facilitator.board.doc).phase).toBe('write');
+    expect(boardBytesContain(facilitator, 'Only Bea may read')).toBe(false);
+    expect(readNotes(room!.doc)).toEqual([]);
+  });
+
+  it('drops a viewer’s phase change and keeps the lanes, title and counts to the facilitator and the server', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const viewer = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    await whenSynced(viewer.provider);
+    writePhase(viewer.doc, 'vote');
+    const alex = await join('participant', 'Alex');
+    alex.board.doc.getMap('progress').set(alex.id, { drafts: { staff: 99 }, dots: 0 });
+    await eventually(() => expect(alex.closeCodes).toContain(CloseCode.forbidden));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const room = await server.rooms.get(board.boardId as never);
+    expect(readSession(room!.doc).phase).toBe('setup');
+    expect(readProgress(room!.doc).get(alex.id)).toBeUndefined();
+    expect(draftCountsByLane(room!.doc).get('staff') ?? 0).toBe(0);
+    expect(readSession(facilitator.board.doc).phase).toBe('setup');
+    viewer.destroy();
+  });
+
+  it('lets a participant choose their own group but not someone else’s', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    const bea = await join('participant', 'Bea');
+    setGroup(alex.board.doc, alex.id, 'hr' as PerspectiveId);
+    await eventually(() => expect(readMembers(facilitator.board.doc).get(alex.id)?.perspectiveId).toBe('hr'));
+    setGroup(facilitator.board.doc, bea.id, 'staff' as PerspectiveId);
+    await eventually(() => expect(readMembers(bea.board.doc).get(bea.id)?.perspectiveId).toBe('staff'));
+    setGroup(alex.board.doc, bea.id, 'board' as PerspectiveId);
+    await eventually(() => expect(alex.closeCodes).toContain(CloseCode.forbidden));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readMembers(facilitator.board.doc).get(bea.id)?.perspectiveId).toBe('staff');
+  });
+
+  it('drops participants’ changes while the facilitator has the board locked', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    setLocked(facilitator.board.doc, true);
+    await eventually(() => expect(readSession(alex.board.doc).locked).toBe(true));
+    addNote(alex.board.doc, { text: 'Sneaked in while locked', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' });
+    addNote(facilitator.board.doc, { text: 'The facilitator may still write', x: 0, y: 0, authorId: facilitator.id, authorName: 'Fran' });
+    await eventually(() => expect(readNotes(alex.board.doc).map((n) => n.text)).toContain('The facilitator may still write'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readNotes(facilitator.board.doc).map((n) => n.text)).toEqual(['The facilitator may still write']);
+    // Dropped, not refused: the participant stays connected.
+    expect(alex.closeCodes).toEqual([]);
+  });
+
+  it('keeps the dots hidden until voting closes, then publishes them, counted within the budget', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    const bea = await join('participant', 'Bea');
+    const theme = addTheme(facilitator.board.doc, { title: 'Flexible working' });
+    const other = addTheme(facilitator.board.doc, { title: 'Career paths' });
+    writePhase(facilitator.board.doc, 'vote');
+    changeOwnVote(bea.private.doc, theme, 1, { budget: 5, cap: 3 });
+    changeOwnVote(bea.private.doc, other, 1, { budget: 5, cap: 3 });
+    // A tampered client writes far more than its budget into its own document.
+    alex.private.doc.getMap('votes').set(theme, 40);
+    alex.private.doc.getMap('votes').set(other, 40);
+
+    await eventually(() => expect([...readProgress(facilitator.board.doc).values()].map((p) => p.dots).sort()).toEqual([0, 2, 80]));
+    expect(readPublishedBallots(facilitator.board.doc).size).toBe(0);
+    expect(boardBytesContain(facilitator, '40')).toBe(false);
+
+    facilitator.board.doc.getMap('session').set('votingClosed', true);
+    await eventually(() => expect(readPublishedBallots(bea.board.doc).size).toBe(2));
+    const session = readSession(bea.board.doc);
+    const results = tallyVotes(readPublishedBallots(bea.board.doc).values(), { budget: session.voteBudget, cap: session.voteCap }, new Set([theme, other]));
+    // Alex's 80 dots count as the budget of 5 (3 on one, capped, and 2 on the other); Bea's as 2.
+    expect(results.reduce((sum, r) => sum + r.dots, 0)).toBe(7);
+
+    facilitator.board.doc.getMap('session').set('votingClosed', false);
+    await eventually(() => expect(readPublishedBallots(bea.board.doc).size).toBe(0));
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addNote, deleteNote, updateNote } from '../../shared/board/notes';
+import { initBoard } from '../../shared/board/board';
+import { writePhase } from '../../shared/board/session';
+import type { ParticipantId } from '../../shared/schema/ids';
+import { locateUpdate } from '../../server/rooms/writeGuard';
+
+/** The server's copy and a client that has synced it. */
+function pair(): { server: Y.Doc; client: Y.Doc } {
+  const server = new Y.Doc();
+  initBoard(server, { title: 't', createdAt: 1, template: 'four-perspectives' });
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  return { server, client };
+}
+
+/** What the client changed since it last matched the server, as the update it would send. */
+function changeOf(client: Y.Doc, server: Y.Doc, change: () => void): Uint8Array {
+  const before = Y.encodeStateVector(server);
+  change();
+  return Y.encodeStateAsUpdate(client, before);
+}
+
+const author = { authorId: 'p1' as ParticipantId, authorName: 'Priya' };
+
+describe('finding where an update writes, before applying it', () => {
+  it('locates a new note, an edit of one of its fields, and its deletion to the note', () => {
+    const { server, client } = pair();
+    let id = '';
+    const added = changeOf(client, server, () => {
+      id = addNote(client, { ...author, x: 0, y: 0, text: 'hello' });
+    });
+    expect(locateUpdate(server, added)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    Y.applyUpdate(server, added);
+
+    // Overwriting a field names no parent: it is found through the value it replaces.
+    const edited = changeOf(client, server, () => updateNote(client, id as never, { text: 'hello again' }));
+    expect(locateUpdate(server, edited)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    Y.applyUpdate(server, edited);
+
+    const deleted = changeOf(client, server, () => deleteNote(client, id as never));
+    expect(locateUpdate(server, deleted)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+  });
+
+  it('locates a phase change to the session, even sent with the whole history', () => {
+    const { server, client } = pair();
+    writePhase(client, 'reveal');
+    // A reconnecting client sends everything the server lacks plus every deletion it knows.
+    const whole = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
+    expect(locateUpdate(server, whole)).toEqual({ kind: 'located', locations: [{ root: 'session', record: 'phase' }] });
+  });
+
+  it('ignores deletions the server already has, so resending history is judged only on what is new', () => {
+    const { server, client } = pair();
+    writePhase(server, 'write');
+    writePhase(server, 'reveal');
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const update = changeOf(client, server, () => addNote(client, { ...author, x: 0, y: 0 }));
+    const located = locateUpdate(server, Y.encodeStateAsUpdate(client, Y.encodeStateVector(server)));
+    expect(located.kind === 'located' && located.locations.map((l) => l.root)).toEqual(['notes']);
+    expect(locateUpdate(server, update).kind).toBe('located');
+  });
+
+  it('follows a long chain of typed text inside one update without recursion', () => {
+    const { server, client } = pair();
+    const update = changeOf(client, server, () => {
+      const text = new Y.Text();
+      client.getMap('notes').set('n1', text as never);
+      for (let i = 0; i < 5000; i++) text.insert(i, 'x');
+    });
+    expect(locateUpdate(server, update)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: 'n1' }] });
+  });
+
+  it('reports an update that builds on items the server does not have, or deletes them, as unresolved', () => {
+    const { server, client } = pair();
+    // The server never receives this note.
+    const id = addNote(client, { ...author, x: 0, y: 0 });
+    const edit = changeOf(client, client, () => updateNote(client, id, { text: 'x' }));
+    expect(locateUpdate(server, edit).kind).toBe('unresolved');
+    // Yjs would keep such a deletion pending and apply it to whatever arrived later.
+    const removal = changeOf(client, client, () => deleteNote(client, id));
+    expect(locateUpdate(server, removal).kind).toBe('unresolved');
+  });
+});
