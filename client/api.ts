@@ -10,7 +10,10 @@ import {
   PARTICIPANT_KEY_HEADER,
   type RegisterParticipantResponse,
   registerParticipantResponseSchema,
+  serverTimeSchema,
 } from '../shared/schema/api';
+
+import type { Template } from '../shared/schema/exercise';
 
 /**
  * The HTTP API, seen from the browser. Every answer is validated with the
@@ -64,9 +67,14 @@ function boardPath(boardId: string): string {
   return `/api/boards/${encodeURIComponent(boardId)}`;
 }
 
-/** Creates a board: `POST /api/boards`. */
-export function createBoard(title: string): Promise<CreateBoardResponse> {
-  return request('/api/boards', postJson({ title }), createBoardResponseSchema);
+/** Creates a board: `POST /api/boards`, as the four-perspective exercise or a blank board. */
+export function createBoard(title: string, template: Template = 'four-perspectives'): Promise<CreateBoardResponse> {
+  return request('/api/boards', postJson({ title, template }), createBoardResponseSchema);
+}
+
+/** The server's clock: `GET /api/time`. */
+export async function getServerTime(): Promise<number> {
+  return (await request('/api/time', {}, serverTimeSchema)).now;
 }
 
 /** What the token (and the participant key, if given) may know about the board: `GET /api/boards/<id>`. */

@@ -38,6 +38,11 @@ function describeSaveStatus(status: SaveStatus, readOnly = false): { title: stri
       };
     case 'closed':
       return { title: 'This board is no longer available', detail: 'It may have been deleted. Changes can no longer be saved.' };
+    case 'refused':
+      return {
+        title: 'The board refused a change from this device',
+        detail: 'It was a change your role cannot make. Reload the page to carry on; if this keeps happening, tell the facilitator.',
+      };
   }
 }
 
@@ -47,6 +52,7 @@ const ICONS: Record<SaveStatus['kind'] | 'error', string> = {
   saving: '↻',
   offline: '!',
   closed: '✕',
+  refused: '✕',
   error: '✕',
 };
 

@@ -16,12 +16,15 @@ export interface BoardUiState {
    * The serial number lets the same words be announced twice.
    */
   announcement: { text: string; serial: number };
+  /** Why the facilitator's last phase change could not happen, shown until the next try. */
+  phaseProblem: string | null;
 }
 
 const initialState: BoardUiState = {
   editingNoteId: null,
   joinCodeEnlarged: false,
   announcement: { text: '', serial: 0 },
+  phaseProblem: null,
 };
 
 /** The one board screen's UI state; reset whenever a board is opened. */
@@ -51,6 +54,11 @@ export function setJoinCodeEnlarged(enlarged: boolean): void {
 export function announce(text: string): void {
   const { serial } = boardUiStore.getState().announcement;
   boardUiStore.setState({ announcement: { text, serial: serial + 1 } });
+}
+
+/** Shows (or clears) why the phase could not change. */
+export function setPhaseProblem(problem: string | null): void {
+  boardUiStore.setState({ phaseProblem: problem });
 }
 
 /** Back to nothing selected, nothing announced. */

@@ -4,13 +4,21 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { StoreApi } from 'zustand/vanilla';
 import { readBoardMeta } from '../../shared/board/board';
-import { boardMap, notesMap, recordKeysChangedBy } from '../../shared/board/doc';
+import { boardMap, DocKey, notesMap, recordKeysChangedBy, topMap } from '../../shared/board/doc';
 import { addNote, deleteNote, moveNote, NoteIndex, updateNote } from '../../shared/board/notes';
-import { CLOSE_CODES_FINAL, SYNC_PARAM_PARTICIPANT_KEY, SYNC_PARAM_TOKEN, SYNC_PATH_PREFIX } from '../../shared/protocol';
+import {
+  CLOSE_CODES_FINAL,
+  CloseCode,
+  PRIVATE_DOCUMENT_SUFFIX,
+  SYNC_PARAM_PARTICIPANT_KEY,
+  SYNC_PARAM_TOKEN,
+  SYNC_PATH_PREFIX,
+} from '../../shared/protocol';
 import { roleCanEdit, type Role } from '../../shared/schema/api';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import { CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
 import { createBoardStore } from './boardStore';
+import { createExerciseActions, readExerciseState } from './exercise';
 import { createFrameScheduler } from './frameScheduler';
 import { clampToBoard, ownPresence, readPresence } from './presence';
 import {
@@ -21,7 +29,7 @@ import {
   type StateVector,
 } from './saveTracking';
 import { throttle } from './throttle';
-import type { BoardActions, BoardIdentity, BoardPoint, BoardSession, BoardState, NoteEdit, SaveStatus } from './types';
+import type { BoardActions, BoardIdentity, BoardPoint, BoardSession, BoardState, NoteEdit, PrivateStatus, SaveStatus } from './types';
 import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
 
 /**
@@ -111,6 +119,16 @@ export class BoardConnection implements BoardSession {
   private readonly awareness: Awareness;
   private readonly provider: WebsocketProvider;
   private readonly persistence: IndexeddbPersistence | null;
+  /**
+   * This person's private document: drafts before the reveal and dots before
+   * voting closes, which only they and the server can read. Synced on its own
+   * socket, and kept in IndexedDB too, so drafts survive a reload and going offline.
+   */
+  private readonly privateDoc: Y.Doc | null;
+  private readonly privateProvider: WebsocketProvider | null;
+  private readonly privatePersistence: IndexeddbPersistence | null;
+  private privateStatus: PrivateStatus = 'none';
+  private exerciseDirty = true;
   private readonly undoManager: Y.UndoManager | null;
   private readonly tracker: SaveTracker;
   private readonly ledgerStorage: LedgerStorage | null;
@@ -128,6 +146,7 @@ export class BoardConnection implements BoardSession {
   private hasLostConnection = false;
   private browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
   private boardGone = false;
+  private refused = false;
   private documentDirty = true;
   private presenceDirty = true;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -155,7 +174,9 @@ export class BoardConnection implements BoardSession {
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(ownPresence(participant, role, this.doc.clientID));
     this.undoManager = canEdit
-      ? new Y.UndoManager([notesMap(this.doc), boardMap(this.doc)], { trackedOrigins: new Set([this.localOrigin]) })
+      ? new Y.UndoManager([notesMap(this.doc), boardMap(this.doc), topMap(this.doc, DocKey.themes), topMap(this.doc, DocKey.actions)], {
+          trackedOrigins: new Set([this.localOrigin]),
+        })
       : null;
 
     notesMap(this.doc).observeDeep(this.markDocumentDirty);
@@ -176,17 +197,32 @@ export class BoardConnection implements BoardSession {
 
     const params: Record<string, string> = { [SYNC_PARAM_TOKEN]: token };
     if (participant) params[SYNC_PARAM_PARTICIPANT_KEY] = participant.key;
-    this.provider = new WebsocketProvider(options.websocketUrl ?? defaultSyncUrl(), boardId, this.doc, {
+    const syncUrl = options.websocketUrl ?? defaultSyncUrl();
+    const providerOptions = {
       // Connect only once every listener is in place, so no status is missed.
       connect: false,
-      awareness: this.awareness,
       params,
       ...(options.WebSocketPolyfill ? { WebSocketPolyfill: options.WebSocketPolyfill } : {}),
       // Tabs share changes through the server only, so each tab's banner speaks
       // for exactly what went through the server.
       disableBc: true,
-      shouldReconnect: (event) => !CLOSE_CODES_FINAL.includes(event.code),
-    });
+      shouldReconnect: (event: CloseEvent) => !CLOSE_CODES_FINAL.includes(event.code),
+    };
+    this.provider = new WebsocketProvider(syncUrl, boardId, this.doc, { ...providerOptions, awareness: this.awareness });
+
+    if (canEdit) {
+      this.privateDoc = new Y.Doc();
+      this.privateDoc.on('afterTransaction', this.markExerciseDirty);
+      this.privatePersistence = indexedDb ? new IndexeddbPersistence(`${localDatabaseName(boardId)}-private`, this.privateDoc) : null;
+      this.privateProvider = new WebsocketProvider(syncUrl, `${boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, this.privateDoc, providerOptions);
+      this.privateStatus = 'connecting';
+      this.privateProvider.on('status', this.handlePrivateStatus);
+      this.privateProvider.on('sync', this.handlePrivateStatus);
+    } else {
+      this.privateDoc = null;
+      this.privatePersistence = null;
+      this.privateProvider = null;
+    }
     this.provider.on('status', this.handleStatus);
     this.provider.on('sync', this.handleSync);
     this.provider.on('connection-close', this.handleConnectionClose);
@@ -204,8 +240,18 @@ export class BoardConnection implements BoardSession {
       undo: () => this.undo(),
       redo: () => this.redo(),
       setCursor: (point) => this.setCursor(point),
+      exercise: createExerciseActions({
+        doc: this.doc,
+        privateDoc: this.privateDoc,
+        origin: this.localOrigin,
+        role,
+        participant,
+        canWrite: () => this.canWrite(),
+        endStep: () => this.endUndoStep(),
+      }),
     };
     this.provider.connect();
+    this.privateProvider?.connect();
     this.publish();
   }
 
@@ -224,7 +270,10 @@ export class BoardConnection implements BoardSession {
     // Sent while the socket is still open, so the others see this person leave at once.
     removeAwarenessStates(this.awareness, [this.doc.clientID], 'left the board');
     this.provider.destroy();
+    this.privateProvider?.destroy();
     void this.persistence?.destroy();
+    void this.privatePersistence?.destroy();
+    this.privateDoc?.destroy();
     this.undoManager?.destroy();
     this.awareness.destroy();
     this.doc.destroy();
@@ -296,9 +345,26 @@ export class BoardConnection implements BoardSession {
     this.documentDirty = true;
   };
 
+  private readonly markExerciseDirty = (): void => {
+    this.exerciseDirty = true;
+    this.flush.schedule();
+  };
+
+  private readonly handlePrivateStatus = (): void => {
+    const provider = this.privateProvider;
+    if (this.destroyed || !provider) return;
+    const status: PrivateStatus = provider.wsconnected ? (provider.synced ? 'live' : 'connecting') : provider.wsconnecting && this.privateStatus === 'connecting' ? 'connecting' : 'offline';
+    if (status !== this.privateStatus) {
+      this.privateStatus = status;
+      this.exerciseDirty = true;
+      this.flush.schedule();
+    }
+  };
+
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
     if (this.destroyed) return;
     this.noteIndex.noteTransaction(transaction);
+    this.exerciseDirty = true;
     if (!transaction.local) {
       this.flush.schedule();
       return;
@@ -364,14 +430,15 @@ export class BoardConnection implements BoardSession {
 
   private readonly handleClosed = ({ code }: { code: number }): void => {
     if (this.destroyed) return;
-    this.boardGone = CLOSE_CODES_FINAL.includes(code);
+    this.boardGone = code === CloseCode.boardGone;
+    this.refused = code === CloseCode.forbidden;
     this.flush.schedule();
   };
 
   private readonly handleOnline = (): void => {
     this.browserOnline = true;
     // Reconnect now instead of waiting out the provider's back-off.
-    if (!this.provider.wsconnected && !this.boardGone) {
+    if (!this.provider.wsconnected && !this.boardGone && !this.refused) {
       this.provider.disconnect();
       this.provider.connect();
     }
@@ -427,6 +494,7 @@ export class BoardConnection implements BoardSession {
       hasLostConnection: this.hasLostConnection,
       browserOnline: this.browserOnline,
       boardGone: this.boardGone,
+      refused: this.refused,
       // A viewer cannot save anything, so there is nothing to count.
       unsaved: this.identity.canEdit ? this.tracker.unsavedCount(stateVectorOf(this.doc)) : 0,
     });
@@ -443,6 +511,10 @@ export class BoardConnection implements BoardSession {
       patch.notes = this.noteIndex.readNotes();
       const title = readBoardMeta(this.doc)?.title ?? null;
       if (title !== state.boardTitle) patch.boardTitle = title;
+    }
+    if (this.exerciseDirty) {
+      this.exerciseDirty = false;
+      patch.exercise = readExerciseState(this.doc, this.privateDoc, this.privateStatus);
     }
     if (this.presenceDirty) {
       this.presenceDirty = false;

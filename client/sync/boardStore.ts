@@ -1,10 +1,31 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { BoardState } from './types';
+import { sessionSchema } from '../../shared/schema/exercise';
+import type { BoardState, ExerciseState } from './types';
+
+/** The exercise before anything has synced: a blank board with nothing in it. */
+export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): ExerciseState {
+  return {
+    session: sessionSchema.parse({}),
+    perspectives: [],
+    members: {},
+    draftCounts: {},
+    voters: 0,
+    themes: [],
+    actions: [],
+    responses: {},
+    publishedBallots: [],
+    myDrafts: [],
+    myBallot: {},
+    privateStatus: 'none',
+    ...overrides,
+  };
+}
 
 /** A fresh store for one board connection: nothing known yet, still connecting. */
 export function createBoardStore(overrides: Partial<BoardState> = {}): StoreApi<BoardState> {
   return createStore<BoardState>()(() => ({
     notes: [],
+    exercise: emptyExerciseState(),
     boardTitle: null,
     people: [],
     cursors: [],

@@ -245,6 +245,8 @@ export interface ConnectionFacts {
   browserOnline: boolean;
   /** The server closed the board for good. */
   boardGone: boolean;
+  /** The server refused a change from this device as not allowed, and closed the connection. */
+  refused?: boolean;
   unsaved: number;
 }
 
@@ -252,6 +254,7 @@ export interface ConnectionFacts {
 export function deriveSaveStatus(facts: ConnectionFacts): SaveStatus {
   const { unsaved } = facts;
   if (facts.boardGone) return { kind: 'closed', unsaved };
+  if (facts.refused) return { kind: 'refused', unsaved };
   if (facts.browserOnline && facts.socket === 'connected' && facts.synced) {
     return { kind: unsaved > 0 ? 'saving' : 'live', unsaved };
   }

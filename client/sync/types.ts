@@ -1,7 +1,23 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Role } from '../../shared/schema/api';
-import type { NoteId } from '../../shared/schema/ids';
+import type { ActionId, NoteId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 import type { Note, NoteColour } from '../../shared/schema/records';
+import type {
+  Action,
+  ActionResponse,
+  ActionTextField,
+  Ballot,
+  Member,
+  Perspective,
+  Phase,
+  Session,
+  Summons,
+  Template,
+  Theme,
+} from '../../shared/schema/exercise';
+import type { SessionSettings } from '../../shared/board/session';
+import type { ActionResponses } from '../../shared/board/actions';
+import type { BoardSnapshot } from '../../shared/board/snapshot';
 
 /**
  * The public face of a board connection: what components read and call.
@@ -20,9 +36,10 @@ export interface BoardPoint {
  * - `live`: connected, the server has every change made here;
  * - `saving`: connected, some changes made here are not yet confirmed;
  * - `offline`: the connection dropped or the browser is offline;
- * - `closed`: the server closed the board for good (it was deleted).
+ * - `closed`: the server closed the board for good (it was deleted);
+ * - `refused`: the server refused a change from this device as one its role may not make.
  */
-export type SaveStatusKind = 'connecting' | 'live' | 'saving' | 'offline' | 'closed';
+export type SaveStatusKind = 'connecting' | 'live' | 'saving' | 'offline' | 'closed' | 'refused';
 
 /** The banner's input: a state plus how many changes the server has not confirmed. */
 export interface SaveStatus {
@@ -49,9 +66,36 @@ export interface RemoteCursor {
   y: number;
 }
 
+/** Where this person's private document (drafts and dots) stands with the server. */
+export type PrivateStatus = 'connecting' | 'live' | 'offline' | 'none';
+
+/** The exercise as the screens see it: the board's shared part, and this person's private part. */
+export interface ExerciseState {
+  session: Session;
+  perspectives: Perspective[];
+  /** Everyone's group and ready flag, by participant id. */
+  members: Record<string, Member>;
+  /** Drafts not yet revealed, per lane: counts only. */
+  draftCounts: Record<string, number>;
+  /** How many people have placed at least one dot (while votes are hidden). */
+  voters: number;
+  themes: Theme[];
+  actions: Action[];
+  /** Who agrees and who has a concern, by action id. */
+  responses: Record<string, ActionResponses>;
+  /** Everyone's dots, once voting has closed. */
+  publishedBallots: Ballot[];
+  /** This person's drafts, from their private document. */
+  myDrafts: Note[];
+  /** This person's dots, from their private document. */
+  myBallot: Ballot;
+  privateStatus: PrivateStatus;
+}
+
 /** Everything the board screen shows that comes from the shared document or awareness. */
 export interface BoardState {
   notes: Note[];
+  exercise: ExerciseState;
   /** The title written in the document, or null until it has synced. */
   boardTitle: string | null;
   people: Person[];
@@ -84,6 +128,51 @@ export interface BoardActions {
   redo(): void;
   /** Publishes this person's pointer position, or null when it left the board. Throttled. */
   setCursor(point: BoardPoint | null): void;
+  exercise: ExerciseActions;
+}
+
+/** What a person can do in the exercise. Facilitator-only actions do nothing for others (the server refuses them too). */
+export interface ExerciseActions {
+  chooseTemplate(template: Template): void;
+  updateSettings(settings: SessionSettings): void;
+  renamePerspective(id: PerspectiveId, name: string): void;
+  addPerspective(name: string): void;
+  removePerspective(id: PerspectiveId): void;
+  /** Moves everyone to a phase; returns why it cannot, or null. */
+  changePhase(phase: Phase): string | null;
+  setLocked(locked: boolean): void;
+  summon(place: Omit<Summons, 'serial'>): void;
+  /** Puts a person (oneself, or anyone for the facilitator) in a group. */
+  setGroup(participantId: string, perspectiveId: PerspectiveId | null): void;
+  /** Spreads the given people evenly over the lanes. */
+  balanceGroups(participantIds: readonly string[]): void;
+  setReady(ready: boolean): void;
+  /** Writes a note in a lane, privately: it reaches the board at the reveal (or at once after it). */
+  addDraft(perspectiveId: PerspectiveId, text: string): NoteId | null;
+  updateDraft(id: NoteId, text: string): void;
+  deleteDraft(id: NoteId): void;
+  addTheme(title: string, noteIds?: readonly NoteId[]): ThemeId | null;
+  renameTheme(id: ThemeId, title: string): void;
+  deleteTheme(id: ThemeId): void;
+  moveNoteToTheme(noteId: NoteId, themeId: ThemeId | null): void;
+  /** Drops a note on another: both in one theme. */
+  groupNotes(draggedId: NoteId, targetId: NoteId): ThemeId | null;
+  /** Adds (+1) or removes (-1) one of this person's dots; false when the budget or cap says no. */
+  changeVote(itemId: string, delta: 1 | -1): boolean;
+  setVotingClosed(closed: boolean): void;
+  addAction(themeId: ThemeId | null, topic: string): ActionId | null;
+  updateAction(id: ActionId, changes: Partial<Record<ActionTextField, string>>): void;
+  deleteAction(id: ActionId): void;
+  respondToAction(id: ActionId, response: ActionResponse | null): void;
+  /** Marks the set agreed (or reopens it); returns why it cannot be agreed yet. */
+  markActionsAgreed(agreed: boolean): string[];
+  setTimer(durationMs: number, sound: boolean): void;
+  startTimer(): void;
+  pauseTimer(): void;
+  extendTimer(extraMs: number): void;
+  clearTimer(): void;
+  /** The whole workshop as plain data, for the summary (and the exports). */
+  snapshot(): BoardSnapshot;
 }
 
 /** Who is using this connection. */

@@ -7,7 +7,8 @@ import { AccessDenied } from '../auth/request';
 import type { ServerConfig } from '../config';
 import type { Storage } from '../persistence/types';
 import { createBoard, getBoardInfo, joinWithCode, registerParticipant } from './boards';
-import { HttpError, sendJson } from './respond';
+import { HttpError, sendJson, sendValidatedJson } from './respond';
+import { serverTimeSchema } from '../../shared/schema/api';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void>;
 
@@ -38,6 +39,8 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
       handler: (req, res, [id], url) => registerParticipant(ctx, req, res, id!, url),
     },
     { method: 'POST', pattern: /^\/api\/join$/, handler: (req, res) => joinWithCode(ctx, req, res) },
+    // The shared timer shows the same time on every screen: clients measure their clock against this.
+    { method: 'GET', pattern: /^\/api\/time$/, handler: async (_req, res) => sendValidatedJson(res, 200, serverTimeSchema, { now: Date.now() }) },
     {
       method: 'GET',
       pattern: /^\/healthz$/,

@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { Logger } from 'pino';
 import { copyDraftsToBoard, deleteDrafts, progressOf, writeProgress } from '../../shared/board/drafts';
 import { DocKey } from '../../shared/board/doc';
-import { phaseRevealsDrafts } from '../../shared/board/phases';
+import { phaseRevealsDrafts } from '../../shared/exercise/phases';
 import { readSession, setSessionFlag } from '../../shared/board/session';
 import { publishBallots, readOwnBallot, withdrawBallots } from '../../shared/board/votes';
 import type { Ballot } from '../../shared/schema/exercise';

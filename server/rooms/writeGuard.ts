@@ -137,8 +137,11 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
       let at = clock;
       while (at < clock + len) {
         const id = Y.createID(client, at);
-        const inUpdate = findInUpdate(index, id);
-        const struct = inUpdate ?? findInDocument(doc, id);
+        // What the document already holds is judged by the document's copy: a
+        // client replaying its whole history (from its offline copy) resends
+        // items, and deletions of them, that the server has long had.
+        const known = at < Y.getState(doc.store, client);
+        const struct = known ? findInDocument(doc, id) : findInUpdate(index, id);
         if (!struct) {
           // Deleting what the document does not have yet: Yjs would keep the
           // deletion pending and apply it to whatever arrives later.
@@ -146,7 +149,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
           break;
         }
         if (struct instanceof Y.Item) {
-          if (inUpdate) add(locateNew(struct));
+          if (!known) add(locateNew(struct));
           else if (!struct.deleted) add(locateIntegrated(doc, struct));
         }
         at = struct.id.clock + struct.length;

@@ -3,7 +3,8 @@ import { type Progress, progressSchema } from '../schema/exercise';
 import type { NoteId } from '../schema/ids';
 import { DocKey, newRecord, notesMap, topMap } from './doc';
 import { readNotes } from './notes';
-import { dotsUsed, readOwnBallot } from './votes';
+import { readOwnBallot } from './votes';
+import { dotsUsed } from '../exercise/votes';
 
 /**
  * Private writing. Before the reveal a participant's notes live in their

@@ -5,8 +5,10 @@ import { readBoardMeta } from './board';
 import { readNotes } from './notes';
 import { readPerspectives } from './perspectives';
 import { readSession } from './session';
-import { compareThemes, readThemes, type ThemeKind } from './themes';
-import { readPublishedBallots, tallyVotes } from './votes';
+import { readThemes } from './themes';
+import { readPublishedBallots } from './votes';
+import { compareThemes, type ThemeKind } from '../exercise/themes';
+import { tallyVotes } from '../exercise/votes';
 import { readActionResponses, readActions } from './actions';
 
 /** A note as the summary and exports show it. */

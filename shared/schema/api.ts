@@ -80,3 +80,6 @@ export const PARTICIPANT_KEY_HEADER = 'x-participant-key';
 
 /** Every error from the API has this shape. */
 export const apiErrorSchema = z.object({ error: z.string() });
+
+/** `GET /api/time`: the server's clock, in milliseconds since the epoch. */
+export const serverTimeSchema = z.object({ now: z.number() });

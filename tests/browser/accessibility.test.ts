@@ -88,4 +88,54 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
     expect(await wcagViolations(facilitator)).toEqual([]);
     await facilitator.context().close();
   });
+
+  it('on every phase of the exercise, for the facilitator on a laptop and a participant on a phone', async () => {
+    const board = await createBoard(server, 'Accessibility exercise', 'four-perspectives');
+    const join = async (link: string, name: string, mobile: boolean) => {
+      const page = await (await newPersonContext(browser, { mobile })).newPage();
+      await page.goto(link);
+      await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+      await page.getByRole('button', { name: 'Join the board' }).click();
+      await visible(page.getByRole('status').filter({ hasText: 'Live' }));
+      return page;
+    };
+    const facilitator = await join(board.links.facilitator, 'Fay', false);
+    const phone = await join(board.links.participant, 'Pat', true);
+    const check = async (phase: string) => {
+      for (const page of [facilitator, phone]) {
+        await visible(page.getByRole('heading', { level: 2, name: `Now: ${phase}` }));
+        expect(await wcagViolations(page), `${phase} on the ${page === phone ? 'phone' : 'laptop'}`).toEqual([]);
+      }
+    };
+    const next = (phase: string) => facilitator.getByRole('button', { name: `Next: ${phase}` }).click();
+
+    await phone.getByRole('radio', { name: 'Staff' }).check();
+    await check('Set up');
+    await next('Write, in private');
+    await phone.getByRole('textbox', { name: 'Your note for “Staff”' }).fill('Rotas we can plan around');
+    await phone.getByRole('button', { name: 'Add note' }).click();
+    await check('Write, in private');
+    await next('Reveal');
+    await visible(phone.locator('.lane-note').filter({ hasText: 'Rotas we can plan around' }));
+    await check('Reveal');
+    await next('Compare');
+    await phone.getByLabel('Move to theme').selectOption({ label: 'A new theme' });
+    await visible(facilitator.getByRole('region', { name: 'Theme: Rotas we can plan around' }));
+    await check('Compare');
+    await facilitator.getByRole('button', { name: 'Compare the perspectives' }).click();
+    expect(await wcagViolations(facilitator)).toEqual([]);
+    await next('Vote');
+    await phone.getByRole('button', { name: 'Add a dot to “Rotas we can plan around”' }).click();
+    await facilitator.getByRole('button', { name: 'Set timer' }).click();
+    await check('Vote');
+    await facilitator.getByRole('button', { name: 'Close voting and show the results' }).click();
+    await visible(phone.getByRole('heading', { name: 'Results' }));
+    await check('Vote');
+    await next('Agree actions');
+    await facilitator.getByRole('button', { name: 'Draft an action from “Rotas we can plan around”' }).click();
+    await visible(phone.getByRole('group', { name: /^Action 1/ }));
+    await check('Agree actions');
+    await facilitator.context().close();
+    await phone.context().close();
+  });
 });

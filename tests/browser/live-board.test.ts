@@ -40,6 +40,9 @@ describe('two people on one board, in real Chromium', () => {
     const joinCode = (await page.locator('.big-join-code__code').first().innerText()).replace(/\s+/g, '');
     await page.getByRole('button', { name: 'Open the board as facilitator' }).click();
     await enterName(page, name);
+    // A new workshop opens on the exercise's set-up; these tests use the free board.
+    await page.getByRole('radio', { name: /A blank board/ }).click();
+    await visible(page.getByRole('button', { name: 'Add note' }), ARRIVES_MS);
     return { participantLink, viewerLink, joinCode };
   }
 

@@ -58,7 +58,7 @@ describe('the home page', () => {
 
     expect(await screen.findByRole('heading', { name: '“Board development session” is ready' })).toBeTruthy();
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/boards');
-    expect(requestBody(fetchMock)).toEqual({ title: 'Board development session' });
+    expect(requestBody(fetchMock)).toEqual({ title: 'Board development session', template: 'four-perspectives' });
     for (const [label, link] of Object.entries({
       'Facilitator link': createdBoard.links.facilitator,
       'Participant link': createdBoard.links.participant,

@@ -52,6 +52,11 @@ describe('the status banner', () => {
     expect(`${live} ${offline}`).not.toMatch(/sav/i);
   });
 
+  it('says a refused change apart from a deleted board, and how to carry on', () => {
+    expect(bannerText({ kind: 'refused', unsaved: 0 })).toContain('The board refused a change from this device');
+    expect(bannerText({ kind: 'refused', unsaved: 0 })).toContain('Reload the page');
+  });
+
   it('says so when the board has been closed for good', () => {
     expect(bannerText({ kind: 'closed', unsaved: 0 })).toContain('This board is no longer available');
   });

@@ -273,6 +273,10 @@ describe('the banner state', () => {
     expect(deriveSaveStatus(facts({ browserOnline: false, unsaved: 1 }))).toEqual({ kind: 'offline', unsaved: 1 });
   });
 
+  it('says a change was refused when the server closed the socket for it', () => {
+    expect(deriveSaveStatus(facts({ refused: true, socket: 'disconnected' })).kind).toBe('refused');
+  });
+
   it('says the board is closed for good when the server deleted it', () => {
     expect(deriveSaveStatus(facts({ boardGone: true, socket: 'disconnected' })).kind).toBe('closed');
   });

@@ -62,6 +62,18 @@ describe('finding where an update writes, before applying it', () => {
     expect(locateUpdate(server, update).kind).toBe('located');
   });
 
+  it('judges a client replaying its whole history (as its offline copy does) only on what is new', () => {
+    const { server, client } = pair();
+    // The facilitator changed the phase twice: the older values are deleted everywhere.
+    writePhase(server, 'write');
+    writePhase(server, 'reveal');
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    const id = addNote(client, { ...author, x: 0, y: 0, text: 'written offline' });
+    updateNote(client, id, { text: 'written offline, then edited' });
+    // Everything the client has, deleted session values included, in one update.
+    expect(locateUpdate(server, Y.encodeStateAsUpdate(client))).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+  });
+
   it('follows a long chain of typed text inside one update without recursion', () => {
     const { server, client } = pair();
     const update = changeOf(client, server, () => {

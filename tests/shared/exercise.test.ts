@@ -3,22 +3,18 @@ import * as Y from 'yjs';
 import { initBoard } from '../../shared/board/board';
 import { addNote, readNotes } from '../../shared/board/notes';
 import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings } from '../../shared/board/session';
-import {
-  addPerspective,
-  balanceGroups,
-  readMembers,
-  readPerspectives,
-  removePerspective,
-  renamePerspective,
-  setGroup,
-  setReady,
-  smallestGroup,
-} from '../../shared/board/perspectives';
-import { addTheme, compareThemes, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
-import { changeOwnVote, dotProblem, publishBallots, readOwnBallot, readPublishedBallots, tallyVotes, withdrawBallots } from '../../shared/board/votes';
-import { addAction, agreementProblems, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
-import { changePhase, markActionsAgreed, nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase, readPhaseContext } from '../../shared/board/phases';
-import { clearTimer, clockOffsetMs, extendTimer, formatTimeLeft, pauseTimer, setTimer, startTimer, timerRemainingMs, timerRunning } from '../../shared/board/timer';
+import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/board/perspectives';
+import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
+import { changeOwnVote, publishBallots, readOwnBallot, readPublishedBallots, withdrawBallots } from '../../shared/board/votes';
+import { addAction, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
+import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/board/phases';
+import { clearTimer, extendTimer, pauseTimer, setTimer, startTimer } from '../../shared/board/timer';
+import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
+import { compareThemes } from '../../shared/exercise/themes';
+import { dotProblem, tallyVotes } from '../../shared/exercise/votes';
+import { agreementProblems } from '../../shared/exercise/actions';
+import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/exercise/phases';
+import { clockOffsetMs, formatTimeLeft, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
 import { copyDraftsToBoard, deleteDrafts, draftCountsByLane, progressOf, readProgress, writeProgress } from '../../shared/board/drafts';
 import { writeRefusal } from '../../shared/board/access';
 import { readBoardSnapshot } from '../../shared/board/snapshot';

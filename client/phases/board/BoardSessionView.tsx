@@ -3,7 +3,10 @@ import type { BoardInfo } from '../../../shared/schema/api';
 import type { StoredParticipant } from '../../state/credentials';
 import { resetBoardUi } from '../../state/boardUi';
 import { BoardConnection } from '../../sync/BoardConnection';
-import { BoardProvider } from '../../sync/BoardProvider';
+import { BoardProvider, useBoardState } from '../../sync/BoardProvider';
+import { measureServerClock } from '../../state/serverClock';
+import { MessagePage } from '../../components/PageChrome';
+import { ExerciseScreen } from '../exercise/ExerciseScreen';
 import { BoardScreen } from './BoardScreen';
 
 interface BoardSessionViewProps {
@@ -20,6 +23,10 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
   const participantKey = participant?.participantKey ?? null;
   const displayName = participant?.displayName ?? null;
   const colour = participant?.colour ?? null;
+
+  useEffect(() => {
+    void measureServerClock();
+  }, []);
 
   useEffect(() => {
     resetBoardUi();
@@ -42,7 +49,25 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
   if (!connection) return null;
   return (
     <BoardProvider session={connection}>
-      <BoardScreen title={info.title} joinCode={info.joinCode} />
+      <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
     </BoardProvider>
   );
+}
+
+/**
+ * The exercise or the blank board, as the board's template says. The
+ * template is only known once the document has arrived (from the server,
+ * or from this device's copy), so until then the page says it is opening.
+ */
+function ScreenForTemplate({ title, joinCode }: { title: string; joinCode: string | null }) {
+  const known = useBoardState((state) => state.boardTitle !== null);
+  const template = useBoardState((state) => state.exercise.session.template);
+  if (!known) {
+    return (
+      <MessagePage>
+        <p role="status">Opening the board…</p>
+      </MessagePage>
+    );
+  }
+  return template === 'four-perspectives' ? <ExerciseScreen title={title} joinCode={joinCode} /> : <BoardScreen title={title} joinCode={joinCode} />;
 }

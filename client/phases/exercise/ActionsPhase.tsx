@@ -1,0 +1,213 @@
+import { useId, useMemo, useState } from 'react';
+import { agreementProblems } from '../../../shared/exercise/actions';
+import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_TEXT_FIELDS, type ActionTextField } from '../../../shared/schema/exercise';
+import type { ThemeId } from '../../../shared/schema/ids';
+import { announce } from '../../state/boardUi';
+import { useBoardIdentity } from '../../sync/BoardProvider';
+import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { useVoteResults } from './VotePhase';
+
+/** Fields written as a line; the others get room for a few sentences. */
+const SHORT_FIELDS = new Set<ActionTextField>(['owner', 'timescale']);
+const FIELD_HINTS: Partial<Record<ActionTextField, string>> = {
+  topic: 'What area, and what you want to achieve.',
+  owner: 'Who makes sure it happens.',
+  timescale: 'For example: 2 months, or by 31 March.',
+};
+
+function ActionField({ action, field }: { action: Action; field: ActionTextField }) {
+  const actions = useExerciseActions();
+  const { canEdit } = useBoardIdentity();
+  const { session } = useExercise();
+  const id = useId();
+  const hint = FIELD_HINTS[field];
+  const common = {
+    id,
+    className: 'field__input action__input',
+    value: action[field],
+    maxLength: ACTION_FIELD_MAX_CHARS,
+    readOnly: !canEdit || session.actionsAgreed,
+    'aria-describedby': hint ? `${id}-hint` : undefined,
+    onChange: (event: { target: { value: string } }) => actions.updateAction(action.id, { [field]: event.target.value }),
+  };
+  return (
+    <div className="action__field">
+      <label className="field__label" htmlFor={id}>
+        {ACTION_FIELD_LABELS[field]}
+      </label>
+      {hint && (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {SHORT_FIELDS.has(field) ? <input type="text" {...common} /> : <textarea rows={2} {...common} />}
+    </div>
+  );
+}
+
+function ActionCard({ action, index }: { action: Action; index: number }) {
+  const actions = useExerciseActions();
+  const { responses, session, themes } = useExercise();
+  const { participantId, canEdit } = useBoardIdentity();
+  const response = responses[action.id] ?? { agree: [], concern: [] };
+  const mine = participantId ? (response.agree.includes(participantId) ? 'agree' : response.concern.includes(participantId) ? 'concern' : null) : null;
+  const theme = themes.find((t) => t.id === action.themeId);
+  const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
+  return (
+    <li className="action">
+      <fieldset className="action__fieldset">
+        <legend className="action__legend">
+          Action {index + 1}
+          {theme && <span className="action__theme"> – from the theme “{theme.title}”</span>}
+        </legend>
+        {ACTION_TEXT_FIELDS.map((field) => (
+          <ActionField key={field} action={action} field={field} />
+        ))}
+      </fieldset>
+      <p className="action__responses" aria-live="polite">
+        {plural(response.agree.length, 'person agrees', 'people agree')}, {plural(response.concern.length, 'concern')}
+      </p>
+      {canEdit && (
+        <div className="action__tools">
+          <button
+            type="button"
+            className="button button--small"
+            aria-pressed={mine === 'agree'}
+            onClick={() => actions.respondToAction(action.id, mine === 'agree' ? null : 'agree')}
+          >
+            Agree<span className="visually-hidden"> with “{name}”</span>
+          </button>
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            aria-pressed={mine === 'concern'}
+            onClick={() => actions.respondToAction(action.id, mine === 'concern' ? null : 'concern')}
+          >
+            Concern<span className="visually-hidden"> about “{name}”</span>
+          </button>
+          {!session.actionsAgreed && (
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => {
+                actions.deleteAction(action.id);
+                announce(`Deleted “${name}”.`);
+              }}
+            >
+              Delete<span className="visually-hidden"> “{name}”</span>
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Themes to draft actions from: the vote's ranking when there is one, else the comparison's order. */
+function useTopThemes(): { id: ThemeId; title: string; dots: number | null }[] {
+  const { themes, session } = useExercise();
+  const results = useVoteResults();
+  return useMemo(() => {
+    if (results && session.voteTarget === 'themes') {
+      return results
+        .map((r) => ({ id: r.itemId as ThemeId, title: r.label, dots: r.dots as number | null }))
+        .filter((t) => themes.some((theme) => theme.id === t.id));
+    }
+    return themes.map((t) => ({ id: t.id, title: t.title, dots: null }));
+  }, [results, themes, session.voteTarget]);
+}
+
+/**
+ * Agree actions: draft them from the top themes with the plan's columns,
+ * signal agree or concern live, and (the facilitator) mark three to five agreed.
+ */
+export function ActionsPhase() {
+  const { actions: drafts, session } = useExercise();
+  const { canEdit } = useBoardIdentity();
+  const isFacilitator = useIsFacilitator();
+  const actions = useExerciseActions();
+  const topThemes = useTopThemes();
+  const problems = agreementProblems(drafts);
+  const [shownProblems, setShownProblems] = useState<string[]>([]);
+  const drafted = new Set(drafts.map((d) => d.themeId));
+
+  return (
+    <section className="phase-panel" aria-label="Agree actions">
+      {session.actionsAgreed && (
+        <p className="actions__agreed" role="status">
+          The actions are agreed.
+        </p>
+      )}
+      {canEdit && !session.actionsAgreed && topThemes.length > 0 && (
+        <section aria-labelledby="top-themes-heading" className="top-themes">
+          <h3 id="top-themes-heading">Top themes</h3>
+          <ol className="top-themes__list">
+            {topThemes.slice(0, 8).map((theme) => (
+              <li key={theme.id}>
+                {theme.title}
+                {theme.dots !== null && ` (${plural(theme.dots, 'dot')})`}{' '}
+                <button
+                  type="button"
+                  className="button button--small button--secondary"
+                  onClick={() => {
+                    actions.addAction(theme.id, theme.title);
+                    announce(`Drafted an action from “${theme.title}”.`);
+                  }}
+                >
+                  {drafted.has(theme.id) ? 'Draft another action' : 'Draft an action'}
+                  <span className="visually-hidden"> from “{theme.title}”</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <ol className="actions__list">
+        {drafts.map((action, index) => (
+          <ActionCard key={action.id} action={action} index={index} />
+        ))}
+      </ol>
+      {canEdit && !session.actionsAgreed && (
+        <button type="button" className="button button--secondary" onClick={() => actions.addAction(null, '')}>
+          Add an action
+        </button>
+      )}
+      <section className="actions__rule" aria-labelledby="rule-heading">
+        <h3 id="rule-heading">Ready to agree?</h3>
+        {problems.length === 0 ? (
+          <p>
+            {plural(drafts.length, 'action')}, each with an owner and a timescale: ready to agree.
+          </p>
+        ) : (
+          <ul className="actions__problems">
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        )}
+        {isFacilitator &&
+          (session.actionsAgreed ? (
+            <button type="button" className="button button--secondary" onClick={() => actions.markActionsAgreed(false)}>
+              Reopen the actions
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button"
+              // Not disabled: pressing it says what is missing, which a greyed-out button cannot.
+              onClick={() => {
+                const refused = actions.markActionsAgreed(true);
+                setShownProblems(refused);
+                if (refused.length === 0) announce('The actions are agreed.');
+              }}
+            >
+              Mark the actions agreed
+            </button>
+          ))}
+        <p className="actions__refusal" role="alert">
+          {shownProblems.length > 0 ? `Not yet: ${shownProblems.join(' ')}` : ''}
+        </p>
+      </section>
+    </section>
+  );
+}

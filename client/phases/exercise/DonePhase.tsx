@@ -1,0 +1,70 @@
+import { useMemo } from 'react';
+import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../../../shared/schema/exercise';
+import { plural, useExercise, useExerciseActions } from './useExercise';
+import { useBoardState } from '../../sync/BoardProvider';
+
+/** The summary: the agreed actions, the themes with their similarities and differences, and every lane. */
+export function DonePhase() {
+  const actions = useExerciseActions();
+  const exercise = useExercise();
+  const notes = useBoardState((state) => state.notes);
+  // Re-read whenever the board changes: the snapshot is plain data from the document.
+  const snapshot = useMemo(() => actions.snapshot(), [actions, exercise, notes]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <section className="phase-panel summary" aria-label="Summary">
+      <p>
+        {plural(snapshot.participantCount, 'person', 'people')} took part. {snapshot.actionsAgreed ? 'The actions below are agreed.' : 'The actions are not agreed yet.'}
+      </p>
+      <h3>Agreed actions</h3>
+      <div className="summary__table-wrap" tabIndex={0} role="region" aria-label="Agreed actions table">
+        <table className="summary__table">
+          <thead>
+            <tr>
+              {ACTION_TEXT_FIELDS.map((field) => (
+                <th key={field} scope="col">
+                  {ACTION_FIELD_LABELS[field]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {snapshot.actions.map((action) => (
+              <tr key={action.id}>
+                {ACTION_TEXT_FIELDS.map((field) => (
+                  <td key={field}>{action[field]}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h3>Themes</h3>
+      <ul className="summary__themes">
+        {snapshot.themes.map((theme) => (
+          <li key={theme.id}>
+            <strong>{theme.title}</strong>: {theme.kind === 'similarity' ? 'shared by ' : theme.kind === 'difference' ? 'seen only by ' : 'no notes'}
+            {theme.perspectives.join(', ')}
+            {theme.votes !== null && ` – ${plural(theme.votes, 'dot')}`}
+            {theme.silentPerspectives.length > 0 && theme.kind !== 'empty' && <span className="summary__silent"> (nothing from {theme.silentPerspectives.join(', ')})</span>}
+          </li>
+        ))}
+      </ul>
+      <h3>The perspectives</h3>
+      <div className="lanes">
+        {snapshot.perspectives.map((lane) => (
+          <section key={lane.id} className="lane" aria-label={lane.name}>
+            <h4 className="lane__title">{lane.name}</h4>
+            <ul className="lane__notes">
+              {lane.notes.map((note) => (
+                <li key={note.id} className="lane-note">
+                  <p className="lane-note__text">{note.text}</p>
+                  {note.authorName && <p className="lane-note__author">{note.authorName}</p>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+    </section>
+  );
+}

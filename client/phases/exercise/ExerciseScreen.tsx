@@ -1,0 +1,226 @@
+import { useEffect, useRef } from 'react';
+import { nextPhase, PHASE_GUIDE, previousPhase } from '../../../shared/exercise/phases';
+import { PHASES, type Phase } from '../../../shared/schema/exercise';
+import type { Role } from '../../../shared/schema/api';
+import { CopyButton } from '../../components/CopyField';
+import { JoinCodeOverlay } from '../../components/JoinCode';
+import { LiveAnnouncer } from '../../components/LiveAnnouncer';
+import { SiteHeader, SkipLink } from '../../components/PageChrome';
+import { StatusBanner } from '../../components/StatusBanner';
+import { inviteLink } from '../../router';
+import { announce, setJoinCodeEnlarged, setPhaseProblem, useBoardUi } from '../../state/boardUi';
+import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useDocumentTitle } from '../../useDocumentTitle';
+import { ParticipantsPanel, useAutoGroup } from './ParticipantsPanel';
+import { SetupPhase } from './SetupPhase';
+import { WritePhase } from './WritePhase';
+import { ComparePhase } from './ComparePhase';
+import { VotePhase } from './VotePhase';
+import { ActionsPhase } from './ActionsPhase';
+import { DonePhase } from './DonePhase';
+import { Timer, TimerControls } from './Timer';
+import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+
+const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
+const MAIN_ID = 'exercise-main';
+
+function PhasePanel({ phase }: { phase: Phase }) {
+  switch (phase) {
+    case 'setup':
+      return <SetupPhase />;
+    case 'write':
+    case 'reveal':
+      return <WritePhase />;
+    case 'compare':
+      return <ComparePhase />;
+    case 'vote':
+      return <VotePhase />;
+    case 'actions':
+      return <ActionsPhase />;
+    case 'done':
+      return <DonePhase />;
+  }
+}
+
+/** The facilitator's controls: move between phases, lock, bring everyone along, and the timer. */
+function FacilitatorControls() {
+  const { session } = useExercise();
+  const actions = useExerciseActions();
+  const problem = useRef<HTMLParagraphElement>(null);
+  const previous = previousPhase(session.phase);
+  const next = nextPhase(session.phase);
+  const lastProblem = useBoardUi((state) => state.phaseProblem);
+
+  const goTo = (phase: Phase) => {
+    const refusal = actions.changePhase(phase);
+    setPhaseProblem(refusal);
+    if (!refusal) announce(`Everyone is now at: ${PHASE_GUIDE[phase].title}.`);
+    else problem.current?.focus();
+  };
+  const summon = () => {
+    const scroller = document.scrollingElement ?? document.documentElement;
+    const fraction = (position: number, range: number) => (range > 0 ? position / range : 0);
+    actions.summon({
+      phase: session.phase,
+      scrollX: fraction(scroller.scrollLeft, scroller.scrollWidth - scroller.clientWidth),
+      scrollY: fraction(scroller.scrollTop, scroller.scrollHeight - scroller.clientHeight),
+    });
+    announce('Everyone’s screen now shows what you see.');
+  };
+
+  return (
+    <section className="facilitator-controls" aria-label="Facilitator controls">
+      <div className="facilitator-controls__row">
+        {previous && (
+          <button type="button" className="button button--secondary" onClick={() => goTo(previous)}>
+            Back to {PHASE_GUIDE[previous].title}
+          </button>
+        )}
+        {next && (
+          <button type="button" className="button" onClick={() => goTo(next)}>
+            Next: {PHASE_GUIDE[next].title}
+          </button>
+        )}
+        <button type="button" className="button button--secondary" aria-pressed={session.locked} onClick={() => actions.setLocked(!session.locked)}>
+          {session.locked ? 'Unlock the board' : 'Lock the board'}
+        </button>
+        <button type="button" className="button button--secondary" onClick={summon}>
+          Bring everyone to me
+        </button>
+      </div>
+      <p className="facilitator-controls__problem" role="alert" tabIndex={-1} ref={problem}>
+        {lastProblem}
+      </p>
+      <TimerControls />
+    </section>
+  );
+}
+
+/** The stepper: every phase, with the current one marked. */
+function PhaseSteps({ current }: { current: Phase }) {
+  return (
+    <nav aria-label="Phases of the exercise">
+      <ol className="phase-steps">
+        {PHASES.map((phase, index) => (
+          <li
+            key={phase}
+            className={`phase-steps__step${phase === current ? ' phase-steps__step--current' : ''}`}
+            aria-current={phase === current ? 'step' : undefined}
+          >
+            <span className="phase-steps__number">{index + 1}</span> {PHASE_GUIDE[phase].title}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+/**
+ * Follows the facilitator: when they bring everyone to them, this screen
+ * scrolls to where they are; when the phase changes, it is announced.
+ */
+function useFollowFacilitator(isFacilitator: boolean) {
+  const { session } = useExercise();
+  const serial = session.summons?.serial ?? 0;
+  const seen = useRef(serial);
+  const phase = useRef(session.phase);
+
+  useEffect(() => {
+    if (phase.current !== session.phase) {
+      phase.current = session.phase;
+      if (!isFacilitator) announce(`The facilitator moved everyone to: ${PHASE_GUIDE[session.phase].title}.`);
+    }
+  }, [session.phase, isFacilitator]);
+
+  useEffect(() => {
+    if (serial === seen.current) return;
+    seen.current = serial;
+    const summons = session.summons;
+    if (isFacilitator || !summons) return;
+    const scroller = document.scrollingElement ?? document.documentElement;
+    scroller.scrollTo({
+      left: summons.scrollX * (scroller.scrollWidth - scroller.clientWidth),
+      top: summons.scrollY * (scroller.scrollHeight - scroller.clientHeight),
+    });
+    document.getElementById(MAIN_ID)?.focus({ preventScroll: true });
+    announce('The facilitator brought everyone to the same place.');
+  }, [serial, session.summons, isFacilitator]);
+}
+
+interface ExerciseScreenProps {
+  title: string;
+  joinCode: string | null;
+}
+
+/**
+ * The four-perspective exercise: every screen shows the phase, what to do
+ * now and the time left; the facilitator also has the controls.
+ */
+export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
+  const identity = useBoardIdentity();
+  const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
+  const save = useBoardState((state) => state.save);
+  const { session } = useExercise();
+  const isFacilitator = useIsFacilitator();
+  const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
+  const announcement = useBoardUi((state) => state.announcement);
+  const guide = PHASE_GUIDE[session.phase];
+  useDocumentTitle(`${guide.title} – ${boardTitle} – Retain`);
+  useFollowFacilitator(isFacilitator);
+  useAutoGroup();
+
+  return (
+    <div className="board-screen exercise">
+      <SkipLink targetId={MAIN_ID}>Skip to the exercise</SkipLink>
+      <SiteHeader>
+        <div className="board-heading">
+          <h1 className="board-heading__title">{boardTitle}</h1>
+          <p className="board-heading__role">
+            {ROLE_NAMES[identity.role]}
+            {identity.displayName ? ` – ${identity.displayName}` : ''}
+          </p>
+        </div>
+      </SiteHeader>
+      <div className="board-bar">
+        <StatusBanner status={save} readOnly={!identity.canEdit} />
+        {joinCode && (
+          <div className="join-code-badge">
+            <span className="join-code-badge__label">Join code</span>
+            <strong className="join-code-badge__code">{joinCode}</strong>
+            <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
+              Show large
+            </button>
+            <CopyButton label="Copy invite link" value={inviteLink(window.location.origin, joinCode)} />
+          </div>
+        )}
+      </div>
+      <div className="phase-bar">
+        <PhaseSteps current={session.phase} />
+        <div className="phase-bar__now">
+          <h2 className="phase-bar__title">
+            <span className="visually-hidden">Now: </span>
+            {guide.title}
+          </h2>
+          <p className="phase-bar__todo">{isFacilitator ? guide.facilitatorTodo : guide.todo}</p>
+          <Timer />
+          {session.locked && (
+            <p className="phase-bar__locked" role="status">
+              {isFacilitator ? 'The board is locked: only you can change it.' : 'The facilitator has locked the board for now.'}
+            </p>
+          )}
+        </div>
+      </div>
+      {isFacilitator && <FacilitatorControls />}
+      <div className="exercise__layout">
+        <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
+          <PhasePanel phase={session.phase} />
+        </main>
+        <aside className="exercise__aside">
+          <ParticipantsPanel />
+        </aside>
+      </div>
+      <LiveAnnouncer text={announcement.text} serial={announcement.serial} />
+      {joinCodeEnlarged && joinCode && <JoinCodeOverlay code={joinCode} origin={window.location.origin} onClose={() => setJoinCodeEnlarged(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { useEffect, useId, useState } from 'react';
+import { GROUP_MODES, type GroupMode, MAX_VOTE_BUDGET, type Perspective, PERSPECTIVE_NAME_MAX_CHARS } from '../../../shared/schema/exercise';
+import { GroupPicker } from './ParticipantsPanel';
+import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+
+const GROUP_MODE_LABELS: Record<GroupMode, { label: string; hint: string }> = {
+  pick: { label: 'Participants pick their group', hint: 'Each person chooses a perspective on their own screen.' },
+  assign: { label: 'I assign the groups', hint: 'You put each person in a group from the list of people.' },
+  auto: { label: 'Balance the groups automatically', hint: 'People are spread evenly as they arrive.' },
+};
+
+/** A lane's name, saved when the field loses focus (so a half-typed name is not shown to everyone). */
+function PerspectiveField({ perspective, canRemove }: { perspective: Perspective; canRemove: boolean }) {
+  const actions = useExerciseActions();
+  const [name, setName] = useState(perspective.name);
+  const id = useId();
+  useEffect(() => setName(perspective.name), [perspective.name]);
+  return (
+    <li className="setup__lane">
+      <label className="field__label" htmlFor={id}>
+        Perspective {perspective.order + 1}
+      </label>
+      <div className="setup__lane-row">
+        <input
+          id={id}
+          className="field__input"
+          value={name}
+          maxLength={PERSPECTIVE_NAME_MAX_CHARS}
+          onChange={(event) => setName(event.target.value)}
+          onBlur={() => (name.trim() ? actions.renamePerspective(perspective.id, name) : setName(perspective.name))}
+        />
+        {canRemove && (
+          <button type="button" className="button button--small button--secondary" onClick={() => actions.removePerspective(perspective.id)}>
+            Remove<span className="visually-hidden"> {perspective.name}</span>
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+/** The facilitator sets up the exercise; everyone else waits, choosing a group if they may. */
+export function SetupPhase() {
+  const isFacilitator = useIsFacilitator();
+  const { session, perspectives } = useExercise();
+  const actions = useExerciseActions();
+  const [newLane, setNewLane] = useState('');
+  const newLaneId = useId();
+  const budgetId = useId();
+  const capId = useId();
+
+  if (!isFacilitator) {
+    return (
+      <section className="phase-panel" aria-label="Set up">
+        <p>The exercise looks at what good retention looks like from {perspectives.length} perspectives:</p>
+        <ul className="setup__lanes-summary">
+          {perspectives.map((p) => (
+            <li key={p.id}>{p.name}</li>
+          ))}
+        </ul>
+        <GroupPicker />
+      </section>
+    );
+  }
+
+  return (
+    <section className="phase-panel setup" aria-label="Set up">
+      <fieldset className="setup__fieldset">
+        <legend>Template</legend>
+        <label className="setup__choice">
+          <input type="radio" name="template" checked={session.template === 'four-perspectives'} onChange={() => actions.chooseTemplate('four-perspectives')} />{' '}
+          “What does good look like?” from four perspectives
+        </label>
+        <label className="setup__choice">
+          <input type="radio" name="template" checked={false} onChange={() => actions.chooseTemplate('blank')} /> A blank board: notes anywhere, no phases
+        </label>
+      </fieldset>
+
+      <fieldset className="setup__fieldset">
+        <legend>Perspectives</legend>
+        <ol className="setup__lanes">
+          {perspectives.map((p) => (
+            <PerspectiveField key={p.id} perspective={p} canRemove={perspectives.length > 1} />
+          ))}
+        </ol>
+        <form
+          className="setup__add-lane"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!newLane.trim()) return;
+            actions.addPerspective(newLane);
+            setNewLane('');
+          }}
+        >
+          <label className="field__label" htmlFor={newLaneId}>
+            Add a perspective
+          </label>
+          <div className="setup__lane-row">
+            <input id={newLaneId} className="field__input" value={newLane} maxLength={PERSPECTIVE_NAME_MAX_CHARS} onChange={(event) => setNewLane(event.target.value)} />
+            <button type="submit" className="button button--small button--secondary">
+              Add
+            </button>
+          </div>
+        </form>
+      </fieldset>
+
+      <fieldset className="setup__fieldset">
+        <legend>Groups</legend>
+        {GROUP_MODES.map((mode) => (
+          <label key={mode} className="setup__choice">
+            <input type="radio" name="group-mode" checked={session.groupMode === mode} onChange={() => actions.updateSettings({ groupMode: mode })} />{' '}
+            {GROUP_MODE_LABELS[mode].label}
+            <span className="setup__hint"> – {GROUP_MODE_LABELS[mode].hint}</span>
+          </label>
+        ))}
+      </fieldset>
+
+      <fieldset className="setup__fieldset">
+        <legend>Anonymity and votes</legend>
+        <label className="setup__choice">
+          <input type="checkbox" checked={session.anonymous} onChange={(event) => actions.updateSettings({ anonymous: event.target.checked })} /> Anonymous
+          notes: nobody sees who wrote what
+        </label>
+        <div className="setup__numbers">
+          <label className="field__label" htmlFor={budgetId}>
+            Dots each person can place
+          </label>
+          <input
+            id={budgetId}
+            className="field__input setup__number"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_VOTE_BUDGET}
+            value={session.voteBudget}
+            onChange={(event) => actions.updateSettings({ voteBudget: Number(event.target.value) })}
+          />
+          <label className="field__label" htmlFor={capId}>
+            Most dots one person can put on one item
+          </label>
+          <input
+            id={capId}
+            className="field__input setup__number"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={session.voteBudget}
+            value={session.voteCap}
+            onChange={(event) => actions.updateSettings({ voteCap: Number(event.target.value) })}
+          />
+        </div>
+        <label className="setup__choice">
+          <input type="radio" name="vote-target" checked={session.voteTarget === 'themes'} onChange={() => actions.updateSettings({ voteTarget: 'themes' })} /> Vote on
+          themes
+        </label>
+        <label className="setup__choice">
+          <input type="radio" name="vote-target" checked={session.voteTarget === 'notes'} onChange={() => actions.updateSettings({ voteTarget: 'notes' })} /> Vote on
+          single notes
+        </label>
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,132 @@
+import { useMemo, useState } from 'react';
+import { dotProblem, dotsUsed, tallyVotes } from '../../../shared/exercise/votes';
+import { announce } from '../../state/boardUi';
+import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+
+/** Something people can vote on: a theme or a note. */
+export interface VoteItem {
+  id: string;
+  label: string;
+}
+
+/** The items of this vote: the themes, or the notes, as the facilitator chose. */
+export function useVoteItems(): VoteItem[] {
+  const { session, themes } = useExercise();
+  const notes = useBoardState((state) => state.notes);
+  return useMemo(
+    () => (session.voteTarget === 'themes' ? themes.map((t) => ({ id: t.id, label: t.title })) : notes.map((n) => ({ id: n.id, label: n.text || 'An empty note' }))),
+    [session.voteTarget, themes, notes],
+  );
+}
+
+/** The ranked results once voting has closed; null while votes are hidden. */
+export function useVoteResults() {
+  const { session, publishedBallots } = useExercise();
+  const items = useVoteItems();
+  return useMemo(() => {
+    if (!session.votingClosed) return null;
+    const labels = new Map(items.map((item) => [item.id, item.label]));
+    return tallyVotes(publishedBallots, { budget: session.voteBudget, cap: session.voteCap }, new Set(labels.keys())).map((result) => ({
+      ...result,
+      label: labels.get(result.itemId) ?? '',
+    }));
+  }, [session.votingClosed, session.voteBudget, session.voteCap, publishedBallots, items]);
+}
+
+function Dots({ count }: { count: number }) {
+  return (
+    <span className="dots" aria-hidden="true">
+      {'●'.repeat(count)}
+    </span>
+  );
+}
+
+/** Dot voting: each person places their dots in private; the results show, ranked, when voting closes. */
+export function VotePhase() {
+  const { session, myBallot, voters } = useExercise();
+  const { canEdit } = useBoardIdentity();
+  const isFacilitator = useIsFacilitator();
+  const actions = useExerciseActions();
+  const items = useVoteItems();
+  const results = useVoteResults();
+  const [problem, setProblem] = useState<string | null>(null);
+  const left = session.voteBudget - dotsUsed(myBallot);
+
+  const change = (item: VoteItem, delta: 1 | -1) => {
+    const refusal = delta > 0 ? dotProblem(myBallot, item.id, session.voteBudget, session.voteCap) : null;
+    if (refusal) {
+      setProblem(refusal);
+      return;
+    }
+    if (actions.changeVote(item.id, delta)) {
+      setProblem(null);
+      const mine = (myBallot[item.id] ?? 0) + delta;
+      announce(`${plural(mine, 'dot')} on “${item.label}”. ${plural(left - delta, 'dot')} left.`);
+    }
+  };
+
+  return (
+    <section className="phase-panel" aria-label="Vote">
+      {results ? (
+        <>
+          <h3>Results</h3>
+          <ol className="results">
+            {results.map((result) => (
+              <li key={result.itemId} className="results__item">
+                <span className="results__rank">{result.rank}.</span> <span className="results__label">{result.label}</span>{' '}
+                <span className="results__dots">
+                  <Dots count={result.dots} /> {plural(result.dots, 'dot')} from {plural(result.voters, 'person', 'people')}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : (
+        <>
+          <p className="vote__hidden">
+            Votes stay hidden until the facilitator closes voting. {plural(voters, 'person has', 'people have')} placed dots so far.
+          </p>
+          {canEdit && (
+            <p className="vote__left" role="status">
+              You have {left} of {session.voteBudget} dots left (at most {session.voteCap} on one item).
+            </p>
+          )}
+          <p className="vote__problem" role="alert">
+            {problem}
+          </p>
+          {items.length === 0 && <p>There is nothing to vote on yet.</p>}
+          <ul className="vote__items">
+            {items.map((item) => {
+              const mine = myBallot[item.id] ?? 0;
+              return (
+                <li key={item.id} className="vote__item">
+                  <span className="vote__label">{item.label}</span>
+                  <span className="vote__mine">
+                    <Dots count={mine} /> <span className="visually-hidden">Your dots: </span>
+                    {mine}
+                  </span>
+                  {canEdit && (
+                    <span className="vote__buttons">
+                      <button type="button" className="button button--small" onClick={() => change(item, 1)} disabled={session.locked}>
+                        Add a dot<span className="visually-hidden"> to “{item.label}”</span>
+                      </button>
+                      <button type="button" className="button button--small button--secondary" onClick={() => change(item, -1)} disabled={mine === 0 || session.locked}>
+                        Remove a dot<span className="visually-hidden"> from “{item.label}”</span>
+                      </button>
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+      {isFacilitator && (
+        <button type="button" className="button" onClick={() => actions.setVotingClosed(!session.votingClosed)}>
+          {session.votingClosed ? 'Reopen voting' : 'Close voting and show the results'}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,188 @@
+import { type FormEvent, useId, useState } from 'react';
+import type { NoteId } from '../../../shared/schema/ids';
+import { NOTE_TEXT_MAX_CHARS, type Note } from '../../../shared/schema/records';
+import type { Perspective } from '../../../shared/schema/exercise';
+import { announce } from '../../state/boardUi';
+import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { GroupPicker } from './ParticipantsPanel';
+import { plural, useExercise, useExerciseActions, useMyGroup } from './useExercise';
+
+/** One of this person's drafts: its text, which they can change or delete. */
+function Draft({ note }: { note: Note }) {
+  const actions = useExerciseActions();
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(note.text);
+  const id = useId();
+  if (editing) {
+    return (
+      <li className="lane-note lane-note--mine">
+        <label className="visually-hidden" htmlFor={id}>
+          Edit your note
+        </label>
+        <textarea id={id} className="field__input lane-note__editor" value={text} maxLength={NOTE_TEXT_MAX_CHARS} onChange={(e) => setText(e.target.value)} />
+        <div className="lane-note__tools">
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              if (text.trim()) actions.updateDraft(note.id, text.trim());
+              setEditing(false);
+            }}
+          >
+            Save
+          </button>
+          <button type="button" className="button button--small button--secondary" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </div>
+      </li>
+    );
+  }
+  return (
+    <li className="lane-note lane-note--mine">
+      <p className="lane-note__text">{note.text}</p>
+      <div className="lane-note__tools">
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => {
+            setText(note.text);
+            setEditing(true);
+          }}
+        >
+          Edit<span className="visually-hidden"> note “{note.text}”</span>
+        </button>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => {
+            actions.deleteDraft(note.id as NoteId);
+            announce('Note deleted.');
+          }}
+        >
+          Delete<span className="visually-hidden"> note “{note.text}”</span>
+        </button>
+      </div>
+    </li>
+  );
+}
+
+/** Where this person writes a new note in their group's lane. */
+function AddDraft({ lane }: { lane: Perspective }) {
+  const actions = useExerciseActions();
+  const { session } = useExercise();
+  const [text, setText] = useState('');
+  const id = useId();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    actions.addDraft(lane.id, text);
+    setText('');
+    announce(session.revealed ? 'Note added to the board.' : 'Note saved. Only you can read it until the reveal.');
+  };
+  return (
+    <form className="add-draft" onSubmit={submit}>
+      <label className="field__label" htmlFor={id}>
+        Your note for “{lane.name}”
+      </label>
+      <textarea
+        id={id}
+        className="field__input add-draft__text"
+        rows={3}
+        value={text}
+        maxLength={NOTE_TEXT_MAX_CHARS}
+        disabled={session.locked}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          // Enter adds the note, as on a sticky pad; Shift+Enter starts a new line.
+          if (event.key === 'Enter' && !event.shiftKey) submit(event);
+        }}
+      />
+      <button type="submit" className="button" disabled={session.locked}>
+        Add note
+      </button>
+    </form>
+  );
+}
+
+function authorOf(note: Note, anonymous: boolean): string | null {
+  return anonymous || !note.authorName ? null : note.authorName;
+}
+
+/**
+ * Writing in private, then the reveal: before it, each lane shows only how
+ * many notes it holds (and this person's own drafts in their lane); after
+ * it, every note in its lane.
+ */
+export function WritePhase() {
+  const { session, perspectives, draftCounts, myDrafts, privateStatus, members } = useExercise();
+  const notes = useBoardState((state) => state.notes);
+  const identity = useBoardIdentity();
+  const actions = useExerciseActions();
+  const myGroup = useMyGroup();
+  const ready = identity.participantId ? Boolean(members[identity.participantId]?.ready) : false;
+  const canWrite = identity.canEdit && myGroup !== null;
+  const revealing = session.phase === 'reveal' && !session.revealed;
+
+  return (
+    <section className="phase-panel" aria-label={session.revealed ? 'The four perspectives' : 'Write'}>
+      {identity.canEdit && !myGroup && <GroupPicker />}
+      {revealing && (
+        <p className="phase-panel__status" role="status">
+          Revealing everyone’s notes…
+        </p>
+      )}
+      {canWrite && privateStatus === 'offline' && !session.revealed && (
+        <p className="phase-panel__status" role="status">
+          You are offline. Your notes are kept on this device and reach the board when you are back.
+        </p>
+      )}
+      <div className="lanes">
+        {perspectives.map((lane) => {
+          const mine = myDrafts.filter((note) => note.perspectiveId === lane.id);
+          const revealed = notes.filter((note) => note.perspectiveId === lane.id);
+          const hidden = draftCounts[lane.id] ?? 0;
+          const total = session.revealed ? revealed.length + mine.length : Math.max(hidden, mine.length);
+          const isMine = myGroup?.id === lane.id;
+          return (
+            <section key={lane.id} className={`lane${isMine ? ' lane--mine' : ''}`} aria-labelledby={`lane-${lane.id}`}>
+              <h3 id={`lane-${lane.id}`} className="lane__title">
+                {lane.name}
+                {isMine && <span className="lane__yours"> (your group)</span>}
+              </h3>
+              <p className="lane__count" aria-live="polite">
+                {lane.name}: {plural(total, 'note')}
+              </p>
+              {session.revealed && (
+                <ul className="lane__notes">
+                  {revealed.map((note) => (
+                    <li key={note.id} className="lane-note">
+                      <p className="lane-note__text">{note.text}</p>
+                      {authorOf(note, session.anonymous) && <p className="lane-note__author">{authorOf(note, session.anonymous)}</p>}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {mine.length > 0 && (
+                <>
+                  <h4 className="lane__mine-title">{session.revealed ? 'On their way to the board' : 'Your notes (only you can read them)'}</h4>
+                  <ul className="lane__notes">
+                    {mine.map((note) => (
+                      <Draft key={note.id} note={note} />
+                    ))}
+                  </ul>
+                </>
+              )}
+              {isMine && canWrite && <AddDraft lane={lane} />}
+            </section>
+          );
+        })}
+      </div>
+      {identity.role === 'participant' && canWrite && session.phase === 'write' && (
+        <button type="button" className="button button--secondary" aria-pressed={ready} onClick={() => actions.setReady(!ready)}>
+          {ready ? 'Done writing ✓ (press to keep writing)' : 'I’m done writing'}
+        </button>
+      )}
+    </section>
+  );
+}

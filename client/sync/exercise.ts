@@ -1,0 +1,147 @@
+import type * as Y from 'yjs';
+import { addAction, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
+import { draftCountsByLane, readProgress } from '../../shared/board/drafts';
+import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
+import { changePhase, markActionsAgreed } from '../../shared/board/phases';
+import {
+  addPerspective,
+  readMembers,
+  readPerspectives,
+  removePerspective,
+  renamePerspective,
+  setGroup,
+  setReady,
+} from '../../shared/board/perspectives';
+import { chooseTemplate, readSession, setLocked, setSessionFlag, summonEveryone, updateSettings } from '../../shared/board/session';
+import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { balanceGroups } from '../../shared/exercise/groups';
+import { clearTimer, extendTimer, pauseTimer, setTimer, startTimer } from '../../shared/board/timer';
+import { changeOwnVote, readOwnBallot, readPublishedBallots } from '../../shared/board/votes';
+import type { Role } from '../../shared/schema/api';
+import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import { serverNow } from '../state/serverClock';
+import type { ExerciseActions, ExerciseState, PrivateStatus } from './types';
+
+/** Reads the exercise out of the board document and this person's private one. */
+export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateStatus: PrivateStatus): ExerciseState {
+  const progress = [...readProgress(doc).values()];
+  return {
+    session: readSession(doc),
+    perspectives: readPerspectives(doc),
+    members: Object.fromEntries(readMembers(doc)),
+    draftCounts: Object.fromEntries(draftCountsByLane(doc)),
+    voters: progress.filter((p) => p.dots > 0).length,
+    themes: readThemes(doc),
+    actions: readActions(doc),
+    responses: Object.fromEntries(readActionResponses(doc)),
+    publishedBallots: [...readPublishedBallots(doc).values()],
+    myDrafts: privateDoc ? readNotes(privateDoc) : [],
+    myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
+    privateStatus,
+  };
+}
+
+/** What the exercise actions work on. */
+export interface ExerciseContext {
+  doc: Y.Doc;
+  /** Null for a viewer, who has no private document. */
+  privateDoc: Y.Doc | null;
+  origin: object;
+  role: Role;
+  participant: { participantId: string; displayName: string } | null;
+  /** False once the connection is closed, or for someone who may not edit. */
+  canWrite(): boolean;
+  /** Ends the undo step, so each action is undone on its own. */
+  endStep(): void;
+}
+
+/**
+ * The exercise's actions for one connection. Each checks, as the server
+ * will, that this person may take it, so the screen never shows a change
+ * the server would refuse.
+ */
+export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
+  const { doc, privateDoc, origin } = ctx;
+  const isFacilitator = () => ctx.role === 'facilitator' && ctx.canWrite();
+  const facilitator = (change: () => void) => () => {
+    if (isFacilitator()) change();
+  };
+  const write = <T>(change: () => T, otherwise: T): T => {
+    if (!ctx.canWrite()) return otherwise;
+    const result = change();
+    ctx.endStep();
+    return result;
+  };
+  const me = () => (ctx.participant?.participantId ?? null) as ParticipantId | null;
+  const limits = () => {
+    const session = readSession(doc);
+    return { budget: session.voteBudget, cap: session.voteCap };
+  };
+
+  return {
+    chooseTemplate: (template) => facilitator(() => chooseTemplate(doc, template, origin))(),
+    updateSettings: (settings) => facilitator(() => updateSettings(doc, settings, origin))(),
+    renamePerspective: (id, name) => facilitator(() => renamePerspective(doc, id, name, origin))(),
+    addPerspective: (name) => facilitator(() => addPerspective(doc, name, origin))(),
+    removePerspective: (id) => facilitator(() => removePerspective(doc, id, origin))(),
+    changePhase: (phase) => (isFacilitator() ? changePhase(doc, phase, 'facilitator', origin) : 'Only the facilitator moves the workshop between phases.'),
+    setLocked: (locked) => facilitator(() => setLocked(doc, locked, origin))(),
+    summon: (place) => facilitator(() => summonEveryone(doc, place, origin))(),
+    setGroup: (participantId, perspectiveId) => {
+      if (!isFacilitator() && participantId !== me()) return;
+      write(() => setGroup(doc, participantId as ParticipantId, perspectiveId, origin), undefined);
+    },
+    balanceGroups: (participantIds) =>
+      facilitator(() => {
+        const placed = balanceGroups(readPerspectives(doc), readMembers(doc), participantIds);
+        doc.transact(() => {
+          for (const [id, group] of placed) setGroup(doc, id as ParticipantId, group, origin);
+        }, origin);
+      })(),
+    setReady: (ready) => {
+      const self = me();
+      if (self) write(() => setReady(doc, self, ready, origin), undefined);
+    },
+    addDraft: (perspectiveId: PerspectiveId, text: string) => {
+      const participant = ctx.participant;
+      if (!privateDoc || !participant || !ctx.canWrite() || !text.trim()) return null;
+      return addNote(
+        privateDoc,
+        { text: text.trim(), x: 0, y: 0, perspectiveId, authorId: participant.participantId as ParticipantId, authorName: participant.displayName },
+        origin,
+      );
+    },
+    updateDraft: (id, text) => {
+      if (privateDoc && ctx.canWrite()) updateNote(privateDoc, id, { text }, origin);
+    },
+    deleteDraft: (id) => {
+      if (privateDoc && ctx.canWrite()) deleteNote(privateDoc, id, origin);
+    },
+    addTheme: (title, noteIds) => write(() => addTheme(doc, { title, noteIds }, origin), null),
+    renameTheme: (id, title) => write(() => renameTheme(doc, id, title, origin), false),
+    deleteTheme: (id) => write(() => deleteTheme(doc, id, origin), undefined),
+    moveNoteToTheme: (noteId, themeId) => write(() => moveNoteToTheme(doc, noteId, themeId, origin), false),
+    groupNotes: (draggedId, targetId) => write(() => groupNotes(doc, draggedId, targetId, origin), null),
+    changeVote: (itemId, delta) => {
+      if (!privateDoc || !ctx.canWrite() || readSession(doc).votingClosed) return false;
+      return changeOwnVote(privateDoc, itemId, delta, limits(), origin);
+    },
+    setVotingClosed: (closed) => facilitator(() => setSessionFlag(doc, 'votingClosed', closed, origin))(),
+    addAction: (themeId, topic) => write(() => addAction(doc, { themeId, topic }, origin), null),
+    updateAction: (id, changes) => write(() => updateAction(doc, id, changes, origin), false),
+    deleteAction: (id) => write(() => deleteAction(doc, id, origin), undefined),
+    respondToAction: (id, response) => {
+      const self = me();
+      if (self) write(() => respondToAction(doc, id, self, response, origin), undefined);
+    },
+    markActionsAgreed: (agreed) =>
+      isFacilitator() ? markActionsAgreed(doc, agreed, origin) : ['Only the facilitator marks the actions agreed.'],
+    setTimer: (durationMs, sound) => facilitator(() => setTimer(doc, durationMs, sound, origin))(),
+    startTimer: () => facilitator(() => startTimer(doc, serverNow(), origin))(),
+    pauseTimer: () => facilitator(() => pauseTimer(doc, serverNow(), origin))(),
+    extendTimer: (extraMs) => facilitator(() => extendTimer(doc, extraMs, serverNow(), origin))(),
+    clearTimer: () => facilitator(() => clearTimer(doc, origin))(),
+    snapshot: () => readBoardSnapshot(doc),
+  };
+}

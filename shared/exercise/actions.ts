@@ -1,0 +1,24 @@
+import { type Action, MAX_AGREED_ACTIONS, MIN_AGREED_ACTIONS } from '../schema/exercise';
+
+/**
+ * Why the set of actions cannot be marked agreed yet, in words for the
+ * screen; empty when it can. The guide's rule: three to five actions, and
+ * each needs an owner and a timescale before anyone can act on it.
+ */
+export function agreementProblems(actions: readonly Action[]): string[] {
+  const problems: string[] = [];
+  if (actions.length < MIN_AGREED_ACTIONS) {
+    const missing = MIN_AGREED_ACTIONS - actions.length;
+    problems.push(`Agree at least ${MIN_AGREED_ACTIONS} actions: add ${missing} more.`);
+  }
+  if (actions.length > MAX_AGREED_ACTIONS) {
+    const extra = actions.length - MAX_AGREED_ACTIONS;
+    problems.push(`Agree at most ${MAX_AGREED_ACTIONS} actions: remove or merge ${extra}.`);
+  }
+  actions.forEach((action, index) => {
+    const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
+    const lacks = [!action.owner.trim() && 'an owner', !action.timescale.trim() && 'a timescale'].filter(Boolean);
+    if (lacks.length > 0) problems.push(`“${name}” needs ${lacks.join(' and ')}.`);
+  });
+  return problems;
+}
