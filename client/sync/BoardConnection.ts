@@ -353,7 +353,11 @@ export class BoardConnection implements BoardSession {
   private readonly handlePrivateStatus = (): void => {
     const provider = this.privateProvider;
     if (this.destroyed || !provider) return;
-    const status: PrivateStatus = provider.wsconnected ? (provider.synced ? 'live' : 'connecting') : provider.wsconnecting && this.privateStatus === 'connecting' ? 'connecting' : 'offline';
+    // "Connecting" only until the first connection; after that a missing socket means offline.
+    let status: PrivateStatus;
+    if (!this.browserOnline) status = 'offline';
+    else if (provider.wsconnected) status = provider.synced ? 'live' : 'connecting';
+    else status = this.privateStatus === 'connecting' ? 'connecting' : 'offline';
     if (status !== this.privateStatus) {
       this.privateStatus = status;
       this.exerciseDirty = true;
@@ -438,10 +442,14 @@ export class BoardConnection implements BoardSession {
   private readonly handleOnline = (): void => {
     this.browserOnline = true;
     // Reconnect now instead of waiting out the provider's back-off.
-    if (!this.provider.wsconnected && !this.boardGone && !this.refused) {
-      this.provider.disconnect();
-      this.provider.connect();
+    if (!this.boardGone && !this.refused) {
+      for (const provider of [this.provider, this.privateProvider]) {
+        if (!provider || provider.wsconnected) continue;
+        provider.disconnect();
+        provider.connect();
+      }
     }
+    this.handlePrivateStatus();
     this.flush.schedule();
   };
 
@@ -449,10 +457,12 @@ export class BoardConnection implements BoardSession {
     this.browserOnline = false;
     // A socket that cannot reach anyone may still look open for up to 30 s; drop it
     // so the banner and the provider agree with the browser.
-    if (this.provider.wsconnected) {
-      this.provider.disconnect();
-      this.provider.connect();
+    for (const provider of [this.provider, this.privateProvider]) {
+      if (!provider?.wsconnected) continue;
+      provider.disconnect();
+      provider.connect();
     }
+    this.handlePrivateStatus();
     this.flush.schedule();
   };
 

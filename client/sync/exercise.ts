@@ -16,7 +16,7 @@ import { chooseTemplate, readSession, setLocked, setSessionFlag, summonEveryone,
 import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { balanceGroups } from '../../shared/exercise/groups';
-import { clearTimer, extendTimer, pauseTimer, setTimer, startTimer } from '../../shared/board/timer';
+import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
 import { changeOwnVote, readOwnBallot, readPublishedBallots } from '../../shared/board/votes';
 import type { Role } from '../../shared/schema/api';
 import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
@@ -138,6 +138,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
     markActionsAgreed: (agreed) =>
       isFacilitator() ? markActionsAgreed(doc, agreed, origin) : ['Only the facilitator marks the actions agreed.'],
     setTimer: (durationMs, sound) => facilitator(() => setTimer(doc, durationMs, sound, origin))(),
+    setTimerSound: (sound) => facilitator(() => setTimerSound(doc, sound, origin))(),
     startTimer: () => facilitator(() => startTimer(doc, serverNow(), origin))(),
     pauseTimer: () => facilitator(() => pauseTimer(doc, serverNow(), origin))(),
     extendTimer: (extraMs) => facilitator(() => extendTimer(doc, extraMs, serverNow(), origin))(),

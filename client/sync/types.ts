@@ -167,6 +167,7 @@ export interface ExerciseActions {
   /** Marks the set agreed (or reopens it); returns why it cannot be agreed yet. */
   markActionsAgreed(agreed: boolean): string[];
   setTimer(durationMs: number, sound: boolean): void;
+  setTimerSound(sound: boolean): void;
   startTimer(): void;
   pauseTimer(): void;
   extendTimer(extraMs: number): void;

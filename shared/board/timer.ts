@@ -19,10 +19,16 @@ function writeTimer(doc: Y.Doc, timer: TimerState | null, origin: unknown): void
   doc.transact(() => sessionMap(doc).set('timer', timer), origin);
 }
 
-/** Sets a fresh timer of the given length, not yet running. */
+/** Sets a fresh timer of the given length for the current phase, not yet running. */
 export function setTimer(doc: Y.Doc, durationMs: number, sound: boolean, origin: unknown = null): void {
   const duration = clampDuration(durationMs);
-  writeTimer(doc, { durationMs: duration, endsAt: null, remainingMs: duration, sound }, origin);
+  writeTimer(doc, { durationMs: duration, endsAt: null, remainingMs: duration, sound, phase: readSession(doc).phase }, origin);
+}
+
+/** Turns the chime at zero on or off, keeping the time. */
+export function setTimerSound(doc: Y.Doc, sound: boolean, origin: unknown = null): void {
+  const timer = readSession(doc).timer;
+  if (timer) writeTimer(doc, { ...timer, sound }, origin);
 }
 
 /** Starts or resumes the countdown from what is left. */

@@ -1,6 +1,11 @@
-import type { TimerState } from '../schema/exercise';
+import type { Phase, TimerState } from '../schema/exercise';
 
 /** Reading the shared countdown: times are on the server's clock (see shared/board/timer.ts). */
+
+/** The timer of this phase, if the facilitator set one: a timer set in another phase is not shown. */
+export function timerForPhase(timer: TimerState | null, phase: Phase): TimerState | null {
+  return timer && (timer.phase === null || timer.phase === phase) ? timer : null;
+}
 
 /** Milliseconds left on the timer at `serverNow`; never below zero. */
 export function timerRemainingMs(timer: TimerState | null, serverNow: number): number {

@@ -63,6 +63,8 @@ export interface TimerState {
   remainingMs: number;
   /** Play a gentle sound at zero. */
   sound: boolean;
+  /** The phase it was set for: each phase has its own timer, so moving on leaves an old one behind. */
+  phase: Phase | null;
 }
 
 /** "Bring everyone to me": where the facilitator was when they pressed it. */
@@ -164,6 +166,7 @@ const timerSchema = z.object({
   endsAt: finite.nullable(),
   remainingMs: finite.min(0).max(MAX_TIMER_MS),
   sound: z.boolean(),
+  phase: z.enum(PHASES).nullable().catch(null),
 });
 
 const summonsSchema = z.object({

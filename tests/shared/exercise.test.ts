@@ -8,13 +8,13 @@ import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameT
 import { changeOwnVote, publishBallots, readOwnBallot, readPublishedBallots, withdrawBallots } from '../../shared/board/votes';
 import { addAction, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
 import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/board/phases';
-import { clearTimer, extendTimer, pauseTimer, setTimer, startTimer } from '../../shared/board/timer';
+import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
 import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
 import { compareThemes } from '../../shared/exercise/themes';
 import { dotProblem, tallyVotes } from '../../shared/exercise/votes';
 import { agreementProblems } from '../../shared/exercise/actions';
 import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/exercise/phases';
-import { clockOffsetMs, formatTimeLeft, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
+import { clockOffsetMs, formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
 import { copyDraftsToBoard, deleteDrafts, draftCountsByLane, progressOf, readProgress, writeProgress } from '../../shared/board/drafts';
 import { writeRefusal } from '../../shared/board/access';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
@@ -341,6 +341,18 @@ describe('the shared timer', () => {
     expect(readSession(doc).timer!.durationMs).toBe(390_000);
     clearTimer(doc);
     expect(readSession(doc).timer).toBeNull();
+  });
+
+  it('keeps a timer to the phase it was set in, and changes its chime without touching the time', () => {
+    const doc = exerciseBoard();
+    setTimer(doc, 60_000, false);
+    startTimer(doc, 0);
+    setTimerSound(doc, true);
+    const timer = readSession(doc).timer;
+    expect(timer).toMatchObject({ phase: 'setup', sound: true, endsAt: 60_000 });
+    expect(timerForPhase(timer, 'setup')).toBe(timer);
+    expect(timerForPhase(timer, 'write')).toBeNull();
+    expect(timerForPhase(null, 'write')).toBeNull();
   });
 
   it('formats time left and measures the clock offset from one round trip', () => {

@@ -172,6 +172,20 @@ function AddTheme() {
   );
 }
 
+/** The notes behind a theme, each with its lane, so the group can talk about what each perspective said. */
+function ThemeNotes({ item }: { item: ThemeComparison }) {
+  const laneNames = useLaneNames();
+  return (
+    <ul className="comparison__notes">
+      {item.notes.map((note) => (
+        <li key={note.id}>
+          {note.text} <span className="comparison__lane">({note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : 'no lane'})</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** Which perspectives share each theme, and which see it alone. */
 function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrouped: number }) {
   const laneNames = useLaneNames();
@@ -189,6 +203,7 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
               <strong>{item.theme.title}</strong> <span>({plural(item.notes.length, 'note')})</span>
               <p>Raised by: {names(item.contributing)}</p>
               {item.silent.length > 0 && <p className="comparison__silent">Said nothing on it: {names(item.silent)}</p>}
+              <ThemeNotes item={item} />
             </li>
           ))}
         </ul>
@@ -202,6 +217,7 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
               <strong>{item.theme.title}</strong> <span>({plural(item.notes.length, 'note')})</span>
               <p>Only: {names(item.contributing)}</p>
               <p className="comparison__silent">Said nothing on it: {names(item.silent)}</p>
+              <ThemeNotes item={item} />
             </li>
           ))}
         </ul>

@@ -69,6 +69,7 @@ function FacilitatorControls() {
   };
 
   return (
+    // Kept in view while the page scrolls (on a laptop), so pressing "Bring everyone to me" does not move the facilitator.
     <section className="facilitator-controls" aria-label="Facilitator controls">
       <div className="facilitator-controls__row">
         {previous && (

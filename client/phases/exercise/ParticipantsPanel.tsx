@@ -2,6 +2,7 @@ import { useEffect, useId } from 'react';
 import { smallestGroup } from '../../../shared/exercise/groups';
 import type { PerspectiveId } from '../../../shared/schema/ids';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { announce } from '../../state/boardUi';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 
 /** The ids of the participants on the board now (not the facilitator, not viewers). */
@@ -130,7 +131,10 @@ export function GroupPicker() {
             value={p.id}
             checked={mine === p.id}
             disabled={session.locked}
-            onChange={() => actions.setGroup(participantId, p.id)}
+            onChange={() => {
+              actions.setGroup(participantId, p.id);
+              announce(`You are in the group “${p.name}”.`);
+            }}
           />{' '}
           {p.name}
         </label>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { formatTimeLeft, timerRemainingMs, timerRunning } from '../../../shared/exercise/timer';
+import { formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../../shared/exercise/timer';
 import type { TimerState } from '../../../shared/schema/exercise';
 import { serverNow, useServerClockOffset } from '../../state/serverClock';
 import { announce } from '../../state/boardUi';
@@ -52,7 +52,7 @@ function useTimeLeft(timer: TimerState | null): number | null {
  */
 export function Timer() {
   const { session } = useExercise();
-  const timer = session.timer;
+  const timer = timerForPhase(session.timer, session.phase);
   const left = useTimeLeft(timer);
   const wasRunning = useRef(false);
   const running = timerRunning(timer, serverNow());
@@ -87,7 +87,7 @@ export function TimerControls() {
   const [minutes, setMinutes] = useState('5');
   const minutesId = useId();
   if (!isFacilitator) return null;
-  const timer = session.timer;
+  const timer = timerForPhase(session.timer, session.phase);
   const running = timerRunning(timer, serverNow());
   return (
     <div className="timer-controls" role="group" aria-label="Timer">
@@ -126,7 +126,7 @@ export function TimerControls() {
       )}
       {timer && (
         <label className="timer-controls__sound">
-          <input type="checkbox" checked={timer.sound} onChange={(event) => actions.setTimer(timer.durationMs, event.target.checked)} disabled={running || timer.remainingMs !== timer.durationMs} />{' '}
+          <input type="checkbox" checked={timer.sound} onChange={(event) => actions.setTimerSound(event.target.checked)} />{' '}
           Chime at zero
         </label>
       )}

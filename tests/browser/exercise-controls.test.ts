@@ -1,0 +1,157 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type * as Y from 'yjs';
+import { addNote } from '../../shared/board/notes';
+import { writePhase } from '../../shared/board/session';
+import type { PerspectiveId } from '../../shared/schema/ids';
+import type { CreateBoardResponse } from '../../shared/schema/api';
+import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
+
+const ARRIVES_MS = 5000;
+const MINUTE_MS = 60_000;
+
+describe('the facilitator’s controls and private drafts, in real Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let board: CreateBoardResponse;
+  const contexts: BrowserContext[] = [];
+  const cleanups: (() => void)[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+    for (const context of contexts.splice(0)) await context.close();
+    await server.stop();
+  });
+
+  async function start() {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    board = await createBoard(server, 'Controls', 'four-perspectives');
+  }
+
+  async function join(link: string, name: string, options: { mobile?: boolean; clockSkewMs?: number } = {}): Promise<Page> {
+    const context = await newPersonContext(browser, options);
+    contexts.push(context);
+    context.setDefaultTimeout(10_000);
+    // A machine whose clock is wrong: the page's Date runs this far ahead of the real time.
+    if (options.clockSkewMs) await context.clock.install({ time: Date.now() + options.clockSkewMs });
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+    await page.getByRole('button', { name: 'Join the board' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+    return page;
+  }
+
+  /** A facilitator working through plain Yjs, to put the board in a phase without clicking through. */
+  async function facilitatorDoc(): Promise<Y.Doc> {
+    const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Setup script');
+    const client = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
+    cleanups.push(() => client.destroy());
+    await whenSynced(client.provider);
+    return client.doc;
+  }
+
+  const secondsLeft = async (page: Page) => {
+    const [minutes, seconds] = (await page.getByRole('timer').innerText()).split(':').map(Number);
+    return minutes! * 60 + seconds!;
+  };
+
+  it('shows the same time left on every screen, even where the machine’s clock is seven minutes out', async () => {
+    await start();
+    const fran = await join(board.links.facilitator, 'Fran');
+    const skewed = await join(board.links.participant, 'Sam', { clockSkewMs: 7 * MINUTE_MS });
+    await fran.getByRole('spinbutton', { name: 'Minutes' }).fill('10');
+    await fran.getByRole('button', { name: 'Set timer' }).click();
+    await fran.getByRole('button', { name: 'Start' }).click();
+    await visible(skewed.getByRole('timer'), ARRIVES_MS);
+    await expect.poll(() => skewed.getByRole('timer').innerText()).toMatch(/^9:5\d$|^10:00$/);
+    const [a, b] = [await secondsLeft(fran), await secondsLeft(skewed)];
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(2);
+
+    await fran.getByRole('button', { name: 'Pause' }).click();
+    await visible(skewed.getByText('(paused)'), ARRIVES_MS);
+    await fran.getByRole('button', { name: 'Add a minute' }).click();
+    await expect.poll(() => secondsLeft(skewed), { timeout: ARRIVES_MS }).toBeGreaterThan(10 * 60);
+    // A timer belongs to its phase: the next phase starts without one.
+    await fran.getByRole('button', { name: 'Next: Write, in private' }).click();
+    await visible(skewed.getByRole('heading', { name: 'Now: Write, in private' }), ARRIVES_MS);
+    expect(await skewed.getByRole('timer').count()).toBe(0);
+  });
+
+  it('brings every participant to the facilitator’s phase and place on the page', async () => {
+    await start();
+    const doc = await facilitatorDoc();
+    for (let i = 0; i < 14; i++) {
+      addNote(doc, { text: `Idea number ${i + 1} about keeping staff`, x: 0, y: 0, authorId: null, authorName: 'Script', perspectiveId: 'staff' as PerspectiveId });
+    }
+    doc.getMap('session').set('revealed', true);
+    writePhase(doc, 'compare');
+    const fran = await join(board.links.facilitator, 'Fran');
+    const pat = await join(board.links.participant, 'Pat', { mobile: true });
+    await visible(fran.getByRole('heading', { name: 'Now: Compare' }));
+    await fran.locator('.lane-note--groupable').last().scrollIntoViewIfNeeded();
+    const franPlace = await fran.evaluate(() => window.scrollY / (document.documentElement.scrollHeight - window.innerHeight));
+    expect(franPlace).toBeGreaterThan(0.5);
+    expect(await pat.evaluate(() => window.scrollY)).toBe(0);
+    await fran.getByRole('button', { name: 'Bring everyone to me' }).click();
+    // The same place, in proportion: the phone's page is longer than the laptop's.
+    const patPlace = () => pat.evaluate(() => window.scrollY / (document.documentElement.scrollHeight - window.innerHeight));
+    await expect.poll(patPlace, { timeout: ARRIVES_MS }).toBeGreaterThan(franPlace - 0.05);
+    expect(await patPlace()).toBeLessThan(franPlace + 0.05);
+    await visible(pat.locator('#exercise-main:focus'));
+  });
+
+  it('locks the board for participants until the facilitator unlocks it', async () => {
+    await start();
+    const doc = await facilitatorDoc();
+    writePhase(doc, 'write');
+    const fran = await join(board.links.facilitator, 'Fran');
+    const pat = await join(board.links.participant, 'Pat');
+    await pat.getByRole('radio', { name: 'Staff' }).click();
+    const field = pat.getByRole('textbox', { name: 'Your note for “Staff”' });
+    await fran.getByRole('button', { name: 'Lock the board' }).click();
+    await visible(pat.getByText('The facilitator has locked the board for now.'), ARRIVES_MS);
+    await expect.poll(() => field.isDisabled()).toBe(true);
+    await fran.getByRole('button', { name: 'Unlock the board' }).click();
+    await expect.poll(() => field.isDisabled(), { timeout: ARRIVES_MS }).toBe(false);
+    await field.fill('Written once unlocked');
+    await field.press('Enter');
+    await expect.poll(() => fran.locator('.lane').filter({ hasText: 'Staff: 1 note' }).count(), { timeout: ARRIVES_MS }).toBe(1);
+  });
+
+  it('keeps drafts through a reload and while offline, and counts them once back online', async () => {
+    await start();
+    const doc = await facilitatorDoc();
+    writePhase(doc, 'write');
+    const fran = await join(board.links.facilitator, 'Fran');
+    const pat = await join(board.links.participant, 'Pat');
+    await pat.getByRole('radio', { name: 'Line managers' }).click();
+    const write = async (page: Page, text: string) => {
+      const field = page.getByRole('textbox', { name: 'Your note for “Line managers”' });
+      await field.fill(text);
+      await field.press('Enter');
+      await visible(page.locator('.lane-note--mine').filter({ hasText: text }));
+    };
+    await write(pat, 'Written before the reload');
+    await pat.reload();
+    await visible(pat.locator('.lane-note--mine').filter({ hasText: 'Written before the reload' }), ARRIVES_MS);
+
+    await pat.context().setOffline(true);
+    await visible(pat.getByText('You are offline. Your notes are kept on this device'), ARRIVES_MS);
+    await write(pat, 'Written on the train');
+    await pat.reload().catch(() => undefined);
+    await expect.poll(() => fran.locator('.lane').filter({ hasText: 'Line managers: 1 note' }).count()).toBe(1);
+    await pat.context().setOffline(false);
+    await pat.goto(board.links.participant);
+    await visible(pat.locator('.lane-note--mine').filter({ hasText: 'Written on the train' }), ARRIVES_MS);
+    await expect.poll(() => fran.locator('.lane').filter({ hasText: 'Line managers: 2 notes' }).count(), { timeout: ARRIVES_MS }).toBe(1);
+    expect(await fran.content()).not.toContain('Written on the train');
+  });
+});
