@@ -68,6 +68,9 @@ export interface BoardConnectionOptions {
   ledgerStorage?: LedgerStorage | null;
 }
 
+/** How `recordKeysChangedBy` names a note. */
+const NOTE_RECORD_PREFIX = `${DocKey.notes}/`;
+
 /** The sync endpoint on the host that served this page. */
 function defaultSyncUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SYNC_PATH_PREFIX}`;
@@ -368,7 +371,9 @@ export class BoardConnection implements BoardSession {
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
     if (this.destroyed) return;
     this.noteIndex.noteTransaction(transaction);
-    this.exerciseDirty = true;
+    // Notes have their own index; the exercise is re-read only when something else changed.
+    const records = recordKeysChangedBy(transaction);
+    if (records.some((key) => !key.startsWith(NOTE_RECORD_PREFIX))) this.exerciseDirty = true;
     if (!transaction.local) {
       this.flush.schedule();
       return;
@@ -378,7 +383,7 @@ export class BoardConnection implements BoardSession {
     const clock = transaction.afterState.get(client) ?? 0;
     const deletes = rangesOfDeleteSet(transaction.deleteSet);
     if (clock > (transaction.beforeState.get(client) ?? 0) || deletes.length > 0) {
-      this.tracker.recordLocalChange({ client, clock, deletes, records: recordKeysChangedBy(transaction) });
+      this.tracker.recordLocalChange({ client, clock, deletes, records });
       this.persistLedger();
     }
     // At once, not next frame: the banner must say "Saving…" straight away,

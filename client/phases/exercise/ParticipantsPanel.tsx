@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useMemo } from 'react';
 import { smallestGroup } from '../../../shared/exercise/groups';
 import type { PerspectiveId } from '../../../shared/schema/ids';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
@@ -8,7 +8,7 @@ import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise
 /** The ids of the participants on the board now (not the facilitator, not viewers). */
 function useParticipantsHere(): string[] {
   const people = useBoardState((state) => state.people);
-  return people.filter((person) => person.role === 'participant').map((person) => person.participantId);
+  return useMemo(() => people.filter((person) => person.role === 'participant').map((person) => person.participantId), [people]);
 }
 
 /**

@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ExerciseScreen } from '../../client/phases/exercise/ExerciseScreen';
+import { resetBoardUi } from '../../client/state/boardUi';
+import { measureServerClock, serverClockStore } from '../../client/state/serverClock';
+import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
+import { BoardProvider } from '../../client/sync/BoardProvider';
+import type { BoardIdentity, BoardSession, ExerciseActions, ExerciseState } from '../../client/sync/types';
+import { DEFAULT_PERSPECTIVES, sessionSchema, type Session } from '../../shared/schema/exercise';
+import type { ActionId, NoteId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import type { Note } from '../../shared/schema/records';
+
+const lanes = DEFAULT_PERSPECTIVES.map((p, order) => ({ ...p, order }));
+
+function note(id: string, text: string, lane: string, extra: Partial<Note> = {}): Note {
+  return {
+    id: id as NoteId, text, x: 0, y: 0, colour: 'yellow', authorId: 'p-sam' as ParticipantId, authorName: 'Sam',
+    perspectiveId: lane as PerspectiveId, themeId: null, createdAt: 1, updatedAt: 1, ...extra,
+  };
+}
+
+/** The exercise screen over a plain store and spied actions: no Yjs, no server. */
+function renderExercise(session: Partial<Session>, exercise: Partial<ExerciseState> = {}, identity: Partial<BoardIdentity> = {}, notes: Note[] = []) {
+  const store = createBoardStore({
+    boardTitle: 'Board away day',
+    save: { kind: 'live', unsaved: 0 },
+    notes,
+    people: [{ participantId: 'p-priya', name: 'Priya', colour: '#005eb8', role: 'participant', isSelf: true }],
+    exercise: emptyExerciseState({ session: { ...sessionSchema.parse({}), template: 'four-perspectives', ...session }, perspectives: lanes, ...exercise }),
+  });
+  const exerciseActions = new Proxy({} as Record<string, ReturnType<typeof vi.fn>>, {
+    get: (target, name: string) => (target[name] ??= vi.fn(() => null)),
+  }) as unknown as { [K in keyof ExerciseActions]: ReturnType<typeof vi.fn<ExerciseActions[K]>> };
+  const boardSession: BoardSession = {
+    store,
+    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions },
+    identity: { role: 'participant', canEdit: true, participantId: 'p-priya', displayName: 'Priya', ...identity },
+  };
+  render(
+    <BoardProvider session={boardSession}>
+      <ExerciseScreen title="Board away day" joinCode={null} />
+    </BoardProvider>,
+  );
+  return { user: userEvent.setup(), store, actions: exerciseActions };
+}
+
+beforeEach(() => resetBoardUi());
+afterEach(() => serverClockStore.setState({ offsetMs: 0 }));
+
+describe('the exercise screens', () => {
+  it('show the phase and what to do now, and give the facilitator the reason a phase cannot start', async () => {
+    const { user, actions } = renderExercise({ phase: 'compare' }, {}, { role: 'facilitator' });
+    // jsdom's name computation drops the space before a hidden span that a browser keeps, hence \s*.
+    expect(screen.getByRole('heading', { name: /^Now:\s*Compare$/ })).toBeTruthy();
+    expect(screen.getByText(/Help the group name the themes/)).toBeTruthy();
+    actions.changePhase.mockReturnValue('Group the notes into at least one theme before voting on themes.');
+    await user.click(screen.getByRole('button', { name: 'Next: Vote' }));
+    expect(actions.changePhase).toHaveBeenCalledWith('vote');
+    expect(screen.getByRole('alert').textContent).toBe('Group the notes into at least one theme before voting on themes.');
+    expect(document.activeElement).toBe(screen.getByRole('alert'));
+  });
+
+  it('show a writer their own drafts and only counts for the other lanes, and write into their lane', async () => {
+    const { user, actions } = renderExercise(
+      { phase: 'write' },
+      { members: { 'p-priya': { participantId: 'p-priya', perspectiveId: 'staff' as PerspectiveId, ready: false } }, draftCounts: { managers: 7, staff: 1 }, myDrafts: [note('d1', 'Rotas we can plan around', 'staff')] },
+    );
+    expect(screen.getByText('Line managers: 7 notes')).toBeTruthy();
+    expect(screen.getByText('Rotas we can plan around')).toBeTruthy();
+    await user.type(screen.getByRole('textbox', { name: 'Your note for “Staff”' }), 'Flexible working{Enter}');
+    expect(actions.addDraft).toHaveBeenCalledWith('staff', 'Flexible working');
+    await user.click(screen.getByRole('button', { name: 'I’m done writing' }));
+    expect(actions.setReady).toHaveBeenCalledWith(true);
+  });
+
+  it('say why a dot cannot be placed, and how many are left', async () => {
+    const { user, actions } = renderExercise(
+      { phase: 'vote', voteBudget: 2, voteCap: 2 },
+      { themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }, { id: 't2' as never, title: 'Pay', createdAt: 2 }], myBallot: { t1: 2 } },
+    );
+    expect(screen.getByText('You have 0 of 2 dots left (at most 2 on one item).')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: /^Add a dot\s*to “Pay”$/ }));
+    expect(actions.changeVote).not.toHaveBeenCalled();
+    expect(screen.getByRole('alert').textContent).toMatch(/used all 2 of your dots/);
+  });
+
+  it('rank the results once voting has closed, counting no ballot beyond the budget', () => {
+    renderExercise(
+      { phase: 'vote', votingClosed: true, voteBudget: 3, voteCap: 3 },
+      { themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }, { id: 't2' as never, title: 'Pay', createdAt: 2 }], publishedBallots: [{ t1: 2, t2: 1 }, { t2: 90 }] },
+    );
+    const results = within(screen.getByRole('heading', { name: 'Results' }).parentElement!).getAllByRole('listitem');
+    expect(results.map((item) => item.textContent)).toEqual([expect.stringContaining('Pay'), expect.stringContaining('Flexible working')]);
+    expect(results[0]!.textContent).toContain('4 dots from 2 people');
+  });
+
+  it('list what stops the actions being agreed', () => {
+    renderExercise(
+      { phase: 'actions' },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: '3 months', steps: '', success: '', createdAt: 1 }] },
+      { role: 'facilitator' },
+    );
+    const rule = screen.getByRole('region', { name: 'Ready to agree?' });
+    expect(within(rule).getByText('Agree at least 3 actions: add 2 more.')).toBeTruthy();
+    expect(within(rule).getByText('“Benchmark pay” needs an owner.')).toBeTruthy();
+  });
+
+  it('show the time left on the server’s clock, not this machine’s', () => {
+    serverClockStore.setState({ offsetMs: 7 * 60_000 });
+    renderExercise({ phase: 'write', timer: { durationMs: 300_000, endsAt: Date.now() + 7 * 60_000 + 90_000, remainingMs: 300_000, sound: false, phase: 'write' } });
+    expect(screen.getByRole('timer').textContent).toBe('1:30');
+  });
+});
+
+describe('measuring the server’s clock', () => {
+  it('takes the offset from the fastest of its round trips', async () => {
+    const serverAhead = 42_000;
+    await measureServerClock(async () => Date.now() + serverAhead);
+    expect(Math.abs(serverClockStore.getState().offsetMs - serverAhead)).toBeLessThan(50);
+  });
+
+  it('keeps the last offset when the server cannot be reached', async () => {
+    serverClockStore.setState({ offsetMs: 1234 });
+    await measureServerClock(() => Promise.reject(new Error('offline')));
+    expect(serverClockStore.getState().offsetMs).toBe(1234);
+  });
+});
