@@ -6,6 +6,9 @@
  *    through the NoteIndex the client uses.
  * 2. The SQLite store's append of one update per event-loop turn, to one
  *    board whose log already holds 400 updates (fsync included).
+ * 3. The server's check of where an update writes (writeGuard), run on every
+ *    update a facilitator or participant sends: a note's text edit on a
+ *    1,000-note board, and a reconnecting client's whole history.
  * Wall-clock figures on a shared machine: compare them within one run.
  */
 import fs from 'node:fs/promises';
@@ -15,6 +18,7 @@ import * as Y from 'yjs';
 import { addNote, NoteIndex, readNotes, updateNote } from '../shared/board/notes';
 import type { BoardId, NoteId } from '../shared/schema/ids';
 import { SqliteStorage } from '../server/persistence/sqlite';
+import { locateUpdate } from '../server/rooms/writeGuard';
 
 const NOTES = 1000;
 const EDITS = 300;
@@ -69,5 +73,22 @@ async function measureAppends(): Promise<void> {
   await fs.rm(dataDir, { recursive: true, force: true });
 }
 
+function measureWriteGuard(): void {
+  const server = new Y.Doc();
+  const ids: NoteId[] = [];
+  for (let i = 0; i < NOTES; i++) ids.push(addNote(server, { text: `note ${i}`, x: i, y: i, authorId: null, authorName: 'A' }));
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  // What a provider sends for each edit: the transaction's own update.
+  const edits: Uint8Array[] = [];
+  client.on('update', (update: Uint8Array) => edits.push(update));
+  for (let i = 0; i < EDITS; i++) updateNote(client, ids[i % NOTES]!, { text: `edited ${i}` });
+  const edit = timePerCall(EDITS, (i) => locateUpdate(server, edits[i]!));
+  const history = Y.encodeStateAsUpdate(client);
+  const replay = timePerCall(20, () => locateUpdate(server, history));
+  console.log(`write guard on a 1,000-note board: one text edit ${edit.toFixed(3)} ms, a client's whole history (${history.byteLength} bytes) ${replay.toFixed(2)} ms`);
+}
+
 measureNoteReads();
+measureWriteGuard();
 await measureAppends();

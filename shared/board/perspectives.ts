@@ -63,12 +63,3 @@ export function setReady(doc: Y.Doc, participantId: ParticipantId, ready: boolea
   doc.transact(() => writeFields(memberRecord(doc, participantId), { ready }), origin);
 }
 
-/** Clears everyone's "done writing" flag, for the next round. */
-export function clearReady(doc: Y.Doc, origin: unknown = null): void {
-  doc.transact(() => {
-    for (const value of topMap(doc, DocKey.members).values()) {
-      if (value instanceof Y.Map && value.get('ready') === true) value.set('ready', false);
-    }
-  }, origin);
-}
-

@@ -154,4 +154,20 @@ describe('the facilitator’s controls and private drafts, in real Chromium', ()
     await expect.poll(() => fran.locator('.lane').filter({ hasText: 'Line managers: 2 notes' }).count(), { timeout: ARRIVES_MS }).toBe(1);
     expect(await fran.content()).not.toContain('Written on the train');
   });
+
+  it('spreads people over the groups as they arrive when the facilitator chose automatic balance', async () => {
+    await start();
+    const fran = await join(board.links.facilitator, 'Fran');
+    await fran.getByRole('radio', { name: /Balance the groups automatically/ }).check();
+    const groupOf = (page: Page) => page.locator('.group-picker__note').innerText();
+    const seen: string[] = [];
+    for (const name of ['Ann', 'Ben', 'Cat']) {
+      const page = await join(board.links.participant, name);
+      await expect.poll(() => groupOf(page), { timeout: ARRIVES_MS }).toMatch(/^Your group: /);
+      seen.push(await groupOf(page));
+    }
+    // Each arrival went to a group nobody was in yet.
+    expect(new Set(seen).size).toBe(3);
+    await expect.poll(() => fran.locator('.participants__select').evaluateAll((els) => els.filter((el) => (el as HTMLSelectElement).value !== '').length)).toBe(3);
+  });
 });

@@ -9,7 +9,7 @@ import { changeOwnVote, readPublishedBallots } from '../../shared/board/votes';
 import { tallyVotes } from '../../shared/exercise/votes';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import type { BoardId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import {
   connectStockClient,
   createBoard,
@@ -21,6 +21,7 @@ import {
   whenSynced,
 } from '../helpers/server';
 import { tryUpgrade } from '../helpers/raw-socket';
+import { SqliteStorage } from '../../server/persistence/sqlite';
 
 /** Someone on the board: their view of the board, and their private document. */
 interface Person {
@@ -245,5 +246,31 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
 
     facilitator.board.doc.getMap('session').set('votingClosed', false);
     await eventually(() => expect(readPublishedBallots(bea.board.doc).size).toBe(0));
+  });
+
+  it('finishes a reveal the server was stopped in the middle of, when the board next loads', async () => {
+    const alex = await join('participant', 'Alex');
+    draft(alex, 'Written before the restart', 'staff');
+    const { dataDir } = server;
+    await eventually(() => expect(draftCountsByLane(alex.board.doc).get('staff')).toBe(1));
+    alex.board.destroy();
+    alex.private.destroy();
+    people.splice(0);
+    await server.close();
+
+    // As if the server died right after storing the facilitator's phase change.
+    const storage = new SqliteStorage(dataDir);
+    const stored = new Y.Doc();
+    for (const part of await storage.loadDocument(board.boardId as BoardId)) Y.applyUpdate(stored, part);
+    writePhase(stored, 'reveal');
+    await storage.compactDocument(board.boardId as BoardId, Y.encodeStateAsUpdate(stored));
+    await storage.close();
+
+    server = await startTestServer({ dataDir });
+    const fran = await join('facilitator', 'Fran');
+    await eventually(() => {
+      expect(readSession(fran.board.doc).revealed).toBe(true);
+      expect(readNotes(fran.board.doc).map((n) => n.text)).toEqual(['Written before the restart']);
+    });
   });
 });
