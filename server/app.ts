@@ -18,8 +18,6 @@ export interface RunningServer {
   url: string;
   port: number;
   rooms: RoomRegistry;
-  /** The server's part in the exercise: progress counts, the reveal, publishing votes. */
-  exercise: ExerciseCoordinator;
   storage: Storage;
   log: Logger;
   /** Stops accepting, stores every open board, closes sockets with "restarting", then the database. */
@@ -45,7 +43,8 @@ export async function startServer(
     { unloadGraceMs: config.roomUnloadGraceMs, compactAfterUpdates: config.compactAfterUpdates },
     dependencies.fanout ?? singleProcessFanout,
   );
-  const exercise = new ExerciseCoordinator(rooms, storage, log);
+  // Listens to the rooms from here on: the reveal, progress counts, published votes.
+  new ExerciseCoordinator(rooms, storage, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const server = http.createServer(createRequestHandler({ storage, config, log }));
   server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));
@@ -91,7 +90,6 @@ export async function startServer(
     url: `http://${hostForUrl}:${port}`,
     port,
     rooms,
-    exercise,
     storage,
     log,
     close() {

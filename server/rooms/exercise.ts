@@ -49,11 +49,6 @@ export class ExerciseCoordinator {
     registry.onRoomLoaded((room, board) => this.watch(room, board));
   }
 
-  /** Resolves once every job queued so far for the board has run (for tests and shutdown). */
-  async settle(boardId: BoardId): Promise<void> {
-    while (this.queues.has(boardId)) await this.queues.get(boardId);
-  }
-
   private watch(room: Room, board: BoardRecord): void {
     const { participantId } = parseDocumentName(room.name);
     if (participantId) {

@@ -85,11 +85,6 @@ export class Room {
     this.awareness.on('update', this.handleAwarenessUpdate);
   }
 
-  /** How many sockets are connected. */
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
   /** True while someone is connected or the server is working on the document. */
   get inUse(): boolean {
     return this.connections.size > 0 || this.holds > 0;
@@ -111,18 +106,22 @@ export class Room {
 
   /**
    * Makes a change of the server's own to the document; it is stored and
-   * broadcast like any other. Resolves once it is durable.
+   * broadcast like any other. Resolves once it is durable; rejects when
+   * storage failed, so a caller never acts on a change that was not kept
+   * (the reveal deletes a draft only once its copy on the board is stored).
    */
   async transact(change: (doc: Y.Doc, origin: symbol) => void): Promise<void> {
     if (!this.open || !this.ready) throw new Error(`room ${this.name} is not open`);
     change(this.doc, SERVER_ORIGIN);
     this.schedulePipeline();
     await this.settle();
+    if (!this.open) throw new Error(`room ${this.name} closed before the change was stored`);
   }
 
   /**
-   * Reads the board from storage, initialises it if it was never written,
-   * and migrates it to the current schema, all before any client syncs.
+   * Reads the document from storage and lets the policy prepare it (a board
+   * is initialised if it was never written, and migrated), all before any
+   * client syncs.
    */
   async load(): Promise<void> {
     const parts = await this.store.loadDocument(this.name);

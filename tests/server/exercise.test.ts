@@ -15,6 +15,7 @@ import {
   createBoard,
   eventually,
   registerParticipant,
+  makeDataDir,
   startTestServer,
   type StockClient,
   type TestServer,
@@ -272,5 +273,39 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
       expect(readSession(fran.board.doc).revealed).toBe(true);
       expect(readNotes(fran.board.doc).map((n) => n.text)).toEqual(['Written before the restart']);
     });
+  });
+
+  it('loses no draft when storage fails in the middle of the reveal, and reveals it once storage works again', async () => {
+    await server.stop();
+    const dataDir = await makeDataDir();
+    const storage = new SqliteStorage(dataDir);
+    const append = storage.appendUpdate.bind(storage);
+    let failCopies = true;
+    // The disk refuses exactly the write that copies the draft onto the board.
+    storage.appendUpdate = (name, update) =>
+      failCopies && name === board.boardId && Buffer.from(update).includes(Buffer.from('Only copy'))
+        ? Promise.reject(new Error('disk full'))
+        : append(name, update);
+    server = await startTestServer({ dataDir }, { storage });
+    board = await createBoard(server, 'Failing disk', 'four-perspectives');
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    draft(alex, 'Only copy of this idea', 'hr');
+    await eventually(() => expect(draftCountsByLane(facilitator.board.doc).get('hr')).toBe(1));
+
+    writePhase(facilitator.board.doc, 'reveal');
+    await eventually(() => expect(facilitator.closeCodes).toContain(CloseCode.serverError));
+    // The draft stayed where it was.
+    const stored = new Y.Doc();
+    for (const part of await storage.loadDocument(`${board.boardId}/private/${alex.id}` as never)) Y.applyUpdate(stored, part);
+    expect(readNotes(stored).map((n) => n.text)).toEqual(['Only copy of this idea']);
+
+    failCopies = false;
+    // The clients reconnect by themselves; the board loads, sees the unfinished reveal and finishes it.
+    await eventually(() => {
+      expect(readSession(facilitator.board.doc).revealed).toBe(true);
+      expect(readNotes(facilitator.board.doc).map((n) => n.text)).toEqual(['Only copy of this idea']);
+    }, 15_000);
+    await eventually(() => expect(readNotes(alex.private.doc)).toEqual([]));
   });
 });
