@@ -188,7 +188,7 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
     asha.actions.addNote({ x: 10, y: 10 }, 'Exit interview data');
     asha.actions.addNote({ x: 300, y: 10 }, 'Flexible retirement');
     expect(saveOf(asha)).toEqual({ kind: 'offline', unsaved: 2 });
-    expect(textsOf(asha)).toEqual(['Exit interview data', 'Flexible retirement']);
+    expect(textsOf(asha).sort()).toEqual(['Exit interview data', 'Flexible retirement']);
 
     // No 'online' event: the browser never lost its network, so the provider must find the server by itself.
     await restartServer();
@@ -316,7 +316,8 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
     before.destroy();
 
     const after = await open('Asha', { indexedDb: true, ledgerStorage: ledger });
-    await expect.poll(() => textsOf(after)).toEqual(['Written on the train', 'Also on the train']);
+    // Sorted: two notes added in the same millisecond are ordered by their random ids.
+    await expect.poll(() => textsOf(after).sort()).toEqual(['Also on the train', 'Written on the train']);
     await expect.poll(() => saveOf(after)).toEqual({ kind: 'offline', unsaved: 2 });
 
     await restartServer();
