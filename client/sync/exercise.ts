@@ -64,7 +64,7 @@ export interface ExerciseContext {
 export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
   const { doc, privateDoc, origin } = ctx;
   const isFacilitator = () => ctx.role === 'facilitator' && ctx.canWrite();
-  const facilitator = (change: () => void) => () => {
+  const asFacilitator = (change: () => void): void => {
     if (isFacilitator()) change();
   };
   const write = <T>(change: () => T, otherwise: T): T => {
@@ -80,25 +80,25 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
   };
 
   return {
-    chooseTemplate: (template) => facilitator(() => chooseTemplate(doc, template, origin))(),
-    updateSettings: (settings) => facilitator(() => updateSettings(doc, settings, origin))(),
-    renamePerspective: (id, name) => facilitator(() => renamePerspective(doc, id, name, origin))(),
-    addPerspective: (name) => facilitator(() => addPerspective(doc, name, origin))(),
-    removePerspective: (id) => facilitator(() => removePerspective(doc, id, origin))(),
+    chooseTemplate: (template) => asFacilitator(() => chooseTemplate(doc, template, origin)),
+    updateSettings: (settings) => asFacilitator(() => updateSettings(doc, settings, origin)),
+    renamePerspective: (id, name) => asFacilitator(() => renamePerspective(doc, id, name, origin)),
+    addPerspective: (name) => asFacilitator(() => addPerspective(doc, name, origin)),
+    removePerspective: (id) => asFacilitator(() => removePerspective(doc, id, origin)),
     changePhase: (phase) => (isFacilitator() ? changePhase(doc, phase, 'facilitator', origin) : 'Only the facilitator moves the workshop between phases.'),
-    setLocked: (locked) => facilitator(() => setLocked(doc, locked, origin))(),
-    summon: (place) => facilitator(() => summonEveryone(doc, place, origin))(),
+    setLocked: (locked) => asFacilitator(() => setLocked(doc, locked, origin)),
+    summon: (place) => asFacilitator(() => summonEveryone(doc, place, origin)),
     setGroup: (participantId, perspectiveId) => {
       if (!isFacilitator() && participantId !== me()) return;
       write(() => setGroup(doc, participantId as ParticipantId, perspectiveId, origin), undefined);
     },
     balanceGroups: (participantIds) =>
-      facilitator(() => {
+      asFacilitator(() => {
         const placed = balanceGroups(readPerspectives(doc), readMembers(doc), participantIds);
         doc.transact(() => {
           for (const [id, group] of placed) setGroup(doc, id as ParticipantId, group, origin);
         }, origin);
-      })(),
+      }),
     setReady: (ready) => {
       const self = me();
       if (self) write(() => setReady(doc, self, ready, origin), undefined);
@@ -127,7 +127,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
       if (!privateDoc || !ctx.canWrite() || readSession(doc).votingClosed) return false;
       return changeOwnVote(privateDoc, itemId, delta, limits(), origin);
     },
-    setVotingClosed: (closed) => facilitator(() => setSessionFlag(doc, 'votingClosed', closed, origin))(),
+    setVotingClosed: (closed) => asFacilitator(() => setSessionFlag(doc, 'votingClosed', closed, origin)),
     addAction: (themeId, topic) => write(() => addAction(doc, { themeId, topic }, origin), null),
     updateAction: (id, changes) => write(() => updateAction(doc, id, changes, origin), false),
     deleteAction: (id) => write(() => deleteAction(doc, id, origin), undefined),
@@ -137,12 +137,12 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
     },
     markActionsAgreed: (agreed) =>
       isFacilitator() ? markActionsAgreed(doc, agreed, origin) : ['Only the facilitator marks the actions agreed.'],
-    setTimer: (durationMs, sound) => facilitator(() => setTimer(doc, durationMs, sound, origin))(),
-    setTimerSound: (sound) => facilitator(() => setTimerSound(doc, sound, origin))(),
-    startTimer: () => facilitator(() => startTimer(doc, serverNow(), origin))(),
-    pauseTimer: () => facilitator(() => pauseTimer(doc, serverNow(), origin))(),
-    extendTimer: (extraMs) => facilitator(() => extendTimer(doc, extraMs, serverNow(), origin))(),
-    clearTimer: () => facilitator(() => clearTimer(doc, origin))(),
+    setTimer: (durationMs, sound) => asFacilitator(() => setTimer(doc, durationMs, sound, origin)),
+    setTimerSound: (sound) => asFacilitator(() => setTimerSound(doc, sound, origin)),
+    startTimer: () => asFacilitator(() => startTimer(doc, serverNow(), origin)),
+    pauseTimer: () => asFacilitator(() => pauseTimer(doc, serverNow(), origin)),
+    extendTimer: (extraMs) => asFacilitator(() => extendTimer(doc, extraMs, serverNow(), origin)),
+    clearTimer: () => asFacilitator(() => clearTimer(doc, origin)),
     snapshot: () => readBoardSnapshot(doc),
   };
 }

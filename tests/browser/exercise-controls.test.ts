@@ -170,4 +170,45 @@ describe('the facilitator’s controls and private drafts, in real Chromium', ()
     expect(new Set(seen).size).toBe(3);
     await expect.poll(() => fran.locator('.participants__select').evaluateAll((els) => els.filter((el) => (el as HTMLSelectElement).value !== '').length)).toBe(3);
   });
+
+  it('lets the facilitator assign each person a group when they chose to', async () => {
+    await start();
+    const fran = await join(board.links.facilitator, 'Fran');
+    await fran.getByRole('radio', { name: /I assign the groups/ }).check();
+    const pat = await join(board.links.participant, 'Pat');
+    await visible(pat.getByText('The facilitator will put you in a group.'), ARRIVES_MS);
+    expect(await pat.getByRole('radio').count()).toBe(0);
+    await fran.getByRole('combobox', { name: 'Group of Pat' }).selectOption({ label: 'Staff' });
+    await visible(pat.getByText('Your group: Staff.'), ARRIVES_MS);
+  });
+
+  it('plays a gentle chime and says so when the time is up, where the facilitator asked for one', async () => {
+    await start();
+    const doc = await facilitatorDoc();
+    const pat = await join(board.links.participant, 'Pat');
+    // Count the tones the page starts, instead of listening for them.
+    await pat.evaluate(() => {
+      const counter = window as unknown as { tones: number };
+      counter.tones = 0;
+      const Original = window.AudioContext;
+      window.AudioContext = class extends Original {
+        override createOscillator(): OscillatorNode {
+          const oscillator = super.createOscillator();
+          const start = oscillator.start.bind(oscillator);
+          oscillator.start = (when?: number) => {
+            counter.tones++;
+            start(when);
+          };
+          return oscillator;
+        }
+      };
+    });
+    // A two-second timer, on the server's clock, with the chime on.
+    const now = Date.now();
+    doc.getMap('session').set('timer', { durationMs: 2000, endsAt: now + 2000, remainingMs: 2000, sound: true, phase: 'setup' });
+    await visible(pat.getByRole('timer'), ARRIVES_MS);
+    await visible(pat.getByText('– time is up'), ARRIVES_MS);
+    await expect.poll(() => pat.evaluate(() => (window as unknown as { tones: number }).tones)).toBe(1);
+    await expect.poll(() => pat.locator('[aria-live="polite"]').allInnerTexts()).toContain('Time is up.');
+  });
 });

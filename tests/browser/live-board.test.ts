@@ -107,7 +107,16 @@ describe('two people on one board, in real Chromium', () => {
     await pat.keyboard.press('Space');
     // As a keyboard user waits to hear the note was picked up before moving it.
     await visible(pat.locator('.note--dragging'));
-    for (let i = 0; i < 4; i++) await pat.keyboard.press('ArrowRight');
+    // dnd-kit starts listening for the arrow keys a moment after the pick-up (on a
+    // timer): on a busy machine a key pressed at once is lost. Press until it moves.
+    const draggedBy = () => pat.locator('.note--dragging').evaluate((el) => (el as HTMLElement).style.transform);
+    await expect
+      .poll(async () => {
+        await pat.keyboard.press('ArrowRight');
+        return draggedBy();
+      })
+      .toMatch(/translate3d\([1-9]\d*px/);
+    for (let i = 0; i < 3; i++) await pat.keyboard.press('ArrowRight');
     await pat.keyboard.press('Space');
     await expect.poll(() => pat.locator('.note--dragging').count()).toBe(0);
     await expect.poll(() => position(fay, 'eight weeks'), { timeout: ARRIVES_MS }).not.toEqual(before);
