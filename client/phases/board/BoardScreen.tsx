@@ -1,12 +1,8 @@
 import { useCallback, useRef } from 'react';
-import type { Role } from '../../../shared/schema/api';
 import { JoinCodeOverlay } from '../../components/JoinCode';
-import { CopyButton } from '../../components/CopyField';
-import { inviteLink } from '../../router';
 import { LiveAnnouncer } from '../../components/LiveAnnouncer';
-import { SiteHeader, SkipLink } from '../../components/PageChrome';
+import { SkipLink } from '../../components/PageChrome';
 import { PresenceList } from '../../components/PresenceList';
-import { StatusBanner } from '../../components/StatusBanner';
 import { announce, setJoinCodeEnlarged, startEditingNote, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { BoardCanvas } from './BoardCanvas';
@@ -14,8 +10,7 @@ import { BOARD_ELEMENT_ID } from './BoardNote';
 import { findFreeSpot } from './placement';
 import { useUndoShortcuts } from './useUndoShortcuts';
 import { useDocumentTitle } from '../../useDocumentTitle';
-
-const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
+import { BoardHeader } from './BoardHeader';
 
 interface BoardScreenProps {
   /** The title from the link check, shown until the document's own title arrives. */
@@ -29,7 +24,6 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
   const identity = useBoardIdentity();
   const actions = useBoardActions();
   const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
-  const save = useBoardState((state) => state.save);
   const people = useBoardState((state) => state.people);
   const presenceSettled = useBoardState((state) => state.presenceSettled);
   const canUndo = useBoardState((state) => state.canUndo);
@@ -68,29 +62,9 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
   return (
     <div className="board-screen">
       <SkipLink targetId={BOARD_ELEMENT_ID}>Skip to the board</SkipLink>
-      <SiteHeader>
-        <div className="board-heading">
-          <h1 className="board-heading__title">{boardTitle}</h1>
-          <p className="board-heading__role">
-            {ROLE_NAMES[identity.role]}
-            {identity.displayName ? ` – ${identity.displayName}` : ''}
-          </p>
-        </div>
-      </SiteHeader>
-      <div className="board-bar">
-        <StatusBanner status={save} readOnly={!identity.canEdit} />
-        {joinCode && (
-          <div className="join-code-badge">
-            <span className="join-code-badge__label">Join code</span>
-            <strong className="join-code-badge__code">{joinCode}</strong>
-            <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
-              Show large
-            </button>
-            <CopyButton label="Copy invite link" value={inviteLink(window.location.origin, joinCode)} />
-          </div>
-        )}
+      <BoardHeader title={boardTitle} joinCode={joinCode}>
         <PresenceList people={people} announceChanges={presenceSettled} />
-      </div>
+      </BoardHeader>
       <main className="board-main">
         {identity.canEdit ? (
           <div className="board-toolbar">

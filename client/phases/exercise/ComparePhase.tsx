@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, useId, useMemo, useState } from 'react';
 import {
   type Announcements,
   DndContext,
@@ -19,6 +19,7 @@ import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exerci
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useLaneNames } from './useExercise';
+import { NameInput } from '../../components/NameInput';
 
 const NEW_THEME = '__new__';
 const UNGROUPED_ZONE = 'ungrouped';
@@ -87,25 +88,19 @@ function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[];
 /** A theme's title, saved when the field loses focus. */
 function ThemeTitle({ theme, canEdit }: { theme: Theme; canEdit: boolean }) {
   const actions = useExerciseActions();
-  const [title, setTitle] = useState(theme.title);
   const id = useId();
-  useEffect(() => setTitle(theme.title), [theme.title]);
   if (!canEdit) return <h3 className="theme__title">{theme.title}</h3>;
   return (
     <div className="theme__title-field">
       <label htmlFor={id} className="visually-hidden">
         Theme title
       </label>
-      <input
+      <NameInput
         id={id}
         className="field__input theme__title-input"
-        value={title}
+        value={theme.title}
         maxLength={THEME_TITLE_MAX_CHARS}
-        onChange={(event) => setTitle(event.target.value)}
-        onBlur={() => (title.trim() ? actions.renameTheme(theme.id, title) : setTitle(theme.title))}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') event.currentTarget.blur();
-        }}
+        onCommit={(title) => actions.renameTheme(theme.id, title)}
       />
     </div>
   );

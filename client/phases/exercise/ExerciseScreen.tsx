@@ -1,15 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { nextPhase, PHASE_GUIDE, previousPhase } from '../../../shared/exercise/phases';
 import { PHASES, type Phase } from '../../../shared/schema/exercise';
-import type { Role } from '../../../shared/schema/api';
-import { CopyButton } from '../../components/CopyField';
 import { JoinCodeOverlay } from '../../components/JoinCode';
 import { LiveAnnouncer } from '../../components/LiveAnnouncer';
-import { SiteHeader, SkipLink } from '../../components/PageChrome';
-import { StatusBanner } from '../../components/StatusBanner';
-import { inviteLink } from '../../router';
+import { SkipLink } from '../../components/PageChrome';
 import { announce, setJoinCodeEnlarged, setPhaseProblem, useBoardUi } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardState } from '../../sync/BoardProvider';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { ParticipantsPanel, useAutoGroup } from './ParticipantsPanel';
 import { SetupPhase } from './SetupPhase';
@@ -20,8 +16,8 @@ import { ActionsPhase } from './ActionsPhase';
 import { DonePhase } from './DonePhase';
 import { Timer, TimerControls } from './Timer';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { BoardHeader } from '../board/BoardHeader';
 
-const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
 const MAIN_ID = 'exercise-main';
 
 function PhasePanel({ phase }: { phase: Phase }) {
@@ -158,9 +154,7 @@ interface ExerciseScreenProps {
  * now and the time left; the facilitator also has the controls.
  */
 export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
-  const identity = useBoardIdentity();
   const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
-  const save = useBoardState((state) => state.save);
   const { session } = useExercise();
   const isFacilitator = useIsFacilitator();
   const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
@@ -173,28 +167,7 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
   return (
     <div className="board-screen exercise">
       <SkipLink targetId={MAIN_ID}>Skip to the exercise</SkipLink>
-      <SiteHeader>
-        <div className="board-heading">
-          <h1 className="board-heading__title">{boardTitle}</h1>
-          <p className="board-heading__role">
-            {ROLE_NAMES[identity.role]}
-            {identity.displayName ? ` – ${identity.displayName}` : ''}
-          </p>
-        </div>
-      </SiteHeader>
-      <div className="board-bar">
-        <StatusBanner status={save} readOnly={!identity.canEdit} />
-        {joinCode && (
-          <div className="join-code-badge">
-            <span className="join-code-badge__label">Join code</span>
-            <strong className="join-code-badge__code">{joinCode}</strong>
-            <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
-              Show large
-            </button>
-            <CopyButton label="Copy invite link" value={inviteLink(window.location.origin, joinCode)} />
-          </div>
-        )}
-      </div>
+      <BoardHeader title={boardTitle} joinCode={joinCode} />
       <div className="phase-bar">
         <PhaseSteps current={session.phase} />
         <div className="phase-bar__now">

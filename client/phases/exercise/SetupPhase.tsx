@@ -1,7 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { GROUP_MODES, type GroupMode, MAX_VOTE_BUDGET, type Perspective, PERSPECTIVE_NAME_MAX_CHARS } from '../../../shared/schema/exercise';
 import { GroupPicker } from './ParticipantsPanel';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { NameInput } from '../../components/NameInput';
 
 const GROUP_MODE_LABELS: Record<GroupMode, { label: string; hint: string }> = {
   pick: { label: 'Participants pick their group', hint: 'Each person chooses a perspective on their own screen.' },
@@ -12,22 +13,19 @@ const GROUP_MODE_LABELS: Record<GroupMode, { label: string; hint: string }> = {
 /** A lane's name, saved when the field loses focus (so a half-typed name is not shown to everyone). */
 function PerspectiveField({ perspective, canRemove }: { perspective: Perspective; canRemove: boolean }) {
   const actions = useExerciseActions();
-  const [name, setName] = useState(perspective.name);
   const id = useId();
-  useEffect(() => setName(perspective.name), [perspective.name]);
   return (
     <li className="setup__lane">
       <label className="field__label" htmlFor={id}>
         Perspective {perspective.order + 1}
       </label>
       <div className="setup__lane-row">
-        <input
+        <NameInput
           id={id}
           className="field__input"
-          value={name}
+          value={perspective.name}
           maxLength={PERSPECTIVE_NAME_MAX_CHARS}
-          onChange={(event) => setName(event.target.value)}
-          onBlur={() => (name.trim() ? actions.renamePerspective(perspective.id, name) : setName(perspective.name))}
+          onCommit={(name) => actions.renamePerspective(perspective.id, name)}
         />
         {canRemove && (
           <button type="button" className="button button--small button--secondary" onClick={() => actions.removePerspective(perspective.id)}>
