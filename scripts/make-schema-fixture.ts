@@ -15,6 +15,8 @@ import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '..
 import { addTheme } from '../shared/board/themes';
 import { addAction, respondToAction } from '../shared/board/actions';
 import { setGroup } from '../shared/board/perspectives';
+import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/board/drivers';
+import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
 
 const target = path.resolve(import.meta.dirname, `../tests/fixtures/board-schema-v${CURRENT_SCHEMA_VERSION}.bin`);
 if (fs.existsSync(target)) {
@@ -55,5 +57,10 @@ addTheme(doc, {
 });
 addAction(doc, { id: 'fixture-action-1' as ActionId, themeId: 'fixture-theme-1' as ThemeId, topic: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 9, 40) });
 respondToAction(doc, 'fixture-action-1' as ActionId, 'fixture-person' as ParticipantId, 'agree');
+const diagram = addDiagram(doc, { id: 'fixture-diagram-1' as DiagramId, title: 'Keeping nurses', aim: 'Cut nurse leavers in year one by a third by March', now: Date.UTC(2026, 10, 1, 10, 0) });
+const primary = addDriverNode(doc, { id: 'fixture-primary' as DriverNodeId, diagramId: diagram, parentId: null, text: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 10, 1) })!;
+const secondary = addDriverNode(doc, { id: 'fixture-secondary' as DriverNodeId, diagramId: diagram, parentId: primary, text: 'Rotas published early', now: Date.UTC(2026, 10, 1, 10, 2) })!;
+const idea = addDriverNode(doc, { id: 'fixture-idea' as DriverNodeId, diagramId: diagram, parentId: secondary, text: 'Publish rotas six weeks ahead', now: Date.UTC(2026, 10, 1, 10, 3) })!;
+changeIdeaToAction(doc, idea);
 fs.writeFileSync(target, Y.encodeStateAsUpdate(doc));
 console.log(`wrote ${target}`);

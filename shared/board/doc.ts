@@ -28,6 +28,10 @@ export const DocKey = {
   actions: 'actions',
   /** Y.Map<`${ActionId}/${ParticipantId}`, 'agree' | 'concern'>. */
   actionResponses: 'actionResponses',
+  /** Y.Map<DiagramId, Y.Map> of driver diagrams, each with its aim (schema 3). */
+  diagrams: 'diagrams',
+  /** Y.Map<DriverNodeId, Y.Map> of every diagram's drivers and change ideas. */
+  driverNodes: 'driverNodes',
 } as const;
 
 /** The name of a top-level shared type of a board document. */

@@ -26,6 +26,12 @@ export const MIGRATIONS: readonly Migration[] = [
       sessionMap(doc).set('template', 'blank');
     },
   },
+  {
+    from: 2,
+    to: 3,
+    description: 'adds driver diagrams (diagrams, driverNodes); nothing to change in an existing board',
+    run() {},
+  },
 ];
 
 /** Why a document could not be brought to the current version. */

@@ -20,6 +20,10 @@ export type PerspectiveId = Brand<string, 'PerspectiveId'>;
 export type ThemeId = Brand<string, 'ThemeId'>;
 /** A draft or agreed action. */
 export type ActionId = Brand<string, 'ActionId'>;
+/** A driver diagram on a board. */
+export type DiagramId = Brand<string, 'DiagramId'>;
+/** A driver or change idea in a driver diagram. */
+export type DriverNodeId = Brand<string, 'DriverNodeId'>;
 
 /** Board ids appear in URLs, so they use URL-safe characters only (nanoid's default alphabet). */
 const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{12,64}$/;
@@ -34,8 +38,8 @@ export function newNoteId(): NoteId {
   return nanoid(12) as NoteId;
 }
 
-/** A new id for a perspective, theme or action: 12 URL-safe characters. */
-export function newRecordId<T extends PerspectiveId | ThemeId | ActionId>(): T {
+/** A new id for a perspective, theme, action, diagram or diagram node: 12 URL-safe characters. */
+export function newRecordId<T extends PerspectiveId | ThemeId | ActionId | DiagramId | DriverNodeId>(): T {
   return nanoid(12) as T;
 }
 

@@ -4,6 +4,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { readSession } from '../../shared/board/session';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { nodesByAction, readDiagrams, readDriverTree } from '../../shared/board/drivers';
+import { flattenDriverTree } from '../../shared/exercise/driverTree';
 import { initBoard, readBoardMeta, readSchemaVersion, renameBoard, writeSchemaVersion } from '../../shared/board/board';
 import { migrateDoc, MigrationError, MIGRATIONS, type Migration } from '../../shared/board/migrations';
 import { readNotes } from '../../shared/board/notes';
@@ -120,5 +122,21 @@ describe('migrations', () => {
     expect(snapshot.perspectives.map((p) => [p.id, p.notes.length])).toEqual([['board', 1], ['hr', 0], ['managers', 1], ['staff', 0]]);
     expect(snapshot.themes).toMatchObject([{ title: 'Predictable rotas', kind: 'similarity', perspectives: ['The board', 'Line managers'] }]);
     expect(snapshot.actions).toMatchObject([{ topic: 'Predictable rotas', themeTitle: 'Predictable rotas', agree: 1 }]);
+  });
+
+  it('reads the driver diagram of the version-3 fixture', () => {
+    const v3 = new Y.Doc();
+    Y.applyUpdate(v3, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v3.bin'))));
+    migrateDoc(v3);
+    const [diagram] = readDiagrams(v3);
+    expect(diagram).toMatchObject({ title: 'Keeping nurses', aim: 'Cut nurse leavers in year one by a third by March' });
+    const levels = flattenDriverTree(readDriverTree(v3, diagram!.id).root).map((n) => [n.level, n.node?.text ?? 'aim']);
+    expect(levels).toEqual([
+      ['aim', 'aim'],
+      ['primary', 'Predictable rotas'],
+      ['secondary', 'Rotas published early'],
+      ['change', 'Publish rotas six weeks ahead'],
+    ]);
+    expect([...nodesByAction(v3).values()].flat().map((n) => n.text)).toEqual(['Publish rotas six weeks ahead']);
   });
 });

@@ -400,8 +400,8 @@ describe('write access', () => {
   const open = { locked: false };
   const at = (root: string, record: string | null = 'x') => [{ root, record }];
 
-  it('lets anyone who edits write notes, themes and actions', () => {
-    for (const root of ['notes', 'themes', 'actions']) {
+  it('lets anyone who edits write notes, themes, actions and driver diagrams', () => {
+    for (const root of ['notes', 'themes', 'actions', 'diagrams', 'driverNodes']) {
       expect(writeRefusal('participant', 'p1', open, at(root))).toBeNull();
       expect(writeRefusal('facilitator', 'f', open, at(root))).toBeNull();
       expect(writeRefusal('viewer', null, open, at(root))?.kind).toBe('forbidden');

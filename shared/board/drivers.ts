@@ -1,0 +1,252 @@
+import * as Y from 'yjs';
+import { addAction } from './actions';
+import { DocKey, newRecord, notesMap, readRecords, topMap, writeFields } from './doc';
+import { buildDriverTree, type DriverTree, isWithin, orderBetween } from '../exercise/driverTree';
+import {
+  type Diagram,
+  DIAGRAM_TEXT_MAX_CHARS,
+  DIAGRAM_TITLE_MAX_CHARS,
+  diagramSchema,
+  type DriverNode,
+  driverNodeSchema,
+  type MeasureKind,
+  type NodeSourceKind,
+} from '../schema/drivers';
+import { type ActionId, type DiagramId, type DriverNodeId, newRecordId, type NoteId, type ThemeId } from '../schema/ids';
+
+/**
+ * The driver diagram in the board document: diagrams (each with its aim) in
+ * `diagrams`, and every diagram's drivers and change ideas in `driverNodes`,
+ * each a record with its parent. The shape is read with `buildDriverTree`,
+ * which resolves what concurrent edits leave behind (see there).
+ */
+
+const clip = (text: string, max = DIAGRAM_TEXT_MAX_CHARS) => text.slice(0, max);
+
+/** Every diagram on the board, oldest first. */
+export function readDiagrams(doc: Y.Doc): Diagram[] {
+  return readRecords<Diagram>(doc, DocKey.diagrams, diagramSchema).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Every node record of every diagram, deleted ones included (the tree needs them to place their children). */
+export function readDriverNodes(doc: Y.Doc): DriverNode[] {
+  return readRecords<DriverNode>(doc, DocKey.driverNodes, driverNodeSchema);
+}
+
+/** The tree of one diagram. */
+export function readDriverTree(doc: Y.Doc, diagramId: DiagramId): DriverTree {
+  return buildDriverTree({ id: diagramId }, readDriverNodes(doc));
+}
+
+/** Starts a diagram with its aim. */
+export function addDiagram(doc: Y.Doc, input: { title?: string; aim?: string; now?: number; id?: DiagramId }, origin: unknown = null): DiagramId {
+  const id = input.id ?? newRecordId<DiagramId>();
+  doc.transact(() => {
+    topMap(doc, DocKey.diagrams).set(
+      id,
+      newRecord({
+        id,
+        title: clip(input.title?.trim() || 'Driver diagram', DIAGRAM_TITLE_MAX_CHARS),
+        aim: clip(input.aim ?? ''),
+        aimMeasure: '',
+        aimMeasureKind: null,
+        aimTargetDate: '',
+        createdAt: input.now ?? Date.now(),
+      }),
+    );
+  }, origin);
+  return id;
+}
+
+/** Changes a diagram's title or its aim. */
+export function updateDiagram(
+  doc: Y.Doc,
+  id: DiagramId,
+  changes: Partial<Pick<Diagram, 'title' | 'aim' | 'aimMeasure' | 'aimMeasureKind' | 'aimTargetDate'>>,
+  origin: unknown = null,
+): boolean {
+  const record = topMap(doc, DocKey.diagrams).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  const fields: Record<string, unknown> = { ...changes };
+  if (changes.title !== undefined) fields.title = clip(changes.title, DIAGRAM_TITLE_MAX_CHARS);
+  for (const key of ['aim', 'aimMeasure'] as const) if (changes[key] !== undefined) fields[key] = clip(changes[key]!);
+  if (changes.aimTargetDate !== undefined && !/^(\d{4}-\d{2}-\d{2})?$/.test(changes.aimTargetDate)) delete fields.aimTargetDate;
+  doc.transact(() => writeFields(record, fields), origin);
+  return true;
+}
+
+/** Deletes a diagram and all its nodes. */
+export function deleteDiagram(doc: Y.Doc, id: DiagramId, origin: unknown = null): void {
+  doc.transact(() => {
+    const nodes = topMap(doc, DocKey.driverNodes);
+    for (const node of readDriverNodes(doc)) if (node.diagramId === id) nodes.delete(node.id);
+    topMap(doc, DocKey.diagrams).delete(id);
+  }, origin);
+}
+
+/** The next `movedAt`: larger than any move so far in the diagram. */
+function nextMove(doc: Y.Doc, diagramId: DiagramId): number {
+  let latest = 0;
+  for (const node of readDriverNodes(doc)) if (node.diagramId === diagramId) latest = Math.max(latest, node.movedAt);
+  return latest + 1;
+}
+
+/** The order value for a place among a parent's children (at the end when no index is given). */
+function orderAt(tree: DriverTree, parentId: DriverNodeId | null, diagramId: DiagramId, index: number | undefined, moving?: DriverNodeId): number {
+  const parent = tree.byId.get(parentId ?? diagramId);
+  const siblings = (parent?.children ?? []).filter((child) => child.id !== moving).map((child) => child.node!.order);
+  const at = index === undefined ? siblings.length : Math.max(0, Math.min(index, siblings.length));
+  return orderBetween(siblings[at - 1] ?? null, siblings[at] ?? null);
+}
+
+/** Where a new node comes from, when it is promoted from the board. */
+export interface NodeSource {
+  kind: NodeSourceKind;
+  id: NoteId | ThemeId;
+}
+
+/**
+ * Adds a driver or change idea under a parent (null: under the aim), at a
+ * place among its siblings (the end by default). Returns its id, or null
+ * when the parent is not in the diagram.
+ */
+export function addDriverNode(
+  doc: Y.Doc,
+  input: { diagramId: DiagramId; parentId: DriverNodeId | null; text?: string; index?: number; source?: NodeSource; now?: number; id?: DriverNodeId },
+  origin: unknown = null,
+): DriverNodeId | null {
+  const tree = readDriverTree(doc, input.diagramId);
+  if (input.parentId !== null && !tree.byId.has(input.parentId)) return null;
+  const id = input.id ?? newRecordId<DriverNodeId>();
+  doc.transact(() => {
+    topMap(doc, DocKey.driverNodes).set(
+      id,
+      newRecord({
+        id,
+        diagramId: input.diagramId,
+        parentId: input.parentId,
+        text: clip(input.text ?? ''),
+        order: orderAt(tree, input.parentId, input.diagramId, input.index),
+        movedAt: nextMove(doc, input.diagramId),
+        deleted: false,
+        measure: '',
+        measureKind: null,
+        sourceKind: input.source?.kind ?? null,
+        sourceId: input.source?.id ?? null,
+        actionId: null,
+        createdAt: input.now ?? Date.now(),
+      }),
+    );
+  }, origin);
+  return id;
+}
+
+/** Changes a node's text or measure. */
+export function updateDriverNode(
+  doc: Y.Doc,
+  id: DriverNodeId,
+  changes: { text?: string; measure?: string; measureKind?: MeasureKind | null },
+  origin: unknown = null,
+): boolean {
+  const record = topMap(doc, DocKey.driverNodes).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  const fields: Record<string, unknown> = { ...changes };
+  if (changes.text !== undefined) fields.text = clip(changes.text);
+  if (changes.measure !== undefined) fields.measure = clip(changes.measure);
+  doc.transact(() => writeFields(record, fields), origin);
+  return true;
+}
+
+/**
+ * Moves a node (with everything under it) to a new parent and place. Refuses
+ * (returns false) a move under the node itself or one of its own
+ * descendants, which would make a loop; loops that two people's moves make
+ * together are resolved when the tree is read.
+ */
+export function moveDriverNode(
+  doc: Y.Doc,
+  id: DriverNodeId,
+  to: { parentId: DriverNodeId | null; index?: number },
+  origin: unknown = null,
+): boolean {
+  const record = topMap(doc, DocKey.driverNodes).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  const diagramId = record.get('diagramId') as DiagramId;
+  const tree = readDriverTree(doc, diagramId);
+  if (!tree.byId.has(id)) return false;
+  if (to.parentId !== null && (!tree.byId.has(to.parentId) || isWithin(tree, to.parentId, id))) return false;
+  doc.transact(() => {
+    writeFields(record, {
+      parentId: to.parentId,
+      order: orderAt(tree, to.parentId, diagramId, to.index, id),
+      movedAt: nextMove(doc, diagramId),
+    });
+  }, origin);
+  return true;
+}
+
+/**
+ * Deletes a node and everything under it, as tombstones: undo brings them
+ * back, and a node someone adds under them meanwhile is not lost (it hangs
+ * from the nearest ancestor left).
+ */
+export function deleteDriverNode(doc: Y.Doc, id: DriverNodeId, origin: unknown = null): boolean {
+  const record = topMap(doc, DocKey.driverNodes).get(id);
+  if (!(record instanceof Y.Map)) return false;
+  const tree = readDriverTree(doc, record.get('diagramId') as DiagramId);
+  const start = tree.byId.get(id);
+  if (!start) return false;
+  doc.transact(() => {
+    const nodes = topMap(doc, DocKey.driverNodes);
+    const stack = [start];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      const nodeRecord = nodes.get(next.id);
+      if (nodeRecord instanceof Y.Map) nodeRecord.set('deleted', true);
+      stack.push(...next.children);
+    }
+  }, origin);
+  return true;
+}
+
+/** Promotes a sticky note or a theme into the diagram, keeping a link to it. */
+export function promoteToDiagram(
+  doc: Y.Doc,
+  input: { diagramId: DiagramId; parentId: DriverNodeId | null; source: NodeSource },
+  origin: unknown = null,
+): DriverNodeId | null {
+  const sourceRecord =
+    input.source.kind === 'note' ? notesMap(doc).get(input.source.id) : topMap(doc, DocKey.themes).get(input.source.id);
+  if (!(sourceRecord instanceof Y.Map)) return null;
+  const text = String(sourceRecord.get(input.source.kind === 'note' ? 'text' : 'title') ?? '');
+  return addDriverNode(doc, { diagramId: input.diagramId, parentId: input.parentId, text, source: input.source }, origin);
+}
+
+/**
+ * Turns a change idea into a draft action in the board's action list, and
+ * links the two both ways (the node holds the action id; the action's topic
+ * names the idea). Returns the action's id; an idea already turned into an
+ * action keeps the one it has.
+ */
+export function changeIdeaToAction(doc: Y.Doc, id: DriverNodeId, origin: unknown = null): ActionId | null {
+  const record = topMap(doc, DocKey.driverNodes).get(id);
+  if (!(record instanceof Y.Map)) return null;
+  const existing = record.get('actionId');
+  if (typeof existing === 'string' && topMap(doc, DocKey.actions).has(existing)) return existing as ActionId;
+  let actionId: ActionId | null = null;
+  doc.transact(() => {
+    actionId = addAction(doc, { topic: String(record.get('text') ?? '') }, origin);
+    record.set('actionId', actionId);
+  }, origin);
+  return actionId;
+}
+
+/** The diagram nodes that became each action, by action id: the link read from the action's side. */
+export function nodesByAction(doc: Y.Doc): Map<string, DriverNode[]> {
+  const result = new Map<string, DriverNode[]>();
+  for (const node of readDriverNodes(doc)) {
+    if (!node.actionId || node.deleted) continue;
+    result.set(node.actionId, [...(result.get(node.actionId) ?? []), node]);
+  }
+  return result;
+}
