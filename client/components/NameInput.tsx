@@ -1,10 +1,14 @@
-import { type InputHTMLAttributes, useEffect, useState } from 'react';
+import { type InputHTMLAttributes, type KeyboardEvent, useEffect, useState } from 'react';
 
-interface NameInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'onBlur' | 'onKeyDown'> {
+interface NameInputProps extends Omit<InputHTMLAttributes<HTMLInputElement & HTMLTextAreaElement>, 'value' | 'onChange' | 'onBlur' | 'onKeyDown'> {
   /** The name everyone sees now. */
   value: string;
-  /** Called with the new name when the person leaves the field; never with a blank one. */
+  /** Called with the new name when the person leaves the field; never with a blank one unless blanks are allowed. */
   onCommit(name: string): void;
+  /** A blank value is shared too (a measure someone clears), instead of putting the old one back. */
+  allowBlank?: boolean;
+  /** Wrap long text over several lines (a box in a diagram); Enter still finishes. */
+  multiline?: boolean;
 }
 
 /**
@@ -13,21 +17,23 @@ interface NameInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'va
  * so others never see a half-typed name; a blank name puts the old one back.
  * A change made by someone else shows as soon as it arrives.
  */
-export function NameInput({ value, onCommit, ...inputProps }: NameInputProps) {
+export function NameInput({ value, onCommit, allowBlank = false, multiline = false, ...inputProps }: NameInputProps) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
-  return (
-    <input
-      {...inputProps}
-      value={draft}
-      onChange={(event) => setDraft(event.target.value)}
-      onBlur={() => {
-        if (!draft.trim()) setDraft(value);
-        else if (draft !== value) onCommit(draft);
-      }}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') event.currentTarget.blur();
-      }}
-    />
-  );
+  const props = {
+    ...inputProps,
+    value: draft,
+    onChange: (event: { target: { value: string } }) => setDraft(event.target.value),
+    onBlur: () => {
+      if (!draft.trim() && !allowBlank) setDraft(value);
+      else if (draft !== value) onCommit(draft);
+    },
+    onKeyDown: (event: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        event.currentTarget.blur();
+      }
+    },
+  };
+  return multiline ? <textarea rows={2} {...props} /> : <input {...props} />;
 }

@@ -18,6 +18,13 @@ export interface BoardUiState {
   announcement: { text: string; serial: number };
   /** Why the facilitator's last phase change could not happen, shown until the next try. */
   phaseProblem: string | null;
+  /** What this person is looking at: the workshop's board or exercise, or the driver diagrams. */
+  activity: 'workshop' | 'diagrams';
+  /** The driver diagram shown, and how: as a picture or as an outline. */
+  diagramId: string | null;
+  diagramView: 'picture' | 'outline';
+  /** Diagram branches folded away on this screen only. */
+  collapsed: string[];
 }
 
 const initialState: BoardUiState = {
@@ -25,6 +32,10 @@ const initialState: BoardUiState = {
   joinCodeEnlarged: false,
   announcement: { text: '', serial: 0 },
   phaseProblem: null,
+  activity: 'workshop',
+  diagramId: null,
+  diagramView: 'picture',
+  collapsed: [],
 };
 
 /** The one board screen's UI state; reset whenever a board is opened. */
@@ -59,6 +70,22 @@ export function announce(text: string): void {
 /** Shows (or clears) why the phase could not change. */
 export function setPhaseProblem(problem: string | null): void {
   boardUiStore.setState({ phaseProblem: problem });
+}
+
+/** Switches between the workshop and the driver diagrams. */
+export function showActivity(activity: BoardUiState['activity']): void {
+  boardUiStore.setState({ activity });
+}
+
+/** Shows a driver diagram, as a picture or an outline. */
+export function showDiagram(diagramId: string | null, view?: BoardUiState['diagramView']): void {
+  boardUiStore.setState(view ? { diagramId, diagramView: view } : { diagramId });
+}
+
+/** Folds a diagram branch away, or opens it again. */
+export function toggleCollapsed(nodeId: string): void {
+  const { collapsed } = boardUiStore.getState();
+  boardUiStore.setState({ collapsed: collapsed.includes(nodeId) ? collapsed.filter((id) => id !== nodeId) : [...collapsed, nodeId] });
 }
 
 /** Back to nothing selected, nothing announced. */

@@ -19,6 +19,7 @@ import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import { CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
 import { createBoardStore } from './boardStore';
 import { createExerciseActions, readExerciseState } from './exercise';
+import { createDiagramActions, readDiagramState } from './diagrams';
 import { createFrameScheduler } from './frameScheduler';
 import { clampToBoard, ownPresence, readPresence } from './presence';
 import {
@@ -177,7 +178,9 @@ export class BoardConnection implements BoardSession {
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(ownPresence(participant, role, this.doc.clientID));
     this.undoManager = canEdit
-      ? new Y.UndoManager([notesMap(this.doc), boardMap(this.doc), topMap(this.doc, DocKey.themes), topMap(this.doc, DocKey.actions)], {
+      ? new Y.UndoManager(
+          [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(this.doc, name)),
+          {
           trackedOrigins: new Set([this.localOrigin]),
         })
       : null;
@@ -249,6 +252,12 @@ export class BoardConnection implements BoardSession {
         origin: this.localOrigin,
         role,
         participant,
+        canWrite: () => this.canWrite(),
+        endStep: () => this.endUndoStep(),
+      }),
+      diagrams: createDiagramActions({
+        doc: this.doc,
+        origin: this.localOrigin,
         canWrite: () => this.canWrite(),
         endStep: () => this.endUndoStep(),
       }),
@@ -530,6 +539,7 @@ export class BoardConnection implements BoardSession {
     if (this.exerciseDirty) {
       this.exerciseDirty = false;
       patch.exercise = readExerciseState(this.doc, this.privateDoc, this.privateStatus);
+      patch.diagrams = readDiagramState(this.doc);
     }
     if (this.presenceDirty) {
       this.presenceDirty = false;

@@ -26,6 +26,7 @@ export function createBoardStore(overrides: Partial<BoardState> = {}): StoreApi<
   return createStore<BoardState>()(() => ({
     notes: [],
     exercise: emptyExerciseState(),
+    diagrams: { diagrams: [], nodes: [] },
     boardTitle: null,
     people: [],
     cursors: [],

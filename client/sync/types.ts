@@ -18,6 +18,9 @@ import type {
 import type { SessionSettings } from '../../shared/board/session';
 import type { ActionResponses } from '../../shared/board/actions';
 import type { BoardSnapshot } from '../../shared/board/snapshot';
+import type { NodeSource } from '../../shared/board/drivers';
+import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
+import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
 /**
  * The public face of a board connection: what components read and call.
@@ -92,10 +95,18 @@ export interface ExerciseState {
   privateStatus: PrivateStatus;
 }
 
+/** The board's driver diagrams, as records: screens build each tree with `buildDriverTree`. */
+export interface DiagramState {
+  diagrams: Diagram[];
+  /** Every node of every diagram, deleted ones included (the tree needs them). */
+  nodes: DriverNode[];
+}
+
 /** Everything the board screen shows that comes from the shared document or awareness. */
 export interface BoardState {
   notes: Note[];
   exercise: ExerciseState;
+  diagrams: DiagramState;
   /** The title written in the document, or null until it has synced. */
   boardTitle: string | null;
   people: Person[];
@@ -129,6 +140,7 @@ export interface BoardActions {
   /** Publishes this person's pointer position, or null when it left the board. Throttled. */
   setCursor(point: BoardPoint | null): void;
   exercise: ExerciseActions;
+  diagrams: DiagramActions;
 }
 
 /** What a person can do in the exercise. Facilitator-only actions do nothing for others (the server refuses them too). */
@@ -174,6 +186,22 @@ export interface ExerciseActions {
   clearTimer(): void;
   /** The whole workshop as plain data, for the summary (and the exports). */
   snapshot(): BoardSnapshot;
+}
+
+/** What a person can do to the driver diagrams. Each call is one undoable step. */
+export interface DiagramActions {
+  addDiagram(title: string): DiagramId | null;
+  updateDiagram(id: DiagramId, changes: Partial<Pick<Diagram, 'title' | 'aim' | 'aimMeasure' | 'aimMeasureKind' | 'aimTargetDate'>>): void;
+  deleteDiagram(id: DiagramId): void;
+  /** Adds a node under a parent (null: under the aim), at a place among its siblings (the end by default). */
+  addNode(diagramId: DiagramId, parentId: DriverNodeId | null, text: string, index?: number): DriverNodeId | null;
+  updateNode(id: DriverNodeId, changes: { text?: string; measure?: string; measureKind?: MeasureKind | null }): void;
+  /** Moves a node and its branch; false when that would put it under itself. */
+  moveNode(id: DriverNodeId, parentId: DriverNodeId | null, index?: number): boolean;
+  deleteNode(id: DriverNodeId): void;
+  promote(diagramId: DiagramId, parentId: DriverNodeId | null, source: NodeSource): DriverNodeId | null;
+  /** Turns a change idea into a draft action, linked both ways. */
+  toAction(id: DriverNodeId): string | null;
 }
 
 /** Who is using this connection. */

@@ -5,7 +5,7 @@ import { BoardScreen } from '../../client/phases/board/BoardScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { createBoardStore } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
-import type { BoardActions, BoardIdentity, ExerciseActions, BoardPoint, BoardSession, BoardState } from '../../client/sync/types';
+import type { BoardActions, BoardIdentity, DiagramActions, ExerciseActions, BoardPoint, BoardSession, BoardState } from '../../client/sync/types';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import type { Note } from '../../shared/schema/records';
 
@@ -32,7 +32,7 @@ function renderBoard(identity: Partial<BoardIdentity> = {}, state: Partial<Board
     people: [{ participantId: 'p-priya', name: 'Priya', colour: '#005eb8', role: 'participant', isSelf: true }],
     ...state,
   });
-  const actions: { [K in Exclude<keyof BoardActions, 'exercise'>]: ReturnType<typeof vi.fn<BoardActions[K]>> } = {
+  const actions: { [K in Exclude<keyof BoardActions, 'exercise' | 'diagrams'>]: ReturnType<typeof vi.fn<BoardActions[K]>> } = {
     addNote: vi.fn<BoardActions['addNote']>((position) => {
       store.setState({ notes: [...store.getState().notes, makeNote('added', '', position)] });
       return 'added' as NoteId;
@@ -47,7 +47,7 @@ function renderBoard(identity: Partial<BoardIdentity> = {}, state: Partial<Board
   const session: BoardSession = {
     store,
     // The free board uses none of the exercise's actions.
-    actions: { ...actions, exercise: {} as ExerciseActions },
+    actions: { ...actions, exercise: {} as ExerciseActions, diagrams: {} as DiagramActions },
     identity: { role: 'participant', canEdit: true, participantId: 'p-priya', displayName: 'Priya', ...identity },
   };
   render(

@@ -6,7 +6,7 @@ import { resetBoardUi } from '../../client/state/boardUi';
 import { measureServerClock, serverClockStore } from '../../client/state/serverClock';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
-import type { BoardIdentity, BoardSession, ExerciseActions, ExerciseState } from '../../client/sync/types';
+import type { BoardIdentity, BoardSession, DiagramActions, ExerciseActions, ExerciseState } from '../../client/sync/types';
 import { DEFAULT_PERSPECTIVES, sessionSchema, type Session } from '../../shared/schema/exercise';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import type { Note } from '../../shared/schema/records';
@@ -34,7 +34,7 @@ function renderExercise(session: Partial<Session>, exercise: Partial<ExerciseSta
   }) as unknown as { [K in keyof ExerciseActions]: ReturnType<typeof vi.fn<ExerciseActions[K]>> };
   const boardSession: BoardSession = {
     store,
-    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions },
+    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions, diagrams: {} as DiagramActions },
     identity: { role: 'participant', canEdit: true, participantId: 'p-priya', displayName: 'Priya', ...identity },
   };
   render(

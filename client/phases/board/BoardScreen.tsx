@@ -11,6 +11,8 @@ import { findFreeSpot } from './placement';
 import { useUndoShortcuts } from './useUndoShortcuts';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { BoardHeader } from './BoardHeader';
+import { ActivitySwitch } from '../diagram/ActivitySwitch';
+import { DiagramsPanel } from '../diagram/DiagramsPanel';
 
 interface BoardScreenProps {
   /** The title from the link check, shown until the document's own title arrives. */
@@ -31,6 +33,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
   const notes = useBoardState((state) => state.notes);
   const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
   const announcement = useBoardUi((state) => state.announcement);
+  const activity = useBoardUi((state) => state.activity);
   const viewport = useRef<HTMLDivElement>(null);
   const closeJoinCode = useCallback(() => setJoinCodeEnlarged(false), []);
   const undo = useCallback(() => {
@@ -66,7 +69,14 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
         <PresenceList people={people} announceChanges={presenceSettled} />
       </BoardHeader>
       <main className="board-main">
-        {identity.canEdit ? (
+        <div className="board-activity">
+          <ActivitySwitch workshopLabel="The board" />
+        </div>
+        {activity === 'diagrams' ? (
+          <div className="board-diagrams">
+            <DiagramsPanel />
+          </div>
+        ) : identity.canEdit ? (
           <div className="board-toolbar">
             <button type="button" className="button" onClick={addNote}>
               Add note
@@ -95,7 +105,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
         ) : (
           <p className="board-toolbar board-toolbar__hint">You are viewing this board: changes appear as they happen, but you cannot make any.</p>
         )}
-        <BoardCanvas viewportRef={viewport} />
+        {activity === 'workshop' && <BoardCanvas viewportRef={viewport} />}
       </main>
       <LiveAnnouncer text={announcement.text} serial={announcement.serial} />
       {joinCodeEnlarged && joinCode && <JoinCodeOverlay code={joinCode} origin={window.location.origin} onClose={closeJoinCode} />}

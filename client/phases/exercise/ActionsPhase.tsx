@@ -3,7 +3,7 @@ import { agreementProblems } from '../../../shared/exercise/actions';
 import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_TEXT_FIELDS, type ActionTextField } from '../../../shared/schema/exercise';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity } from '../../sync/BoardProvider';
+import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { useVoteResults } from './VotePhase';
 
@@ -52,6 +52,7 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
   const response = responses[action.id] ?? { agree: [], concern: [] };
   const mine = participantId ? (response.agree.includes(participantId) ? 'agree' : response.concern.includes(participantId) ? 'concern' : null) : null;
   const theme = themes.find((t) => t.id === action.themeId);
+  const fromDiagram = useBoardState((state) => state.diagrams.nodes.find((n) => n.actionId === action.id && !n.deleted));
   const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
   return (
     <li className="action">
@@ -60,6 +61,7 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
           Action {index + 1}
           {theme && <span className="action__theme"> – from the theme “{theme.title}”</span>}
         </legend>
+        {fromDiagram && <p className="action__from-diagram">From the driver diagram: the change idea “{fromDiagram.text}”</p>}
         {ACTION_TEXT_FIELDS.map((field) => (
           <ActionField key={field} action={action} field={field} />
         ))}

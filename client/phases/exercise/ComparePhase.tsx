@@ -20,6 +20,7 @@ import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useLaneNames } from './useExercise';
 import { NameInput } from '../../components/NameInput';
+import { usePromoteToDiagram } from '../diagram/useDiagram';
 
 const NEW_THEME = '__new__';
 const UNGROUPED_ZONE = 'ungrouped';
@@ -34,6 +35,7 @@ function shortText(text: string): string {
 /** A note that can be dragged onto another note or a theme, or moved with its menu. */
 function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[]; canEdit: boolean }) {
   const actions = useExerciseActions();
+  const promote = usePromoteToDiagram();
   const laneNames = useLaneNames();
   const selectId = useId();
   const drag = useDraggable({ id: noteZone(note.id), disabled: !canEdit });
@@ -65,6 +67,15 @@ function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[];
       )}
       <p className="lane-note__text">{note.text}</p>
       <p className="lane-note__lane">{note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : ''}</p>
+      {canEdit && (
+        <button
+          type="button"
+          className="button button--small button--secondary lane-note__promote"
+          onClick={() => announce(promote({ kind: 'note', id: note.id, themeId: note.themeId }))}
+        >
+          Add to the driver diagram<span className="visually-hidden">: {shortText(note.text)}</span>
+        </button>
+      )}
       {canEdit && (
         <div className="lane-note__move">
           <label htmlFor={selectId} className="lane-note__move-label">
@@ -108,6 +119,7 @@ function ThemeTitle({ theme, canEdit }: { theme: Theme; canEdit: boolean }) {
 
 function ThemeColumn({ item, themes, canEdit }: { item: ThemeComparison; themes: Theme[]; canEdit: boolean }) {
   const actions = useExerciseActions();
+  const promote = usePromoteToDiagram();
   const { isOver, setNodeRef } = useDroppable({ id: themeZone(item.theme.id), disabled: !canEdit });
   return (
     <section ref={setNodeRef} className={`theme${isOver ? ' theme--target' : ''}`} aria-label={`Theme: ${item.theme.title}`}>
@@ -119,9 +131,14 @@ function ThemeColumn({ item, themes, canEdit }: { item: ThemeComparison; themes:
         ))}
       </ul>
       {canEdit && (
-        <button type="button" className="button button--small button--secondary" onClick={() => actions.deleteTheme(item.theme.id)}>
-          Delete theme<span className="visually-hidden"> {item.theme.title}</span>
-        </button>
+        <div className="lane-note__tools">
+          <button type="button" className="button button--small button--secondary" onClick={() => announce(promote({ kind: 'theme', id: item.theme.id }))}>
+            Add to the driver diagram<span className="visually-hidden"> as a driver: {item.theme.title}</span>
+          </button>
+          <button type="button" className="button button--small button--secondary" onClick={() => actions.deleteTheme(item.theme.id)}>
+            Delete theme<span className="visually-hidden"> {item.theme.title}</span>
+          </button>
+        </div>
       )}
     </section>
   );

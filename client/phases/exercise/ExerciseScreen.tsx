@@ -17,6 +17,8 @@ import { DonePhase } from './DonePhase';
 import { Timer, TimerControls } from './Timer';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { BoardHeader } from '../board/BoardHeader';
+import { ActivitySwitch } from '../diagram/ActivitySwitch';
+import { DiagramsPanel } from '../diagram/DiagramsPanel';
 
 const MAIN_ID = 'exercise-main';
 
@@ -159,6 +161,7 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
   const isFacilitator = useIsFacilitator();
   const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
   const announcement = useBoardUi((state) => state.announcement);
+  const activity = useBoardUi((state) => state.activity);
   const guide = PHASE_GUIDE[session.phase];
   useDocumentTitle(`${guide.title} – ${boardTitle} – Retain`);
   useFollowFacilitator(isFacilitator);
@@ -187,7 +190,8 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
       {isFacilitator && <FacilitatorControls />}
       <div className="exercise__layout">
         <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
-          <PhasePanel phase={session.phase} />
+          <ActivitySwitch workshopLabel="The exercise" />
+          {activity === 'diagrams' ? <DiagramsPanel /> : <PhasePanel phase={session.phase} />}
         </main>
         <aside className="exercise__aside">
           <ParticipantsPanel />

@@ -1,0 +1,136 @@
+import { useMemo } from 'react';
+import {
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  TouchSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { CSS } from '@dnd-kit/utilities';
+import type { DriverTree } from '../../../shared/exercise/driverTree';
+import { isWithin } from '../../../shared/exercise/driverTree';
+import { DIAGRAM_NODE_HEIGHT_PX, DIAGRAM_NODE_WIDTH_PX, type DiagramLayout, LEVEL_NAMES, type PlacedNode } from '../../../shared/export/diagram';
+import type { Diagram } from '../../../shared/schema/drivers';
+import type { DriverNodeId } from '../../../shared/schema/ids';
+import { NameInput } from '../../components/NameInput';
+import { announce, toggleCollapsed } from '../../state/boardUi';
+import { useBoardIdentity } from '../../sync/BoardProvider';
+import { useDiagramActions } from './useDiagram';
+
+/** One box: drag it onto another box to hang it there; edit its text in place; fold its branch. */
+function DiagramBox({ placed, diagram, canEdit }: { placed: PlacedNode; diagram: Diagram; canEdit: boolean }) {
+  const actions = useDiagramActions();
+  const isAim = placed.id === diagram.id;
+  const drag = useDraggable({ id: placed.id, disabled: !canEdit || isAim });
+  const drop = useDroppable({ id: placed.id, disabled: !canEdit });
+  return (
+    <div
+      ref={drop.setNodeRef}
+      className={`diagram-box diagram-box--${placed.level}${drop.isOver ? ' diagram-box--target' : ''}${drag.isDragging ? ' diagram-box--dragging' : ''}`}
+      style={{ left: placed.x, top: placed.y, width: DIAGRAM_NODE_WIDTH_PX, height: DIAGRAM_NODE_HEIGHT_PX, transform: CSS.Translate.toString(drag.transform) }}
+      data-node-id={placed.id}
+    >
+      <div className="diagram-box__head">
+        {canEdit && !isAim && (
+          <button ref={drag.setNodeRef} type="button" className="diagram-box__handle" {...drag.listeners} {...drag.attributes} aria-label={`Drag “${placed.text || 'empty'}” onto another box`}>
+            ⠿
+          </button>
+        )}
+        <span className="diagram-box__level">{LEVEL_NAMES[placed.level]}</span>
+        {placed.childCount > 0 && (
+          <button
+            type="button"
+            className="diagram-box__fold"
+            aria-expanded={!placed.collapsed}
+            aria-label={`${placed.collapsed ? 'Show' : 'Hide'} the ${placed.childCount} under “${placed.text || 'empty'}”`}
+            onClick={() => toggleCollapsed(placed.id)}
+          >
+            {placed.collapsed ? `+${placed.childCount}` : '−'}
+          </button>
+        )}
+      </div>
+      {canEdit ? (
+        <NameInput
+          multiline
+          aria-label={`Text of the ${LEVEL_NAMES[placed.level].toLowerCase()}`}
+          className="diagram-box__text"
+          value={placed.text}
+          allowBlank
+          onCommit={(text) => (isAim ? actions.updateDiagram(diagram.id, { aim: text }) : actions.updateNode(placed.id as DriverNodeId, { text }))}
+        />
+      ) : (
+        <p className="diagram-box__text">{placed.text}</p>
+      )}
+      {canEdit && (
+        <button
+          type="button"
+          className="diagram-box__add"
+          aria-label={`Add under “${placed.text || 'empty'}”`}
+          onClick={() => actions.addNode(diagram.id, isAim ? null : (placed.id as DriverNodeId), '') && announce('Added a box under it.')}
+        >
+          +
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The diagram as a picture, left to right, as on a projector: boxes placed by
+ * d3-hierarchy, links drawn between them, branches that fold. Moving a box
+ * is by dragging (mouse, touch, or the keyboard on its handle); the outline
+ * view offers the same with buttons.
+ */
+export function PictureView({ diagram, tree, layout }: { diagram: Diagram; tree: DriverTree; layout: DiagramLayout }) {
+  const actions = useDiagramActions();
+  const { canEdit } = useBoardIdentity();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
+    useSensor(KeyboardSensor),
+  );
+  const textOf = useMemo(() => new Map(layout.nodes.map((n) => [n.id, n.text || 'empty'])), [layout.nodes]);
+  const handleDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over || over.id === active.id) return;
+    const target = String(over.id);
+    if (target !== diagram.id && isWithin(tree, target, String(active.id))) {
+      announce('A box cannot go under itself or its own branch.');
+      return;
+    }
+    if (actions.moveNode(active.id as DriverNodeId, target === diagram.id ? null : (target as DriverNodeId))) {
+      announce(`Moved “${textOf.get(String(active.id))}” under “${textOf.get(target)}”.`);
+    }
+  };
+  return (
+    <div className="diagram-scroll" tabIndex={0} role="region" aria-label={`Driver diagram: ${diagram.title}`}>
+      <DndContext
+        sensors={sensors}
+        onDragEnd={handleDragEnd}
+        accessibility={{
+          announcements: {
+            onDragStart: ({ active }) => `Picked up “${textOf.get(String(active.id))}”.`,
+            onDragOver: ({ over }) => (over ? `Over “${textOf.get(String(over.id))}”.` : undefined),
+            onDragEnd: ({ active, over }) => (over ? `Dropped “${textOf.get(String(active.id))}” on “${textOf.get(String(over.id))}”.` : 'Dropped.'),
+            onDragCancel: () => 'Moving cancelled.',
+          },
+        }}
+      >
+        <div className="diagram-canvas" style={{ width: layout.width, height: layout.height }}>
+          <svg className="diagram-links" width={layout.width} height={layout.height} aria-hidden="true">
+            {layout.links.map((link) => {
+              const middle = (link.x1 + link.x2) / 2;
+              return <path key={link.toId} d={`M${link.x1},${link.y1} C${middle},${link.y1} ${middle},${link.y2} ${link.x2},${link.y2}`} />;
+            })}
+          </svg>
+          {layout.nodes.map((placed) => (
+            <DiagramBox key={placed.id} placed={placed} diagram={diagram} canEdit={canEdit} />
+          ))}
+        </div>
+      </DndContext>
+    </div>
+  );
+}

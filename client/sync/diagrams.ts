@@ -1,0 +1,42 @@
+import type * as Y from 'yjs';
+import {
+  addDiagram,
+  addDriverNode,
+  changeIdeaToAction,
+  deleteDiagram,
+  deleteDriverNode,
+  moveDriverNode,
+  promoteToDiagram,
+  readDiagrams,
+  readDriverNodes,
+  updateDiagram,
+  updateDriverNode,
+} from '../../shared/board/drivers';
+import type { DiagramActions, DiagramState } from './types';
+
+/** Reads the board's driver diagrams. */
+export function readDiagramState(doc: Y.Doc): DiagramState {
+  return { diagrams: readDiagrams(doc), nodes: readDriverNodes(doc) };
+}
+
+/** The diagram actions of one connection: everyone who may edit may change the diagrams. */
+export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; canWrite(): boolean; endStep(): void }): DiagramActions {
+  const { doc, origin } = ctx;
+  const write = <T>(change: () => T, otherwise: T): T => {
+    if (!ctx.canWrite()) return otherwise;
+    const result = change();
+    ctx.endStep();
+    return result;
+  };
+  return {
+    addDiagram: (title) => write(() => addDiagram(doc, { title }, origin), null),
+    updateDiagram: (id, changes) => write(() => updateDiagram(doc, id, changes, origin), false),
+    deleteDiagram: (id) => write(() => deleteDiagram(doc, id, origin), undefined),
+    addNode: (diagramId, parentId, text, index) => write(() => addDriverNode(doc, { diagramId, parentId, text, index }, origin), null),
+    updateNode: (id, changes) => write(() => updateDriverNode(doc, id, changes, origin), false),
+    moveNode: (id, parentId, index) => write(() => moveDriverNode(doc, id, { parentId, index }, origin), false),
+    deleteNode: (id) => write(() => deleteDriverNode(doc, id, origin), false),
+    promote: (diagramId, parentId, source) => write(() => promoteToDiagram(doc, { diagramId, parentId, source }, origin), null),
+    toAction: (id) => write(() => changeIdeaToAction(doc, id, origin), null),
+  };
+}
