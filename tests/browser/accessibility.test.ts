@@ -138,4 +138,27 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
     await facilitator.context().close();
     await phone.context().close();
   });
+
+  it('on the driver diagram, as a picture and as an outline, on a laptop and on a phone', async () => {
+    const board = await createBoard(server, 'Accessibility diagram');
+    for (const mobile of [false, true]) {
+      const page = await (await newPersonContext(browser, { mobile })).newPage();
+      await page.goto(board.links.participant);
+      await page.getByRole('textbox', { name: /Your name/ }).fill(mobile ? 'Phone person' : 'Laptop person');
+      await page.getByRole('button', { name: 'Join the board' }).click();
+      await visible(page.getByRole('status').filter({ hasText: 'Live' }));
+      await page.getByRole('button', { name: 'Driver diagrams' }).click();
+      if (!mobile) {
+        await page.getByRole('textbox', { name: 'New driver diagram' }).fill('Keeping nurses');
+        await page.getByRole('button', { name: 'Start a diagram' }).click();
+        await page.getByRole('button', { name: 'Add a primary driver' }).click();
+      }
+      await visible(page.locator('[data-node-id]').nth(1));
+      expect(await wcagViolations(page), mobile ? 'picture on a phone' : 'picture on a laptop').toEqual([]);
+      await page.getByRole('button', { name: 'Outline' }).click();
+      await visible(page.getByRole('button', { name: /^Add under/ }).first());
+      expect(await wcagViolations(page), mobile ? 'outline on a phone' : 'outline on a laptop').toEqual([]);
+      await page.context().close();
+    }
+  });
 });

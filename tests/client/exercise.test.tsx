@@ -6,7 +6,7 @@ import { resetBoardUi } from '../../client/state/boardUi';
 import { measureServerClock, serverClockStore } from '../../client/state/serverClock';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
-import type { BoardIdentity, BoardSession, DiagramActions, ExerciseActions, ExerciseState } from '../../client/sync/types';
+import type { BoardIdentity, BoardSession, DiagramActions, DiagramState, ExerciseActions, ExerciseState } from '../../client/sync/types';
 import { DEFAULT_PERSPECTIVES, sessionSchema, type Session } from '../../shared/schema/exercise';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import type { Note } from '../../shared/schema/records';
@@ -21,8 +21,15 @@ function note(id: string, text: string, lane: string, extra: Partial<Note> = {})
 }
 
 /** The exercise screen over a plain store and spied actions: no Yjs, no server. */
-function renderExercise(session: Partial<Session>, exercise: Partial<ExerciseState> = {}, identity: Partial<BoardIdentity> = {}, notes: Note[] = []) {
+function renderExercise(
+  session: Partial<Session>,
+  exercise: Partial<ExerciseState> = {},
+  identity: Partial<BoardIdentity> = {},
+  notes: Note[] = [],
+  diagrams: DiagramState = { diagrams: [], nodes: [] },
+) {
   const store = createBoardStore({
+    diagrams,
     boardTitle: 'Board away day',
     save: { kind: 'live', unsaved: 0 },
     notes,
@@ -32,9 +39,12 @@ function renderExercise(session: Partial<Session>, exercise: Partial<ExerciseSta
   const exerciseActions = new Proxy({} as Record<string, ReturnType<typeof vi.fn>>, {
     get: (target, name: string) => (target[name] ??= vi.fn(() => null)),
   }) as unknown as { [K in keyof ExerciseActions]: ReturnType<typeof vi.fn<ExerciseActions[K]>> };
+  const diagramActions = new Proxy({} as Record<string, ReturnType<typeof vi.fn>>, {
+    get: (target, name: string) => (target[name] ??= vi.fn(() => (name === 'addDiagram' ? 'new-diagram' : 'new-node'))),
+  }) as unknown as { [K in keyof DiagramActions]: ReturnType<typeof vi.fn<DiagramActions[K]>> };
   const boardSession: BoardSession = {
     store,
-    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions, diagrams: {} as DiagramActions },
+    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions, diagrams: diagramActions },
     identity: { role: 'participant', canEdit: true, participantId: 'p-priya', displayName: 'Priya', ...identity },
   };
   render(
@@ -42,7 +52,7 @@ function renderExercise(session: Partial<Session>, exercise: Partial<ExerciseSta
       <ExerciseScreen title="Board away day" joinCode={null} />
     </BoardProvider>,
   );
-  return { user: userEvent.setup(), store, actions: exerciseActions };
+  return { user: userEvent.setup(), store, actions: exerciseActions, diagramActions };
 }
 
 beforeEach(() => resetBoardUi());
@@ -104,6 +114,44 @@ describe('the exercise screens', () => {
     const rule = screen.getByRole('region', { name: 'Ready to agree?' });
     expect(within(rule).getByText('Agree at least 3 actions: add 2 more.')).toBeTruthy();
     expect(within(rule).getByText('“Benchmark pay” needs an owner.')).toBeTruthy();
+  });
+
+  it('promote a theme into the driver diagram as a driver, and a note under the driver its theme became', async () => {
+    const theme = { id: 't1' as never, title: 'Flexible working', createdAt: 1 };
+    const driver = {
+      id: 'n1', diagramId: 'd1', parentId: null, text: 'Flexible working', order: 0, movedAt: 1, deleted: false, measure: '', measureKind: null,
+      sourceKind: 'theme', sourceId: 't1', actionId: null, createdAt: 1,
+    } as const;
+    const { user, diagramActions } = renderExercise(
+      { phase: 'compare' },
+      { themes: [theme] },
+      {},
+      [note('n-a', 'Self-rostering', 'staff', { themeId: 't1' as never })],
+      { diagrams: [{ id: 'd1' as never, title: 'D', aim: '', aimMeasure: '', aimMeasureKind: null, aimTargetDate: '', createdAt: 1 }], nodes: [driver as never] },
+    );
+    await user.click(screen.getByRole('button', { name: /^Add to the driver diagram\s*as a driver: Flexible working$/ }));
+    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', null, { kind: 'theme', id: 't1' });
+    await user.click(screen.getByRole('button', { name: /^Add to the driver diagram\s*: Self-rostering$/ }));
+    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', 'n1', { kind: 'note', id: 'n-a' });
+  });
+
+  it('show, on an action, the change idea it came from', () => {
+    renderExercise(
+      { phase: 'actions' },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Publish rotas', action: '', owner: '', timescale: '', steps: '', success: '', createdAt: 1 }] },
+      {},
+      [],
+      {
+        diagrams: [],
+        nodes: [
+          {
+            id: 'n1', diagramId: 'd1', parentId: null, text: 'Publish rotas six weeks ahead', order: 0, movedAt: 1, deleted: false, measure: '',
+            measureKind: null, sourceKind: null, sourceId: null, actionId: 'a1', createdAt: 1,
+          } as never,
+        ],
+      },
+    );
+    expect(screen.getByText('From the driver diagram: the change idea “Publish rotas six weeks ahead”')).toBeTruthy();
   });
 
   it('show the time left on the server’s clock, not this machine’s', () => {
