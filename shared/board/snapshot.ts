@@ -10,6 +10,10 @@ import { readPublishedBallots } from './votes';
 import { compareThemes, type ThemeKind } from '../exercise/themes';
 import { tallyVotes } from '../exercise/votes';
 import { readActionResponses, readActions } from './actions';
+import { readDiagrams, readDriverNodes } from './drivers';
+import { buildDriverTree, type DriverTreeNode } from '../exercise/driverTree';
+import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from '../export/diagram';
+import type { DriverLevel, MeasureKind } from '../schema/drivers';
 
 /** A note as the summary and exports show it. */
 export interface SnapshotNote {
@@ -17,6 +21,15 @@ export interface SnapshotNote {
   text: string;
   /** Null when the board is anonymous or the note has no author. */
   authorName: string | null;
+}
+
+/** A driver or change idea in the snapshot, with what hangs from it. */
+export interface SnapshotDriver {
+  text: string;
+  level: DriverLevel;
+  measure: string;
+  measureKind: MeasureKind | null;
+  children: SnapshotDriver[];
 }
 
 /**
@@ -52,6 +65,30 @@ export interface BoardSnapshot {
   voting: { target: VoteTarget; budget: number; cap: number; closed: boolean; voters: number };
   actionsAgreed: boolean;
   actions: (Omit<Action, 'id' | 'themeId' | 'createdAt'> & { id: string; themeTitle: string | null; agree: number; concern: number })[];
+  /** Each driver diagram: its aim, its drivers as a tree, and ready-made pictures for documents. */
+  diagrams: {
+    id: string;
+    title: string;
+    aim: string;
+    aimMeasure: string;
+    aimMeasureKind: MeasureKind | null;
+    aimTargetDate: string;
+    drivers: SnapshotDriver[];
+    /** The whole diagram as a standalone SVG picture. */
+    svg: string;
+    /** The diagram as a nested Markdown list. */
+    markdown: string;
+  }[];
+}
+
+function snapshotDriver(node: DriverTreeNode): SnapshotDriver {
+  return {
+    text: node.node!.text,
+    level: node.level,
+    measure: node.node!.measure,
+    measureKind: node.node!.measureKind,
+    children: node.children.map(snapshotDriver),
+  };
 }
 
 /** Reads the whole workshop out of a board document. */
@@ -68,6 +105,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
     ? new Map(tallyVotes(ballots.values(), { budget: session.voteBudget, cap: session.voteCap }, new Set(votesOn)).map((r) => [r.itemId, r]))
     : null;
   const laneName = new Map(perspectives.map((p) => [p.id as string, p.name]));
+  const nodes = readDriverNodes(doc);
   const toNote = (note: (typeof notes)[number]): SnapshotNote => ({
     id: note.id,
     text: note.text,
@@ -116,5 +154,19 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
       agree: responses.get(id)?.agree.length ?? 0,
       concern: responses.get(id)?.concern.length ?? 0,
     })),
+    diagrams: readDiagrams(doc).map((diagram) => {
+      const tree = buildDriverTree(diagram, nodes);
+      return {
+        id: diagram.id,
+        title: diagram.title,
+        aim: diagram.aim,
+        aimMeasure: diagram.aimMeasure,
+        aimMeasureKind: diagram.aimMeasureKind,
+        aimTargetDate: diagram.aimTargetDate,
+        drivers: tree.root.children.map(snapshotDriver),
+        svg: driverDiagramToSvg(diagram, layoutDriverDiagram(diagram, tree)),
+        markdown: driverDiagramToMarkdown(diagram, tree),
+      };
+    }),
   };
 }

@@ -58,6 +58,27 @@ describe('two people build a driver diagram at the same time, in real Chromium',
     await visible(item(page, text));
   }
 
+  /**
+   * Drags a box by its handle with the mouse, in small steps as a hand would,
+   * onto the middle of another box (to hang it there) or its top edge (to put it above).
+   */
+  async function dragOnto(page: Page, text: string, targetText: string, where: 'middle' | 'top'): Promise<void> {
+    const handle = page.getByRole('button', { name: `Drag “${text}” onto another box` });
+    const target = page.locator('[data-node-id]').filter({ has: page.locator('textarea', { hasText: targetText }) });
+    const from = (await handle.boundingBox())!;
+    const to = (await target.boundingBox())!;
+    // The handle sits near the box's top: aim the handle so the dragged box's middle lands where wanted.
+    const box = (await page.locator('[data-node-id]').filter({ has: handle }).boundingBox())!;
+    const handleBelowBoxMiddle = from.y + from.height / 2 - (box.y + box.height / 2);
+    const targetY = (where === 'middle' ? to.y + to.height / 2 : to.y + to.height * 0.1) + handleBelowBoxMiddle;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i++) {
+      await page.mouse.move(from.x + from.width / 2 + ((to.x + 40 - from.x) * i) / 12, from.y + from.height / 2 + ((targetY - from.y - from.height / 2) * i) / 12);
+    }
+    await page.mouse.up();
+  }
+
   const levelOf = (page: Page, text: string) => item(page, text).locator('> .outline__row .outline__level').innerText();
 
   it('lets both add drivers and change ideas concurrently, three levels deep, move a branch by dragging, and download the picture', async () => {
@@ -107,22 +128,29 @@ describe('two people build a driver diagram at the same time, in real Chromium',
 
     // Pat drags a secondary driver onto the other primary driver in the picture; Fay sees the branch move.
     await pat.getByRole('button', { name: 'Picture' }).click();
-    const handle = pat.getByRole('button', { name: 'Drag “Preceptorship that works” onto another box' });
-    const target = pat.locator('[data-node-id]').filter({ has: pat.locator('textarea', { hasText: 'Predictable rotas' }) });
-    const from = (await handle.boundingBox())!;
-    const to = (await target.boundingBox())!;
-    await pat.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await pat.mouse.down();
-    for (let i = 1; i <= 12; i++) {
-      await pat.mouse.move(from.x + ((to.x + 40 - from.x) * i) / 12, from.y + ((to.y + to.height / 2 - from.y) * i) / 12);
-    }
-    await pat.mouse.up();
+    await dragOnto(pat, 'Preceptorship that works', 'Predictable rotas', 'middle');
     const preceptorship = item(fay, 'Preceptorship that works');
     await expect
       .poll(async () => (await item(fay, 'Predictable rotas').locator('> ul > li').count()), { timeout: ARRIVES_MS })
       .toBe(2);
     expect(await preceptorship.locator('input[value="Protected preceptor time"]').count()).toBe(1);
     expect(await levelOf(fay, 'Protected preceptor time')).toBe('Change idea');
+
+    // Dropped on the top edge of a box, a box goes above it: Pat puts the second primary driver first.
+    await dragOnto(pat, 'Support in the first year', 'Predictable rotas', 'top');
+    await expect
+      .poll(() => fay.locator('.outline > ul > li > .outline__row input.outline__text').evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value)), {
+        timeout: ARRIVES_MS,
+      })
+      .toEqual(['Support in the first year', 'Predictable rotas']);
+
+    // Deleting a branch can be undone, and both see it come back.
+    await pat.getByRole('button', { name: 'Outline' }).click();
+    await visible(item(pat, 'Publish six weeks ahead'));
+    await item(fay, 'Publish six weeks ahead').locator('> .outline__row').getByRole('button', { name: /^Delete/ }).click();
+    await expect.poll(() => item(pat, 'Publish six weeks ahead').count(), { timeout: ARRIVES_MS }).toBe(0);
+    await fay.getByRole('button', { name: 'Undo' }).click();
+    await visible(item(pat, 'Publish six weeks ahead'), ARRIVES_MS);
 
     // The picture, as SVG and as PNG.
     await fay.getByRole('button', { name: 'Picture' }).click();

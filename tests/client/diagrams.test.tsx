@@ -4,11 +4,12 @@ import userEvent from '@testing-library/user-event';
 import * as Y from 'yjs';
 import { DiagramsPanel } from '../../client/phases/diagram/DiagramsPanel';
 import { resetBoardUi } from '../../client/state/boardUi';
-import { createBoardStore } from '../../client/sync/boardStore';
+import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
 import { readDiagramState } from '../../client/sync/diagrams';
 import type { BoardSession, DiagramActions, ExerciseActions } from '../../client/sync/types';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
+import { addDiagram, addDriverNode, promoteToDiagram } from '../../shared/board/drivers';
+import { addTheme } from '../../shared/board/themes';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
 /** A real board document with a three-level diagram, shown through a plain store with spied actions. */
@@ -19,7 +20,13 @@ function renderDiagram(canEdit = true) {
   addDriverNode(doc, { diagramId: diagram, parentId: null, text: 'First-year support', id: 'n-support' as DriverNodeId });
   const early = addDriverNode(doc, { diagramId: diagram, parentId: rotas, text: 'Rotas out early', id: 'n-early' as DriverNodeId })!;
   addDriverNode(doc, { diagramId: diagram, parentId: early, text: 'Six weeks ahead', id: 'n-six' as DriverNodeId });
-  const store = createBoardStore({ boardTitle: 'Board', diagrams: readDiagramState(doc) });
+  const theme = addTheme(doc, { title: 'Flexible working' });
+  promoteToDiagram(doc, { diagramId: diagram, parentId: null, source: { kind: 'theme', id: theme } });
+  const store = createBoardStore({
+    boardTitle: 'Board',
+    diagrams: readDiagramState(doc),
+    exercise: emptyExerciseState({ themes: [{ id: theme, title: 'Flexible working', createdAt: 1 }] }),
+  });
   const diagramActions = new Proxy({} as Record<string, ReturnType<typeof vi.fn>>, {
     get: (target, name: string) => (target[name] ??= vi.fn(() => true)),
   }) as unknown as { [K in keyof DiagramActions]: ReturnType<typeof vi.fn<DiagramActions[K]>> };
@@ -46,6 +53,7 @@ describe('the driver diagram panel', () => {
     // Level by level, as the layout walks the tree.
     expect(boxes.map((box) => box.querySelector('.diagram-box__level')!.textContent)).toEqual([
       'Aim',
+      'Primary driver',
       'Primary driver',
       'Primary driver',
       'Secondary driver',
@@ -85,6 +93,7 @@ describe('the driver diagram panel', () => {
     expect(actions.toAction).toHaveBeenCalledWith('n-six');
     await user.click(within(six).getByRole('button', { name: /^Delete/ }));
     expect(actions.deleteNode).toHaveBeenCalledWith('n-six');
+    expect(screen.getByText('From the theme “Flexible working”')).toBeTruthy();
     const text = screen.getByDisplayValue('Six weeks ahead');
     await user.clear(text);
     await user.type(text, 'Eight weeks ahead{Enter}');

@@ -138,5 +138,13 @@ describe('migrations', () => {
       ['change', 'Publish rotas six weeks ahead'],
     ]);
     expect([...nodesByAction(v3).values()].flat().map((n) => n.text)).toEqual(['Publish rotas six weeks ahead']);
+    // The snapshot carries the diagram for the plan's exports: as a tree, a picture and an outline.
+    const [inSnapshot] = readBoardSnapshot(v3).diagrams;
+    expect(inSnapshot).toMatchObject({
+      title: 'Keeping nurses',
+      drivers: [{ text: 'Predictable rotas', level: 'primary', children: [{ level: 'secondary', children: [{ text: 'Publish rotas six weeks ahead', level: 'change' }] }] }],
+    });
+    expect(inSnapshot!.svg).toContain('Predictable rotas');
+    expect(inSnapshot!.markdown).toContain('      - Change idea: Publish rotas six weeks ahead');
   });
 });

@@ -50,6 +50,12 @@ function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeN
   const actions = useDiagramActions();
   const { canEdit } = useBoardIdentity();
   const action = useBoardState((state) => state.exercise.actions.find((a) => a.id === node.node!.actionId));
+  const source = useBoardState((state) => {
+    const { sourceKind, sourceId } = node.node!;
+    if (sourceKind === 'theme') return `From the theme “${state.exercise.themes.find((t) => t.id === sourceId)?.title ?? 'since deleted'}”`;
+    if (sourceKind === 'note') return `From the note “${state.notes.find((n) => n.id === sourceId)?.text ?? 'since deleted'}”`;
+    return null;
+  });
   const id = node.id as DriverNodeId;
   const parentId = (parent.node ? parent.id : null) as DriverNodeId | null;
   const siblings = parent.children;
@@ -128,6 +134,7 @@ function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeN
             )}
           </div>
         )}
+        {source && <p className="outline__source">{source}</p>}
         {action && <p className="outline__link">Action: {action.action || action.topic || 'untitled'}</p>}
         <MeasureFields node={node} />
       </div>

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import {
   DndContext,
   type DragEndEvent,
@@ -21,22 +21,36 @@ import { announce, toggleCollapsed } from '../../state/boardUi';
 import { useBoardIdentity } from '../../sync/BoardProvider';
 import { useDiagramActions } from './useDiagram';
 
-/** One box: drag it onto another box to hang it there; edit its text in place; fold its branch. */
+/** How much of a box's height, at its top and at its bottom, drops a dragged box beside it rather than under it. */
+const DROP_BESIDE_FRACTION = 0.3;
+
+/** One box: drag it onto another box to hang it there, or onto its edge to put it beside; edit its text in place; fold its branch. */
 function DiagramBox({ placed, diagram, canEdit }: { placed: PlacedNode; diagram: Diagram; canEdit: boolean }) {
   const actions = useDiagramActions();
   const isAim = placed.id === diagram.id;
   const drag = useDraggable({ id: placed.id, disabled: !canEdit || isAim });
-  const drop = useDroppable({ id: placed.id, disabled: !canEdit });
+  // A box being dragged is no place to drop itself.
+  const drop = useDroppable({ id: placed.id, disabled: !canEdit || drag.isDragging });
+  // The whole box moves (so where it lands is where the box is), picked up by its handle.
+  const { setNodeRef: setDragRef } = drag;
+  const { setNodeRef: setDropRef } = drop;
+  const setRef = useCallback(
+    (element: HTMLElement | null) => {
+      setDragRef(element);
+      setDropRef(element);
+    },
+    [setDragRef, setDropRef],
+  );
   return (
     <div
-      ref={drop.setNodeRef}
+      ref={setRef}
       className={`diagram-box diagram-box--${placed.level}${drop.isOver ? ' diagram-box--target' : ''}${drag.isDragging ? ' diagram-box--dragging' : ''}`}
       style={{ left: placed.x, top: placed.y, width: DIAGRAM_NODE_WIDTH_PX, height: DIAGRAM_NODE_HEIGHT_PX, transform: CSS.Translate.toString(drag.transform) }}
       data-node-id={placed.id}
     >
       <div className="diagram-box__head">
         {canEdit && !isAim && (
-          <button ref={drag.setNodeRef} type="button" className="diagram-box__handle" {...drag.listeners} {...drag.attributes} aria-label={`Drag “${placed.text || 'empty'}” onto another box`}>
+          <button ref={drag.setActivatorNodeRef} type="button" className="diagram-box__handle" {...drag.listeners} {...drag.attributes} aria-label={`Drag “${placed.text || 'empty'}” onto another box`}>
             ⠿
           </button>
         )}
@@ -97,12 +111,27 @@ export function PictureView({ diagram, tree, layout }: { diagram: Diagram; tree:
   const handleDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || over.id === active.id) return;
     const target = String(over.id);
-    if (target !== diagram.id && isWithin(tree, target, String(active.id))) {
+    const moving = String(active.id);
+    if (target !== diagram.id && isWithin(tree, target, moving)) {
       announce('A box cannot go under itself or its own branch.');
       return;
     }
-    if (actions.moveNode(active.id as DriverNodeId, target === diagram.id ? null : (target as DriverNodeId))) {
-      announce(`Moved “${textOf.get(String(active.id))}” under “${textOf.get(target)}”.`);
+    // Dropped on the top or bottom edge of a box: beside it, before or after; on its middle: under it.
+    const dropped = active.rect.current.translated;
+    const middle = dropped ? dropped.top + dropped.height / 2 : over.rect.top + over.rect.height / 2;
+    const at = (middle - over.rect.top) / over.rect.height;
+    const targetNode = tree.byId.get(target);
+    if (target !== diagram.id && targetNode && (at < DROP_BESIDE_FRACTION || at > 1 - DROP_BESIDE_FRACTION)) {
+      const parentId = tree.parentOf.get(target) ?? null;
+      const siblings = tree.byId.get(parentId ?? diagram.id)!.children.filter((child) => child.id !== moving);
+      const index = siblings.findIndex((child) => child.id === target) + (at < DROP_BESIDE_FRACTION ? 0 : 1);
+      if (actions.moveNode(moving as DriverNodeId, parentId, index)) {
+        announce(`Moved “${textOf.get(moving)}” ${at < DROP_BESIDE_FRACTION ? 'above' : 'below'} “${textOf.get(target)}”.`);
+      }
+      return;
+    }
+    if (actions.moveNode(moving as DriverNodeId, target === diagram.id ? null : (target as DriverNodeId))) {
+      announce(`Moved “${textOf.get(moving)}” under “${textOf.get(target)}”.`);
     }
   };
   return (
