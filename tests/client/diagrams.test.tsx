@@ -100,6 +100,21 @@ describe('the driver diagram panel', () => {
     expect(actions.updateNode).toHaveBeenCalledWith('n-six', { text: 'Eight weeks ahead' });
   });
 
+  it('sets a measure on a driver and on the aim, with its kind', async () => {
+    const { user, actions } = renderDiagram();
+    await user.click(screen.getByRole('button', { name: 'Outline' }));
+    const rotas = screen.getByRole('group', { name: /Change the primary driver\s*“Predictable rotas”/ }).closest('.outline__row') as HTMLElement;
+    await user.click(within(rotas).getByText('Measure'));
+    await user.selectOptions(within(rotas).getByRole('combobox', { name: /Kind of measure/ }), 'process');
+    expect(actions.updateNode).toHaveBeenLastCalledWith('n-rotas', { measureKind: 'process' });
+    await user.type(within(rotas).getByRole('textbox', { name: /What is measured/ }), 'Rotas out six weeks ahead{Enter}');
+    expect(actions.updateNode).toHaveBeenLastCalledWith('n-rotas', { measure: 'Rotas out six weeks ahead' });
+    await user.type(screen.getByRole('textbox', { name: 'How we will measure it' }), 'Leavers in year one{Enter}');
+    expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { aimMeasure: 'Leavers in year one' });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Kind of measure' }), 'outcome');
+    expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { aimMeasureKind: 'outcome' });
+  });
+
   it('shows a viewer the diagram without anything to change', () => {
     renderDiagram(false);
     expect(screen.queryByRole('button', { name: /Add a primary driver/ })).toBeNull();
