@@ -46,7 +46,7 @@ export async function startServer(
   // Listens to the rooms from here on: the reveal, progress counts, published votes.
   new ExerciseCoordinator(rooms, storage, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
-  const server = http.createServer(createRequestHandler({ storage, config, log }));
+  const server = http.createServer(createRequestHandler({ storage, config, log, rooms }));
   server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));
   // A browser that vanishes without a close frame is found by the heartbeat and dropped.
   const alive = new WeakSet<WebSocket>();

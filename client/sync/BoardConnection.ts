@@ -31,6 +31,7 @@ import {
 } from './saveTracking';
 import { throttle } from './throttle';
 import type { BoardActions, BoardIdentity, BoardPoint, BoardSession, BoardState, NoteEdit, PrivateStatus, SaveStatus } from './types';
+import type { PlanFormat } from '../../shared/export/plan';
 import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
 
 /**
@@ -114,6 +115,7 @@ export class BoardConnection implements BoardSession {
   readonly actions: BoardActions;
 
   private readonly boardId: string;
+  private readonly token: string;
   private readonly participant: BoardParticipant | null;
   private readonly doc = new Y.Doc();
   /** Re-reads only the notes a transaction changed, so a big board stays cheap to redraw. */
@@ -159,6 +161,7 @@ export class BoardConnection implements BoardSession {
   constructor(options: BoardConnectionOptions) {
     const { boardId, token, role, participant } = options;
     this.boardId = boardId;
+    this.token = token;
     this.participant = participant;
     // Facilitators and participants write only once registered: notes carry their name.
     const canEdit = roleCanEdit(role) && participant !== null;
@@ -265,6 +268,11 @@ export class BoardConnection implements BoardSession {
     this.provider.connect();
     this.privateProvider?.connect();
     this.publish();
+  }
+
+  /** The board's action plan as a download (the server checks the token). */
+  planLink(format: PlanFormat): string {
+    return `/api/boards/${encodeURIComponent(this.boardId)}/plan.${format}?token=${encodeURIComponent(this.token)}`;
   }
 
   /** Closes the socket, tells the others this person left, and frees the document. */

@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
+import type { PlanFormat } from '../../shared/export/plan';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);
 
@@ -26,6 +27,12 @@ export function useBoardState<T>(selector: (state: BoardState) => T): T {
 /** The actions a person can take on the board. */
 export function useBoardActions(): BoardActions {
   return useSession().actions;
+}
+
+/** The link to download the board's action plan in a format, or null where there is none. */
+export function usePlanLink(): ((format: PlanFormat) => string) | null {
+  const session = useSession();
+  return session.planLink ? (format) => session.planLink!(format) : null;
 }
 
 /** Who is using the board, and whether they may change it. */

@@ -18,6 +18,7 @@ import type {
 import type { SessionSettings } from '../../shared/board/session';
 import type { ActionResponses } from '../../shared/board/actions';
 import type { BoardSnapshot } from '../../shared/board/snapshot';
+import type { PlanFormat } from '../../shared/export/plan';
 import type { NodeSource } from '../../shared/board/drivers';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
@@ -217,4 +218,6 @@ export interface BoardSession {
   store: StoreApi<BoardState>;
   actions: BoardActions;
   identity: BoardIdentity;
+  /** The address of the board's action plan in a format, for a download link; absent where there is no server. */
+  planLink?(format: PlanFormat): string;
 }

@@ -7,6 +7,8 @@ import { AccessDenied } from '../auth/request';
 import type { ServerConfig } from '../config';
 import type { Storage } from '../persistence/types';
 import { createBoard, getBoardInfo, joinWithCode, registerParticipant } from './boards';
+import { downloadPlan } from './plan';
+import type { RoomRegistry } from '../rooms/registry';
 import { HttpError, sendJson, sendValidatedJson } from './respond';
 import { serverTimeSchema } from '../../shared/schema/api';
 
@@ -23,6 +25,7 @@ export interface HttpContext {
   storage: Storage;
   config: ServerConfig;
   log: Logger;
+  rooms: RoomRegistry;
 }
 
 /**
@@ -39,6 +42,11 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
       handler: (req, res, [id], url) => registerParticipant(ctx, req, res, id!, url),
     },
     { method: 'POST', pattern: /^\/api\/join$/, handler: (req, res) => joinWithCode(ctx, req, res) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/boards\/([^/]+)\/plan\.([a-z]+)$/,
+      handler: (req, res, [id, format], url) => downloadPlan(ctx, req, res, id!, format!, url),
+    },
     // The shared timer shows the same time on every screen: clients measure their clock against this.
     { method: 'GET', pattern: /^\/api\/time$/, handler: async (_req, res) => sendValidatedJson(res, 200, serverTimeSchema, { now: Date.now() }) },
     {

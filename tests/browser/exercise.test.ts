@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -208,6 +209,14 @@ describe('“What does good look like?” run live by a facilitator and three pa
       await expect.poll(() => table.innerText(), { timeout: ARRIVES_MS }).toContain('Publish rotas six weeks ahead');
       await expect.poll(() => table.innerText()).toContain('HR Director');
     }
+    // The plan leaves with them: the spreadsheet, downloaded from the summary.
+    const [download] = await Promise.all([fran.waitForEvent('download'), fran.getByRole('link', { name: 'Spreadsheet (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toBe('what-does-good-look-like-action-plan.csv');
+    const csv = await fs.readFile((await download.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria"\r\n')).toBe(true);
+    expect(csv).toContain('"Time with managers","Give every line manager protected one-to-one time","Chief Nurse","3 months"');
+    expect(csv).toContain('"Map career paths for every band","HR Director","6 months"');
+
     // The phone never scrolls sideways for the page itself.
     const overflow = await cal.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

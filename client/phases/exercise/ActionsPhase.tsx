@@ -6,6 +6,7 @@ import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { useVoteResults } from './VotePhase';
+import { PlanDownloads } from './PlanDownloads';
 
 /** Fields written as a line; the others get room for a few sentences. */
 const SHORT_FIELDS = new Set<ActionTextField>(['owner', 'timescale']);
@@ -210,6 +211,7 @@ export function ActionsPhase() {
           {shownProblems.length > 0 ? `Not yet: ${shownProblems.join(' ')}` : ''}
         </p>
       </section>
+      <PlanDownloads />
     </section>
   );
 }

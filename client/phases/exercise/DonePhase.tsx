@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../../../shared/schema/exercise';
 import { plural, useExercise, useExerciseActions } from './useExercise';
 import { useBoardState } from '../../sync/BoardProvider';
+import { PlanDownloads } from './PlanDownloads';
 
 /** The summary: the agreed actions, the themes with their similarities and differences, and every lane. */
 export function DonePhase() {
@@ -15,6 +16,7 @@ export function DonePhase() {
       <p>
         {plural(snapshot.participantCount, 'person', 'people')} took part. {snapshot.actionsAgreed ? 'The actions below are agreed.' : 'The actions are not agreed yet.'}
       </p>
+      <PlanDownloads />
       <h3>Agreed actions</h3>
       <div className="summary__table-wrap" tabIndex={0} role="region" aria-label="Agreed actions table">
         <table className="summary__table">

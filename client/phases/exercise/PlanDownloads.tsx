@@ -1,0 +1,33 @@
+import { useId } from 'react';
+import type { PlanFormat } from '../../../shared/export/plan';
+import { usePlanLink } from '../../sync/BoardProvider';
+
+/** The plan's downloads, in the order people reach for them. */
+const DOWNLOADS: { format: PlanFormat; label: string; hint: string }[] = [
+  { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'opens in Excel, in the action plan’s columns' },
+  { format: 'md', label: 'Document (Markdown)', hint: 'the actions, themes and driver diagrams as text' },
+  { format: 'ics', label: 'Check-ins (calendar)', hint: 'at 30, 60 and 90 days, listing the actions' },
+  { format: 'json', label: 'Data (JSON)', hint: 'for other tools' },
+];
+
+/** Links to download the board's action plan, made by the server from what the board holds now. */
+export function PlanDownloads() {
+  const planLink = usePlanLink();
+  const headingId = useId();
+  if (!planLink) return null;
+  return (
+    <section className="plan-downloads" aria-labelledby={headingId}>
+      <h3 id={headingId}>Download the action plan</h3>
+      <ul className="plan-downloads__list">
+        {DOWNLOADS.map(({ format, label, hint }) => (
+          <li key={format}>
+            <a href={planLink(format)} download>
+              {label}
+            </a>{' '}
+            <span className="plan-downloads__hint">– {hint}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { exportPlan, type PlanFormat, PLAN_FORMATS, PLAN_MEDIA_TYPES } from '../../shared/export/plan';
+import type { Storage } from '../persistence/types';
+import type { RoomRegistry } from '../rooms/registry';
+import { authorise, tokenFromRequest } from '../auth/request';
+import { HttpError } from './respond';
+
+/** What the plan route needs from the server. */
+export interface PlanRouteContext {
+  storage: Storage;
+  rooms: RoomRegistry;
+}
+
+/** A file name from the board's title: letters, digits and dashes. */
+function fileName(title: string, format: PlanFormat): string {
+  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'retain';
+  return `${slug}-action-plan.${format}`;
+}
+
+/**
+ * `GET /api/boards/<id>/plan.<csv|md|json|ics>` with any of the board's
+ * tokens: the board's action plan as a download. The board is read from its
+ * room (loading it if nobody has it open), so the file holds what everyone
+ * sees now. `?start=YYYY-MM-DD` moves the calendar's check-ins.
+ */
+export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, format: string, url: URL): Promise<void> {
+  if (!(PLAN_FORMATS as readonly string[]).includes(format)) throw new HttpError(404, `No plan in that format. Ask for ${PLAN_FORMATS.join(', ')}.`);
+  const planFormat = format as PlanFormat;
+  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  const start = url.searchParams.get('start');
+  if (start !== null && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new HttpError(400, 'Give the check-ins’ start as YYYY-MM-DD.');
+  const snapshot = await ctx.rooms.use(access.board, access.board.id, async (room) => readBoardSnapshot(room.doc));
+  const body = exportPlan(snapshot, planFormat, { checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined });
+  res.writeHead(200, {
+    'Content-Type': PLAN_MEDIA_TYPES[planFormat],
+    'Content-Length': Buffer.byteLength(body),
+    'Content-Disposition': `attachment; filename="${fileName(snapshot.title, planFormat)}"`,
+    // What staff said about their employer: never kept by a proxy or the browser's cache.
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+}

@@ -1,0 +1,188 @@
+import { stringify } from 'csv-stringify/sync';
+import { createEvents, type EventAttributes } from 'ics';
+import { z } from 'zod';
+import type { BoardSnapshot } from '../board/snapshot';
+import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
+
+/**
+ * The retention action plan, made from one BoardSnapshot by pure functions,
+ * in the forms a trust uses. The columns are the guide's template, in its
+ * order: Topic and objective | Action | Owner | Timescales | Steps to take |
+ * Success criteria.
+ */
+
+/** The formats `GET /api/boards/<id>/plan.<format>` serves. */
+export const PLAN_FORMATS = ['csv', 'md', 'json', 'ics'] as const;
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
+
+/** What each format is served as. */
+export const PLAN_MEDIA_TYPES: Record<PlanFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ics: 'text/calendar; charset=utf-8',
+};
+
+/** Days after the workshop of the check-ins of the 90-day improvement cycle. */
+export const CHECK_IN_DAYS = [30, 60, 90] as const;
+
+/** A byte-order mark, so Excel reads the file as UTF-8 (names with accents, “curly quotes”). */
+const UTF8_BOM = '\uFEFF';
+
+/**
+ * A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a
+ * tab or a carriage return) gets a leading apostrophe, which spreadsheets
+ * show as text. Plans are typed by many people; none of them should be able
+ * to run something on the computer of whoever opens the file.
+ */
+export function neutraliseFormula(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+const planRows = (snapshot: BoardSnapshot): string[][] =>
+  snapshot.actions.map((action) => ACTION_TEXT_FIELDS.map((field) => action[field]));
+
+/** RFC 4180 CSV, UTF-8 with a byte-order mark, CRLF line ends, every cell quoted, formulas neutralised. */
+export function planToCsv(snapshot: BoardSnapshot): string {
+  const header = ACTION_TEXT_FIELDS.map((field) => ACTION_FIELD_LABELS[field]);
+  const rows = planRows(snapshot).map((row) => row.map(neutraliseFormula));
+  return UTF8_BOM + stringify([header, ...rows], { quoted: true, quoted_empty: true, record_delimiter: '\r\n' });
+}
+
+/** Escapes what Markdown would read as formatting in a table cell, and keeps line breaks inside the cell. */
+function markdownCell(text: string): string {
+  return text.replace(/([\\`*_{}[\]<>|#])/g, '\\$1').replace(/\r\n|\r|\n/g, '<br>');
+}
+
+const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The plan as a Markdown document: the action table, the themes, and each driver diagram as a nested list. */
+export function planToMarkdown(snapshot: BoardSnapshot): string {
+  const lines = [
+    `# ${snapshot.title || 'Retention action plan'}`,
+    '',
+    `Workshop of ${dateOf(snapshot.createdAt)}; ${snapshot.participantCount} ${snapshot.participantCount === 1 ? 'person' : 'people'} took part.${snapshot.actionsAgreed ? ' The actions below were agreed.' : ' The actions below are drafts, not yet agreed.'}`,
+    '',
+    '## Actions',
+    '',
+    `| ${ACTION_TEXT_FIELDS.map((field) => ACTION_FIELD_LABELS[field]).join(' | ')} |`,
+    `| ${ACTION_TEXT_FIELDS.map(() => '---').join(' | ')} |`,
+    ...planRows(snapshot).map((row) => `| ${row.map(markdownCell).join(' | ')} |`),
+    '',
+  ];
+  if (snapshot.themes.length > 0) {
+    lines.push('## Themes', '');
+    for (const theme of snapshot.themes) {
+      const seen = theme.kind === 'similarity' ? `shared by ${theme.perspectives.join(', ')}` : theme.kind === 'difference' ? `seen only by ${theme.perspectives.join(', ')}` : 'no notes';
+      const votes = theme.votes === null ? '' : ` (${theme.votes} ${theme.votes === 1 ? 'dot' : 'dots'})`;
+      lines.push(`- **${markdownCell(theme.title)}**: ${seen}${votes}`);
+    }
+    lines.push('');
+  }
+  for (const diagram of snapshot.diagrams) lines.push('## Driver diagram', '', diagram.markdown);
+  lines.push('Based on the NHS Employers retention guide.', '');
+  return lines.join('\n');
+}
+
+/** The version of the plan's JSON; raise it when its shape changes, and document the change in docs/plan-export.md. */
+export const PLAN_JSON_VERSION = 1;
+
+const planActionSchema = z.object({
+  topic: z.string(),
+  action: z.string(),
+  owner: z.string(),
+  timescale: z.string(),
+  steps: z.string(),
+  success: z.string(),
+  theme: z.string().nullable(),
+  agree: z.number().int(),
+  concern: z.number().int(),
+});
+
+/** The plan's JSON, as documented in docs/plan-export.md; validated when written and when imported. */
+export const planJsonSchema = z.object({
+  format: z.literal('retain-action-plan'),
+  version: z.literal(PLAN_JSON_VERSION),
+  title: z.string(),
+  workshopDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  exportedAt: z.string(),
+  participantCount: z.number().int().nonnegative(),
+  actionsAgreed: z.boolean(),
+  actions: z.array(planActionSchema),
+  themes: z.array(
+    z.object({
+      title: z.string(),
+      kind: z.enum(['similarity', 'difference', 'empty']),
+      perspectives: z.array(z.string()),
+      votes: z.number().int().nullable(),
+    }),
+  ),
+});
+export type PlanJson = z.infer<typeof planJsonSchema>;
+
+/** The plan as versioned JSON (see docs/plan-export.md). */
+export function planToJson(snapshot: BoardSnapshot): string {
+  const plan: PlanJson = planJsonSchema.parse({
+    format: 'retain-action-plan',
+    version: PLAN_JSON_VERSION,
+    title: snapshot.title,
+    workshopDate: dateOf(snapshot.createdAt),
+    exportedAt: new Date(snapshot.takenAt).toISOString(),
+    participantCount: snapshot.participantCount,
+    actionsAgreed: snapshot.actionsAgreed,
+    actions: snapshot.actions.map((action) => ({
+      topic: action.topic,
+      action: action.action,
+      owner: action.owner,
+      timescale: action.timescale,
+      steps: action.steps,
+      success: action.success,
+      theme: action.themeTitle,
+      agree: action.agree,
+      concern: action.concern,
+    })),
+    themes: snapshot.themes.map((theme) => ({ title: theme.title, kind: theme.kind, perspectives: theme.perspectives, votes: theme.votes })),
+  });
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/**
+ * One all-day calendar event for each check-in, 30, 60 and 90 days after the
+ * start (the workshop's date unless another is given), each listing the
+ * actions to review.
+ */
+export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapshot.createdAt)): string {
+  const agenda = snapshot.actions
+    .map((action, index) => `${index + 1}. ${action.action || action.topic} (owner: ${action.owner || 'not set'}; timescale: ${action.timescale || 'not set'})`)
+    .join('\n');
+  const events = CHECK_IN_DAYS.map((days): EventAttributes & { timestamp: number } => {
+    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + days));
+    const next = new Date(day.getTime() + 24 * 60 * 60 * 1000);
+    return {
+      uid: `retain-${snapshot.title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${dateOf(snapshot.createdAt)}-day-${days}@retain`,
+      title: `Retention plan check-in, day ${days}: ${snapshot.title}`,
+      description: `Review progress on the actions agreed at the workshop of ${dateOf(snapshot.createdAt)}:\n${agenda}`,
+      start: [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()],
+      end: [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()],
+      productId: 'retain/action-plan',
+      timestamp: snapshot.takenAt,
+    };
+  });
+  const { error, value } = createEvents(events);
+  if (error || !value) throw error ?? new Error('Could not write the calendar.');
+  return value;
+}
+
+/** The plan in one of the served formats. */
+export function exportPlan(snapshot: BoardSnapshot, format: PlanFormat, options: { checkInStart?: Date } = {}): string {
+  switch (format) {
+    case 'csv':
+      return planToCsv(snapshot);
+    case 'md':
+      return planToMarkdown(snapshot);
+    case 'json':
+      return planToJson(snapshot);
+    case 'ics':
+      return planToIcs(snapshot, options.checkInStart);
+  }
+}

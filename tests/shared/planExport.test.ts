@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { initBoard } from '../../shared/board/board';
+import { addAction, respondToAction, updateAction } from '../../shared/board/actions';
+import { addNote } from '../../shared/board/notes';
+import { markActionsAgreed } from '../../shared/board/phases';
+import { addTheme } from '../../shared/board/themes';
+import { addDiagram, addDriverNode } from '../../shared/board/drivers';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { exportPlan, neutraliseFormula, PLAN_FORMATS, planJsonSchema, planToIcs } from '../../shared/export/plan';
+import type { ActionId, DiagramId, DriverNodeId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
+
+const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
+const WORKSHOP = Date.UTC(2026, 10, 23, 9, 30);
+const TAKEN = Date.UTC(2026, 10, 23, 12, 0);
+
+/** A workshop whose plan holds every awkward thing a person can type. */
+function sampleSnapshot() {
+  const doc = new Y.Doc();
+  initBoard(doc, { title: 'Nursing retention | board session', createdAt: WORKSHOP, template: 'four-perspectives' });
+  const theme = addTheme(doc, { id: 'theme-flex' as ThemeId, title: 'Flexible working', now: WORKSHOP });
+  addNote(doc, { text: 'Self-rostering', x: 0, y: 0, authorId: null, authorName: '', perspectiveId: 'staff' as PerspectiveId, now: WORKSHOP });
+  const rows: [string, Record<string, string>][] = [
+    ['a1', { topic: 'Flexible working: improve access across the trust', action: 'Review data on staff views and write a board paper', owner: 'HR team, with analytics colleagues', timescale: '2 months', steps: 'Review data;\ndevelop board paper', success: 'Board agrees "new approach"' }],
+    ['a2', { topic: '=HYPERLINK("http://example.invalid","click")', action: '+1 rota per ward', owner: '-Chief Nurse', timescale: '@3 months', steps: '\tstep with a tab', success: '\rstarts with a return' }],
+    ['a3', { topic: 'Career conversations – every year', action: 'Offer a career chat to everyone in band 5', owner: 'Ward managers', timescale: 'By 31 March', steps: '', success: 'Leavers in year one down by a third' }],
+  ];
+  for (const [id, fields] of rows) {
+    addAction(doc, { id: id as ActionId, themeId: id === 'a1' ? theme : null, now: WORKSHOP });
+    updateAction(doc, id as ActionId, fields);
+  }
+  respondToAction(doc, 'a1' as ActionId, 'p1' as ParticipantId, 'agree');
+  expect(markActionsAgreed(doc, true)).toEqual([]);
+  const diagram = addDiagram(doc, { id: 'd1' as DiagramId, title: 'Keeping nurses', aim: 'Halve first-year leavers', now: WORKSHOP });
+  addDriverNode(doc, { id: 'n1' as DriverNodeId, diagramId: diagram, parentId: null, text: 'Predictable rotas', now: WORKSHOP });
+  return readBoardSnapshot(doc, TAKEN);
+}
+
+describe('the action plan’s exports', () => {
+  for (const format of PLAN_FORMATS) {
+    it(`writes ${format.toUpperCase()} exactly as its golden file`, () => {
+      const written = exportPlan(sampleSnapshot(), format);
+      const golden = path.join(goldenDir, `plan.${format}`);
+      if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(golden, written);
+      expect(written).toBe(fs.readFileSync(golden, 'utf8'));
+    });
+  }
+
+  it('writes CSV a spreadsheet reads right: BOM, quoted cells, CRLF, the template’s columns, no formulas', () => {
+    const csv = exportPlan(sampleSnapshot(), 'csv');
+    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria"\r\n')).toBe(true);
+    expect(csv).toContain('"Review data;\ndevelop board paper","Board agrees ""new approach"""');
+    expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")","'+1 rota per ward","'-Chief Nurse","'@3 months","'\tstep with a tab","'\rstarts with a return"`);
+    for (const cell of ['=1+1', '+1', '-1', '@A1', '\tx', '\rx']) expect(neutraliseFormula(cell).startsWith("'")).toBe(true);
+    for (const cell of ['1+1', 'Chief Nurse', '', 'a=b']) expect(neutraliseFormula(cell)).toBe(cell);
+  });
+
+  it('writes JSON that matches its published schema, version 1', () => {
+    const plan = planJsonSchema.parse(JSON.parse(exportPlan(sampleSnapshot(), 'json')));
+    expect(plan).toMatchObject({ format: 'retain-action-plan', version: 1, workshopDate: '2026-11-23', actionsAgreed: true });
+    expect(plan.actions.map((a) => a.owner)).toEqual(['HR team, with analytics colleagues', '-Chief Nurse', 'Ward managers']);
+    expect(plan.actions[0]).toMatchObject({ theme: 'Flexible working', agree: 1 });
+  });
+
+  it('puts a check-in in the calendar 30, 60 and 90 days after the workshop, or after another start', () => {
+    const ics = planToIcs(sampleSnapshot());
+    expect([...ics.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20261223', '20270122', '20270221']);
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+    expect(ics).toContain('Review data on staff views');
+    const later = planToIcs(sampleSnapshot(), new Date(Date.UTC(2027, 0, 10)));
+    expect([...later.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20270209', '20270311', '20270410']);
+  });
+
+  it('writes Markdown with the table in the template’s order, escaped cells, and the driver diagram', () => {
+    const md = exportPlan(sampleSnapshot(), 'md');
+    expect(md).toContain('| Topic and objective | Action | Owner | Timescales | Steps to take | Success criteria |');
+    expect(md).toContain('Review data;<br>develop board paper');
+    expect(md).toContain('# Nursing retention \\| board session'.replace('\\|', '|'));
+    expect(md).toContain('  - Primary driver: Predictable rotas');
+  });
+});
