@@ -3,6 +3,7 @@ import { createEvents, type EventAttributes } from 'ics';
 import { z } from 'zod';
 import type { BoardSnapshot } from '../board/snapshot';
 import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
+import { planToXlsx } from './xlsx';
 
 /**
  * The retention action plan, made from one BoardSnapshot by pure functions,
@@ -12,12 +13,13 @@ import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
  */
 
 /** The formats `GET /api/boards/<id>/plan.<format>` serves. */
-export const PLAN_FORMATS = ['csv', 'md', 'json', 'ics'] as const;
+export const PLAN_FORMATS = ['csv', 'xlsx', 'md', 'json', 'ics'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** What each format is served as. */
 export const PLAN_MEDIA_TYPES: Record<PlanFormat, string> = {
   csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   md: 'text/markdown; charset=utf-8',
   json: 'application/json; charset=utf-8',
   ics: 'text/calendar; charset=utf-8',
@@ -173,11 +175,13 @@ export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapsh
   return value;
 }
 
-/** The plan in one of the served formats. */
-export function exportPlan(snapshot: BoardSnapshot, format: PlanFormat, options: { checkInStart?: Date } = {}): string {
+/** The plan in one of the served formats: text, or the bytes of a workbook. */
+export async function exportPlan(snapshot: BoardSnapshot, format: PlanFormat, options: { checkInStart?: Date } = {}): Promise<string | Uint8Array> {
   switch (format) {
     case 'csv':
       return planToCsv(snapshot);
+    case 'xlsx':
+      return planToXlsx(snapshot);
     case 'md':
       return planToMarkdown(snapshot);
     case 'json':

@@ -35,7 +35,7 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     expect((await plan('csv', '?token=wrong')).status).toBe(401);
     const unknown = await plan('pdf', `?token=${board.tokens.viewer}`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toMatch(/csv, md, json, ics/);
+    expect((await unknown.json()).error).toMatch(/csv, xlsx, md, json, ics/);
   });
 
   it('serves the plan as it is on the board now, as a download that is never cached', async () => {
@@ -58,6 +58,10 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     const json = planJsonSchema.parse(await (await plan('json', `?token=${board.tokens.facilitator}`)).json());
     expect(json.actions).toMatchObject([{ topic: 'Flexible working', owner: '=cmd|calc' }]);
     expect(await (await plan('md', `?token=${board.tokens.participant}`)).text()).toContain('| Flexible working | Write a board paper |');
+    const xlsx = await plan('xlsx', `?token=${board.tokens.participant}`);
+    expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    // A workbook is a zip file.
+    expect([...new Uint8Array(await xlsx.arrayBuffer()).subarray(0, 2)]).toEqual([0x50, 0x4b]);
   });
 
   it('moves the calendar’s check-ins to another start, and refuses a start it cannot read', async () => {

@@ -9,7 +9,9 @@ import { markActionsAgreed } from '../../shared/board/phases';
 import { addTheme } from '../../shared/board/themes';
 import { addDiagram, addDriverNode } from '../../shared/board/drivers';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
+import ExcelJS from 'exceljs';
 import { exportPlan, neutraliseFormula, PLAN_FORMATS, planJsonSchema, planToIcs } from '../../shared/export/plan';
+import { planToXlsx } from '../../shared/export/xlsx';
 import type { ActionId, DiagramId, DriverNodeId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
@@ -39,17 +41,41 @@ function sampleSnapshot() {
 }
 
 describe('the action plan’s exports', () => {
-  for (const format of PLAN_FORMATS) {
-    it(`writes ${format.toUpperCase()} exactly as its golden file`, () => {
-      const written = exportPlan(sampleSnapshot(), format);
+  it('writes an Excel workbook: actions in the template’s columns under a frozen, bold header, wrapped; themes with votes and perspectives; no formulas', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await planToXlsx(sampleSnapshot())) as never);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Actions', 'Themes']);
+    const actions = workbook.getWorksheet('Actions')!;
+    expect(actions.getRow(1).values).toEqual([undefined, 'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria']);
+    expect(actions.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(actions.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(actions.getRow(2).getCell(5).alignment?.wrapText).toBe(true);
+    expect(actions.getRow(2).getCell(5).value).toBe('Review data;\ndevelop board paper');
+    expect(actions.rowCount).toBe(4);
+    // Typed text that looks like a formula stays text.
+    for (let column = 1; column <= 6; column++) {
+      const cell = actions.getRow(3).getCell(column);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula).toBeUndefined();
+    }
+    expect(actions.getRow(3).getCell(1).value).toBe('=HYPERLINK("http://example.invalid","click")');
+    const themes = workbook.getWorksheet('Themes')!;
+    expect(themes.getRow(1).values).toEqual([undefined, 'Theme', 'Seen as', 'Raised by', 'Said nothing', 'Votes', 'Rank', 'Notes']);
+    const theme = themes.getRow(2);
+    expect([1, 2, 4].map((column) => theme.getCell(column).value)).toEqual(['Flexible working', 'No notes', 'The board, An HR professional, Line managers, Staff']);
+  });
+
+  for (const format of PLAN_FORMATS.filter((f) => f !== 'xlsx')) {
+    it(`writes ${format.toUpperCase()} exactly as its golden file`, async () => {
+      const written = await exportPlan(sampleSnapshot(), format);
       const golden = path.join(goldenDir, `plan.${format}`);
       if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(golden, written);
       expect(written).toBe(fs.readFileSync(golden, 'utf8'));
     });
   }
 
-  it('writes CSV a spreadsheet reads right: BOM, quoted cells, CRLF, the template’s columns, no formulas', () => {
-    const csv = exportPlan(sampleSnapshot(), 'csv');
+  it('writes CSV a spreadsheet reads right: BOM, quoted cells, CRLF, the template’s columns, no formulas', async () => {
+    const csv = (await exportPlan(sampleSnapshot(), 'csv')) as string;
     expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria"\r\n')).toBe(true);
     expect(csv).toContain('"Review data;\ndevelop board paper","Board agrees ""new approach"""');
     expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")","'+1 rota per ward","'-Chief Nurse","'@3 months","'\tstep with a tab","'\rstarts with a return"`);
@@ -57,8 +83,8 @@ describe('the action plan’s exports', () => {
     for (const cell of ['1+1', 'Chief Nurse', '', 'a=b']) expect(neutraliseFormula(cell)).toBe(cell);
   });
 
-  it('writes JSON that matches its published schema, version 1', () => {
-    const plan = planJsonSchema.parse(JSON.parse(exportPlan(sampleSnapshot(), 'json')));
+  it('writes JSON that matches its published schema, version 1', async () => {
+    const plan = planJsonSchema.parse(JSON.parse((await exportPlan(sampleSnapshot(), 'json')) as string));
     expect(plan).toMatchObject({ format: 'retain-action-plan', version: 1, workshopDate: '2026-11-23', actionsAgreed: true });
     expect(plan.actions.map((a) => a.owner)).toEqual(['HR team, with analytics colleagues', '-Chief Nurse', 'Ward managers']);
     expect(plan.actions[0]).toMatchObject({ theme: 'Flexible working', agree: 1 });
@@ -73,11 +99,11 @@ describe('the action plan’s exports', () => {
     expect([...later.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20270209', '20270311', '20270410']);
   });
 
-  it('writes Markdown with the table in the template’s order, escaped cells, and the driver diagram', () => {
-    const md = exportPlan(sampleSnapshot(), 'md');
+  it('writes Markdown with the table in the template’s order, escaped cells, and the driver diagram', async () => {
+    const md = (await exportPlan(sampleSnapshot(), 'md')) as string;
     expect(md).toContain('| Topic and objective | Action | Owner | Timescales | Steps to take | Success criteria |');
     expect(md).toContain('Review data;<br>develop board paper');
-    expect(md).toContain('# Nursing retention \\| board session'.replace('\\|', '|'));
+    expect(md).toContain('# Nursing retention | board session');
     expect(md).toContain('  - Primary driver: Predictable rotas');
   });
 });

@@ -4,7 +4,8 @@ import { usePlanLink } from '../../sync/BoardProvider';
 
 /** The plan's downloads, in the order people reach for them. */
 const DOWNLOADS: { format: PlanFormat; label: string; hint: string }[] = [
-  { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'opens in Excel, in the action plan’s columns' },
+  { format: 'xlsx', label: 'Excel workbook', hint: 'the actions in the action plan’s columns, and the themes with their votes' },
+  { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'the actions, for any spreadsheet' },
   { format: 'md', label: 'Document (Markdown)', hint: 'the actions, themes and driver diagrams as text' },
   { format: 'ics', label: 'Check-ins (calendar)', hint: 'at 30, 60 and 90 days, listing the actions' },
   { format: 'json', label: 'Data (JSON)', hint: 'for other tools' },
