@@ -5,6 +5,7 @@ import type { Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
 import { authorise, tokenFromRequest } from '../auth/request';
 import { HttpError } from './respond';
+import { drawDiagramPictures } from './diagramPictures';
 
 /** What the plan route needs from the server. */
 export interface PlanRouteContext {
@@ -31,7 +32,10 @@ export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, 
   const start = url.searchParams.get('start');
   if (start !== null && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new HttpError(400, 'Give the check-ins’ start as YYYY-MM-DD.');
   const snapshot = await ctx.rooms.use(access.board, access.board.id, async (room) => readBoardSnapshot(room.doc));
-  const exported = await exportPlan(snapshot, planFormat, { checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined });
+  const exported = await exportPlan(snapshot, planFormat, {
+    checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined,
+    diagramPictures: planFormat === 'docx' ? drawDiagramPictures(snapshot) : undefined,
+  });
   const body = typeof exported === 'string' ? exported : Buffer.from(exported);
   res.writeHead(200, {
     'Content-Type': PLAN_MEDIA_TYPES[planFormat],

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { BoardSnapshot } from '../board/snapshot';
 import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
 import { planToXlsx } from './xlsx';
+import { type DiagramPicture, planToDocx } from './docx';
 
 /**
  * The retention action plan, made from one BoardSnapshot by pure functions,
@@ -13,13 +14,14 @@ import { planToXlsx } from './xlsx';
  */
 
 /** The formats `GET /api/boards/<id>/plan.<format>` serves. */
-export const PLAN_FORMATS = ['csv', 'xlsx', 'md', 'json', 'ics'] as const;
+export const PLAN_FORMATS = ['csv', 'xlsx', 'docx', 'md', 'json', 'ics'] as const;
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 /** What each format is served as. */
 export const PLAN_MEDIA_TYPES: Record<PlanFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   md: 'text/markdown; charset=utf-8',
   json: 'application/json; charset=utf-8',
   ics: 'text/calendar; charset=utf-8',
@@ -176,12 +178,18 @@ export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapsh
 }
 
 /** The plan in one of the served formats: text, or the bytes of a workbook. */
-export async function exportPlan(snapshot: BoardSnapshot, format: PlanFormat, options: { checkInStart?: Date } = {}): Promise<string | Uint8Array> {
+export async function exportPlan(
+  snapshot: BoardSnapshot,
+  format: PlanFormat,
+  options: { checkInStart?: Date; diagramPictures?: ReadonlyMap<string, DiagramPicture> } = {},
+): Promise<string | Uint8Array> {
   switch (format) {
     case 'csv':
       return planToCsv(snapshot);
     case 'xlsx':
       return planToXlsx(snapshot);
+    case 'docx':
+      return planToDocx(snapshot, options.diagramPictures);
     case 'md':
       return planToMarkdown(snapshot);
     case 'json':

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import JSZip from 'jszip';
 import { addAction, updateAction } from '../../shared/board/actions';
+import { addDiagram, addDriverNode } from '../../shared/board/drivers';
 import { planJsonSchema } from '../../shared/export/plan';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
@@ -35,7 +37,7 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     expect((await plan('csv', '?token=wrong')).status).toBe(401);
     const unknown = await plan('pdf', `?token=${board.tokens.viewer}`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toMatch(/csv, xlsx, md, json, ics/);
+    expect((await unknown.json()).error).toMatch(/csv, xlsx, docx, md, json, ics/);
   });
 
   it('serves the plan as it is on the board now, as a download that is never cached', async () => {
@@ -68,5 +70,26 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     const ics = await (await plan('ics', `?token=${board.tokens.viewer}&start=2027-01-10`)).text();
     expect([...ics.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20270209', '20270311', '20270410']);
     expect((await plan('ics', `?token=${board.tokens.viewer}&start=soon`)).status).toBe(400);
+  });
+
+  it('serves a Word document with the driver diagram drawn as a picture', async () => {
+    const person = await registerParticipant(server, board.boardId, board.tokens.participant, 'Pat');
+    const client = connectStockClient(server, board.boardId, { token: board.tokens.participant, participant: person.participantKey });
+    closers.push(() => client.destroy());
+    await whenSynced(client.provider);
+    const diagram = addDiagram(client.doc, { title: 'Keeping nurses', aim: 'Halve first-year leavers' });
+    addDriverNode(client.doc, { diagramId: diagram, parentId: null, text: 'Predictable rotas' });
+    let zip: JSZip | null = null;
+    await eventually(async () => {
+      const response = await plan('docx', `?token=${board.tokens.viewer}`);
+      expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      zip = await JSZip.loadAsync(await response.arrayBuffer());
+      expect(await zip.file('word/document.xml')!.async('string')).toContain('Predictable rotas');
+    });
+    const media = Object.keys(zip!.files).filter((name) => name.startsWith('word/media/'));
+    expect(media).toHaveLength(1);
+    const png = await zip!.file(media[0]!)!.async('uint8array');
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(png.length).toBeGreaterThan(2000);
   });
 });

@@ -12,6 +12,8 @@ import { readBoardSnapshot } from '../../shared/board/snapshot';
 import ExcelJS from 'exceljs';
 import { exportPlan, neutraliseFormula, PLAN_FORMATS, planJsonSchema, planToIcs } from '../../shared/export/plan';
 import { planToXlsx } from '../../shared/export/xlsx';
+import { planToDocx } from '../../shared/export/docx';
+import JSZip from 'jszip';
 import type { ActionId, DiagramId, DriverNodeId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
@@ -40,7 +42,37 @@ function sampleSnapshot() {
   return readBoardSnapshot(doc, TAKEN);
 }
 
+/** A one-pixel PNG: the document only has to carry the picture it is given. */
+const ONE_PIXEL_PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
+
 describe('the action plan’s exports', () => {
+  it('writes a Word document with the title, date, people, lanes, themes, the action table in the template’s order, and the diagram', async () => {
+    const snapshot = sampleSnapshot();
+    const bytes = await planToDocx(snapshot, new Map([['d1', { png: ONE_PIXEL_PNG, width: 1200, height: 300 }]]));
+    const zip = await JSZip.loadAsync(bytes);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const paragraphs = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => [...p[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    expect(paragraphs[0]).toBe('Nursing retention | board session');
+    expect(paragraphs[1]).toBe('Workshop of 23 November 2026. 1 person took part.');
+    const headerRow = /<w:tr>[\s\S]*?<\/w:tr>/.exec(xml)![0];
+    expect([...headerRow.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1])).toEqual([
+      'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria',
+    ]);
+    expect(paragraphs).toContain('Review data on staff views and write a board paper');
+    expect(paragraphs).toContain('=HYPERLINK(&quot;http://example.invalid&quot;,&quot;click&quot;)');
+    expect(paragraphs).toContain('Staff');
+    expect(paragraphs).toContain('Self-rostering');
+    expect(paragraphs).toContain('Driver diagram: Keeping nurses');
+    expect(paragraphs).toContain('Primary driver: Predictable rotas');
+    // The picture is in the package, scaled to the page, with a description for screen readers.
+    expect(Object.keys(zip.files).filter((name) => name.startsWith('word/media/'))).toHaveLength(1);
+    expect(xml).toContain('descr="Driver diagram: Keeping nurses. The same diagram follows as a list."');
+    expect(xml).toMatch(/<wp:extent cx="\d+" cy="\d+"\/>/);
+  });
+
   it('writes an Excel workbook: actions in the template’s columns under a frozen, bold header, wrapped; themes with votes and perspectives; no formulas', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await planToXlsx(sampleSnapshot())) as never);
@@ -65,7 +97,7 @@ describe('the action plan’s exports', () => {
     expect([1, 2, 4].map((column) => theme.getCell(column).value)).toEqual(['Flexible working', 'No notes', 'The board, An HR professional, Line managers, Staff']);
   });
 
-  for (const format of PLAN_FORMATS.filter((f) => f !== 'xlsx')) {
+  for (const format of PLAN_FORMATS.filter((f) => f !== 'xlsx' && f !== 'docx')) {
     it(`writes ${format.toUpperCase()} exactly as its golden file`, async () => {
       const written = await exportPlan(sampleSnapshot(), format);
       const golden = path.join(goldenDir, `plan.${format}`);

@@ -4,6 +4,7 @@ import { usePlanLink } from '../../sync/BoardProvider';
 
 /** The plan's downloads, in the order people reach for them. */
 const DOWNLOADS: { format: PlanFormat; label: string; hint: string }[] = [
+  { format: 'docx', label: 'Word document', hint: 'the whole workshop: actions, themes, the four perspectives, driver diagrams with pictures' },
   { format: 'xlsx', label: 'Excel workbook', hint: 'the actions in the action plan’s columns, and the themes with their votes' },
   { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'the actions, for any spreadsheet' },
   { format: 'md', label: 'Document (Markdown)', hint: 'the actions, themes and driver diagrams as text' },
