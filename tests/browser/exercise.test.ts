@@ -217,6 +217,17 @@ describe('“What does good look like?” run live by a facilitator and three pa
     expect(csv).toContain('"Time with managers","Give every line manager protected one-to-one time","Chief Nurse","3 months"');
     expect(csv).toContain('"Map career paths for every band","HR Director","6 months"');
 
+    // Printed, the summary is the plan on A4 landscape, without the screen's controls.
+    await fran.emulateMedia({ media: 'print' });
+    for (const control of ['Bring everyone to me', 'Back to Agree actions']) expect(await fran.getByRole('button', { name: control }).isVisible()).toBe(false);
+    expect(await fran.getByRole('table').isVisible()).toBe(true);
+    expect(await fran.getByRole('heading', { level: 1, name: 'What does good look like?' }).isVisible()).toBe(true);
+    const pdf = await fran.pdf({ preferCSSPageSize: true });
+    const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf.toString('latin1'))!;
+    // A4 landscape is 842 × 595 points.
+    expect([Math.round(Number(box[1])), Math.round(Number(box[2]))]).toEqual([842, 595]);
+    await fran.emulateMedia({ media: 'screen' });
+
     // The phone never scrolls sideways for the page itself.
     const overflow = await cal.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -20,6 +20,9 @@ export function PlanDownloads() {
   return (
     <section className="plan-downloads" aria-labelledby={headingId}>
       <h3 id={headingId}>Download the action plan</h3>
+      <button type="button" className="button button--secondary plan-downloads__print" onClick={() => window.print()}>
+        Print the plan
+      </button>
       <ul className="plan-downloads__list">
         {DOWNLOADS.map(({ format, label, hint }) => (
           <li key={format}>
