@@ -1,32 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import type { Locator, Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
 import { createBoard, startTestServer, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
 describe('two people build a driver diagram at the same time, in real Chromium', () => {
-  let browser: Browser;
   let server: TestServer;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const { person } = chromiumPeople();
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     await server.stop();
   });
 
   async function join(link: string, name: string): Promise<Page> {
-    const context = await newPersonContext(browser);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
+    const page = await person();
     await page.goto(link);
     await page.getByRole('textbox', { name: /Your name/ }).fill(name);
     await page.getByRole('button', { name: 'Join the board' }).click();

@@ -1,34 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /** Generous but finite: a live change should arrive in well under a second. */
 const ARRIVES_MS = 5000;
 
 describe('“What does good look like?” run live by a facilitator and three participants, in real Chromium', () => {
-  let browser: Browser;
   let server: TestServer;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const { person } = chromiumPeople();
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     await server.stop();
   });
-
-  async function person(options: { mobile?: boolean } = {}): Promise<Page> {
-    const context = await newPersonContext(browser, options);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    return context.newPage();
-  }
 
   async function enterName(page: Page, name: string) {
     await page.getByRole('textbox', { name: /Your name/ }).fill(name);

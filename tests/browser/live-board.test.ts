@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
 import { startTestServer, makeDataDir, type TestServer } from '../helpers/server';
 
 /** Generous but finite: a live edit should arrive in well under a second. */
 const ARRIVES_MS = 5000;
 
 describe('two people on one board, in real Chromium', () => {
-  let browser: Browser;
   let server: TestServer;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-  });
+  const { person } = chromiumPeople();
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     await server.stop();
   });
-
-  async function person(options: { mobile?: boolean } = {}): Promise<Page> {
-    const context = await newPersonContext(browser, options);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    return context.newPage();
-  }
 
   /** The facilitator creates a workshop from the home page and opens it; returns the participant link and code. */
   async function createWorkshop(page: Page, title: string, name: string) {

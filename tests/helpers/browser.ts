@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
 export function chromiumPath(): string {
@@ -46,4 +47,31 @@ const UI_TIMEOUT_MS = 5000;
 /** Waits until the first element the locator finds is visible; fails with the locator's description if it never is. */
 export async function visible(locator: Locator, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * One Chromium for a test file, and a fresh context per person (separate
+ * storage, like separate browsers), closed after each test. Call it inside
+ * `describe`; it registers its own hooks.
+ */
+export function chromiumPeople(): { person(options?: { mobile?: boolean }): Promise<Page> } {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  return {
+    async person(options = {}) {
+      const context = await newPersonContext(browser, options);
+      contexts.push(context);
+      context.setDefaultTimeout(10_000);
+      return context.newPage();
+    },
+  };
 }

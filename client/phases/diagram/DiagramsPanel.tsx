@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { driverDiagramToSvg, layoutDriverDiagram } from '../../../shared/export/diagram';
-import { DIAGRAM_TITLE_MAX_CHARS, type Diagram, MEASURE_KINDS, type MeasureKind } from '../../../shared/schema/drivers';
+import { DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
+import { MeasureKindSelect } from './MeasureKindSelect';
 import { NameInput } from '../../components/NameInput';
 import { announce, showDiagram, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
@@ -68,20 +69,12 @@ function AimFields({ diagram }: { diagram: Diagram }) {
           <label className="field__label" htmlFor={kindId}>
             Kind of measure
           </label>
-          <select
+          <MeasureKindSelect
             id={kindId}
-            className="participants__select"
-            value={diagram.aimMeasureKind ?? ''}
+            value={diagram.aimMeasureKind}
             disabled={!canEdit}
-            onChange={(event) => actions.updateDiagram(diagram.id, { aimMeasureKind: (event.target.value || null) as MeasureKind | null })}
-          >
-            <option value="">None</option>
-            {MEASURE_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind[0]!.toUpperCase() + kind.slice(1)}
-              </option>
-            ))}
-          </select>
+            onChange={(aimMeasureKind) => actions.updateDiagram(diagram.id, { aimMeasureKind })}
+          />
         </div>
         <div>
           <label className="field__label" htmlFor={dateId}>

@@ -1,6 +1,7 @@
 import type { DriverTree, DriverTreeNode } from '../../../shared/exercise/driverTree';
 import { LEVEL_NAMES } from '../../../shared/export/diagram';
-import { type Diagram, MEASURE_KINDS, type MeasureKind } from '../../../shared/schema/drivers';
+import type { Diagram } from '../../../shared/schema/drivers';
+import { MeasureKindSelect } from './MeasureKindSelect';
 import type { DriverNodeId } from '../../../shared/schema/ids';
 import { NameInput } from '../../components/NameInput';
 import { announce } from '../../state/boardUi';
@@ -19,19 +20,7 @@ function MeasureFields({ node }: { node: DriverTreeNode }) {
       <summary>Measure{record.measure ? `: ${record.measure}` : ''}</summary>
       <label>
         Kind of measure for the {label(node)}{' '}
-        <select
-          className="participants__select"
-          value={record.measureKind ?? ''}
-          disabled={!canEdit}
-          onChange={(event) => actions.updateNode(record.id, { measureKind: (event.target.value || null) as MeasureKind | null })}
-        >
-          <option value="">None</option>
-          {MEASURE_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind[0]!.toUpperCase() + kind.slice(1)}
-            </option>
-          ))}
-        </select>
+        <MeasureKindSelect value={record.measureKind} disabled={!canEdit} onChange={(measureKind) => actions.updateNode(record.id, { measureKind })} />
       </label>
       <NameInput
         aria-label={`What is measured for the ${label(node)}`}
