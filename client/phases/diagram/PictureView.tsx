@@ -1,15 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import {
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  TouchSensor,
-  useDraggable,
-  useDroppable,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
+import { DndContext, type DragEndEvent, useDraggable, useDroppable } from '@dnd-kit/core';
+import { useHandleDragSensors } from '../../components/useHandleDragSensors';
 import { CSS } from '@dnd-kit/utilities';
 import type { DriverTree } from '../../../shared/exercise/driverTree';
 import { isWithin } from '../../../shared/exercise/driverTree';
@@ -102,11 +93,7 @@ function DiagramBox({ placed, diagram, canEdit }: { placed: PlacedNode; diagram:
 export function PictureView({ diagram, tree, layout }: { diagram: Diagram; tree: DriverTree; layout: DiagramLayout }) {
   const actions = useDiagramActions();
   const { canEdit } = useBoardIdentity();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
-    useSensor(KeyboardSensor),
-  );
+  const sensors = useHandleDragSensors();
   const textOf = useMemo(() => new Map(layout.nodes.map((n) => [n.id, n.text || 'empty'])), [layout.nodes]);
   const handleDragEnd = ({ active, over }: DragEndEvent) => {
     if (!over || over.id === active.id) return;

@@ -1,16 +1,6 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
-import {
-  type Announcements,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  TouchSensor,
-  useDraggable,
-  useDroppable,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
+import { type Announcements, DndContext, type DragEndEvent, useDraggable, useDroppable } from '@dnd-kit/core';
+import { useHandleDragSensors } from '../../components/useHandleDragSensors';
 import { CSS } from '@dnd-kit/utilities';
 import { compareThemes, type ThemeComparison } from '../../../shared/exercise/themes';
 import type { NoteId, ThemeId } from '../../../shared/schema/ids';
@@ -251,11 +241,7 @@ export function ComparePhase() {
   const actions = useExerciseActions();
   const [view, setView] = useState<'group' | 'compare'>('group');
   const comparison = useMemo(() => compareThemes(themes, notes, perspectives), [themes, notes, perspectives]);
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } }),
-    useSensor(KeyboardSensor),
-  );
+  const sensors = useHandleDragSensors();
   const textOf = (zone: string | number | undefined) => {
     const id = String(zone ?? '');
     if (id.startsWith('note:')) return `note “${shortText(notes.find((n) => n.id === id.slice(5))?.text ?? '')}”`;
