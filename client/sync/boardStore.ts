@@ -13,6 +13,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     themes: [],
     actions: [],
     responses: {},
+    checks: {},
     publishedBallots: [],
     myDrafts: [],
     myBallot: {},

@@ -1,5 +1,14 @@
 import type * as Y from 'yjs';
-import { addAction, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
+import {
+  addAction,
+  deleteAction,
+  readActionResponses,
+  readActions,
+  readNextStepChecks,
+  respondToAction,
+  setNextStepCheck,
+  updateAction,
+} from '../../shared/board/actions';
 import { draftCountsByLane, readProgress } from '../../shared/board/drafts';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
 import { changePhase, markActionsAgreed } from '../../shared/board/phases';
@@ -35,6 +44,7 @@ export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateS
     themes: readThemes(doc),
     actions: readActions(doc),
     responses: Object.fromEntries(readActionResponses(doc)),
+    checks: Object.fromEntries(readNextStepChecks(doc)),
     publishedBallots: [...readPublishedBallots(doc).values()],
     myDrafts: privateDoc ? readNotes(privateDoc) : [],
     myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
@@ -135,6 +145,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
       const self = me();
       if (self) write(() => respondToAction(doc, id, self, response, origin), undefined);
     },
+    setNextStepCheck: (id, question, check) => write(() => setNextStepCheck(doc, id, question, check, origin), undefined),
     markActionsAgreed: (agreed) =>
       isFacilitator() ? markActionsAgreed(doc, agreed, origin) : ['Only the facilitator marks the actions agreed.'],
     setTimer: (durationMs, sound) => asFacilitator(() => setTimer(doc, durationMs, sound, origin)),

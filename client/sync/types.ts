@@ -8,6 +8,8 @@ import type {
   ActionTextField,
   Ballot,
   Member,
+  NextStepCheck,
+  NextStepQuestion,
   Perspective,
   Phase,
   Session,
@@ -87,6 +89,8 @@ export interface ExerciseState {
   actions: Action[];
   /** Who agrees and who has a concern, by action id. */
   responses: Record<string, ActionResponses>;
+  /** Each action's next-steps check, by action id then question. */
+  checks: Record<string, Partial<Record<NextStepQuestion, NextStepCheck>>>;
   /** Everyone's dots, once voting has closed. */
   publishedBallots: Ballot[];
   /** This person's drafts, from their private document. */
@@ -177,6 +181,8 @@ export interface ExerciseActions {
   updateAction(id: ActionId, changes: Partial<Record<ActionTextField, string>>): void;
   deleteAction(id: ActionId): void;
   respondToAction(id: ActionId, response: ActionResponse | null): void;
+  /** Ticks a question of an action's next-steps check, or notes against it. */
+  setNextStepCheck(id: ActionId, question: NextStepQuestion, check: Partial<NextStepCheck>): void;
   /** Marks the set agreed (or reopens it); returns why it cannot be agreed yet. */
   markActionsAgreed(agreed: boolean): string[];
   setTimer(durationMs: number, sound: boolean): void;

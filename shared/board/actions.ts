@@ -6,6 +6,10 @@ import {
   actionResponseSchema,
   actionSchema,
   type ActionTextField,
+  NEXT_STEP_QUESTIONS,
+  type NextStepCheck,
+  nextStepCheckSchema,
+  type NextStepQuestion,
 } from '../schema/exercise';
 import { type ActionId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
 import { DocKey, newRecord, readRecords, topMap, writeFields } from './doc';
@@ -63,9 +67,43 @@ export function updateAction(
 export function deleteAction(doc: Y.Doc, id: ActionId, origin: unknown = null): void {
   doc.transact(() => {
     topMap(doc, DocKey.actions).delete(id);
-    const responses = topMap(doc, DocKey.actionResponses);
-    for (const key of [...responses.keys()]) if (key.startsWith(`${id}/`)) responses.delete(key);
+    for (const name of [DocKey.actionResponses, DocKey.actionChecks]) {
+      const records = topMap(doc, name);
+      for (const key of [...records.keys()]) if (key.startsWith(`${id}/`)) records.delete(key);
+    }
   }, origin);
+}
+
+/** Ticks (or unticks) a question of an action's next-steps check, and keeps a note against it. */
+export function setNextStepCheck(
+  doc: Y.Doc,
+  actionId: ActionId,
+  question: NextStepQuestion,
+  check: Partial<NextStepCheck>,
+  origin: unknown = null,
+): void {
+  doc.transact(() => {
+    const checks = topMap(doc, DocKey.actionChecks);
+    const key = `${actionId}/${question}`;
+    const current = nextStepCheckSchema.safeParse(checks.get(key));
+    const next = { ...(current.success ? current.data : { done: false, note: '' }), ...check };
+    checks.set(key, { done: next.done, note: next.note.slice(0, ACTION_FIELD_MAX_CHARS) });
+  }, origin);
+}
+
+/** Every action's next-steps check: action id, then question, then its tick and note. */
+export function readNextStepChecks(doc: Y.Doc): Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>> {
+  const known = new Set<string>(NEXT_STEP_QUESTIONS.map((q) => q.key));
+  const result = new Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>>();
+  for (const [key, value] of topMap(doc, DocKey.actionChecks).entries()) {
+    const slash = key.lastIndexOf('/');
+    const question = key.slice(slash + 1);
+    const parsed = nextStepCheckSchema.safeParse(value);
+    if (slash <= 0 || !known.has(question) || !parsed.success) continue;
+    const actionId = key.slice(0, slash);
+    result.set(actionId, { ...result.get(actionId), [question]: parsed.data });
+  }
+  return result;
 }
 
 /** The key of one person's response to one action. */

@@ -32,6 +32,8 @@ export const DocKey = {
   diagrams: 'diagrams',
   /** Y.Map<DriverNodeId, Y.Map> of every diagram's drivers and change ideas. */
   driverNodes: 'driverNodes',
+  /** Y.Map<`${ActionId}/${question}`, { done, note }>: the next-steps check of each action (schema 4). */
+  actionChecks: 'actionChecks',
 } as const;
 
 /** The name of a top-level shared type of a board document. */

@@ -32,6 +32,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'adds driver diagrams (diagrams, driverNodes); nothing to change in an existing board',
     run() {},
   },
+  {
+    from: 3,
+    to: 4,
+    description: 'adds the next-steps check of each action (actionChecks); nothing to change in an existing board',
+    run() {},
+  },
 ];
 
 /** Why a document could not be brought to the current version. */

@@ -1,5 +1,14 @@
 import { type Action, MAX_AGREED_ACTIONS, MIN_AGREED_ACTIONS } from '../schema/exercise';
 
+/** What an action still lacks before anyone can act on it: warnings to show beside it. */
+export function actionWarnings(action: Pick<Action, 'owner' | 'timescale' | 'success'>): string[] {
+  const warnings: string[] = [];
+  if (!action.owner.trim()) warnings.push('No owner: who makes sure it happens?');
+  if (!action.timescale.trim()) warnings.push('No timescale: by when?');
+  if (!action.success.trim()) warnings.push('No success criteria: how will you know it worked?');
+  return warnings;
+}
+
 /**
  * Why the set of actions cannot be marked agreed yet, in words for the
  * screen; empty when it can. The guide's rule: three to five actions, and

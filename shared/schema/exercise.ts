@@ -148,6 +148,33 @@ export const ACTION_FIELD_LABELS: Record<ActionTextField, string> = {
   success: 'Success criteria',
 };
 
+/**
+ * The guide's questions to ask of an action before agreeing it, as a
+ * checklist the group ticks or notes against (the product's own words).
+ */
+export const NEXT_STEP_QUESTIONS = [
+  { key: 'smart', text: 'Is the target specific, measurable, achievable, relevant and time-bound?' },
+  { key: 'evidence', text: 'What evidence says this should be an action?' },
+  { key: 'focus', text: 'Does it keep us on two or three key areas rather than everything?' },
+  { key: 'realistic', text: 'Is the timescale realistic?' },
+  { key: 'blockers', text: 'Which personal, team or organisational behaviours could block it?' },
+  { key: 'owner', text: 'Is the best person owning it, and are they on board?' },
+  { key: 'checkIns', text: 'How often will we check in on it?' },
+  { key: 'ics', text: 'How does it fit the integrated care system’s retention priorities?' },
+] as const;
+export type NextStepQuestion = (typeof NEXT_STEP_QUESTIONS)[number]['key'];
+
+/** One question of the next-steps check, for one action. */
+export interface NextStepCheck {
+  done: boolean;
+  note: string;
+}
+
+export const nextStepCheckSchema = z.object({
+  done: z.boolean().catch(false),
+  note: z.string().max(ACTION_FIELD_MAX_CHARS).catch(''),
+});
+
 /** How many drafts a person holds in each lane, and how many dots they have placed: counts, never content. */
 export interface Progress {
   drafts: Record<string, number>;

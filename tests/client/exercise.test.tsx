@@ -105,6 +105,26 @@ describe('the exercise screens', () => {
     expect(results[0]!.textContent).toContain('4 dots from 2 people');
   });
 
+  it('warn of what an action lacks, and tick and note the next-steps check', async () => {
+    const { user, actions } = renderExercise(
+      { phase: 'actions' },
+      {
+        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: '3 months', steps: '', success: '', createdAt: 1 }],
+        checks: { a1: { smart: { done: true, note: '' } } },
+      },
+    );
+    const warnings = screen.getByRole('list', { name: 'Missing from “Benchmark pay”' });
+    expect(within(warnings).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'No owner: who makes sure it happens?',
+      'No success criteria: how will you know it worked?',
+    ]);
+    await user.click(screen.getByText(/Next-steps check \(1 of 8\)/));
+    await user.click(screen.getByRole('checkbox', { name: /Is the timescale realistic\?/ }));
+    expect(actions.setNextStepCheck).toHaveBeenCalledWith('a1', 'realistic', { done: true });
+    await user.type(screen.getByRole('textbox', { name: 'Note on: Which personal, team or organisational behaviours could block it?' }), 'Rota culture{Enter}');
+    expect(actions.setNextStepCheck).toHaveBeenCalledWith('a1', 'blockers', { note: 'Rota culture' });
+  });
+
   it('list what stops the actions being agreed', () => {
     renderExercise(
       { phase: 'actions' },

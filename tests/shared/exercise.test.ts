@@ -6,13 +6,13 @@ import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings 
 import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/board/perspectives';
 import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
 import { changeOwnVote, publishBallots, readOwnBallot, readPublishedBallots, withdrawBallots } from '../../shared/board/votes';
-import { addAction, deleteAction, readActionResponses, readActions, respondToAction, updateAction } from '../../shared/board/actions';
+import { addAction, deleteAction, readActionResponses, readActions, readNextStepChecks, respondToAction, setNextStepCheck, updateAction } from '../../shared/board/actions';
 import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/board/phases';
 import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
 import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
 import { compareThemes } from '../../shared/exercise/themes';
 import { dotProblem, tallyVotes } from '../../shared/exercise/votes';
-import { agreementProblems } from '../../shared/exercise/actions';
+import { actionWarnings, agreementProblems } from '../../shared/exercise/actions';
 import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/exercise/phases';
 import { clockOffsetMs, formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
 import { copyDraftsToBoard, deleteDrafts, draftCountsByLane, progressOf, readProgress, writeProgress } from '../../shared/board/drafts';
@@ -305,6 +305,23 @@ describe('actions and the three-to-five rule', () => {
     expect(readActionResponses(doc).size).toBe(0);
   });
 
+  it('keeps each action’s next-steps check, a tick and a note per question, and warns of what an action lacks', () => {
+    const doc = exerciseBoard();
+    const id = addAction(doc, { topic: 'Flexible working' });
+    setNextStepCheck(doc, id, 'smart', { done: true });
+    setNextStepCheck(doc, id, 'smart', { note: 'Target: 20% more agreed requests' });
+    setNextStepCheck(doc, id, 'owner', { note: 'Ask the HR director' });
+    doc.getMap('actionChecks').set(`${id}/made-up`, { done: true, note: '' });
+    expect(readNextStepChecks(doc).get(id)).toEqual({
+      smart: { done: true, note: 'Target: 20% more agreed requests' },
+      owner: { done: false, note: 'Ask the HR director' },
+    });
+    expect(actionWarnings({ owner: ' ', timescale: '', success: 'x' })).toEqual(['No owner: who makes sure it happens?', 'No timescale: by when?']);
+    expect(actionWarnings({ owner: 'HR', timescale: '2 months', success: 'Board agrees' })).toEqual([]);
+    deleteAction(doc, id);
+    expect(readNextStepChecks(doc).size).toBe(0);
+  });
+
   it('marks the set agreed only when the rule holds', () => {
     const doc = exerciseBoard();
     addTheme(doc, { title: 'Flexible working' });
@@ -401,7 +418,7 @@ describe('write access', () => {
   const at = (root: string, record: string | null = 'x') => [{ root, record }];
 
   it('lets anyone who edits write notes, themes, actions and driver diagrams', () => {
-    for (const root of ['notes', 'themes', 'actions', 'diagrams', 'driverNodes']) {
+    for (const root of ['notes', 'themes', 'actions', 'diagrams', 'driverNodes', 'actionChecks']) {
       expect(writeRefusal('participant', 'p1', open, at(root))).toBeNull();
       expect(writeRefusal('facilitator', 'f', open, at(root))).toBeNull();
       expect(writeRefusal('viewer', null, open, at(root))?.kind).toBe('forbidden');

@@ -1,6 +1,14 @@
 import { useId, useMemo, useState } from 'react';
-import { agreementProblems } from '../../../shared/exercise/actions';
-import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_TEXT_FIELDS, type ActionTextField } from '../../../shared/schema/exercise';
+import { actionWarnings, agreementProblems } from '../../../shared/exercise/actions';
+import {
+  type Action,
+  ACTION_FIELD_LABELS,
+  ACTION_FIELD_MAX_CHARS,
+  ACTION_TEXT_FIELDS,
+  type ActionTextField,
+  NEXT_STEP_QUESTIONS,
+} from '../../../shared/schema/exercise';
+import { NameInput } from '../../components/NameInput';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
@@ -46,6 +54,46 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
   );
 }
 
+/** The guide's questions before agreeing an action, ticked or noted against by the group. */
+function NextStepsCheck({ action, name }: { action: Action; name: string }) {
+  const actions = useExerciseActions();
+  const { checks } = useExercise();
+  const { canEdit } = useBoardIdentity();
+  const mine = checks[action.id] ?? {};
+  const done = NEXT_STEP_QUESTIONS.filter((q) => mine[q.key]?.done).length;
+  return (
+    <details className="next-steps">
+      <summary>
+        Next-steps check ({done} of {NEXT_STEP_QUESTIONS.length})<span className="visually-hidden"> for “{name}”</span>
+      </summary>
+      <ul className="next-steps__list">
+        {NEXT_STEP_QUESTIONS.map((question) => (
+          <li key={question.key} className="next-steps__item">
+            <label className="next-steps__question">
+              <input
+                type="checkbox"
+                checked={mine[question.key]?.done ?? false}
+                disabled={!canEdit}
+                onChange={(event) => actions.setNextStepCheck(action.id, question.key, { done: event.target.checked })}
+              />{' '}
+              {question.text}
+            </label>
+            <NameInput
+              aria-label={`Note on: ${question.text}`}
+              className="field__input next-steps__note"
+              value={mine[question.key]?.note ?? ''}
+              disabled={!canEdit}
+              allowBlank
+              placeholder="Note (optional)"
+              onCommit={(note) => actions.setNextStepCheck(action.id, question.key, { note })}
+            />
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function ActionCard({ action, index }: { action: Action; index: number }) {
   const actions = useExerciseActions();
   const { responses, session, themes } = useExercise();
@@ -67,6 +115,14 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
           <ActionField key={field} action={action} field={field} />
         ))}
       </fieldset>
+      {actionWarnings(action).length > 0 && (
+        <ul className="action__warnings" aria-label={`Missing from “${name}”`}>
+          {actionWarnings(action).map((warning) => (
+            <li key={warning}>{warning}</li>
+          ))}
+        </ul>
+      )}
+      <NextStepsCheck action={action} name={name} />
       <p className="action__responses" aria-live="polite">
         {plural(response.agree.length, 'person agrees', 'people agree')}, {plural(response.concern.length, 'concern')}
       </p>
