@@ -13,7 +13,7 @@ import { addNote } from '../shared/board/notes';
 import { CURRENT_SCHEMA_VERSION } from '../shared/schema/version';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
 import { addTheme } from '../shared/board/themes';
-import { addAction, respondToAction, setNextStepCheck } from '../shared/board/actions';
+import { addAction, respondToAction, setEvaluationStep, setNextStepCheck } from '../shared/board/actions';
 import { setGroup } from '../shared/board/perspectives';
 import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/board/drivers';
 import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
@@ -58,6 +58,7 @@ addTheme(doc, {
 addAction(doc, { id: 'fixture-action-1' as ActionId, themeId: 'fixture-theme-1' as ThemeId, topic: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 9, 40) });
 respondToAction(doc, 'fixture-action-1' as ActionId, 'fixture-person' as ParticipantId, 'agree');
 setNextStepCheck(doc, 'fixture-action-1' as ActionId, 'owner', { done: true, note: 'Ward manager agreed to lead' });
+setEvaluationStep(doc, 'fixture-action-1' as ActionId, 'dataSources', 'Electronic staff record; exit interviews');
 const diagram = addDiagram(doc, { id: 'fixture-diagram-1' as DiagramId, title: 'Keeping nurses', aim: 'Cut nurse leavers in year one by a third by March', now: Date.UTC(2026, 10, 1, 10, 0) });
 const primary = addDriverNode(doc, { id: 'fixture-primary' as DriverNodeId, diagramId: diagram, parentId: null, text: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 10, 1) })!;
 const secondary = addDriverNode(doc, { id: 'fixture-secondary' as DriverNodeId, diagramId: diagram, parentId: primary, text: 'Rotas published early', now: Date.UTC(2026, 10, 1, 10, 2) })!;

@@ -14,6 +14,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     actions: [],
     responses: {},
     checks: {},
+    evaluations: {},
     publishedBallots: [],
     myDrafts: [],
     myBallot: {},

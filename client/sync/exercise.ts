@@ -4,8 +4,10 @@ import {
   deleteAction,
   readActionResponses,
   readActions,
+  readEvaluationPlans,
   readNextStepChecks,
   respondToAction,
+  setEvaluationStep,
   setNextStepCheck,
   updateAction,
 } from '../../shared/board/actions';
@@ -45,6 +47,7 @@ export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateS
     actions: readActions(doc),
     responses: Object.fromEntries(readActionResponses(doc)),
     checks: Object.fromEntries(readNextStepChecks(doc)),
+    evaluations: Object.fromEntries(readEvaluationPlans(doc)),
     publishedBallots: [...readPublishedBallots(doc).values()],
     myDrafts: privateDoc ? readNotes(privateDoc) : [],
     myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
@@ -146,6 +149,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
       if (self) write(() => respondToAction(doc, id, self, response, origin), undefined);
     },
     setNextStepCheck: (id, question, check) => write(() => setNextStepCheck(doc, id, question, check, origin), undefined),
+    setEvaluationStep: (id, step, text) => write(() => setEvaluationStep(doc, id, step, text, origin), undefined),
     markActionsAgreed: (agreed) =>
       isFacilitator() ? markActionsAgreed(doc, agreed, origin) : ['Only the facilitator marks the actions agreed.'],
     setTimer: (durationMs, sound) => asFacilitator(() => setTimer(doc, durationMs, sound, origin)),

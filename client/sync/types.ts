@@ -7,6 +7,7 @@ import type {
   ActionResponse,
   ActionTextField,
   Ballot,
+  EvaluationStep,
   Member,
   NextStepCheck,
   NextStepQuestion,
@@ -91,6 +92,8 @@ export interface ExerciseState {
   responses: Record<string, ActionResponses>;
   /** Each action's next-steps check, by action id then question. */
   checks: Record<string, Partial<Record<NextStepQuestion, NextStepCheck>>>;
+  /** Each action's evaluation plan, by action id then step. */
+  evaluations: Record<string, Partial<Record<EvaluationStep, string>>>;
   /** Everyone's dots, once voting has closed. */
   publishedBallots: Ballot[];
   /** This person's drafts, from their private document. */
@@ -183,6 +186,8 @@ export interface ExerciseActions {
   respondToAction(id: ActionId, response: ActionResponse | null): void;
   /** Ticks a question of an action's next-steps check, or notes against it. */
   setNextStepCheck(id: ActionId, question: NextStepQuestion, check: Partial<NextStepCheck>): void;
+  /** Writes one step of an action's evaluation plan. */
+  setEvaluationStep(id: ActionId, step: EvaluationStep, text: string): void;
   /** Marks the set agreed (or reopens it); returns why it cannot be agreed yet. */
   markActionsAgreed(agreed: boolean): string[];
   setTimer(durationMs: number, sound: boolean): void;

@@ -6,6 +6,8 @@ import {
   actionResponseSchema,
   actionSchema,
   type ActionTextField,
+  EVALUATION_STEPS,
+  type EvaluationStep,
   NEXT_STEP_QUESTIONS,
   type NextStepCheck,
   nextStepCheckSchema,
@@ -67,7 +69,7 @@ export function updateAction(
 export function deleteAction(doc: Y.Doc, id: ActionId, origin: unknown = null): void {
   doc.transact(() => {
     topMap(doc, DocKey.actions).delete(id);
-    for (const name of [DocKey.actionResponses, DocKey.actionChecks]) {
+    for (const name of [DocKey.actionResponses, DocKey.actionChecks, DocKey.actionEvaluations]) {
       const records = topMap(doc, name);
       for (const key of [...records.keys()]) if (key.startsWith(`${id}/`)) records.delete(key);
     }
@@ -102,6 +104,30 @@ export function readNextStepChecks(doc: Y.Doc): Map<string, Partial<Record<NextS
     if (slash <= 0 || !known.has(question) || !parsed.success) continue;
     const actionId = key.slice(0, slash);
     result.set(actionId, { ...result.get(actionId), [question]: parsed.data });
+  }
+  return result;
+}
+
+/** Writes one step of an action's evaluation plan (empty clears it). */
+export function setEvaluationStep(doc: Y.Doc, actionId: ActionId, step: EvaluationStep, text: string, origin: unknown = null): void {
+  doc.transact(() => {
+    const steps = topMap(doc, DocKey.actionEvaluations);
+    const key = `${actionId}/${step}`;
+    if (text.trim()) steps.set(key, text.slice(0, ACTION_FIELD_MAX_CHARS));
+    else steps.delete(key);
+  }, origin);
+}
+
+/** Every action's evaluation plan: action id, then step, then what the group wrote. */
+export function readEvaluationPlans(doc: Y.Doc): Map<string, Partial<Record<EvaluationStep, string>>> {
+  const known = new Set<string>(EVALUATION_STEPS.map((s) => s.key));
+  const result = new Map<string, Partial<Record<EvaluationStep, string>>>();
+  for (const [key, value] of topMap(doc, DocKey.actionEvaluations).entries()) {
+    const slash = key.lastIndexOf('/');
+    const step = key.slice(slash + 1);
+    if (slash <= 0 || !known.has(step) || typeof value !== 'string') continue;
+    const actionId = key.slice(0, slash);
+    result.set(actionId, { ...result.get(actionId), [step]: value.slice(0, ACTION_FIELD_MAX_CHARS) });
   }
   return result;
 }

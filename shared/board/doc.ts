@@ -34,6 +34,8 @@ export const DocKey = {
   driverNodes: 'driverNodes',
   /** Y.Map<`${ActionId}/${question}`, { done, note }>: the next-steps check of each action (schema 4). */
   actionChecks: 'actionChecks',
+  /** Y.Map<`${ActionId}/${step}`, string>: the evaluation plan of each action (schema 4). */
+  actionEvaluations: 'actionEvaluations',
 } as const;
 
 /** The name of a top-level shared type of a board document. */

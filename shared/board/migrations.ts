@@ -35,7 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     from: 3,
     to: 4,
-    description: 'adds the next-steps check of each action (actionChecks); nothing to change in an existing board',
+    description: 'adds the next-steps check and the evaluation plan of each action (actionChecks, actionEvaluations); nothing to change in an existing board',
     run() {},
   },
 ];

@@ -164,6 +164,17 @@ export const NEXT_STEP_QUESTIONS = [
 ] as const;
 export type NextStepQuestion = (typeof NEXT_STEP_QUESTIONS)[number]['key'];
 
+/** The guide's six steps for evaluating an action's impact, each optional. */
+export const EVALUATION_STEPS = [
+  { key: 'objectives', title: 'Objectives', hint: 'Clear, measurable and relevant: what should change?' },
+  { key: 'stakeholders', title: 'Stakeholders', hint: 'Who is involved or affected, and who needs to know?' },
+  { key: 'tasks', title: 'Tasks and activities', hint: 'What will be done, by whom, when?' },
+  { key: 'measures', title: 'Performance measures', hint: 'Impact and outcomes, not only turnover.' },
+  { key: 'dataSources', title: 'Data sources', hint: 'For example the electronic staff record, exit interviews, the staff survey, staff feedback.' },
+  { key: 'risks', title: 'Risks and constraints', hint: 'Money, staff time, capacity.' },
+] as const;
+export type EvaluationStep = (typeof EVALUATION_STEPS)[number]['key'];
+
 /** One question of the next-steps check, for one action. */
 export interface NextStepCheck {
   done: boolean;

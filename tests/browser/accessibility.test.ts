@@ -134,7 +134,10 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
     await next('Agree actions');
     await facilitator.getByRole('button', { name: 'Draft an action from “Rotas we can plan around”' }).click();
     await visible(phone.getByRole('group', { name: /^Action 1/ }));
-    for (const page of [facilitator, phone]) await page.getByText(/^Next-steps check/).click();
+    for (const page of [facilitator, phone]) {
+      await page.getByText(/^Next-steps check/).click();
+      await page.getByText(/^Evaluation plan/).click();
+    }
     await check('Agree actions');
     await facilitator.context().close();
     await phone.context().close();

@@ -123,6 +123,9 @@ describe('the exercise screens', () => {
     expect(actions.setNextStepCheck).toHaveBeenCalledWith('a1', 'realistic', { done: true });
     await user.type(screen.getByRole('textbox', { name: 'Note on: Which personal, team or organisational behaviours could block it?' }), 'Rota culture{Enter}');
     expect(actions.setNextStepCheck).toHaveBeenCalledWith('a1', 'blockers', { note: 'Rota culture' });
+    await user.click(screen.getByText(/Evaluation plan \(0 of 6 steps\)/));
+    await user.type(screen.getByRole('textbox', { name: /Data sources/ }), 'Exit interviews{Enter}');
+    expect(actions.setEvaluationStep).toHaveBeenCalledWith('a1', 'dataSources', 'Exit interviews');
   });
 
   it('list what stops the actions being agreed', () => {

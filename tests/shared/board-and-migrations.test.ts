@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { readSession } from '../../shared/board/session';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { nodesByAction, readDiagrams, readDriverTree } from '../../shared/board/drivers';
-import { readNextStepChecks } from '../../shared/board/actions';
+import { readEvaluationPlans, readNextStepChecks } from '../../shared/board/actions';
 import { flattenDriverTree } from '../../shared/exercise/driverTree';
 import { initBoard, readBoardMeta, readSchemaVersion, renameBoard, writeSchemaVersion } from '../../shared/board/board';
 import { migrateDoc, MigrationError, MIGRATIONS, type Migration } from '../../shared/board/migrations';
@@ -125,11 +125,12 @@ describe('migrations', () => {
     expect(snapshot.actions).toMatchObject([{ topic: 'Predictable rotas', themeTitle: 'Predictable rotas', agree: 1 }]);
   });
 
-  it('reads the next-steps check of the version-4 fixture', () => {
+  it('reads the next-steps check and the evaluation plan of the version-4 fixture', () => {
     const v4 = new Y.Doc();
     Y.applyUpdate(v4, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v4.bin'))));
     migrateDoc(v4);
     expect(readNextStepChecks(v4).get('fixture-action-1')).toEqual({ owner: { done: true, note: 'Ward manager agreed to lead' } });
+    expect(readEvaluationPlans(v4).get('fixture-action-1')).toEqual({ dataSources: 'Electronic staff record; exit interviews' });
   });
 
   it('reads the driver diagram of the version-3 fixture', () => {

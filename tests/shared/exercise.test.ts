@@ -6,7 +6,18 @@ import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings 
 import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/board/perspectives';
 import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
 import { changeOwnVote, publishBallots, readOwnBallot, readPublishedBallots, withdrawBallots } from '../../shared/board/votes';
-import { addAction, deleteAction, readActionResponses, readActions, readNextStepChecks, respondToAction, setNextStepCheck, updateAction } from '../../shared/board/actions';
+import {
+  addAction,
+  deleteAction,
+  readActionResponses,
+  readActions,
+  readEvaluationPlans,
+  readNextStepChecks,
+  respondToAction,
+  setEvaluationStep,
+  setNextStepCheck,
+  updateAction,
+} from '../../shared/board/actions';
 import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/board/phases';
 import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
 import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
@@ -318,8 +329,13 @@ describe('actions and the three-to-five rule', () => {
     });
     expect(actionWarnings({ owner: ' ', timescale: '', success: 'x' })).toEqual(['No owner: who makes sure it happens?', 'No timescale: by when?']);
     expect(actionWarnings({ owner: 'HR', timescale: '2 months', success: 'Board agrees' })).toEqual([]);
+    setEvaluationStep(doc, id, 'measures', 'Leavers in year one');
+    setEvaluationStep(doc, id, 'risks', 'Ward budgets');
+    setEvaluationStep(doc, id, 'risks', '  ');
+    expect(readEvaluationPlans(doc).get(id)).toEqual({ measures: 'Leavers in year one' });
     deleteAction(doc, id);
     expect(readNextStepChecks(doc).size).toBe(0);
+    expect(readEvaluationPlans(doc).size).toBe(0);
   });
 
   it('marks the set agreed only when the rule holds', () => {
@@ -418,7 +434,7 @@ describe('write access', () => {
   const at = (root: string, record: string | null = 'x') => [{ root, record }];
 
   it('lets anyone who edits write notes, themes, actions and driver diagrams', () => {
-    for (const root of ['notes', 'themes', 'actions', 'diagrams', 'driverNodes', 'actionChecks']) {
+    for (const root of ['notes', 'themes', 'actions', 'diagrams', 'driverNodes', 'actionChecks', 'actionEvaluations']) {
       expect(writeRefusal('participant', 'p1', open, at(root))).toBeNull();
       expect(writeRefusal('facilitator', 'f', open, at(root))).toBeNull();
       expect(writeRefusal('viewer', null, open, at(root))?.kind).toBe('forbidden');

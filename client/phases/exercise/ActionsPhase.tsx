@@ -6,6 +6,7 @@ import {
   ACTION_FIELD_MAX_CHARS,
   ACTION_TEXT_FIELDS,
   type ActionTextField,
+  EVALUATION_STEPS,
   NEXT_STEP_QUESTIONS,
 } from '../../../shared/schema/exercise';
 import { NameInput } from '../../components/NameInput';
@@ -94,6 +95,39 @@ function NextStepsCheck({ action, name }: { action: Action; name: string }) {
   );
 }
 
+/** The guide's six steps for evaluating an action's impact, all optional. */
+function EvaluationPlan({ action, name }: { action: Action; name: string }) {
+  const actions = useExerciseActions();
+  const { evaluations } = useExercise();
+  const { canEdit } = useBoardIdentity();
+  const plan = evaluations[action.id] ?? {};
+  const written = EVALUATION_STEPS.filter((step) => plan[step.key]).length;
+  return (
+    <details className="next-steps">
+      <summary>
+        Evaluation plan ({written} of {EVALUATION_STEPS.length} steps)<span className="visually-hidden"> for “{name}”</span>
+      </summary>
+      <ol className="next-steps__list">
+        {EVALUATION_STEPS.map((step) => (
+          <li key={step.key} className="next-steps__item">
+            <label className="next-steps__question">
+              <strong>{step.title}</strong> <span className="setup__hint">{step.hint}</span>
+              <NameInput
+                multiline
+                className="field__input next-steps__note"
+                value={plan[step.key] ?? ''}
+                disabled={!canEdit}
+                allowBlank
+                onCommit={(text) => actions.setEvaluationStep(action.id, step.key, text)}
+              />
+            </label>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
 function ActionCard({ action, index }: { action: Action; index: number }) {
   const actions = useExerciseActions();
   const { responses, session, themes } = useExercise();
@@ -123,6 +157,7 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
         </ul>
       )}
       <NextStepsCheck action={action} name={name} />
+      <EvaluationPlan action={action} name={name} />
       <p className="action__responses" aria-live="polite">
         {plural(response.agree.length, 'person agrees', 'people agree')}, {plural(response.concern.length, 'concern')}
       </p>
