@@ -93,19 +93,36 @@ export function setNextStepCheck(
   }, origin);
 }
 
-/** Every action's next-steps check: action id, then question, then its tick and note. */
-export function readNextStepChecks(doc: Y.Doc): Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>> {
-  const known = new Set<string>(NEXT_STEP_QUESTIONS.map((q) => q.key));
-  const result = new Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>>();
-  for (const [key, value] of topMap(doc, DocKey.actionChecks).entries()) {
+/**
+ * Reads a map keyed `<actionId>/<item>` into action id, then item, keeping
+ * only the items listed and the values the parser accepts (a tampered client
+ * may have written anything).
+ */
+function readPerAction<Item extends string, Value>(
+  doc: Y.Doc,
+  root: string,
+  items: readonly Item[],
+  parse: (value: unknown) => Value | null,
+): Map<string, Partial<Record<Item, Value>>> {
+  const known = new Set<string>(items);
+  const result = new Map<string, Partial<Record<Item, Value>>>();
+  for (const [key, value] of topMap(doc, root).entries()) {
     const slash = key.lastIndexOf('/');
-    const question = key.slice(slash + 1);
-    const parsed = nextStepCheckSchema.safeParse(value);
-    if (slash <= 0 || !known.has(question) || !parsed.success) continue;
+    const item = key.slice(slash + 1);
+    const parsed = parse(value);
+    if (slash <= 0 || !known.has(item) || parsed === null) continue;
     const actionId = key.slice(0, slash);
-    result.set(actionId, { ...result.get(actionId), [question]: parsed.data });
+    result.set(actionId, { ...result.get(actionId), [item]: parsed });
   }
   return result;
+}
+
+/** Every action's next-steps check: action id, then question, then its tick and note. */
+export function readNextStepChecks(doc: Y.Doc): Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>> {
+  return readPerAction(doc, DocKey.actionChecks, NEXT_STEP_QUESTIONS.map((q) => q.key), (value) => {
+    const parsed = nextStepCheckSchema.safeParse(value);
+    return parsed.success ? parsed.data : null;
+  });
 }
 
 /** Writes one step of an action's evaluation plan (empty clears it). */
@@ -120,16 +137,9 @@ export function setEvaluationStep(doc: Y.Doc, actionId: ActionId, step: Evaluati
 
 /** Every action's evaluation plan: action id, then step, then what the group wrote. */
 export function readEvaluationPlans(doc: Y.Doc): Map<string, Partial<Record<EvaluationStep, string>>> {
-  const known = new Set<string>(EVALUATION_STEPS.map((s) => s.key));
-  const result = new Map<string, Partial<Record<EvaluationStep, string>>>();
-  for (const [key, value] of topMap(doc, DocKey.actionEvaluations).entries()) {
-    const slash = key.lastIndexOf('/');
-    const step = key.slice(slash + 1);
-    if (slash <= 0 || !known.has(step) || typeof value !== 'string') continue;
-    const actionId = key.slice(0, slash);
-    result.set(actionId, { ...result.get(actionId), [step]: value.slice(0, ACTION_FIELD_MAX_CHARS) });
-  }
-  return result;
+  return readPerAction(doc, DocKey.actionEvaluations, EVALUATION_STEPS.map((s) => s.key), (value) =>
+    typeof value === 'string' ? value.slice(0, ACTION_FIELD_MAX_CHARS) : null,
+  );
 }
 
 /** The key of one person's response to one action. */
