@@ -72,6 +72,7 @@ export interface BoardConnectionOptions {
 
 /** How `recordKeysChangedBy` names a note. */
 const NOTE_RECORD_PREFIX = `${DocKey.notes}/`;
+const DIAGRAM_RECORD_PREFIXES = [`${DocKey.diagrams}/`, `${DocKey.driverNodes}/`];
 
 /** The sync endpoint on the host that served this page. */
 function defaultSyncUrl(): string {
@@ -135,6 +136,7 @@ export class BoardConnection implements BoardSession {
   private readonly privatePersistence: IndexeddbPersistence | null;
   private privateStatus: PrivateStatus = 'none';
   private exerciseDirty = true;
+  private diagramsDirty = true;
   private readonly undoManager: Y.UndoManager | null;
   private readonly tracker: SaveTracker;
   private readonly ledgerStorage: LedgerStorage | null;
@@ -387,10 +389,15 @@ export class BoardConnection implements BoardSession {
 
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
     if (this.destroyed) return;
-    this.noteIndex.noteTransaction(transaction);
-    // Notes have their own index; the exercise is re-read only when something else changed.
+    // Worked out once per transaction, for the note index, the stores and the unsaved count.
     const records = recordKeysChangedBy(transaction);
-    if (records.some((key) => !key.startsWith(NOTE_RECORD_PREFIX))) this.exerciseDirty = true;
+    this.noteIndex.noteChangedRecords(records);
+    // Notes have their own index; the diagrams and the exercise are re-read only when theirs changed.
+    for (const key of records) {
+      if (key.startsWith(NOTE_RECORD_PREFIX)) continue;
+      if (DIAGRAM_RECORD_PREFIXES.some((prefix) => key.startsWith(prefix))) this.diagramsDirty = true;
+      else this.exerciseDirty = true;
+    }
     if (!transaction.local) {
       this.flush.schedule();
       return;
@@ -547,6 +554,9 @@ export class BoardConnection implements BoardSession {
     if (this.exerciseDirty) {
       this.exerciseDirty = false;
       patch.exercise = readExerciseState(this.doc, this.privateDoc, this.privateStatus);
+    }
+    if (this.diagramsDirty) {
+      this.diagramsDirty = false;
       patch.diagrams = readDiagramState(this.doc);
     }
     if (this.presenceDirty) {

@@ -28,7 +28,7 @@ const LOAD_ORIGIN = Symbol('load');
 /** The transaction origin of updates another server process made durable. */
 const FANOUT_ORIGIN = Symbol('fanout');
 /** The transaction origin of the server's own changes (the reveal, progress counts, published votes). */
-export const SERVER_ORIGIN = Symbol('server');
+const SERVER_ORIGIN = Symbol('server');
 
 /** Raised for a message the server cannot read; the sender is disconnected. */
 class MalformedMessage extends Error {}

@@ -143,7 +143,7 @@ export function readEvaluationPlans(doc: Y.Doc): Map<string, Partial<Record<Eval
 }
 
 /** The key of one person's response to one action. */
-export function actionResponseKey(actionId: ActionId, participantId: ParticipantId | string): string {
+function actionResponseKey(actionId: ActionId, participantId: ParticipantId | string): string {
   return `${actionId}/${participantId}`;
 }
 

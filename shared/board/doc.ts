@@ -38,9 +38,6 @@ export const DocKey = {
   actionEvaluations: 'actionEvaluations',
 } as const;
 
-/** The name of a top-level shared type of a board document. */
-export type DocKeyName = (typeof DocKey)[keyof typeof DocKey];
-
 /**
  * The top-level types of a participant's private document, which only that
  * person and the server can read: drafts before the reveal, and dots before

@@ -15,7 +15,7 @@ import { dotsUsed } from '../exercise/votes';
  */
 
 /** How many drafts a private document holds in each lane. */
-export function countDraftsByLane(privateDoc: Y.Doc): Record<string, number> {
+function countDraftsByLane(privateDoc: Y.Doc): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const note of readNotes(privateDoc)) {
     const lane = note.perspectiveId ?? '';

@@ -156,7 +156,12 @@ export class NoteIndex {
 
   /** Records which notes a transaction changed; call it from the document's `afterTransaction`. */
   noteTransaction(transaction: Y.Transaction): void {
-    for (const key of recordKeysChangedBy(transaction)) {
+    this.noteChangedRecords(recordKeysChangedBy(transaction));
+  }
+
+  /** The same, for a caller that has already worked out the records a transaction changed. */
+  noteChangedRecords(records: readonly string[]): void {
+    for (const key of records) {
       if (key.startsWith(NOTE_KEY_PREFIX)) this.changed.add(key.slice(NOTE_KEY_PREFIX.length) as NoteId);
     }
   }

@@ -10,7 +10,7 @@ import { readPublishedBallots } from './votes';
 import { compareThemes, type ThemeKind } from '../exercise/themes';
 import { tallyVotes } from '../exercise/votes';
 import { readActionResponses, readActions } from './actions';
-import { readDiagrams, readDriverNodes } from './drivers';
+import { nodesByAction, readDiagrams, readDriverNodes } from './drivers';
 import { buildDriverTree, type DriverTreeNode } from '../exercise/driverTree';
 import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from '../export/diagram';
 import type { DriverLevel, MeasureKind } from '../schema/drivers';
@@ -64,7 +64,14 @@ export interface BoardSnapshot {
   ungroupedNotes: SnapshotNote[];
   voting: { target: VoteTarget; budget: number; cap: number; closed: boolean; voters: number };
   actionsAgreed: boolean;
-  actions: (Omit<Action, 'id' | 'themeId' | 'createdAt'> & { id: string; themeTitle: string | null; agree: number; concern: number })[];
+  actions: (Omit<Action, 'id' | 'themeId' | 'createdAt'> & {
+    id: string;
+    themeTitle: string | null;
+    /** The driver diagram's change idea it came from, if any. */
+    changeIdea: string | null;
+    agree: number;
+    concern: number;
+  })[];
   /** Each driver diagram: its aim, its drivers as a tree, and ready-made pictures for documents. */
   diagrams: {
     id: string;
@@ -106,6 +113,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
     : null;
   const laneName = new Map(perspectives.map((p) => [p.id as string, p.name]));
   const nodes = readDriverNodes(doc);
+  const fromDiagram = nodesByAction(doc);
   const toNote = (note: (typeof notes)[number]): SnapshotNote => ({
     id: note.id,
     text: note.text,
@@ -151,6 +159,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
       id,
       ...fields,
       themeTitle: themeId ? (themeTitle.get(themeId) ?? null) : null,
+      changeIdea: fromDiagram.get(id)?.[0]?.text ?? null,
       agree: responses.get(id)?.agree.length ?? 0,
       concern: responses.get(id)?.concern.length ?? 0,
     })),

@@ -155,5 +155,6 @@ describe('migrations', () => {
     });
     expect(inSnapshot!.svg).toContain('Predictable rotas');
     expect(inSnapshot!.markdown).toContain('      - Change idea: Publish rotas six weeks ahead');
+    expect(readBoardSnapshot(v3).actions.find((a) => a.topic === 'Publish rotas six weeks ahead')).toMatchObject({ changeIdea: 'Publish rotas six weeks ahead' });
   });
 });

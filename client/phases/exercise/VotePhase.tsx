@@ -5,13 +5,13 @@ import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 
 /** Something people can vote on: a theme or a note. */
-export interface VoteItem {
+interface VoteItem {
   id: string;
   label: string;
 }
 
 /** The items of this vote: the themes, or the notes, as the facilitator chose. */
-export function useVoteItems(): VoteItem[] {
+function useVoteItems(): VoteItem[] {
   const { session, themes } = useExercise();
   const notes = useBoardState((state) => state.notes);
   return useMemo(
