@@ -8,6 +8,8 @@ import {
   type JoinResponse,
   joinResponseSchema,
   PARTICIPANT_KEY_HEADER,
+  type PlanImportResult,
+  planImportResultSchema,
   type RegisterParticipantResponse,
   registerParticipantResponseSchema,
   serverTimeSchema,
@@ -92,4 +94,17 @@ export function joinWithCode(code: string): Promise<JoinResponse> {
 /** Registers the person behind the token under a display name: `POST /api/boards/<id>/participants`. */
 export function registerParticipant(boardId: string, token: string, displayName: string): Promise<RegisterParticipantResponse> {
   return request(`${boardPath(boardId)}/participants`, postJson({ displayName }, { Authorization: `Bearer ${token}` }), registerParticipantResponseSchema);
+}
+
+/**
+ * Sends a plan file (our JSON, CSV or XLSX) to be added to a board:
+ * `POST /api/boards/<id>/plan/import`. The server reads the file and says
+ * what it added, or why it could not.
+ */
+export function importPlanFile(boardId: string, token: string, file: Blob, name: string): Promise<PlanImportResult> {
+  return request(
+    `${boardPath(boardId)}/plan/import?name=${encodeURIComponent(name)}`,
+    { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: file },
+    planImportResultSchema,
+  );
 }

@@ -13,7 +13,7 @@ import { addNote } from '../shared/board/notes';
 import { CURRENT_SCHEMA_VERSION } from '../shared/schema/version';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
 import { addTheme } from '../shared/board/themes';
-import { addAction, respondToAction, setEvaluationStep, setNextStepCheck } from '../shared/board/actions';
+import { addAction, addActionSteps, respondToAction, setEvaluationStep, setNextStepCheck, updateAction } from '../shared/board/actions';
 import { setGroup } from '../shared/board/perspectives';
 import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/board/drivers';
 import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
@@ -59,6 +59,14 @@ addAction(doc, { id: 'fixture-action-1' as ActionId, themeId: 'fixture-theme-1' 
 respondToAction(doc, 'fixture-action-1' as ActionId, 'fixture-person' as ParticipantId, 'agree');
 setNextStepCheck(doc, 'fixture-action-1' as ActionId, 'owner', { done: true, note: 'Ward manager agreed to lead' });
 setEvaluationStep(doc, 'fixture-action-1' as ActionId, 'dataSources', 'Electronic staff record; exit interviews');
+updateAction(doc, 'fixture-action-1' as ActionId, {
+  action: 'Publish every rota six weeks ahead',
+  owner: 'Ward manager',
+  timescale: { kind: 'date', date: '2027-03-31' },
+  success: 'Rotas out six weeks ahead on every ward',
+  status: 'under-way',
+});
+addActionSteps(doc, 'fixture-action-1' as ActionId, [{ text: 'Agree the rota calendar', done: true }, { text: 'Train rota leads' }]);
 const diagram = addDiagram(doc, { id: 'fixture-diagram-1' as DiagramId, title: 'Keeping nurses', aim: 'Cut nurse leavers in year one by a third by March', now: Date.UTC(2026, 10, 1, 10, 0) });
 const primary = addDriverNode(doc, { id: 'fixture-primary' as DriverNodeId, diagramId: diagram, parentId: null, text: 'Predictable rotas', now: Date.UTC(2026, 10, 1, 10, 1) })!;
 const secondary = addDriverNode(doc, { id: 'fixture-secondary' as DriverNodeId, diagramId: diagram, parentId: primary, text: 'Rotas published early', now: Date.UTC(2026, 10, 1, 10, 2) })!;

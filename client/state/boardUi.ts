@@ -2,6 +2,9 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { NoteId } from '../../shared/schema/ids';
 
+/** The parts of a board a person can look at. */
+export type Activity = 'workshop' | 'diagrams' | 'plan';
+
 /**
  * What this screen is doing, for this person only: never shared, never in
  * the board document.
@@ -18,8 +21,8 @@ export interface BoardUiState {
   announcement: { text: string; serial: number };
   /** Why the facilitator's last phase change could not happen, shown until the next try. */
   phaseProblem: string | null;
-  /** What this person is looking at: the workshop's board or exercise, or the driver diagrams. */
-  activity: 'workshop' | 'diagrams';
+  /** What this person is looking at: the workshop's board or exercise, the driver diagrams, or the action plan. */
+  activity: Activity;
   /** The driver diagram shown, and how: as a picture or as an outline. */
   diagramId: string | null;
   diagramView: 'picture' | 'outline';

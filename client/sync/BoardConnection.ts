@@ -14,7 +14,8 @@ import {
   SYNC_PARAM_TOKEN,
   SYNC_PATH_PREFIX,
 } from '../../shared/protocol';
-import { roleCanEdit, type Role } from '../../shared/schema/api';
+import { type PlanImportResult, roleCanEdit, type Role } from '../../shared/schema/api';
+import { importPlanFile } from '../api';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import { CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
 import { createBoardStore } from './boardStore';
@@ -184,7 +185,7 @@ export class BoardConnection implements BoardSession {
     this.awareness.setLocalState(ownPresence(participant, role, this.doc.clientID));
     this.undoManager = canEdit
       ? new Y.UndoManager(
-          [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(this.doc, name)),
+          [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.actionSteps, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(this.doc, name)),
           {
           trackedOrigins: new Set([this.localOrigin]),
         })
@@ -275,6 +276,11 @@ export class BoardConnection implements BoardSession {
   /** The board's action plan as a download (the server checks the token). */
   planLink(format: PlanFormat): string {
     return `/api/boards/${encodeURIComponent(this.boardId)}/plan.${format}?token=${encodeURIComponent(this.token)}`;
+  }
+
+  /** Adds a plan file's actions to this board; the server refuses anyone but the facilitator. */
+  importPlan(file: Blob, name: string): Promise<PlanImportResult> {
+    return importPlanFile(this.boardId, this.token, file, name);
   }
 
   /** Closes the socket, tells the others this person left, and frees the document. */

@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
 import type { PlanFormat } from '../../shared/export/plan';
+import type { PlanImportResult } from '../../shared/schema/api';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);
 
@@ -33,6 +34,12 @@ export function useBoardActions(): BoardActions {
 export function usePlanLink(): ((format: PlanFormat) => string) | null {
   const session = useSession();
   return session.planLink ? (format) => session.planLink!(format) : null;
+}
+
+/** Imports a plan file into the board, or null where there is no server to send it to. */
+export function usePlanImport(): ((file: Blob, name: string) => Promise<PlanImportResult>) | null {
+  const session = useSession();
+  return session.importPlan ? (file, name) => session.importPlan!(file, name) : null;
 }
 
 /** Who is using the board, and whether they may change it. */

@@ -15,6 +15,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     responses: {},
     checks: {},
     evaluations: {},
+    steps: {},
     publishedBallots: [],
     myDrafts: [],
     myBallot: {},

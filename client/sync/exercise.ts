@@ -1,7 +1,11 @@
 import type * as Y from 'yjs';
 import {
   addAction,
+  addActionSteps,
   deleteAction,
+  deleteActionStep,
+  readActionSteps,
+  updateActionStep,
   readActionResponses,
   readActions,
   readEvaluationPlans,
@@ -48,6 +52,7 @@ export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateS
     responses: Object.fromEntries(readActionResponses(doc)),
     checks: Object.fromEntries(readNextStepChecks(doc)),
     evaluations: Object.fromEntries(readEvaluationPlans(doc)),
+    steps: Object.fromEntries(readActionSteps(doc)),
     publishedBallots: [...readPublishedBallots(doc).values()],
     myDrafts: privateDoc ? readNotes(privateDoc) : [],
     myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
@@ -144,6 +149,9 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
     addAction: (themeId, topic) => write(() => addAction(doc, { themeId, topic }, origin), null),
     updateAction: (id, changes) => write(() => updateAction(doc, id, changes, origin), false),
     deleteAction: (id) => write(() => deleteAction(doc, id, origin), undefined),
+    addActionStep: (id, text) => write(() => addActionSteps(doc, id, [{ text }], origin), []),
+    updateActionStep: (id, stepId, changes) => write(() => updateActionStep(doc, id, stepId, changes, origin), undefined),
+    deleteActionStep: (id, stepId) => write(() => deleteActionStep(doc, id, stepId, origin), undefined),
     respondToAction: (id, response) => {
       const self = me();
       if (self) write(() => respondToAction(doc, id, self, response, origin), undefined);

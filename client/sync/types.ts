@@ -1,11 +1,11 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { Role } from '../../shared/schema/api';
-import type { ActionId, NoteId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
+import type { PlanImportResult, Role } from '../../shared/schema/api';
+import type { ActionId, ActionStepId, NoteId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 import type { Note, NoteColour } from '../../shared/schema/records';
 import type {
   Action,
   ActionResponse,
-  ActionTextField,
+  ActionStep,
   Ballot,
   EvaluationStep,
   Member,
@@ -19,7 +19,7 @@ import type {
   Theme,
 } from '../../shared/schema/exercise';
 import type { SessionSettings } from '../../shared/board/session';
-import type { ActionResponses } from '../../shared/board/actions';
+import type { ActionChanges, ActionResponses } from '../../shared/board/actions';
 import type { BoardSnapshot } from '../../shared/board/snapshot';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { NodeSource } from '../../shared/board/drivers';
@@ -94,6 +94,8 @@ export interface ExerciseState {
   checks: Record<string, Partial<Record<NextStepQuestion, NextStepCheck>>>;
   /** Each action's evaluation plan, by action id then step. */
   evaluations: Record<string, Partial<Record<EvaluationStep, string>>>;
+  /** Each action's steps to take, in order, by action id. */
+  steps: Record<string, ActionStep[]>;
   /** Everyone's dots, once voting has closed. */
   publishedBallots: Ballot[];
   /** This person's drafts, from their private document. */
@@ -181,7 +183,12 @@ export interface ExerciseActions {
   changeVote(itemId: string, delta: 1 | -1): boolean;
   setVotingClosed(closed: boolean): void;
   addAction(themeId: ThemeId | null, topic: string): ActionId | null;
-  updateAction(id: ActionId, changes: Partial<Record<ActionTextField, string>>): void;
+  updateAction(id: ActionId, changes: ActionChanges): void;
+  /** Adds a step to the end of an action's checklist. */
+  addActionStep(id: ActionId, text: string): void;
+  /** Ticks or rewrites a step; blank text deletes it. */
+  updateActionStep(id: ActionId, stepId: ActionStepId, changes: { text?: string; done?: boolean }): void;
+  deleteActionStep(id: ActionId, stepId: ActionStepId): void;
   deleteAction(id: ActionId): void;
   respondToAction(id: ActionId, response: ActionResponse | null): void;
   /** Ticks a question of an action's next-steps check, or notes against it. */
@@ -231,4 +238,6 @@ export interface BoardSession {
   identity: BoardIdentity;
   /** The address of the board's action plan in a format, for a download link; absent where there is no server. */
   planLink?(format: PlanFormat): string;
+  /** Sends a plan file to the server to add its actions to this board (the facilitator's); absent where there is no server. */
+  importPlan?(file: Blob, name: string): Promise<PlanImportResult>;
 }

@@ -4,7 +4,10 @@ import { exportPlan, type PlanFormat, PLAN_FORMATS, PLAN_MEDIA_TYPES } from '../
 import type { Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
 import { authorise, tokenFromRequest } from '../auth/request';
-import { HttpError } from './respond';
+import { HttpError, readBody, sendValidatedJson } from './respond';
+import { MAX_PLAN_FILE_BYTES, PlanImportError, readPlanFile } from '../../shared/import/plan';
+import { importPlanActions } from '../../shared/board/actions';
+import { planImportResultSchema } from '../../shared/schema/api';
 import { drawDiagramPictures } from './diagramPictures';
 
 /** What the plan route needs from the server. */
@@ -46,4 +49,33 @@ export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, 
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(body);
+}
+
+/**
+ * `POST /api/boards/<id>/plan/import?name=<file name>` with the facilitator's
+ * token and a plan file as the body (our JSON, CSV or XLSX): adds the plan's
+ * actions to the board, for a check-in that reviews progress against it.
+ * The server parses the file, so a spreadsheet library never ships to phones.
+ */
+export async function importPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
+  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  if (access.role !== 'facilitator') throw new HttpError(403, 'Only the facilitator can import a plan.');
+  const body = await readBody(req, MAX_PLAN_FILE_BYTES);
+  let plan;
+  try {
+    plan = await readPlanFile(new Uint8Array(body));
+  } catch (error) {
+    if (error instanceof PlanImportError) throw new HttpError(400, error.message);
+    throw error;
+  }
+  // The file name is shown to everyone on the board: no control characters, and not too long.
+  const name = [...(url.searchParams.get('name') ?? '')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim().slice(0, 120) || 'an imported plan';
+  const source = plan.description ? `${name} (${plan.description})` : name;
+  let result = { added: 0, skipped: 0 };
+  await ctx.rooms.use(access.board, access.board.id, (room) =>
+    room.transact((doc, origin) => {
+      result = importPlanActions(doc, { source, actions: plan.actions }, Date.now(), origin);
+    }),
+  );
+  sendValidatedJson(res, 200, planImportResultSchema, { ...result, source });
 }

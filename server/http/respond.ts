@@ -42,18 +42,10 @@ export async function readJson<T extends z.ZodType>(
 ): Promise<z.infer<T>> {
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('application/json')) throw new HttpError(415, 'Send the body as application/json.');
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, `The body is larger than ${maxBytes} bytes.`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new HttpError(413, `The body is larger than ${maxBytes} bytes.`);
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBody(req, maxBytes);
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    value = JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'The body is not valid JSON.');
   }
@@ -62,4 +54,18 @@ export async function readJson<T extends z.ZodType>(
     throw new HttpError(400, parsed.error.issues.map((issue) => issue.message).join('; '));
   }
   return parsed.data;
+}
+
+/** Reads a request's body, refusing it (413) as soon as it passes the limit, without reading the rest. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, `The body is larger than ${maxBytes} bytes.`);
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

@@ -7,7 +7,7 @@ import { AccessDenied } from '../auth/request';
 import type { ServerConfig } from '../config';
 import type { Storage } from '../persistence/types';
 import { createBoard, getBoardInfo, joinWithCode, registerParticipant } from './boards';
-import { downloadPlan } from './plan';
+import { downloadPlan, importPlan } from './plan';
 import type { RoomRegistry } from '../rooms/registry';
 import { HttpError, sendJson, sendValidatedJson } from './respond';
 import { serverTimeSchema } from '../../shared/schema/api';
@@ -47,6 +47,7 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
       pattern: /^\/api\/boards\/([^/]+)\/plan\.([a-z]+)$/,
       handler: (req, res, [id, format], url) => downloadPlan(ctx, req, res, id!, format!, url),
     },
+    { method: 'POST', pattern: /^\/api\/boards\/([^/]+)\/plan\/import$/, handler: (req, res, [id], url) => importPlan(ctx, req, res, id!, url) },
     // The shared timer shows the same time on every screen: clients measure their clock against this.
     { method: 'GET', pattern: /^\/api\/time$/, handler: async (_req, res) => sendValidatedJson(res, 200, serverTimeSchema, { now: Date.now() }) },
     {

@@ -16,7 +16,7 @@ export interface WriteLocation {
 }
 
 /** Anyone who may edit writes these: notes, themes and actions are the group's work. */
-const SHARED_ROOTS = new Set<string>([DocKey.notes, DocKey.themes, DocKey.actions, DocKey.diagrams, DocKey.driverNodes, DocKey.actionChecks, DocKey.actionEvaluations]);
+const SHARED_ROOTS = new Set<string>([DocKey.notes, DocKey.themes, DocKey.actions, DocKey.diagrams, DocKey.driverNodes, DocKey.actionChecks, DocKey.actionEvaluations, DocKey.actionSteps]);
 /** Only the facilitator steers the board. */
 const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.perspectives]);
 /**

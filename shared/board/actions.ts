@@ -2,6 +2,10 @@ import * as Y from 'yjs';
 import {
   type Action,
   ACTION_FIELD_MAX_CHARS,
+  ACTION_STEP_MAX_CHARS,
+  type ActionStatus,
+  type ActionStep,
+  actionStepSchema,
   type ActionResponse,
   actionResponseSchema,
   actionSchema,
@@ -12,8 +16,11 @@ import {
   type NextStepCheck,
   nextStepCheckSchema,
   type NextStepQuestion,
+  MAX_STEPS_PER_ACTION,
+  type Timescale,
+  timescaleSchema,
 } from '../schema/exercise';
-import { type ActionId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
+import { type ActionId, type ActionStepId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
 import { DocKey, newRecord, readRecords, topMap, writeFields } from './doc';
 
 /** Every draft action, oldest first. */
@@ -26,7 +33,7 @@ export function readActions(doc: Y.Doc): Action[] {
 /** Drafts an action, its topic pre-filled from the theme it comes from. */
 export function addAction(
   doc: Y.Doc,
-  input: { themeId?: ThemeId | null; topic?: string; now?: number; id?: ActionId },
+  input: { themeId?: ThemeId | null; topic?: string; now?: number; id?: ActionId; importedFrom?: string },
   origin: unknown = null,
 ): ActionId {
   const id = input.id ?? newRecordId<ActionId>();
@@ -39,9 +46,10 @@ export function addAction(
         topic: (input.topic ?? '').slice(0, ACTION_FIELD_MAX_CHARS),
         action: '',
         owner: '',
-        timescale: '',
-        steps: '',
+        timescale: null,
         success: '',
+        status: 'not-started',
+        importedFrom: input.importedFrom ?? null,
         createdAt: input.now ?? Date.now(),
       }),
     );
@@ -49,27 +57,101 @@ export function addAction(
   return id;
 }
 
-/** Changes some of an action's written fields. Returns false when the action is gone. */
-export function updateAction(
-  doc: Y.Doc,
-  id: ActionId,
-  changes: Partial<Record<ActionTextField, string>>,
-  origin: unknown = null,
-): boolean {
+/** What people change on an action: its written fields, its timescale and where it is up to. */
+export type ActionChanges = Partial<Record<ActionTextField, string>> & { timescale?: Timescale | null; status?: ActionStatus };
+
+/** Changes some of an action's fields. Returns false when the action is gone or a value is not valid. */
+export function updateAction(doc: Y.Doc, id: ActionId, changes: ActionChanges, origin: unknown = null): boolean {
   const record = topMap(doc, DocKey.actions).get(id);
   if (!(record instanceof Y.Map)) return false;
-  const fields = Object.fromEntries(
-    Object.entries(changes).map(([key, value]) => [key, value === undefined ? undefined : value.slice(0, ACTION_FIELD_MAX_CHARS)]),
+  const { timescale, status, ...text } = changes;
+  if (timescale && !timescaleSchema.safeParse(timescale).success) return false;
+  const fields: Record<string, unknown> = Object.fromEntries(
+    Object.entries(text).map(([key, value]) => [key, value === undefined ? undefined : value.slice(0, ACTION_FIELD_MAX_CHARS)]),
   );
+  // Objects are compared by content: rewriting an equal timescale would be an edit that changes nothing.
+  if (timescale !== undefined && JSON.stringify(record.get('timescale') ?? null) !== JSON.stringify(timescale)) fields.timescale = timescale;
+  if (status !== undefined) fields.status = status;
   doc.transact(() => writeFields(record, fields), origin);
   return true;
+}
+
+/** The key of one step of an action. */
+const stepKey = (actionId: ActionId, stepId: ActionStepId) => `${actionId}/${stepId}`;
+/** Steps are one line each, so that a spreadsheet cell can hold them one per line. */
+const stepText = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, ACTION_STEP_MAX_CHARS);
+
+/** Every action's steps, in order, keyed by action id. */
+export function readActionSteps(doc: Y.Doc): Map<string, ActionStep[]> {
+  const result = new Map<string, ActionStep[]>();
+  for (const [key, value] of topMap(doc, DocKey.actionSteps).entries()) {
+    const slash = key.indexOf('/');
+    const parsed = actionStepSchema.safeParse(value);
+    if (slash <= 0 || slash === key.length - 1 || !parsed.success) continue;
+    const actionId = key.slice(0, slash) as ActionId;
+    const steps = result.get(actionId) ?? [];
+    steps.push({ id: key.slice(slash + 1) as ActionStepId, actionId, ...parsed.data });
+    result.set(actionId, steps);
+  }
+  for (const steps of result.values()) steps.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+  return result;
+}
+
+/**
+ * Adds steps to the end of an action's list. Each step is its own record, so
+ * two people adding steps at once both keep theirs. Returns the new ids;
+ * none once the action has its most steps.
+ */
+export function addActionSteps(
+  doc: Y.Doc,
+  actionId: ActionId,
+  steps: readonly { text: string; done?: boolean }[],
+  origin: unknown = null,
+): ActionStepId[] {
+  const existing = readActionSteps(doc).get(actionId) ?? [];
+  let order = existing.reduce((max, step) => Math.max(max, step.order), 0);
+  const room = Math.max(0, MAX_STEPS_PER_ACTION - existing.length);
+  const ids: ActionStepId[] = [];
+  doc.transact(() => {
+    for (const step of steps.slice(0, room)) {
+      const text = stepText(step.text);
+      if (!text) continue;
+      const id = newRecordId<ActionStepId>();
+      topMap(doc, DocKey.actionSteps).set(stepKey(actionId, id), { text, done: step.done ?? false, order: ++order });
+      ids.push(id);
+    }
+  }, origin);
+  return ids;
+}
+
+/** Ticks a step, or rewrites it; blank text deletes it. */
+export function updateActionStep(
+  doc: Y.Doc,
+  actionId: ActionId,
+  stepId: ActionStepId,
+  changes: { text?: string; done?: boolean },
+  origin: unknown = null,
+): void {
+  const steps = topMap(doc, DocKey.actionSteps);
+  const current = actionStepSchema.safeParse(steps.get(stepKey(actionId, stepId)));
+  if (!current.success) return;
+  const text = changes.text === undefined ? current.data.text : stepText(changes.text);
+  doc.transact(() => {
+    if (!text) steps.delete(stepKey(actionId, stepId));
+    else steps.set(stepKey(actionId, stepId), { ...current.data, text, done: changes.done ?? current.data.done });
+  }, origin);
+}
+
+/** Deletes one step. */
+export function deleteActionStep(doc: Y.Doc, actionId: ActionId, stepId: ActionStepId, origin: unknown = null): void {
+  doc.transact(() => topMap(doc, DocKey.actionSteps).delete(stepKey(actionId, stepId)), origin);
 }
 
 /** Deletes a draft action and the responses to it. */
 export function deleteAction(doc: Y.Doc, id: ActionId, origin: unknown = null): void {
   doc.transact(() => {
     topMap(doc, DocKey.actions).delete(id);
-    for (const name of [DocKey.actionResponses, DocKey.actionChecks, DocKey.actionEvaluations]) {
+    for (const name of [DocKey.actionResponses, DocKey.actionChecks, DocKey.actionEvaluations, DocKey.actionSteps]) {
       const records = topMap(doc, name);
       for (const key of [...records.keys()]) if (key.startsWith(`${id}/`)) records.delete(key);
     }
@@ -184,3 +266,49 @@ export function readActionResponses(doc: Y.Doc): Map<string, ActionResponses> {
   return result;
 }
 
+
+/** An action to add from an imported plan. */
+export interface PlanActionInput {
+  topic: string;
+  action: string;
+  owner: string;
+  timescale: Timescale | null;
+  steps: { text: string; done: boolean }[];
+  success: string;
+  status: ActionStatus;
+}
+
+/**
+ * Adds a plan's actions to a board, with their steps, each marked with where
+ * it came from. An action already imported from the same plan (same source,
+ * topic and action) is skipped, so importing a file twice adds nothing.
+ */
+export function importPlanActions(
+  doc: Y.Doc,
+  plan: { source: string; actions: readonly PlanActionInput[] },
+  now: number,
+  origin: unknown = null,
+): { added: number; skipped: number } {
+  const source = plan.source.slice(0, ACTION_FIELD_MAX_CHARS);
+  const sameAction = (a: { topic: string; action: string }, b: { topic: string; action: string }) => a.topic === b.topic && a.action === b.action;
+  const already = readActions(doc)
+    .filter((action) => action.importedFrom === source)
+    .map(({ topic, action }) => ({ topic, action }));
+  let added = 0;
+  let skipped = 0;
+  doc.transact(() => {
+    plan.actions.forEach((input, index) => {
+      if (already.some((action) => sameAction(action, input))) {
+        skipped++;
+        return;
+      }
+      // Consecutive times keep the plan's order when the board lists actions oldest first.
+      const id = addAction(doc, { topic: input.topic, now: now + index, importedFrom: source }, origin);
+      updateAction(doc, id, { action: input.action, owner: input.owner, success: input.success, timescale: input.timescale, status: input.status }, origin);
+      addActionSteps(doc, id, input.steps, origin);
+      already.push({ topic: input.topic, action: input.action });
+      added++;
+    });
+  }, origin);
+  return { added, skipped };
+}

@@ -36,6 +36,8 @@ export const DocKey = {
   actionChecks: 'actionChecks',
   /** Y.Map<`${ActionId}/${step}`, string>: the evaluation plan of each action (schema 4). */
   actionEvaluations: 'actionEvaluations',
+  /** Y.Map<`${ActionId}/${StepId}`, { text, done, order }>: each action's steps to take, as a checklist (schema 5). */
+  actionSteps: 'actionSteps',
 } as const;
 
 /**

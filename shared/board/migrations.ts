@@ -1,4 +1,8 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import type { ActionId } from '../schema/ids';
+import { parseStepsCell, parseTimescale } from '../exercise/planText';
+import { addActionSteps } from './actions';
+import { DocKey, topMap } from './doc';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import { readSchemaVersion, writeSchemaVersion } from './board';
 import { sessionMap } from './session';
@@ -37,6 +41,24 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 4,
     description: 'adds the next-steps check and the evaluation plan of each action (actionChecks, actionEvaluations); nothing to change in an existing board',
     run() {},
+  },
+  {
+    from: 4,
+    to: 5,
+    description:
+      'makes the plan structured: an action’s timescale becomes a date or a duration (text that reads as neither is kept as text), its steps become a checklist (actionSteps, one step per line of the old text), and it gains a progress status',
+    run(doc) {
+      for (const [id, record] of topMap(doc, DocKey.actions).entries()) {
+        if (!(record instanceof Y.Map)) continue;
+        const timescale = record.get('timescale');
+        if (typeof timescale === 'string') record.set('timescale', parseTimescale(timescale));
+        const steps = record.get('steps');
+        if (typeof steps === 'string') addActionSteps(doc, id as ActionId, parseStepsCell(steps), MIGRATION_ORIGIN);
+        record.delete('steps');
+        if (record.get('status') === undefined) record.set('status', 'not-started');
+        if (record.get('importedFrom') === undefined) record.set('importedFrom', null);
+      }
+    },
   },
 ];
 

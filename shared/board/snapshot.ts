@@ -9,7 +9,7 @@ import { readThemes } from './themes';
 import { readPublishedBallots } from './votes';
 import { compareThemes, type ThemeKind } from '../exercise/themes';
 import { tallyVotes } from '../exercise/votes';
-import { readActionResponses, readActions } from './actions';
+import { readActionResponses, readActions, readActionSteps } from './actions';
 import { nodesByAction, readDiagrams, readDriverNodes } from './drivers';
 import { buildDriverTree, type DriverTreeNode } from '../exercise/driverTree';
 import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from '../export/diagram';
@@ -69,6 +69,8 @@ export interface BoardSnapshot {
     themeTitle: string | null;
     /** The driver diagram's change idea it came from, if any. */
     changeIdea: string | null;
+    /** Steps to take, in order, each ticked when done. */
+    steps: { text: string; done: boolean }[];
     agree: number;
     concern: number;
   })[];
@@ -120,6 +122,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
     authorName: session.anonymous || !note.authorName ? null : note.authorName,
   });
   const responses = readActionResponses(doc);
+  const steps = readActionSteps(doc);
   const themeTitle = new Map(themes.map((t) => [t.id as string, t.title]));
   const people = new Set<string>([
     ...topMap(doc, DocKey.members).keys(),
@@ -160,6 +163,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
       ...fields,
       themeTitle: themeId ? (themeTitle.get(themeId) ?? null) : null,
       changeIdea: fromDiagram.get(id)?.[0]?.text ?? null,
+      steps: (steps.get(id) ?? []).map((step) => ({ text: step.text, done: step.done })),
       agree: responses.get(id)?.agree.length ?? 0,
       concern: responses.get(id)?.concern.length ?? 0,
     })),

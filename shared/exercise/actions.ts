@@ -4,7 +4,7 @@ import { type Action, MAX_AGREED_ACTIONS, MIN_AGREED_ACTIONS } from '../schema/e
 export function actionWarnings(action: Pick<Action, 'owner' | 'timescale' | 'success'>): string[] {
   const warnings: string[] = [];
   if (!action.owner.trim()) warnings.push('No owner: who makes sure it happens?');
-  if (!action.timescale.trim()) warnings.push('No timescale: by when?');
+  if (!action.timescale) warnings.push('No timescale: by when?');
   if (!action.success.trim()) warnings.push('No success criteria: how will you know it worked?');
   return warnings;
 }
@@ -26,7 +26,7 @@ export function agreementProblems(actions: readonly Action[]): string[] {
   }
   actions.forEach((action, index) => {
     const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
-    const lacks = [!action.owner.trim() && 'an owner', !action.timescale.trim() && 'a timescale'].filter(Boolean);
+    const lacks = [!action.owner.trim() && 'an owner', !action.timescale && 'a timescale'].filter(Boolean);
     if (lacks.length > 0) problems.push(`“${name}” needs ${lacks.join(' and ')}.`);
   });
   return problems;

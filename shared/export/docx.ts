@@ -12,7 +12,7 @@ import {
   WidthType,
 } from 'docx';
 import type { BoardSnapshot, SnapshotDriver } from '../board/snapshot';
-import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
+import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
 import { LEVEL_NAMES } from './diagram';
 
 /** A driver diagram's picture, drawn by the caller (the server rasterises the snapshot's SVG). */
@@ -36,8 +36,8 @@ function actionTable(snapshot: BoardSnapshot): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
-      new TableRow({ tableHeader: true, children: ACTION_TEXT_FIELDS.map((field) => cell(ACTION_FIELD_LABELS[field], true)) }),
-      ...snapshot.actions.map((action) => new TableRow({ children: ACTION_TEXT_FIELDS.map((field) => cell(action[field])) })),
+      new TableRow({ tableHeader: true, children: PLAN_TABLE_COLUMNS.map((column) => cell(PLAN_TABLE_HEADINGS[column], true)) }),
+      ...snapshot.actions.map((action) => new TableRow({ children: planTableRow(action, 'words').map((text) => cell(text)) })),
     ],
   });
 }

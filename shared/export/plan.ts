@@ -2,7 +2,9 @@ import { stringify } from 'csv-stringify/sync';
 import { createEvents, type EventAttributes } from 'ics';
 import { z } from 'zod';
 import type { BoardSnapshot } from '../board/snapshot';
-import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../schema/exercise';
+import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
+import { describeTimescale } from '../exercise/planText';
+import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
 import { planToXlsx } from './xlsx';
 import { type DiagramPicture, planToDocx } from './docx';
 
@@ -10,7 +12,7 @@ import { type DiagramPicture, planToDocx } from './docx';
  * The retention action plan, made from one BoardSnapshot by pure functions,
  * in the forms a trust uses. The columns are the guide's template, in its
  * order: Topic and objective | Action | Owner | Timescales | Steps to take |
- * Success criteria.
+ * Success criteria, then Progress for the check-ins.
  */
 
 /** The formats `GET /api/boards/<id>/plan.<format>` serves. */
@@ -43,13 +45,10 @@ export function neutraliseFormula(cell: string): string {
   return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-const planRows = (snapshot: BoardSnapshot): string[][] =>
-  snapshot.actions.map((action) => ACTION_TEXT_FIELDS.map((field) => action[field]));
-
 /** RFC 4180 CSV, UTF-8 with a byte-order mark, CRLF line ends, every cell quoted, formulas neutralised. */
 export function planToCsv(snapshot: BoardSnapshot): string {
-  const header = ACTION_TEXT_FIELDS.map((field) => ACTION_FIELD_LABELS[field]);
-  const rows = planRows(snapshot).map((row) => row.map(neutraliseFormula));
+  const header = PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]);
+  const rows = snapshot.actions.map((action) => planTableRow(action, 'data').map(neutraliseFormula));
   return UTF8_BOM + stringify([header, ...rows], { quoted: true, quoted_empty: true, record_delimiter: '\r\n' });
 }
 
@@ -69,9 +68,9 @@ export function planToMarkdown(snapshot: BoardSnapshot): string {
     '',
     '## Actions',
     '',
-    `| ${ACTION_TEXT_FIELDS.map((field) => ACTION_FIELD_LABELS[field]).join(' | ')} |`,
-    `| ${ACTION_TEXT_FIELDS.map(() => '---').join(' | ')} |`,
-    ...planRows(snapshot).map((row) => `| ${row.map(markdownCell).join(' | ')} |`),
+    `| ${PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]).join(' | ')} |`,
+    `| ${PLAN_TABLE_COLUMNS.map(() => '---').join(' | ')} |`,
+    ...snapshot.actions.map((action) => `| ${planTableRow(action, 'words').map(markdownCell).join(' | ')} |`),
     '',
   ];
   if (snapshot.themes.length > 0) {
@@ -89,16 +88,26 @@ export function planToMarkdown(snapshot: BoardSnapshot): string {
 }
 
 /** The version of the plan's JSON; raise it when its shape changes, and document the change in docs/plan-export.md. */
-export const PLAN_JSON_VERSION = 1;
+export const PLAN_JSON_VERSION = 2;
+
+const planTimescaleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('date'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  z.object({ kind: z.literal('duration'), amount: z.number().int().positive(), unit: z.enum(DURATION_UNITS) }),
+  z.object({ kind: z.literal('text'), text: z.string() }),
+]);
 
 const planActionSchema = z.object({
   topic: z.string(),
   action: z.string(),
   owner: z.string(),
-  timescale: z.string(),
-  steps: z.string(),
+  /** Null when not set; `timescaleText` says it in words. */
+  timescale: planTimescaleSchema.nullable(),
+  timescaleText: z.string(),
+  steps: z.array(z.object({ text: z.string(), done: z.boolean() })),
   success: z.string(),
+  status: z.enum(ACTION_STATUSES),
   theme: z.string().nullable(),
+  changeIdea: z.string().nullable(),
   agree: z.number().int(),
   concern: z.number().int(),
 });
@@ -139,9 +148,12 @@ export function planToJson(snapshot: BoardSnapshot): string {
       action: action.action,
       owner: action.owner,
       timescale: action.timescale,
+      timescaleText: describeTimescale(action.timescale),
       steps: action.steps,
       success: action.success,
+      status: action.status,
       theme: action.themeTitle,
+      changeIdea: action.changeIdea,
       agree: action.agree,
       concern: action.concern,
     })),
@@ -157,7 +169,7 @@ export function planToJson(snapshot: BoardSnapshot): string {
  */
 export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapshot.createdAt)): string {
   const agenda = snapshot.actions
-    .map((action, index) => `${index + 1}. ${action.action || action.topic} (owner: ${action.owner || 'not set'}; timescale: ${action.timescale || 'not set'})`)
+    .map((action, index) => `${index + 1}. ${action.action || action.topic} (owner: ${action.owner || 'not set'}; timescale: ${describeTimescale(action.timescale) || 'not set'})`)
     .join('\n');
   const events = CHECK_IN_DAYS.map((days): EventAttributes & { timestamp: number } => {
     const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + days));

@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { BoardSnapshot } from '../board/snapshot';
-import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS, type ActionTextField } from '../schema/exercise';
+import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn, planTableRow } from './planTable';
 
 /** Column widths, in characters, so long text wraps where people can read it. */
-const ACTION_COLUMN_WIDTHS: Record<ActionTextField, number> = { topic: 34, action: 40, owner: 24, timescale: 16, steps: 40, success: 34 };
+const ACTION_COLUMN_WIDTHS: Record<PlanTableColumn, number> = { topic: 34, action: 40, owner: 24, timescale: 16, steps: 40, success: 34, status: 14 };
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF005EB8' } };
 const HEADER_FONT: Partial<ExcelJS.Font> = { bold: true, color: { argb: 'FFFFFFFF' } };
@@ -40,8 +40,8 @@ export async function planToXlsx(snapshot: BoardSnapshot): Promise<Uint8Array> {
   addSheet(
     workbook,
     'Actions',
-    ACTION_TEXT_FIELDS.map((field) => ({ header: ACTION_FIELD_LABELS[field], width: ACTION_COLUMN_WIDTHS[field] })),
-    snapshot.actions.map((action) => ACTION_TEXT_FIELDS.map((field) => action[field])),
+    PLAN_TABLE_COLUMNS.map((column) => ({ header: PLAN_TABLE_HEADINGS[column], width: ACTION_COLUMN_WIDTHS[column] })),
+    snapshot.actions.map((action) => planTableRow(action, 'data')),
   );
   addSheet(
     workbook,

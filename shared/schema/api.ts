@@ -83,3 +83,13 @@ export const apiErrorSchema = z.object({ error: z.string() });
 
 /** `GET /api/time`: the server's clock, in milliseconds since the epoch. */
 export const serverTimeSchema = z.object({ now: z.number() });
+
+/** `POST /api/boards/<id>/plan/import?name=<file name>`: what importing a plan file added. */
+export const planImportResultSchema = z.object({
+  added: z.number().int().nonnegative(),
+  /** Actions already imported from the same plan, left as they are. */
+  skipped: z.number().int().nonnegative(),
+  /** Where the actions say they came from. */
+  source: z.string(),
+});
+export type PlanImportResult = z.infer<typeof planImportResultSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActionId, PerspectiveId, ThemeId } from './ids';
+import type { ActionId, ActionStepId, PerspectiveId, ThemeId } from './ids';
 
 /**
  * The records of the "What does good look like?" exercise: the session the
@@ -117,6 +117,31 @@ export interface Theme {
   createdAt: number;
 }
 
+/** How long an action has, as people set it: a date to finish by, or a duration from the workshop. */
+export const DURATION_UNITS = ['days', 'weeks', 'months'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
+export const MAX_DURATION_AMOUNT = 120;
+
+/**
+ * An action's timescale. People choose a date or a duration; `text` holds a
+ * timescale written before schema 5 (or imported) that reads as neither,
+ * kept word for word until someone picks a date or duration for it.
+ */
+export type Timescale =
+  | { kind: 'date'; date: string }
+  | { kind: 'duration'; amount: number; unit: DurationUnit }
+  | { kind: 'text'; text: string };
+
+/** Where an action is up to, reviewed at each check-in. */
+export const ACTION_STATUSES = ['not-started', 'under-way', 'done', 'stuck'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
+  'not-started': 'Not started',
+  'under-way': 'Under way',
+  done: 'Done',
+  stuck: 'Stuck',
+};
+
 /** A draft action, with the columns of the guide's action-plan template. */
 export interface Action {
   id: ActionId;
@@ -125,21 +150,40 @@ export interface Action {
   /** Topic and objective. */
   topic: string;
   action: string;
+  /** Free text: a person, a role or a team. */
   owner: string;
-  timescale: string;
-  /** Steps to take. */
-  steps: string;
+  /** Null until someone sets it. */
+  timescale: Timescale | null;
   /** Success criteria. */
   success: string;
+  status: ActionStatus;
+  /** The plan it was imported from ("plan.xlsx, workshop of 2026-11-02"), for a check-in board. */
+  importedFrom: string | null;
   createdAt: number;
 }
 
-/** The fields of an action people write. */
-export const ACTION_TEXT_FIELDS = ['topic', 'action', 'owner', 'timescale', 'steps', 'success'] as const;
+/** One of an action's steps to take, ticked off as it is done (schema 5). */
+export interface ActionStep {
+  id: ActionStepId;
+  actionId: ActionId;
+  text: string;
+  done: boolean;
+  /** Steps are shown in ascending order. */
+  order: number;
+}
+export const ACTION_STEP_MAX_CHARS = 500;
+export const MAX_STEPS_PER_ACTION = 30;
+
+/** The fields of an action people write as free text. */
+export const ACTION_TEXT_FIELDS = ['topic', 'action', 'owner', 'success'] as const;
 export type ActionTextField = (typeof ACTION_TEXT_FIELDS)[number];
 
+/** The columns of the guide's action-plan template, in its order. */
+export const PLAN_COLUMNS = ['topic', 'action', 'owner', 'timescale', 'steps', 'success'] as const;
+export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
 /** The template's column headings, in its order. */
-export const ACTION_FIELD_LABELS: Record<ActionTextField, string> = {
+export const ACTION_FIELD_LABELS: Record<PlanColumn, string> = {
   topic: 'Topic and objective',
   action: 'Action',
   owner: 'Owner',
@@ -252,16 +296,29 @@ export const themeSchema = z.object({
 });
 
 const actionText = z.string().max(ACTION_FIELD_MAX_CHARS).catch('');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)));
+export const timescaleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('date'), date: isoDate }),
+  z.object({ kind: z.literal('duration'), amount: z.number().int().min(1).max(MAX_DURATION_AMOUNT), unit: z.enum(DURATION_UNITS) }),
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(ACTION_FIELD_MAX_CHARS) }),
+]);
 export const actionSchema = z.object({
   id: z.string().min(1).max(64),
   themeId: z.string().max(64).nullable().catch(null),
   topic: actionText,
   action: actionText,
   owner: actionText,
-  timescale: actionText,
-  steps: actionText,
+  timescale: timescaleSchema.nullable().catch(null),
   success: actionText,
+  status: z.enum(ACTION_STATUSES).catch('not-started'),
+  importedFrom: z.string().max(ACTION_FIELD_MAX_CHARS).nullable().catch(null),
   createdAt: finite,
+});
+
+export const actionStepSchema = z.object({
+  text: z.string().max(ACTION_STEP_MAX_CHARS).catch(''),
+  done: z.boolean().catch(false),
+  order: finite.catch(0),
 });
 
 export const progressSchema = z.object({

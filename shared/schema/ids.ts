@@ -20,6 +20,8 @@ export type PerspectiveId = Brand<string, 'PerspectiveId'>;
 export type ThemeId = Brand<string, 'ThemeId'>;
 /** A draft or agreed action. */
 export type ActionId = Brand<string, 'ActionId'>;
+/** One of an action's steps to take. */
+export type ActionStepId = Brand<string, 'ActionStepId'>;
 /** A driver diagram on a board. */
 export type DiagramId = Brand<string, 'DiagramId'>;
 /** A driver or change idea in a driver diagram. */
@@ -38,8 +40,8 @@ export function newNoteId(): NoteId {
   return nanoid(12) as NoteId;
 }
 
-/** A new id for a perspective, theme, action, diagram or diagram node: 12 URL-safe characters. */
-export function newRecordId<T extends PerspectiveId | ThemeId | ActionId | DiagramId | DriverNodeId>(): T {
+/** A new id for a perspective, theme, action, step, diagram or diagram node: 12 URL-safe characters. */
+export function newRecordId<T extends PerspectiveId | ThemeId | ActionId | ActionStepId | DiagramId | DriverNodeId>(): T {
   return nanoid(12) as T;
 }
 

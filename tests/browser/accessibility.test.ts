@@ -40,6 +40,16 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
     await server.stop();
   });
 
+  /** A person with their own browser storage, joined to the board and live. */
+  async function join(link: string, name: string, mobile: boolean): Promise<Page> {
+    const page = await (await newPersonContext(browser, { mobile })).newPage();
+    await page.goto(link);
+    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+    await page.getByRole('button', { name: 'Join the board' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Live' }));
+    return page;
+  }
+
   it('on the home page, and after a workshop is created', async () => {
     const page = await (await newPersonContext(browser)).newPage();
     await page.goto(server.url);
@@ -91,14 +101,6 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
 
   it('on every phase of the exercise, for the facilitator on a laptop and a participant on a phone', async () => {
     const board = await createBoard(server, 'Accessibility exercise', 'four-perspectives');
-    const join = async (link: string, name: string, mobile: boolean) => {
-      const page = await (await newPersonContext(browser, { mobile })).newPage();
-      await page.goto(link);
-      await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-      await page.getByRole('button', { name: 'Join the board' }).click();
-      await visible(page.getByRole('status').filter({ hasText: 'Live' }));
-      return page;
-    };
     const facilitator = await join(board.links.facilitator, 'Fay', false);
     const phone = await join(board.links.participant, 'Pat', true);
     const check = async (phase: string) => {
@@ -139,6 +141,24 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core)', () => 
       await page.getByText(/^Evaluation plan/).click();
     }
     await check('Agree actions');
+    await facilitator.context().close();
+    await phone.context().close();
+  });
+
+  it('on the action plan, with a date, a duration, steps and the import, for the facilitator on a laptop and a participant on a phone', async () => {
+    const board = await createBoard(server, 'Accessibility plan');
+    const facilitator = await join(board.links.facilitator, 'Fay', false);
+    const phone = await join(board.links.participant, 'Pat', true);
+    for (const page of [facilitator, phone]) await page.getByRole('button', { name: 'Action plan' }).click();
+    expect(await wcagViolations(facilitator)).toEqual([]);
+    for (const timescale of ['date', 'duration']) {
+      await facilitator.getByRole('button', { name: 'Add an action' }).click();
+      await facilitator.getByRole('combobox', { name: 'Kind of timescale' }).last().selectOption(timescale);
+      await facilitator.getByRole('textbox', { name: /^New step/ }).last().fill('A first step');
+      await facilitator.getByRole('textbox', { name: /^New step/ }).last().press('Enter');
+    }
+    await visible(phone.getByRole('checkbox', { name: 'Done: A first step' }).nth(1));
+    for (const page of [facilitator, phone]) expect(await wcagViolations(page), page === phone ? 'phone' : 'laptop').toEqual([]);
     await facilitator.context().close();
     await phone.context().close();
   });

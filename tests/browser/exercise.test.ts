@@ -159,7 +159,15 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await visible(phaseHeading(alex, 'Agree actions'), ARRIVES_MS);
     const fill = async (index: number, fields: Record<string, string>) => {
       const card = fran.getByRole('group', { name: new RegExp(`^Action ${index}`) });
-      for (const [label, value] of Object.entries(fields)) await card.getByLabel(label, { exact: true }).fill(value);
+      for (const [label, value] of Object.entries(fields)) {
+        if (label !== 'Timescales') {
+          await card.getByLabel(label, { exact: true }).fill(value);
+          continue;
+        }
+        // A timescale is a date or a time span: "3 months" is chosen, not typed.
+        await card.getByRole('combobox', { name: 'Kind of timescale' }).selectOption('duration');
+        await card.getByRole('spinbutton', { name: 'How many' }).fill(value.split(' ')[0]!);
+      }
     };
     await fran.getByRole('button', { name: 'Draft an action from “Time with managers”' }).click();
     await expect.poll(() => fran.getByRole('group', { name: /^Action 1/ }).getByLabel('Topic and objective').inputValue()).toBe('Time with managers');
@@ -197,7 +205,7 @@ describe('“What does good look like?” run live by a facilitator and three pa
     const [download] = await Promise.all([fran.waitForEvent('download'), fran.getByRole('link', { name: 'Spreadsheet (CSV)' }).click()]);
     expect(download.suggestedFilename()).toBe('what-does-good-look-like-action-plan.csv');
     const csv = await fs.readFile((await download.path())!, 'utf8');
-    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria"\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria","Progress"\r\n')).toBe(true);
     expect(csv).toContain('"Time with managers","Give every line manager protected one-to-one time","Chief Nurse","3 months"');
     expect(csv).toContain('"Map career paths for every band","HR Director","6 months"');
 

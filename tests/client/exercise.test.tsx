@@ -109,7 +109,7 @@ describe('the exercise screens', () => {
     const { user, actions } = renderExercise(
       { phase: 'actions' },
       {
-        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: '3 months', steps: '', success: '', createdAt: 1 }],
+        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }],
         checks: { a1: { smart: { done: true, note: '' } } },
       },
     );
@@ -131,7 +131,7 @@ describe('the exercise screens', () => {
   it('list what stops the actions being agreed', () => {
     renderExercise(
       { phase: 'actions' },
-      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: '3 months', steps: '', success: '', createdAt: 1 }] },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }] },
       { role: 'facilitator' },
     );
     const rule = screen.getByRole('region', { name: 'Ready to agree?' });
@@ -161,7 +161,7 @@ describe('the exercise screens', () => {
   it('show, on an action, the change idea it came from', () => {
     renderExercise(
       { phase: 'actions' },
-      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Publish rotas', action: '', owner: '', timescale: '', steps: '', success: '', createdAt: 1 }] },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Publish rotas', action: '', owner: '', timescale: null, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }] },
       {},
       [],
       {

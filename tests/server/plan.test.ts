@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
-import { addAction, updateAction } from '../../shared/board/actions';
+import { addAction, addActionSteps, updateAction } from '../../shared/board/actions';
+import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { readPlanFile } from '../../shared/import/plan';
 import { addDiagram, addDriverNode } from '../../shared/board/drivers';
 import { planJsonSchema } from '../../shared/export/plan';
-import type { CreateBoardResponse } from '../../shared/schema/api';
+import { type CreateBoardResponse, planImportResultSchema } from '../../shared/schema/api';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
 
 describe('GET /api/boards/<id>/plan.<format>', () => {
@@ -29,7 +31,7 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     closers.push(() => client.destroy());
     await whenSynced(client.provider);
     const id = addAction(client.doc, { topic: 'Flexible working' });
-    updateAction(client.doc, id, { action: 'Write a board paper', owner, timescale: '2 months' });
+    updateAction(client.doc, id, { action: 'Write a board paper', owner, timescale: { kind: 'duration', amount: 2, unit: 'months' } });
   }
 
   it('refuses without a token or with a wrong one, and names the formats it has', async () => {
@@ -91,5 +93,103 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     const png = await zip!.file(media[0]!)!.async('uint8array');
     expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect(png.length).toBeGreaterThan(2000);
+  });
+});
+
+describe('POST /api/boards/<id>/plan/import', () => {
+  let server: TestServer;
+  let workshop: CreateBoardResponse;
+  let checkIn: CreateBoardResponse;
+  const closers: (() => void)[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+    workshop = await createBoard(server, 'Ward 7 retention', 'four-perspectives');
+    checkIn = await createBoard(server, 'Ward 7: 30-day check-in');
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await server.stop();
+  });
+
+  const importFile = (body: BodyInit, token: string | null, name = 'ward-7-action-plan.csv') =>
+    fetch(`${server.url}/api/boards/${checkIn.boardId}/plan/import?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+
+  /** The workshop's plan as a file, written live by a participant and downloaded from the server. */
+  async function workshopPlan(format: 'csv' | 'xlsx' | 'json'): Promise<ArrayBuffer> {
+    const person = await registerParticipant(server, workshop.boardId, workshop.tokens.participant, 'Pat');
+    const client = connectStockClient(server, workshop.boardId, { token: workshop.tokens.participant, participant: person.participantKey });
+    closers.push(() => client.destroy());
+    await whenSynced(client.provider);
+    const now = Date.now();
+    for (const [index, [topic, owner]] of [['Flexible working', 'HR Director'], ['Rotas', 'Chief Nurse']].entries()) {
+      // Distinct times: actions made in the same millisecond are ordered by their random ids.
+      const id = addAction(client.doc, { topic, now: now + index });
+      updateAction(client.doc, id, { action: `Act on ${topic}`, owner, timescale: { kind: 'date', date: '2027-03-31' } });
+      addActionSteps(client.doc, id, [{ text: 'First step', done: true }, { text: 'Second step' }]);
+    }
+    let file = new ArrayBuffer(0);
+    await eventually(async () => {
+      const response = await fetch(`${server.url}/api/boards/${workshop.boardId}/plan.${format}?token=${workshop.tokens.viewer}`);
+      file = await response.arrayBuffer();
+      const plan = await readPlanFile(new Uint8Array(file));
+      expect(plan.actions.map((a) => a.steps.length)).toEqual([2, 2]);
+    });
+    return file;
+  }
+
+  for (const format of ['csv', 'xlsx', 'json'] as const) {
+    it(`adds a ${format.toUpperCase()} plan’s actions to a check-in board, live for everyone on it`, async () => {
+      const file = await workshopPlan(format);
+      const watcher = connectStockClient(server, checkIn.boardId, { token: checkIn.tokens.viewer });
+      closers.push(() => watcher.destroy());
+      await whenSynced(watcher.provider);
+      const response = await importFile(file, checkIn.tokens.facilitator, `ward-7-action-plan.${format}`);
+      expect(response.status).toBe(200);
+      const result = planImportResultSchema.parse(await response.json());
+      expect(result).toMatchObject({ added: 2, skipped: 0 });
+      expect(result.source).toMatch(new RegExp(`^ward-7-action-plan\\.${format}`));
+      await eventually(() => {
+        const actions = readBoardSnapshot(watcher.doc).actions;
+        expect(actions.map((a) => [a.topic, a.owner, a.timescale, a.steps, a.importedFrom])).toEqual(
+          ['Flexible working', 'Rotas'].map((topic, index) => [
+            topic,
+            index === 0 ? 'HR Director' : 'Chief Nurse',
+            { kind: 'date', date: '2027-03-31' },
+            [{ text: 'First step', done: true }, { text: 'Second step', done: false }],
+            result.source,
+          ]),
+        );
+      });
+      // Chosen twice by a hurried facilitator: nothing doubles.
+      expect(planImportResultSchema.parse(await (await importFile(file, checkIn.tokens.facilitator, `ward-7-action-plan.${format}`)).json())).toMatchObject({ added: 0, skipped: 2 });
+    });
+  }
+
+  it('lets only the facilitator import, and refuses what is not a plan with a reason, changing nothing', async () => {
+    const csv = 'Action,Owner\r\nPublish rotas early,Chief Nurse\r\n';
+    expect((await importFile(csv, null)).status).toBe(401);
+    expect((await importFile(csv, 'not-a-token')).status).toBe(401);
+    // A token for another board opens nothing here.
+    expect((await importFile(csv, workshop.tokens.facilitator)).status).toBe(401);
+    for (const token of [checkIn.tokens.participant, checkIn.tokens.viewer]) {
+      const refused = await importFile(csv, token);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error).toBe('Only the facilitator can import a plan.');
+    }
+    const notAPlan = await importFile('Name,Email\r\nA,b@example.invalid\r\n', checkIn.tokens.facilitator);
+    expect(notAPlan.status).toBe(400);
+    expect((await notAPlan.json()).error).toMatch(/No “Action” or “Topic and objective” column/);
+    const garbage = await importFile(Uint8Array.from([0x50, 0x4b, 0xff, 0x00, 0x13]), checkIn.tokens.facilitator, 'plan.xlsx');
+    expect(garbage.status).toBe(400);
+    const huge = await importFile(new Uint8Array(3 * 1024 * 1024).fill(65), checkIn.tokens.facilitator);
+    expect(huge.status).toBe(413);
+    const board = await fetch(`${server.url}/api/boards/${checkIn.boardId}/plan.json?token=${checkIn.tokens.viewer}`);
+    expect(planJsonSchema.parse(await board.json()).actions).toEqual([]);
+    // And the server is still there for the next, good file.
+    expect((await importFile(csv, checkIn.tokens.facilitator)).status).toBe(200);
   });
 });

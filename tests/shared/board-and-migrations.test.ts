@@ -5,12 +5,12 @@ import * as Y from 'yjs';
 import { readSession } from '../../shared/board/session';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { nodesByAction, readDiagrams, readDriverTree } from '../../shared/board/drivers';
-import { readEvaluationPlans, readNextStepChecks } from '../../shared/board/actions';
+import { readActions, readActionSteps, readEvaluationPlans, readNextStepChecks } from '../../shared/board/actions';
 import { flattenDriverTree } from '../../shared/exercise/driverTree';
 import { initBoard, readBoardMeta, readSchemaVersion, renameBoard, writeSchemaVersion } from '../../shared/board/board';
 import { migrateDoc, MigrationError, MIGRATIONS, type Migration } from '../../shared/board/migrations';
 import { readNotes } from '../../shared/board/notes';
-import { boardMap } from '../../shared/board/doc';
+import { boardMap, DocKey, topMap } from '../../shared/board/doc';
 import { CURRENT_SCHEMA_VERSION } from '../../shared/schema/version';
 
 const fixturesDir = path.resolve(import.meta.dirname, '../fixtures');
@@ -131,6 +131,45 @@ describe('migrations', () => {
     migrateDoc(v4);
     expect(readNextStepChecks(v4).get('fixture-action-1')).toEqual({ owner: { done: true, note: 'Ward manager agreed to lead' } });
     expect(readEvaluationPlans(v4).get('fixture-action-1')).toEqual({ dataSources: 'Electronic staff record; exit interviews' });
+  });
+
+  it('turns a version-4 action’s written timescale into a date or a duration, and its steps into a checklist, losing no words', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Version 4', createdAt: 1, template: 'four-perspectives' });
+    writeSchemaVersion(doc, 4);
+    const v4Action = (id: string, timescale: string, steps: string) => {
+      const record = new Y.Map<unknown>();
+      for (const [key, value] of Object.entries({ id, themeId: null, topic: id, action: '', owner: 'HR', timescale, steps, success: '', createdAt: 1 })) record.set(key, value);
+      topMap(doc, DocKey.actions).set(id, record);
+    };
+    v4Action('a', '3 months', 'Review the data;\n- write the board paper\n\n2. present it');
+    v4Action('b', 'by 31 March 2027', '');
+    v4Action('c', 'End of Q2, once the survey is back', 'One sentence of steps');
+    v4Action('d', '', '');
+    migrateDoc(doc);
+    const actions = new Map(readActions(doc).map((action) => [action.id as string, action]));
+    expect(actions.get('a')).toMatchObject({ timescale: { kind: 'duration', amount: 3, unit: 'months' }, status: 'not-started', importedFrom: null });
+    expect(actions.get('b')!.timescale).toEqual({ kind: 'date', date: '2027-03-31' });
+    expect(actions.get('c')!.timescale).toEqual({ kind: 'text', text: 'End of Q2, once the survey is back' });
+    expect(actions.get('d')!.timescale).toBeNull();
+    const steps = readActionSteps(doc);
+    expect(steps.get('a')!.map((step) => [step.text, step.done])).toEqual([['Review the data;', false], ['write the board paper', false], ['present it', false]]);
+    expect(steps.get('c')!.map((step) => step.text)).toEqual(['One sentence of steps']);
+    expect(steps.has('b')).toBe(false);
+    expect((topMap(doc, DocKey.actions).get('a') as Y.Map<unknown>).has('steps')).toBe(false);
+  });
+
+  it('reads the structured plan of the version-5 fixture', () => {
+    const v5 = new Y.Doc();
+    Y.applyUpdate(v5, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v5.bin'))));
+    migrateDoc(v5);
+    const [action] = readBoardSnapshot(v5).actions.filter((a) => a.id === 'fixture-action-1');
+    expect(action).toMatchObject({
+      owner: 'Ward manager',
+      timescale: { kind: 'date', date: '2027-03-31' },
+      status: 'under-way',
+      steps: [{ text: 'Agree the rota calendar', done: true }, { text: 'Train rota leads', done: false }],
+    });
   });
 
   it('reads the driver diagram of the version-3 fixture', () => {

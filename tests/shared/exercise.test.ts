@@ -285,7 +285,7 @@ describe('votes', () => {
 
 describe('actions and the three-to-five rule', () => {
   const action = (fields: Partial<Action>): Action => ({
-    id: 'a' as ActionId, themeId: null, topic: '', action: 'Do it', owner: 'HR', timescale: '2 months', steps: '', success: '', createdAt: 1, ...fields,
+    id: 'a' as ActionId, themeId: null, topic: '', action: 'Do it', owner: 'HR', timescale: { kind: 'duration', amount: 2, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1, ...fields,
   });
 
   it('needs at least three and at most five actions, each with an owner and a timescale', () => {
@@ -293,7 +293,7 @@ describe('actions and the three-to-five rule', () => {
     expect(agreementProblems([action({}), action({}), action({})])).toEqual([]);
     expect(agreementProblems(Array.from({ length: 5 }, () => action({})))).toEqual([]);
     expect(agreementProblems(Array.from({ length: 6 }, () => action({})))).toEqual(['Agree at most 5 actions: remove or merge 1.']);
-    expect(agreementProblems([action({ owner: ' ' }), action({ timescale: '' , action: 'Survey' }), action({ owner: '', timescale: '', action: '', topic: 'Pay' })])).toEqual([
+    expect(agreementProblems([action({ owner: ' ' }), action({ timescale: null , action: 'Survey' }), action({ owner: '', timescale: null, action: '', topic: 'Pay' })])).toEqual([
       '“Do it” needs an owner.',
       '“Survey” needs a timescale.',
       '“Pay” needs an owner and a timescale.',
@@ -304,7 +304,7 @@ describe('actions and the three-to-five rule', () => {
     const doc = exerciseBoard();
     const theme = addTheme(doc, { title: 'Flexible working' });
     const id = addAction(doc, { themeId: theme, topic: 'Flexible working', now: 5 });
-    updateAction(doc, id, { action: 'Write a board paper', owner: 'HR team', timescale: '2 months' });
+    updateAction(doc, id, { action: 'Write a board paper', owner: 'HR team', timescale: { kind: 'duration', amount: 2, unit: 'months' } });
     respondToAction(doc, id, person('p1'), 'agree');
     respondToAction(doc, id, person('p2'), 'concern');
     respondToAction(doc, id, person('p3'), 'agree');
@@ -327,8 +327,8 @@ describe('actions and the three-to-five rule', () => {
       smart: { done: true, note: 'Target: 20% more agreed requests' },
       owner: { done: false, note: 'Ask the HR director' },
     });
-    expect(actionWarnings({ owner: ' ', timescale: '', success: 'x' })).toEqual(['No owner: who makes sure it happens?', 'No timescale: by when?']);
-    expect(actionWarnings({ owner: 'HR', timescale: '2 months', success: 'Board agrees' })).toEqual([]);
+    expect(actionWarnings({ owner: ' ', timescale: null, success: 'x' })).toEqual(['No owner: who makes sure it happens?', 'No timescale: by when?']);
+    expect(actionWarnings({ owner: 'HR', timescale: { kind: 'duration', amount: 2, unit: 'months' }, success: 'Board agrees' })).toEqual([]);
     setEvaluationStep(doc, id, 'measures', 'Leavers in year one');
     setEvaluationStep(doc, id, 'risks', 'Ward budgets');
     setEvaluationStep(doc, id, 'risks', '  ');
@@ -344,7 +344,7 @@ describe('actions and the three-to-five rule', () => {
     expect(markActionsAgreed(doc, true)).toHaveLength(1);
     for (let i = 0; i < 3; i++) {
       const id = addAction(doc, { topic: `t${i}` });
-      updateAction(doc, id, { owner: 'Chief Nurse', timescale: '90 days' });
+      updateAction(doc, id, { owner: 'Chief Nurse', timescale: { kind: 'duration', amount: 90, unit: 'days' } });
     }
     expect(markActionsAgreed(doc, true)).toEqual([]);
     expect(readSession(doc).actionsAgreed).toBe(true);

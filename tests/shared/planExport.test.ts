@@ -1,46 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import * as Y from 'yjs';
-import { initBoard } from '../../shared/board/board';
-import { addAction, respondToAction, updateAction } from '../../shared/board/actions';
-import { addNote } from '../../shared/board/notes';
-import { markActionsAgreed } from '../../shared/board/phases';
-import { addTheme } from '../../shared/board/themes';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import ExcelJS from 'exceljs';
 import { exportPlan, neutraliseFormula, PLAN_FORMATS, planJsonSchema, planToIcs } from '../../shared/export/plan';
 import { planToXlsx } from '../../shared/export/xlsx';
 import { planToDocx } from '../../shared/export/docx';
 import JSZip from 'jszip';
-import type { ActionId, DiagramId, DriverNodeId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
+import { samplePlanDoc, TAKEN } from '../helpers/planSample';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
-const WORKSHOP = Date.UTC(2026, 10, 23, 9, 30);
-const TAKEN = Date.UTC(2026, 10, 23, 12, 0);
 
-/** A workshop whose plan holds every awkward thing a person can type. */
-function sampleSnapshot() {
-  const doc = new Y.Doc();
-  initBoard(doc, { title: 'Nursing retention | board session', createdAt: WORKSHOP, template: 'four-perspectives' });
-  const theme = addTheme(doc, { id: 'theme-flex' as ThemeId, title: 'Flexible working', now: WORKSHOP });
-  addNote(doc, { text: 'Self-rostering', x: 0, y: 0, authorId: null, authorName: '', perspectiveId: 'staff' as PerspectiveId, now: WORKSHOP });
-  const rows: [string, Record<string, string>][] = [
-    ['a1', { topic: 'Flexible working: improve access across the trust', action: 'Review data on staff views and write a board paper', owner: 'HR team, with analytics colleagues', timescale: '2 months', steps: 'Review data;\ndevelop board paper', success: 'Board agrees "new approach"' }],
-    ['a2', { topic: '=HYPERLINK("http://example.invalid","click")', action: '+1 rota per ward', owner: '-Chief Nurse', timescale: '@3 months', steps: '\tstep with a tab', success: '\rstarts with a return' }],
-    ['a3', { topic: 'Career conversations – every year', action: 'Offer a career chat to everyone in band 5', owner: 'Ward managers', timescale: 'By 31 March', steps: '', success: 'Leavers in year one down by a third' }],
-  ];
-  for (const [id, fields] of rows) {
-    addAction(doc, { id: id as ActionId, themeId: id === 'a1' ? theme : null, now: WORKSHOP });
-    updateAction(doc, id as ActionId, fields);
-  }
-  respondToAction(doc, 'a1' as ActionId, 'p1' as ParticipantId, 'agree');
-  expect(markActionsAgreed(doc, true)).toEqual([]);
-  const diagram = addDiagram(doc, { id: 'd1' as DiagramId, title: 'Keeping nurses', aim: 'Halve first-year leavers', now: WORKSHOP });
-  addDriverNode(doc, { id: 'n1' as DriverNodeId, diagramId: diagram, parentId: null, text: 'Predictable rotas', now: WORKSHOP });
-  return readBoardSnapshot(doc, TAKEN);
-}
+const sampleSnapshot = () => readBoardSnapshot(samplePlanDoc(), TAKEN);
 
 /** A one-pixel PNG: the document only has to carry the picture it is given. */
 const ONE_PIXEL_PNG = Uint8Array.from(
@@ -59,8 +30,13 @@ describe('the action plan’s exports', () => {
     expect(paragraphs[1]).toBe('Workshop of 23 November 2026. 1 person took part.');
     const headerRow = /<w:tr>[\s\S]*?<\/w:tr>/.exec(xml)![0];
     expect([...headerRow.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1])).toEqual([
-      'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria',
+      'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress',
     ]);
+    // Documents say timescales and steps in words: a date people read, ticked and unticked boxes.
+    expect(paragraphs).toContain('Within 2 months');
+    expect(paragraphs).toContain('By 31 March 2027');
+    expect(paragraphs).toContain('☑ Review data☐ Develop the board paper');
+    expect(paragraphs).toContain('Under way');
     expect(paragraphs).toContain('Review data on staff views and write a board paper');
     expect(paragraphs).toContain('=HYPERLINK(&quot;http://example.invalid&quot;,&quot;click&quot;)');
     expect(paragraphs).toContain('Staff');
@@ -78,14 +54,18 @@ describe('the action plan’s exports', () => {
     await workbook.xlsx.load(Buffer.from(await planToXlsx(sampleSnapshot())) as never);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Actions', 'Themes']);
     const actions = workbook.getWorksheet('Actions')!;
-    expect(actions.getRow(1).values).toEqual([undefined, 'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria']);
+    expect(actions.getRow(1).values).toEqual([undefined, 'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress']);
     expect(actions.getRow(1).getCell(1).font?.bold).toBe(true);
     expect(actions.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(actions.getRow(2).getCell(5).alignment?.wrapText).toBe(true);
-    expect(actions.getRow(2).getCell(5).value).toBe('Review data;\ndevelop board paper');
+    // Spreadsheets hold what reads back exactly on import: a duration or ISO date, "[x]" steps.
+    expect(actions.getRow(2).getCell(4).value).toBe('2 months');
+    expect(actions.getRow(2).getCell(5).value).toBe('[x] Review data\n[ ] Develop the board paper');
+    expect(actions.getRow(2).getCell(7).value).toBe('Under way');
+    expect(actions.getRow(4).getCell(4).value).toBe('2027-03-31');
     expect(actions.rowCount).toBe(4);
     // Typed text that looks like a formula stays text.
-    for (let column = 1; column <= 6; column++) {
+    for (let column = 1; column <= 7; column++) {
       const cell = actions.getRow(3).getCell(column);
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.formula).toBeUndefined();
@@ -108,16 +88,24 @@ describe('the action plan’s exports', () => {
 
   it('writes CSV a spreadsheet reads right: BOM, quoted cells, CRLF, the template’s columns, no formulas', async () => {
     const csv = (await exportPlan(sampleSnapshot(), 'csv')) as string;
-    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria"\r\n')).toBe(true);
-    expect(csv).toContain('"Review data;\ndevelop board paper","Board agrees ""new approach"""');
-    expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")","'+1 rota per ward","'-Chief Nurse","'@3 months","'\tstep with a tab","'\rstarts with a return"`);
+    expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria","Progress"\r\n')).toBe(true);
+    expect(csv).toContain('"2 months","[x] Review data\n[ ] Develop the board paper","Board agrees ""new approach""","Under way"');
+    // A step cell starts with its tick box, so it can never start a formula.
+    expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")","'+1 rota per ward","'-Chief Nurse","'@3 months","[ ] =cmd|"" /C calc""!A0","'\rstarts with a return","Not started"`);
     for (const cell of ['=1+1', '+1', '-1', '@A1', '\tx', '\rx']) expect(neutraliseFormula(cell).startsWith("'")).toBe(true);
     for (const cell of ['1+1', 'Chief Nurse', '', 'a=b']) expect(neutraliseFormula(cell)).toBe(cell);
   });
 
-  it('writes JSON that matches its published schema, version 1', async () => {
+  it('writes JSON that matches its published schema, version 2', async () => {
     const plan = planJsonSchema.parse(JSON.parse((await exportPlan(sampleSnapshot(), 'json')) as string));
-    expect(plan).toMatchObject({ format: 'retain-action-plan', version: 1, workshopDate: '2026-11-23', actionsAgreed: true });
+    expect(plan).toMatchObject({ format: 'retain-action-plan', version: 2, workshopDate: '2026-11-23', actionsAgreed: true });
+    expect(plan.actions[0]).toMatchObject({
+      timescale: { kind: 'duration', amount: 2, unit: 'months' },
+      timescaleText: 'Within 2 months',
+      steps: [{ text: 'Review data', done: true }, { text: 'Develop the board paper', done: false }],
+      status: 'under-way',
+    });
+    expect(plan.actions[2]).toMatchObject({ timescale: { kind: 'date', date: '2027-03-31' }, timescaleText: 'By 31 March 2027', steps: [] });
     expect(plan.actions.map((a) => a.owner)).toEqual(['HR team, with analytics colleagues', '-Chief Nurse', 'Ward managers']);
     expect(plan.actions[0]).toMatchObject({ theme: 'Flexible working', agree: 1 });
   });
@@ -133,8 +121,8 @@ describe('the action plan’s exports', () => {
 
   it('writes Markdown with the table in the template’s order, escaped cells, and the driver diagram', async () => {
     const md = (await exportPlan(sampleSnapshot(), 'md')) as string;
-    expect(md).toContain('| Topic and objective | Action | Owner | Timescales | Steps to take | Success criteria |');
-    expect(md).toContain('Review data;<br>develop board paper');
+    expect(md).toContain('| Topic and objective | Action | Owner | Timescales | Steps to take | Success criteria | Progress |');
+    expect(md).toContain('| Within 2 months | ☑ Review data<br>☐ Develop the board paper | Board agrees "new approach" | Under way |');
     expect(md).toContain('# Nursing retention | board session');
     expect(md).toContain('  - Primary driver: Predictable rotas');
   });

@@ -11,7 +11,8 @@ import { findFreeSpot } from './placement';
 import { useUndoShortcuts } from './useUndoShortcuts';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { BoardHeader } from './BoardHeader';
-import { ActivitySwitch } from '../diagram/ActivitySwitch';
+import { ActivitySwitch } from './ActivitySwitch';
+import { PlanView } from '../plan/PlanView';
 import { DiagramsPanel } from '../diagram/DiagramsPanel';
 
 interface BoardScreenProps {
@@ -75,6 +76,10 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
         {activity === 'diagrams' ? (
           <div className="board-diagrams">
             <DiagramsPanel />
+          </div>
+        ) : activity === 'plan' ? (
+          <div className="board-plan">
+            <PlanView />
           </div>
         ) : identity.canEdit ? (
           <div className="board-toolbar">

@@ -4,25 +4,25 @@ import {
   type Action,
   ACTION_FIELD_LABELS,
   ACTION_FIELD_MAX_CHARS,
-  ACTION_TEXT_FIELDS,
   type ActionTextField,
   EVALUATION_STEPS,
   NEXT_STEP_QUESTIONS,
+  PLAN_COLUMNS,
 } from '../../../shared/schema/exercise';
+import { actionName, StepsChecklist, TimescaleInput, usePlanPermissions } from '../plan/ActionEditors';
 import { NameInput } from '../../components/NameInput';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { useVoteResults } from './VotePhase';
-import { PlanDownloads } from './PlanDownloads';
+import { PlanDownloads } from '../plan/PlanDownloads';
 
 /** Fields written as a line; the others get room for a few sentences. */
-const SHORT_FIELDS = new Set<ActionTextField>(['owner', 'timescale']);
+const SHORT_FIELDS = new Set<ActionTextField>(['owner']);
 const FIELD_HINTS: Partial<Record<ActionTextField, string>> = {
   topic: 'What area, and what you want to achieve.',
-  owner: 'Who makes sure it happens.',
-  timescale: 'For example: 2 months, or by 31 March.',
+  owner: 'Who makes sure it happens: a person, a role or a team.',
 };
 
 function ActionField({ action, field }: { action: Action; field: ActionTextField }) {
@@ -136,7 +136,8 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
   const mine = participantId ? (response.agree.includes(participantId) ? 'agree' : response.concern.includes(participantId) ? 'concern' : null) : null;
   const theme = themes.find((t) => t.id === action.themeId);
   const fromDiagram = useBoardState((state) => state.diagrams.nodes.find((n) => n.actionId === action.id && !n.deleted));
-  const name = action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
+  const name = actionName(action, index);
+  const permissions = usePlanPermissions();
   return (
     <li className="action">
       <fieldset className="action__fieldset">
@@ -145,9 +146,15 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
           {theme && <span className="action__theme"> – from the theme “{theme.title}”</span>}
         </legend>
         {fromDiagram && <p className="action__from-diagram">From the driver diagram: the change idea “{fromDiagram.text}”</p>}
-        {ACTION_TEXT_FIELDS.map((field) => (
-          <ActionField key={field} action={action} field={field} />
-        ))}
+        {PLAN_COLUMNS.map((column) =>
+          column === 'timescale' ? (
+            <TimescaleInput key={column} action={action} name={name} readOnly={!canEdit || session.actionsAgreed} />
+          ) : column === 'steps' ? (
+            <StepsChecklist key={column} action={action} name={name} permissions={{ ...permissions, canWrite: canEdit && !session.actionsAgreed }} />
+          ) : (
+            <ActionField key={column} action={action} field={column} />
+          ),
+        )}
       </fieldset>
       {actionWarnings(action).length > 0 && (
         <ul className="action__warnings" aria-label={`Missing from “${name}”`}>

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import { ACTION_FIELD_LABELS, ACTION_TEXT_FIELDS } from '../../../shared/schema/exercise';
+import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
 import { plural, useExercise, useExerciseActions } from './useExercise';
 import { useBoardState } from '../../sync/BoardProvider';
-import { PlanDownloads } from './PlanDownloads';
+import { PlanDownloads } from '../plan/PlanDownloads';
 
 /** The summary: the agreed actions, the themes with their similarities and differences, and every lane. */
 export function DonePhase() {
@@ -22,9 +22,9 @@ export function DonePhase() {
         <table className="summary__table">
           <thead>
             <tr>
-              {ACTION_TEXT_FIELDS.map((field) => (
-                <th key={field} scope="col">
-                  {ACTION_FIELD_LABELS[field]}
+              {PLAN_TABLE_COLUMNS.map((column) => (
+                <th key={column} scope="col">
+                  {PLAN_TABLE_HEADINGS[column]}
                 </th>
               ))}
             </tr>
@@ -32,8 +32,8 @@ export function DonePhase() {
           <tbody>
             {snapshot.actions.map((action) => (
               <tr key={action.id}>
-                {ACTION_TEXT_FIELDS.map((field) => (
-                  <td key={field}>{action[field]}</td>
+                {planTableRow(action, 'words').map((text, index) => (
+                  <td key={PLAN_TABLE_COLUMNS[index]}>{text}</td>
                 ))}
               </tr>
             ))}

@@ -17,7 +17,8 @@ import { DonePhase } from './DonePhase';
 import { Timer, TimerControls } from './Timer';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { BoardHeader } from '../board/BoardHeader';
-import { ActivitySwitch } from '../diagram/ActivitySwitch';
+import { ActivitySwitch } from '../board/ActivitySwitch';
+import { PlanView } from '../plan/PlanView';
 import { DiagramsPanel } from '../diagram/DiagramsPanel';
 
 const MAIN_ID = 'exercise-main';
@@ -191,7 +192,7 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
       <div className="exercise__layout">
         <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
           <ActivitySwitch workshopLabel="The exercise" />
-          {activity === 'diagrams' ? <DiagramsPanel /> : <PhasePanel phase={session.phase} />}
+          {activity === 'diagrams' ? <DiagramsPanel /> : activity === 'plan' ? <PlanView /> : <PhasePanel phase={session.phase} />}
         </main>
         <aside className="exercise__aside">
           <ParticipantsPanel />

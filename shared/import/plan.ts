@@ -1,0 +1,201 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import {
+  ACTION_FIELD_MAX_CHARS,
+  ACTION_STATUSES,
+  MAX_STEPS_PER_ACTION,
+  timescaleSchema,
+} from '../schema/exercise';
+import { parseStatus, parseStepsCell, parseTimescale } from '../exercise/planText';
+import type { PlanActionInput } from '../board/actions';
+import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn } from '../export/planTable';
+
+/**
+ * Reads an action plan back in, so that a later check-in board can review
+ * progress against it: our JSON (versions 1 and 2), or the CSV or XLSX we
+ * export (or a spreadsheet a person made with the same column headings).
+ * Pure: bytes in, plain actions out; shared/board writes them to a board.
+ */
+
+/** The largest plan file accepted: a plan is a few kilobytes; this leaves room for long ones. */
+export const MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024;
+/** The most actions one import adds. The guide asks for three to five; a merged plan may have more. */
+export const MAX_IMPORTED_ACTIONS = 100;
+
+/** One action as read from a plan file: what shared/board adds to a board. */
+export type ImportedAction = PlanActionInput;
+
+export interface ImportedPlan {
+  /** What the plan was: its title and workshop date when the file says them. */
+  description: string | null;
+  actions: ImportedAction[];
+}
+
+/** Why a file could not be read as a plan, in words for the person who chose it. */
+export class PlanImportError extends Error {
+  override name = 'PlanImportError';
+}
+
+export type PlanFileFormat = 'json' | 'csv' | 'xlsx';
+
+/** Tells the format from the bytes: an XLSX is a zip ("PK"), JSON starts with "{", anything else is read as CSV. */
+export function detectPlanFormat(bytes: Uint8Array): PlanFileFormat {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'xlsx';
+  const start = new TextDecoder().decode(bytes.subarray(0, 64)).replace(/^\uFEFF/, '').trimStart();
+  return start.startsWith('{') ? 'json' : 'csv';
+}
+
+/** Written fields are kept as typed (not trimmed), so a plan exported and imported again is the same plan. */
+const text = (value: string) => value.slice(0, ACTION_FIELD_MAX_CHARS);
+
+/** Undoes the export's formula neutralising: a leading apostrophe before =, +, -, @, a tab or a return. */
+const unneutralise = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+const jsonActionV1 = z.object({
+  topic: z.string(),
+  action: z.string(),
+  owner: z.string(),
+  timescale: z.string(),
+  steps: z.string(),
+  success: z.string(),
+});
+const jsonActionV2 = z.object({
+  topic: z.string(),
+  action: z.string(),
+  owner: z.string(),
+  timescale: timescaleSchema.nullable(),
+  steps: z.array(z.object({ text: z.string(), done: z.boolean() })).max(MAX_STEPS_PER_ACTION),
+  success: z.string(),
+  status: z.enum(ACTION_STATUSES),
+});
+const jsonPlan = z.object({
+  format: z.literal('retain-action-plan'),
+  version: z.union([z.literal(1), z.literal(2)]),
+  title: z.string(),
+  workshopDate: z.string(),
+  actions: z.array(z.unknown()).max(MAX_IMPORTED_ACTIONS),
+});
+
+function describe(title: string, workshopDate: string | null): string | null {
+  const name = title.trim() ? `“${text(title)}”` : null;
+  const date = workshopDate ? `the workshop of ${workshopDate}` : null;
+  return [name, date].filter(Boolean).join(', ') || null;
+}
+
+function readJsonPlan(bytes: Uint8Array): ImportedPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes).replace(/^\uFEFF/, ''));
+  } catch {
+    throw new PlanImportError('The file is not valid JSON.');
+  }
+  const plan = jsonPlan.safeParse(raw);
+  if (!plan.success) throw new PlanImportError('The JSON is not a Retain action plan (it needs "format": "retain-action-plan", version 1 or 2, and at most 100 actions).');
+  const actions = plan.data.actions.map((entry, index): ImportedAction => {
+    if (plan.data.version === 1) {
+      const v1 = jsonActionV1.safeParse(entry);
+      if (!v1.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version 1 shape.`);
+      return { ...tidy(v1.data), timescale: parseTimescale(v1.data.timescale), steps: parseStepsCell(v1.data.steps), status: 'not-started' };
+    }
+    const v2 = jsonActionV2.safeParse(entry);
+    if (!v2.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version 2 shape.`);
+    return { ...tidy(v2.data), timescale: v2.data.timescale, steps: v2.data.steps.filter((step) => step.text.trim()), status: v2.data.status };
+  });
+  return { description: describe(plan.data.title, plan.data.workshopDate), actions };
+}
+
+function tidy(fields: { topic: string; action: string; owner: string; success: string }) {
+  return { topic: text(fields.topic), action: text(fields.action), owner: text(fields.owner), success: text(fields.success) };
+}
+
+/** Finds each column by its heading (ours, or the column's key), whatever the case and spacing. */
+function columnsFromHeader(header: readonly string[]): Map<PlanTableColumn, number> {
+  const normal = (heading: string) => heading.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/\s+/g, ' ');
+  const found = new Map<PlanTableColumn, number>();
+  header.forEach((heading, index) => {
+    const column = PLAN_TABLE_COLUMNS.find((c) => normal(PLAN_TABLE_HEADINGS[c]) === normal(heading) || c === normal(heading));
+    if (column && !found.has(column)) found.set(column, index);
+  });
+  if (!found.has('action') && !found.has('topic')) {
+    throw new PlanImportError(
+      `No “${PLAN_TABLE_HEADINGS.action}” or “${PLAN_TABLE_HEADINGS.topic}” column in the first row. Use a plan exported from Retain, or a sheet with the action plan’s headings.`,
+    );
+  }
+  return found;
+}
+
+/** Reads the rows of a table (header first) into actions, skipping blank rows. */
+function readTable(rows: readonly (readonly string[])[]): ImportedAction[] {
+  const [header, ...body] = rows;
+  if (!header) throw new PlanImportError('The file is empty.');
+  const columns = columnsFromHeader(header);
+  const cell = (row: readonly string[], column: PlanTableColumn) => {
+    const index = columns.get(column);
+    return index === undefined ? '' : unneutralise(row[index] ?? '');
+  };
+  const actions = body
+    .filter((row) => row.some((value) => value.trim()))
+    .map(
+      (row): ImportedAction => ({
+        ...tidy({ topic: cell(row, 'topic'), action: cell(row, 'action'), owner: cell(row, 'owner'), success: cell(row, 'success') }),
+        timescale: parseTimescale(cell(row, 'timescale')),
+        steps: parseStepsCell(cell(row, 'steps')).slice(0, MAX_STEPS_PER_ACTION),
+        status: parseStatus(cell(row, 'status')),
+      }),
+    );
+  if (actions.length > MAX_IMPORTED_ACTIONS) throw new PlanImportError(`The plan has ${actions.length} actions; one import takes at most ${MAX_IMPORTED_ACTIONS}.`);
+  return actions;
+}
+
+function readCsvPlan(bytes: Uint8Array): ImportedPlan {
+  let rows: string[][];
+  try {
+    rows = parseCsv(Buffer.from(bytes), { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+  } catch (error) {
+    throw new PlanImportError(`The CSV could not be read: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return { description: null, actions: readTable(rows) };
+}
+
+/** A cell's value as text: what the spreadsheet shows, never a formula (a formula cell gives its last result). */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((run) => run.text).join('');
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return value.result === undefined ? '' : cellText(value.result as ExcelJS.CellValue);
+    return '';
+  }
+  return String(value);
+}
+
+async function readXlsxPlan(bytes: Uint8Array): Promise<ImportedPlan> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch {
+    throw new PlanImportError('The file is not a readable Excel workbook (.xlsx).');
+  }
+  const sheet = workbook.getWorksheet('Actions') ?? workbook.worksheets[0];
+  if (!sheet) throw new PlanImportError('The workbook has no sheets.');
+  const rows: string[][] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const cells: string[] = [];
+    for (let column = 1; column <= sheet.columnCount; column++) cells.push(cellText(row.getCell(column).value));
+    rows.push(cells);
+  });
+  const title = workbook.title?.trim() ? workbook.title : '';
+  return { description: describe(title, null), actions: readTable(rows) };
+}
+
+/** Reads a plan file, whichever of our formats it is. Throws PlanImportError with a reason a person can act on. */
+export async function readPlanFile(bytes: Uint8Array): Promise<ImportedPlan> {
+  if (bytes.byteLength === 0) throw new PlanImportError('The file is empty.');
+  if (bytes.byteLength > MAX_PLAN_FILE_BYTES) throw new PlanImportError('The file is larger than 2 MB: it is not an action plan.');
+  const format = detectPlanFormat(bytes);
+  const plan = format === 'json' ? readJsonPlan(bytes) : format === 'xlsx' ? await readXlsxPlan(bytes) : readCsvPlan(bytes);
+  if (plan.actions.length === 0) throw new PlanImportError('The plan has no actions in it.');
+  return plan;
+}

@@ -1,0 +1,165 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { PlanView } from '../../client/phases/plan/PlanView';
+import { resetBoardUi } from '../../client/state/boardUi';
+import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
+import { BoardProvider } from '../../client/sync/BoardProvider';
+import type { BoardIdentity, BoardSession, ExerciseActions, ExerciseState } from '../../client/sync/types';
+import { type Action, type ActionStep, sessionSchema, type Session } from '../../shared/schema/exercise';
+import type { ActionId, ActionStepId } from '../../shared/schema/ids';
+import type { PlanImportResult } from '../../shared/schema/api';
+
+function action(id: string, fields: Partial<Action> = {}): Action {
+  return { id: id as ActionId, themeId: null, topic: '', action: '', owner: '', timescale: null, success: '', status: 'not-started', importedFrom: null, createdAt: 1, ...fields };
+}
+
+function step(actionId: string, id: string, text: string, done = false): ActionStep {
+  return { id: id as ActionStepId, actionId: actionId as ActionId, text, done, order: 1 };
+}
+
+/** The plan view over a plain store and spied actions: no Yjs, no server. */
+function renderPlan(
+  exercise: Partial<ExerciseState>,
+  identity: Partial<BoardIdentity> = {},
+  session: Partial<Session> = {},
+  importPlan?: BoardSession['importPlan'],
+) {
+  const store = createBoardStore({
+    boardTitle: 'Ward 7 check-in',
+    exercise: emptyExerciseState({ session: { ...sessionSchema.parse({}), ...session }, ...exercise }),
+  });
+  const exerciseActions = new Proxy({} as Record<string, ReturnType<typeof vi.fn>>, {
+    get: (target, name: string) => (target[name] ??= vi.fn(() => null)),
+  }) as unknown as { [K in keyof ExerciseActions]: ReturnType<typeof vi.fn<ExerciseActions[K]>> };
+  const boardSession: BoardSession = {
+    store,
+    actions: { addNote: vi.fn(), updateNote: vi.fn(), moveNote: vi.fn(), deleteNote: vi.fn(), undo: vi.fn(), redo: vi.fn(), setCursor: vi.fn(), exercise: exerciseActions, diagrams: {} as never },
+    identity: { role: 'participant', canEdit: true, participantId: 'p-priya', displayName: 'Priya', ...identity },
+    planLink: (format) => `/api/boards/b1/plan.${format}?token=t`,
+    importPlan,
+  };
+  render(
+    <BoardProvider session={boardSession}>
+      <PlanView />
+    </BoardProvider>,
+  );
+  return { user: userEvent.setup(), store, actions: exerciseActions };
+}
+
+const rotas = action('a1', {
+  topic: 'Predictable rotas',
+  action: 'Publish rotas six weeks ahead',
+  owner: 'Ward manager',
+  timescale: { kind: 'date', date: '2027-03-31' },
+  status: 'under-way',
+  importedFrom: 'plan.xlsx (“Ward 7”)',
+});
+const careers = action('a2', { action: 'Career chats', timescale: { kind: 'duration', amount: 3, unit: 'months' } });
+const steps = { a1: [step('a1', 's1', 'Agree the rota calendar', true), step('a1', 's2', 'Train rota leads')] };
+
+beforeEach(() => resetBoardUi());
+
+describe('the action plan view', () => {
+  it('shows the actions as the plan’s table, with timescales as dates or durations, steps as a checklist, and progress', () => {
+    renderPlan({ actions: [rotas, careers], steps });
+    const table = screen.getByRole('table');
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
+      'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress',
+    ]);
+    expect(screen.getByText('2 actions, not agreed yet; 0 done.')).toBeTruthy();
+    expect((screen.getByRole('textbox', { name: 'Owner of “Publish rotas six weeks ahead”' }) as HTMLTextAreaElement).value).toBe('Ward manager');
+    expect((screen.getByLabelText('Finish by') as HTMLInputElement).value).toBe('2027-03-31');
+    expect((screen.getByRole('spinbutton', { name: 'How many' }) as HTMLInputElement).value).toBe('3');
+    expect((screen.getByRole('checkbox', { name: 'Done: Agree the rota calendar' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('checkbox', { name: 'Done: Train rota leads' }) as HTMLInputElement).checked).toBe(false);
+    expect(screen.getByText(/1 of 2 done/)).toBeTruthy();
+    expect((screen.getByRole('combobox', { name: /^Progress\s*of “Publish rotas six weeks ahead”$/ }) as HTMLSelectElement).value).toBe('under-way');
+    expect(screen.getByText('Imported from plan.xlsx (“Ward 7”)')).toBeTruthy();
+    // What is missing is said beside the action.
+    expect(within(screen.getByRole('list', { name: 'Missing from “Career chats”' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'No owner: who makes sure it happens?',
+      'No success criteria: how will you know it worked?',
+    ]);
+  });
+
+  it('edits every column live: text, timescale, steps and progress', async () => {
+    const { user, actions } = renderPlan({ actions: [rotas, careers], steps });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Owner of “Career chats”' }), { target: { value: 'HR Director' } });
+    expect(actions.updateAction).toHaveBeenCalledWith('a2', { owner: 'HR Director' });
+    fireEvent.change(screen.getByLabelText('Finish by'), { target: { value: '2027-06-30' } });
+    expect(actions.updateAction).toHaveBeenCalledWith('a1', { timescale: { kind: 'date', date: '2027-06-30' } });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Unit' }), 'weeks');
+    expect(actions.updateAction).toHaveBeenCalledWith('a2', { timescale: { kind: 'duration', amount: 3, unit: 'weeks' } });
+    const kinds = screen.getAllByRole('combobox', { name: 'Kind of timescale' });
+    await user.selectOptions(kinds[1]!, 'none');
+    expect(actions.updateAction).toHaveBeenCalledWith('a2', { timescale: null });
+    await user.click(screen.getByRole('checkbox', { name: 'Done: Train rota leads' }));
+    expect(actions.updateActionStep).toHaveBeenCalledWith('a1', 's2', { done: true });
+    await user.type(screen.getByRole('textbox', { name: 'New step for “Career chats”' }), 'Book the rooms{Enter}');
+    expect(actions.addActionStep).toHaveBeenCalledWith('a2', 'Book the rooms');
+    await user.click(screen.getByRole('button', { name: /^Remove\s*the step “Agree the rota calendar”$/ }));
+    expect(actions.deleteActionStep).toHaveBeenCalledWith('a1', 's1');
+    await user.selectOptions(screen.getByRole('combobox', { name: /^Progress\s*of “Career chats”$/ }), 'stuck');
+    expect(actions.updateAction).toHaveBeenCalledWith('a2', { status: 'stuck' });
+    await user.click(screen.getByRole('button', { name: 'Add an action' }));
+    expect(actions.addAction).toHaveBeenCalledWith(null, '');
+  });
+
+  it('shows a timescale written before as it was, until a date or a time is chosen', async () => {
+    const { user, actions } = renderPlan({ actions: [action('a3', { action: 'Survey', timescale: { kind: 'text', text: 'End of Q2' } })] });
+    expect(screen.getByText('“End of Q2”')).toBeTruthy();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Kind of timescale' }), 'duration');
+    expect(actions.updateAction).toHaveBeenCalledWith('a3', { timescale: { kind: 'duration', amount: 3, unit: 'months' } });
+  });
+
+  it('lets participants tick steps and set progress once the actions are agreed, but not rewrite them', async () => {
+    const { user, actions } = renderPlan({ actions: [rotas], steps }, {}, { actionsAgreed: true });
+    expect((screen.getByRole('textbox', { name: 'Owner of “Publish rotas six weeks ahead”' }) as HTMLTextAreaElement).readOnly).toBe(true);
+    expect(screen.queryByRole('textbox', { name: /New step/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Add an action' })).toBeNull();
+    await user.click(screen.getByRole('checkbox', { name: 'Done: Train rota leads' }));
+    expect(actions.updateActionStep).toHaveBeenCalledWith('a1', 's2', { done: true });
+    expect((screen.getByRole('combobox', { name: /^Progress/ }) as HTMLSelectElement).disabled).toBe(false);
+  });
+
+  it('lets a viewer read the plan and change nothing', () => {
+    renderPlan({ actions: [rotas], steps }, { role: 'viewer', canEdit: false });
+    expect((screen.getByRole('checkbox', { name: 'Done: Train rota leads' }) as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('combobox', { name: /^Progress/ }) as HTMLSelectElement).disabled).toBe(true);
+    expect((screen.getByRole('combobox', { name: 'Kind of timescale' }) as HTMLSelectElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: /Delete/ })).toBeNull();
+    expect(screen.queryByLabelText('Import a plan')).toBeNull();
+  });
+
+  it('moves the calendar’s check-ins to the date the facilitator picks', () => {
+    renderPlan({ actions: [rotas] });
+    const calendar = () => screen.getByRole('link', { name: 'Check-ins (calendar)' }).getAttribute('href');
+    expect(calendar()).toBe('/api/boards/b1/plan.ics?token=t');
+    fireEvent.change(screen.getByLabelText('Count the check-ins from'), { target: { value: '2027-01-10' } });
+    expect(calendar()).toBe('/api/boards/b1/plan.ics?token=t&start=2027-01-10');
+    expect(screen.getByRole('link', { name: 'Spreadsheet (CSV)' }).getAttribute('href')).toBe('/api/boards/b1/plan.csv?token=t');
+  });
+
+  it('imports a plan for the facilitator, saying what it added or why it could not', async () => {
+    const importPlan = vi.fn<(file: Blob, name: string) => Promise<PlanImportResult>>();
+    const { user } = renderPlan({ actions: [] }, { role: 'facilitator' }, {}, importPlan);
+    expect(screen.getByText(/No actions yet/)).toBeTruthy();
+    const file = new File(['Action\r\nSurvey leavers\r\n'], 'ward-7.csv', { type: 'text/csv' });
+    importPlan.mockResolvedValueOnce({ added: 1, skipped: 0, source: 'ward-7.csv' });
+    await user.upload(screen.getByLabelText('Import a plan'), file);
+    expect(importPlan).toHaveBeenCalledWith(file, 'ward-7.csv');
+    expect(await screen.findByText('Added 1 action from ward-7.csv.')).toBeTruthy();
+    importPlan.mockRejectedValueOnce(new Error('No “Action” or “Topic and objective” column in the first row.'));
+    await user.upload(screen.getByLabelText('Import a plan'), file);
+    expect((await screen.findByRole('alert')).textContent).toBe('Could not import ward-7.csv: No “Action” or “Topic and objective” column in the first row.');
+    importPlan.mockResolvedValueOnce({ added: 0, skipped: 1, source: 'ward-7.csv' });
+    await user.upload(screen.getByLabelText('Import a plan'), file);
+    expect(await screen.findByText('Nothing added: the 1 action in ward-7.csv is already on the board.')).toBeTruthy();
+  });
+
+  it('offers no import to participants', () => {
+    renderPlan({ actions: [] }, {}, {}, vi.fn());
+    expect(screen.queryByLabelText('Import a plan')).toBeNull();
+  });
+});
