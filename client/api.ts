@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   apiErrorSchema,
   type BoardInfo,
@@ -107,4 +107,10 @@ export function importPlanFile(boardId: string, token: string, file: Blob, name:
     { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: file },
     planImportResultSchema,
   );
+}
+
+/** Deletes the board and everything on it, for everyone: `DELETE /api/boards/<id>` (the facilitator's token). */
+export async function deleteBoard(boardId: string, token: string): Promise<void> {
+  // 204 has no body, which `request` reads as null.
+  await request(boardPath(boardId), { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }, z.null());
 }

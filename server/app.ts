@@ -11,6 +11,7 @@ import { singleProcessFanout, type BoardFanout } from './rooms/fanout';
 import { createUpgradeHandler } from './auth/upgrade';
 import { ExerciseCoordinator } from './rooms/exercise';
 import { createRequestHandler } from './http/router';
+import { startRetentionSweep } from './lifecycle';
 
 /** A running server, as tests and the bootstrap see it. */
 export interface RunningServer {
@@ -40,14 +41,22 @@ export async function startServer(
   const rooms = new RoomRegistry(
     storage,
     log,
-    { unloadGraceMs: config.roomUnloadGraceMs, compactAfterUpdates: config.compactAfterUpdates },
+    {
+      unloadGraceMs: config.roomUnloadGraceMs,
+      compactAfterUpdates: config.compactAfterUpdates,
+      rateLimitPerSecond: config.rateLimitPerSecond,
+      rateLimitBurst: config.rateLimitBurst,
+      maxBoardBytes: config.maxBoardBytes,
+      maxBufferedBytes: config.maxBufferedBytes,
+    },
     dependencies.fanout ?? singleProcessFanout,
   );
   // Listens to the rooms from here on: the reveal, progress counts, published votes.
   new ExerciseCoordinator(rooms, storage, log);
+  const stopRetentionSweep = startRetentionSweep({ storage, rooms, log }, config);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
   const server = http.createServer(createRequestHandler({ storage, config, log, rooms }));
-  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log }));
+  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log, config }));
   // A browser that vanishes without a close frame is found by the heartbeat and dropped.
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (ws) => {
@@ -95,6 +104,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
+        stopRetentionSweep();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.shutdown();
         for (const ws of wss.clients) ws.terminate();

@@ -21,8 +21,27 @@ export interface ServerConfig {
   roomUnloadGraceMs: number;
   /** Compact a board's update log into a snapshot after this many updates. */
   compactAfterUpdates: number;
-  /** The largest WebSocket message a client may send. */
+  /** The largest WebSocket message a client may send; a larger one closes the connection with 1009. */
   maxMessageBytes: number;
+  /**
+   * Messages a connection may send: a bucket of `rateLimitBurst` refilled at
+   * `rateLimitPerSecond`. A connection that empties it is closed with 1008.
+   */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  /** The most a board's stored document may hold; past it, changes are refused with 4413. */
+  maxBoardBytes: number;
+  /** How far a connection may fall behind (bytes queued to it) before it is dropped to resync. */
+  maxBufferedBytes: number;
+  /**
+   * Browser origins allowed to open the sync socket. Null: the server's own
+   * origin only (the Host the request came to, or PUBLIC_URL).
+   */
+  allowedOrigins: string[] | null;
+  /** Boards nobody has opened or changed for this many days are deleted; 0 keeps them for ever. */
+  retentionDays: number;
+  /** How often the retention sweep runs. */
+  retentionSweepIntervalMs: number;
   /** The largest JSON body the HTTP API reads. */
   maxJsonBodyBytes: number;
   /** How often the server pings sockets to find dead ones. */
@@ -40,6 +59,14 @@ export const DEFAULT_CONFIG: ServerConfig = {
   roomUnloadGraceMs: 30_000,
   compactAfterUpdates: 500,
   maxMessageBytes: 8 * 1024 * 1024,
+  // Dragging a note sends about 60 updates a second and the pointer 20: room to spare, not to flood.
+  rateLimitPerSecond: 200,
+  rateLimitBurst: 400,
+  maxBoardBytes: 32 * 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  allowedOrigins: null,
+  retentionDays: 365,
+  retentionSweepIntervalMs: 60 * 60 * 1000,
   maxJsonBodyBytes: 64 * 1024,
   heartbeatIntervalMs: 30_000,
   logLevel: 'info',
@@ -55,6 +82,16 @@ const envSchema = z.object({
   ROOM_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.roomUnloadGraceMs),
   COMPACT_AFTER_UPDATES: positiveInt.default(DEFAULT_CONFIG.compactAfterUpdates),
   MAX_MESSAGE_BYTES: positiveInt.default(DEFAULT_CONFIG.maxMessageBytes),
+  RATE_LIMIT_PER_SECOND: positiveInt.default(DEFAULT_CONFIG.rateLimitPerSecond),
+  RATE_LIMIT_BURST: positiveInt.default(DEFAULT_CONFIG.rateLimitBurst),
+  MAX_BOARD_BYTES: positiveInt.default(DEFAULT_CONFIG.maxBoardBytes),
+  MAX_BUFFERED_BYTES: positiveInt.default(DEFAULT_CONFIG.maxBufferedBytes),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean) : null))
+    .refine((origins) => origins === null || origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), 'list origins as https://host[:port], comma-separated'),
+  RETENTION_DAYS: z.coerce.number().min(0).default(DEFAULT_CONFIG.retentionDays),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(DEFAULT_CONFIG.logLevel),
 });
 
@@ -75,6 +112,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,
+    rateLimitBurst: e.RATE_LIMIT_BURST,
+    maxBoardBytes: e.MAX_BOARD_BYTES,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

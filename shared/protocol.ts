@@ -33,10 +33,14 @@ export const CloseCode = {
   goingAway: 1001,
   /** The message could not be read as a y-websocket message. */
   malformedMessage: 1007,
+  /** The connection sent messages faster than the server allows (policy violation); reconnect more gently. */
+  rateLimited: 1008,
   /** The message was larger than the server accepts. */
   messageTooBig: 1009,
   /** Something failed on the server; nothing the client sent is lost: reconnect and resync. */
   serverError: 1011,
+  /** The server is restarting (SIGTERM); every board was stored first. Reconnect shortly. */
+  restarting: 1012,
   /**
    * The connection sent a change its role may not make (a participant
    * changing the phase, say). Nothing of that change was applied.
@@ -44,10 +48,12 @@ export const CloseCode = {
   forbidden: 4403,
   /** The board was deleted. */
   boardGone: 4404,
+  /** The board has reached the largest size the server allows; the change was not applied. */
+  boardFull: 4413,
 } as const;
 
 /** Codes after which reconnecting cannot help: the client would only send the same again. */
-export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.forbidden, CloseCode.boardGone];
+export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.forbidden, CloseCode.boardGone, CloseCode.boardFull];
 
 /** The WebSocket path prefix: `ws://HOST:PORT/sync/<boardId>?token=<token>`. */
 export const SYNC_PATH_PREFIX = '/sync';

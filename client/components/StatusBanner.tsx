@@ -38,6 +38,12 @@ function describeSaveStatus(status: SaveStatus, readOnly = false): { title: stri
       };
     case 'closed':
       return { title: 'This board is no longer available', detail: 'It may have been deleted. Changes can no longer be saved.' };
+    case 'full':
+      return {
+        title: 'This board is full',
+        detail:
+          'It holds as much as this server allows, so your latest change was not saved (it stays on this device). Download the action plan, then carry on in a new board; your IT team can raise the limit (MAX_BOARD_BYTES).',
+      };
     case 'refused':
       return {
         title: 'The board refused a change from this device',
@@ -53,6 +59,7 @@ const ICONS: Record<SaveStatus['kind'] | 'error', string> = {
   offline: '!',
   closed: '✕',
   refused: '✕',
+  full: '✕',
   error: '✕',
 };
 

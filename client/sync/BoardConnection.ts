@@ -15,7 +15,7 @@ import {
   SYNC_PATH_PREFIX,
 } from '../../shared/protocol';
 import { type PlanImportResult, roleCanEdit, type Role } from '../../shared/schema/api';
-import { importPlanFile } from '../api';
+import { deleteBoard, importPlanFile } from '../api';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import { CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
 import { createBoardStore } from './boardStore';
@@ -156,6 +156,7 @@ export class BoardConnection implements BoardSession {
   private browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
   private boardGone = false;
   private refused = false;
+  private full = false;
   private documentDirty = true;
   private presenceDirty = true;
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -276,6 +277,11 @@ export class BoardConnection implements BoardSession {
   /** The board's action plan as a download (the server checks the token). */
   planLink(format: PlanFormat): string {
     return `/api/boards/${encodeURIComponent(this.boardId)}/plan.${format}?token=${encodeURIComponent(this.token)}`;
+  }
+
+  /** Deletes the board for everyone; the server refuses anyone but the facilitator, and closes every socket with 4404. */
+  deleteBoard(): Promise<void> {
+    return deleteBoard(this.boardId, this.token);
   }
 
   /** Adds a plan file's actions to this board; the server refuses anyone but the facilitator. */
@@ -471,13 +477,14 @@ export class BoardConnection implements BoardSession {
     if (this.destroyed) return;
     this.boardGone = code === CloseCode.boardGone;
     this.refused = code === CloseCode.forbidden;
+    this.full = code === CloseCode.boardFull;
     this.flush.schedule();
   };
 
   private readonly handleOnline = (): void => {
     this.browserOnline = true;
     // Reconnect now instead of waiting out the provider's back-off.
-    if (!this.boardGone && !this.refused) {
+    if (!this.boardGone && !this.refused && !this.full) {
       for (const provider of [this.provider, this.privateProvider]) {
         if (!provider || provider.wsconnected) continue;
         provider.disconnect();
@@ -540,6 +547,7 @@ export class BoardConnection implements BoardSession {
       browserOnline: this.browserOnline,
       boardGone: this.boardGone,
       refused: this.refused,
+      full: this.full,
       // A viewer cannot save anything, so there is nothing to count.
       unsaved: this.identity.canEdit ? this.tracker.unsavedCount(stateVectorOf(this.doc)) : 0,
     });

@@ -42,6 +42,12 @@ export function usePlanImport(): ((file: Blob, name: string) => Promise<PlanImpo
   return session.importPlan ? (file, name) => session.importPlan!(file, name) : null;
 }
 
+/** Deletes the board for everyone, or null where there is no server. */
+export function useDeleteBoard(): (() => Promise<void>) | null {
+  const session = useSession();
+  return session.deleteBoard ? () => session.deleteBoard!() : null;
+}
+
 /** Who is using the board, and whether they may change it. */
 export function useBoardIdentity(): BoardIdentity {
   return useSession().identity;

@@ -1,10 +1,7 @@
-import { colourForParticipant, type Presence, presenceSchema } from '../../shared/schema/presence';
+import { type Presence, presenceSchema, presenceUser } from '../../shared/schema/presence';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from '../../shared/schema/records';
 import type { Role } from '../../shared/schema/api';
 import type { BoardPoint, Person, RemoteCursor } from './types';
-
-/** The name a viewer goes by: viewers do not register, so they have none of their own. */
-const VIEWER_NAME = 'Viewer';
 
 const ROLE_ORDER: Record<Role, number> = { facilitator: 0, participant: 1, viewer: 2 };
 
@@ -14,17 +11,7 @@ export function ownPresence(
   role: Role,
   clientId: number,
 ): Presence {
-  // A viewer has no participant id; the awareness client id keeps two viewers apart.
-  const participantId = participant?.participantId ?? `viewer-${clientId}`;
-  return {
-    user: {
-      participantId,
-      name: participant?.displayName ?? VIEWER_NAME,
-      colour: participant?.colour ?? colourForParticipant(participantId),
-      role,
-    },
-    cursor: null,
-  };
+  return { user: presenceUser(participant, role, clientId), cursor: null };
 }
 
 /** A pointer position kept inside the board, as presenceSchema requires. */

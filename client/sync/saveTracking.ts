@@ -247,6 +247,8 @@ export interface ConnectionFacts {
   boardGone: boolean;
   /** The server refused a change from this device as not allowed, and closed the connection. */
   refused?: boolean;
+  /** The board reached the largest size the server allows; the change was not applied. */
+  full?: boolean;
   unsaved: number;
 }
 
@@ -255,6 +257,7 @@ export function deriveSaveStatus(facts: ConnectionFacts): SaveStatus {
   const { unsaved } = facts;
   if (facts.boardGone) return { kind: 'closed', unsaved };
   if (facts.refused) return { kind: 'refused', unsaved };
+  if (facts.full) return { kind: 'full', unsaved };
   if (facts.browserOnline && facts.socket === 'connected' && facts.synced) {
     return { kind: unsaved > 0 ? 'saving' : 'live', unsaved };
   }

@@ -44,9 +44,10 @@ export interface BoardPoint {
  * - `saving`: connected, some changes made here are not yet confirmed;
  * - `offline`: the connection dropped or the browser is offline;
  * - `closed`: the server closed the board for good (it was deleted);
- * - `refused`: the server refused a change from this device as one its role may not make.
+ * - `refused`: the server refused a change from this device as one its role may not make;
+ * - `full`: the board has reached the largest size the server allows.
  */
-export type SaveStatusKind = 'connecting' | 'live' | 'saving' | 'offline' | 'closed' | 'refused';
+export type SaveStatusKind = 'connecting' | 'live' | 'saving' | 'offline' | 'closed' | 'refused' | 'full';
 
 /** The banner's input: a state plus how many changes the server has not confirmed. */
 export interface SaveStatus {
@@ -240,4 +241,6 @@ export interface BoardSession {
   planLink?(format: PlanFormat): string;
   /** Sends a plan file to the server to add its actions to this board (the facilitator's); absent where there is no server. */
   importPlan?(file: Blob, name: string): Promise<PlanImportResult>;
+  /** Deletes the board for everyone (the facilitator's); absent where there is no server. */
+  deleteBoard?(): Promise<void>;
 }

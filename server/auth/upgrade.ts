@@ -8,6 +8,7 @@ import { roleCanEdit } from '../../shared/schema/api';
 import { privateDocumentName, type Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
 import { AccessDenied, authorise, participantKeyFromRequest, tokenFromRequest } from './request';
+import type { ServerConfig } from '../config';
 
 /** What the upgrade check needs. */
 export interface UpgradeContext {
@@ -15,6 +16,27 @@ export interface UpgradeContext {
   rooms: RoomRegistry;
   wss: WebSocketServer;
   log: Logger;
+  config: Pick<ServerConfig, 'allowedOrigins' | 'publicUrl'>;
+}
+
+/**
+ * Whether a browser page at `origin` may open a socket here. A page on
+ * another site must not ride on a person's link (cross-site WebSocket
+ * hijacking), so browsers' requests, which always carry Origin, must come
+ * from an allowed origin: the configured list, or else this server's own
+ * address. A request without Origin is not from a browser page (a script
+ * that holds the token anyway) and is judged by its token alone.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, config: UpgradeContext['config']): boolean {
+  if (origin === undefined) return true;
+  const normal = origin.toLowerCase().replace(/\/+$/, '');
+  if (config.allowedOrigins) return config.allowedOrigins.some((allowed) => allowed.toLowerCase() === normal);
+  if (config.publicUrl && new URL(config.publicUrl).origin.toLowerCase() === normal) return true;
+  try {
+    return host !== undefined && new URL(normal).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -36,6 +58,10 @@ export function createUpgradeHandler(ctx: UpgradeContext) {
 
 async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!originAllowed(req.headers.origin, req.headers.host, ctx.config)) {
+    ctx.log.warn({ origin: req.headers.origin }, 'refused a socket from an origin that is not allowed');
+    return refuse(socket, 403, 'This page may not open boards on this server. Open the board from its own address, or ask IT to add this site to ALLOWED_ORIGINS.');
+  }
   const match = new RegExp(`^${SYNC_PATH_PREFIX}/([^/]+)(/${PRIVATE_DOCUMENT_SUFFIX})?$`).exec(url.pathname);
   if (!match) return refuse(socket, 404, 'Connect to /sync/<boardId> (or /sync/<boardId>/private for your own drafts).');
   const wantsPrivate = match[2] !== undefined;
@@ -51,11 +77,23 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
     return refuse(socket, 401, 'Your own drafts need your identity on this board: enter your name first.');
   }
   if (socket.destroyed) return;
+  // Opening a board is using it: its retention period starts again.
+  void ctx.storage.touchBoard(access.board.id, Date.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not record a board’s use'));
   const name = wantsPrivate ? privateDocumentName(access.board.id, access.participant!.id) : access.board.id;
   ctx.wss.handleUpgrade(req, socket, head, (ws) => {
+    // handleUpgrade does not emit 'connection' by itself: without it the socket
+    // would have no error listener (a message over the size limit would then
+    // crash the process) and no heartbeat.
+    ctx.wss.emit('connection', ws, req);
     void ctx.rooms.connect(
       access.board,
-      { socket: ws, role: access.role, participantId: access.participant?.id ?? null },
+      {
+        socket: ws,
+        role: access.role,
+        participantId: access.participant?.id ?? null,
+        displayName: access.participant?.displayName ?? null,
+        colour: access.participant?.colour ?? null,
+      },
       name,
     );
   });

@@ -19,6 +19,9 @@ import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
 import { authorise, participantKeyFromRequest, tokenFromRequest } from '../auth/request';
 import { HttpError, readJson, sendValidatedJson } from './respond';
+import { deleteBoard } from '../lifecycle';
+import type { RoomRegistry } from '../rooms/registry';
+import type { Logger } from 'pino';
 
 /** What the board routes need from the server. */
 export interface BoardRoutesContext {
@@ -140,4 +143,23 @@ function publicBase(config: ServerConfig, req: IncomingMessage): string {
   const host = req.headers.host;
   if (host && HOST_HEADER_PATTERN.test(host)) return `http://${host}`;
   return `http://${config.host}:${config.port}`;
+}
+
+/**
+ * `DELETE /api/boards/<id>` with the facilitator's token: deletes the board,
+ * its people and everything written on it, at once and for good. Anyone on
+ * it is disconnected with 4404; every later request gets 404.
+ */
+export async function deleteBoardRoute(
+  ctx: BoardRoutesContext & { rooms: RoomRegistry; log: Logger },
+  req: IncomingMessage,
+  res: ServerResponse,
+  boardId: string,
+  url: URL,
+): Promise<void> {
+  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  if (access.role !== 'facilitator') throw new HttpError(403, 'Only the facilitator can delete the board.');
+  await deleteBoard(ctx, access.board.id);
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
 }

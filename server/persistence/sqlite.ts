@@ -14,7 +14,7 @@ export class StorageVersionError extends Error {
 }
 
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 2;
+const SQL_SCHEMA_VERSION = 3;
 
 /**
  * Each step brings the tables from one version to the next; a new file runs
@@ -81,6 +81,13 @@ ALTER TABLE document_updates_v2 RENAME TO document_updates;
 CREATE INDEX document_updates_doc ON document_updates(doc_name, seq);
 CREATE INDEX document_updates_board ON document_updates(board_id);
 `,
+  // 2 -> 3: when each board was last used, for the retention period. A board
+  // from before counts as used when it was created.
+  `
+ALTER TABLE boards ADD COLUMN last_active_at INTEGER NOT NULL DEFAULT 0;
+UPDATE boards SET last_active_at = created_at;
+CREATE INDEX boards_last_active ON boards(last_active_at);
+`,
 ];
 
 interface BoardRow {
@@ -139,8 +146,8 @@ export class SqliteStorage implements Storage {
     this.migrateTables();
     this.statements = {
       insertBoard: this.db.prepare(
-        `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, join_code)
-         VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @join_code)`,
+        `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, join_code, last_active_at)
+         VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @join_code, @created_at)`,
       ),
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
       getBoardByJoinCode: this.db.prepare('SELECT * FROM boards WHERE join_code = ?'),
@@ -159,6 +166,9 @@ export class SqliteStorage implements Storage {
          ON CONFLICT(doc_name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
       deleteUpdates: this.db.prepare('DELETE FROM document_updates WHERE doc_name = ?'),
+      deleteBoard: this.db.prepare('DELETE FROM boards WHERE id = ?'),
+      touchBoard: this.db.prepare('UPDATE boards SET last_active_at = MAX(last_active_at, ?) WHERE id = ?'),
+      listInactiveBoards: this.db.prepare('SELECT id FROM boards WHERE last_active_at < ? ORDER BY last_active_at LIMIT ?'),
       listDocuments: this.db.prepare(
         `SELECT doc_name FROM document_snapshots WHERE board_id = ?
          UNION SELECT DISTINCT doc_name FROM document_updates WHERE board_id = ?`,
@@ -267,12 +277,18 @@ export class SqliteStorage implements Storage {
     const lengths = new Map<DocumentName, number>();
     try {
       this.db.transaction(() => {
+        const boards = new Set<BoardId>();
         for (const { name, update } of batch) {
           // Counted before the insert, and only for a document this store has not loaded.
           const known = lengths.get(name) ?? this.logLengths.get(name) ?? this.countLog(name);
-          this.statements.insertUpdate.run(name, parseDocumentName(name).boardId, update);
+          const boardId = parseDocumentName(name).boardId;
+          this.statements.insertUpdate.run(name, boardId, update);
           lengths.set(name, known + 1);
+          boards.add(boardId);
         }
+        // A board written to is in use: the retention period starts again.
+        const now = Date.now();
+        for (const boardId of boards) this.statements.touchBoard.run(now, boardId);
       })();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -292,6 +308,21 @@ export class SqliteStorage implements Storage {
       this.statements.deleteUpdates.run(name);
     })();
     this.logLengths.set(name, 0);
+  }
+
+  async deleteBoard(boardId: BoardId): Promise<boolean> {
+    // The participants, snapshots and update logs go with it (ON DELETE CASCADE).
+    const deleted = this.statements.deleteBoard.run(boardId).changes > 0;
+    for (const name of this.logLengths.keys()) if (parseDocumentName(name).boardId === boardId) this.logLengths.delete(name);
+    return deleted;
+  }
+
+  async touchBoard(boardId: BoardId, at: number): Promise<void> {
+    this.statements.touchBoard.run(at, boardId);
+  }
+
+  async listBoardsInactiveSince(cutoff: number, limit: number): Promise<BoardId[]> {
+    return (this.statements.listInactiveBoards.all(cutoff, limit) as { id: string }[]).map((row) => row.id as BoardId);
   }
 
   async checkHealth(): Promise<void> {

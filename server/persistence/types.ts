@@ -86,6 +86,12 @@ export interface BoardStore {
   findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null>;
   /** The colours of everyone registered on the board, one entry a person. */
   listParticipantColours(boardId: BoardId): Promise<string[]>;
+  /** Deletes the board with its participants and every document; false when there was none. */
+  deleteBoard(boardId: BoardId): Promise<boolean>;
+  /** Records that the board was used (opened or written) at a time; appends record it themselves. */
+  touchBoard(boardId: BoardId, at: number): Promise<void>;
+  /** Boards nobody has used since the cutoff, oldest first, at most `limit`. */
+  listBoardsInactiveSince(cutoff: number, limit: number): Promise<BoardId[]>;
 }
 
 /** Everything the server keeps, behind one object chosen by configuration. */

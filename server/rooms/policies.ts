@@ -12,9 +12,8 @@ import { locateUpdate } from './writeGuard';
 /**
  * What the room does with an update a connection sent:
  * - `apply` it;
- * - `drop` it without telling (a viewer's edits, or a change made just as the
- *   facilitator locked the board: the client keeps it and sends it again on
- *   its next connection);
+ * - `drop` it without telling (a change made just as the facilitator locked
+ *   the board: the client keeps it and sends it again on its next connection);
  * - `refuse` it and close the connection, saying why (a change the sender's
  *   role may never make: only a tampered client sends one).
  */
@@ -41,10 +40,11 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
       }
     },
     admit(doc, connection, update) {
-      // A viewer's changes are dropped: never applied, never stored, never sent on.
-      if (!roleCanEdit(connection.role)) return { kind: 'drop', reason: 'viewer' };
+      // A viewer changes nothing: the update is refused whole and the connection told why (4403).
+      if (!roleCanEdit(connection.role)) return { kind: 'refuse', reason: 'Viewers cannot change the board.' };
       const located = locateUpdate(doc, update);
       if (located.kind === 'unresolved') return { kind: 'drop', reason: 'refers to items the server does not have' };
+      if (located.oversized) return { kind: 'refuse', reason: located.oversized };
       const refusal = writeRefusal(connection.role, connection.participantId, { locked: isLocked(doc) }, located.locations);
       if (!refusal) return APPLY;
       return refusal.kind === 'locked' ? { kind: 'drop', reason: refusal.reason } : { kind: 'refuse', reason: refusal.reason };
@@ -54,9 +54,17 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
 
 /**
  * A participant's private document: only its owner can connect (the upgrade
- * check sees to that), so whatever they write is theirs to write.
+ * check sees to that), so whatever they write is theirs to write, within the
+ * same limits as a board (a draft note is a note). Locating the update also
+ * reads it whole first: an unreadable one closes the connection as malformed
+ * before anything of it is applied.
  */
 export const privatePolicy: RoomPolicy = {
   prepare() {},
-  admit: () => APPLY,
+  admit(doc, _connection, update) {
+    const located = locateUpdate(doc, update);
+    if (located.kind === 'unresolved') return { kind: 'drop', reason: 'refers to items the server does not have' };
+    if (located.oversized) return { kind: 'refuse', reason: located.oversized };
+    return APPLY;
+  },
 };

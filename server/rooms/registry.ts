@@ -5,11 +5,15 @@ import type { RoomConnection } from './connection';
 import { Room, type RoomOptions } from './room';
 import type { BoardFanout } from './fanout';
 import { boardPolicy, privatePolicy } from './policies';
+import { TokenBucket } from './rateLimit';
 
 /** Settings of the registry, from the server configuration. */
 export interface RoomRegistryOptions extends RoomOptions {
   /** How long a room with no one in it stays loaded, so a reload does not pay a cold load. */
   unloadGraceMs: number;
+  /** Each connection's message allowance (see TokenBucket). */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
 }
 
 /** Told about every room once it has loaded, before anyone syncs with it. */
@@ -29,6 +33,8 @@ export class RoomRegistry {
   private readonly unloadTimers = new Map<DocumentName, NodeJS.Timeout>();
   private readonly loadedListeners: RoomLoadedListener[] = [];
   private shuttingDown = false;
+  /** Boards deleted while this process runs: never opened again (board ids are never reused). */
+  private readonly deletedBoards = new Set<string>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -50,7 +56,11 @@ export class RoomRegistry {
   /** Puts a socket into the room of a board's document (its own by default), loading the room if need be. */
   async connect(board: BoardRecord, connection: RoomConnection, name: DocumentName = board.id): Promise<void> {
     if (this.shuttingDown) {
-      connection.socket.close(CloseCode.goingAway, 'Server restarting');
+      connection.socket.close(CloseCode.restarting, 'Server restarting');
+      return;
+    }
+    if (this.deletedBoards.has(board.id)) {
+      connection.socket.close(CloseCode.boardGone, 'The board was deleted');
       return;
     }
     this.cancelUnload(name);
@@ -71,7 +81,15 @@ export class RoomRegistry {
       connection.socket.close(CloseCode.serverError, 'Could not load the board');
       return;
     }
+    const allowance = new TokenBucket(this.options.rateLimitPerSecond, this.options.rateLimitBurst);
     connection.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!allowance.take()) {
+        if (connection.socket.readyState === connection.socket.OPEN) {
+          this.log.warn({ room: name, role: connection.role }, 'closed a connection that sent messages too fast');
+          connection.socket.close(CloseCode.rateLimited, 'Too many messages: slow down');
+        }
+        return;
+      }
       if (!isBinary) {
         connection.socket.close(CloseCode.malformedMessage, 'Binary messages only');
         return;
@@ -91,6 +109,7 @@ export class RoomRegistry {
    */
   async use<T>(board: BoardRecord, name: DocumentName, work: (room: Room) => Promise<T>): Promise<T> {
     if (this.shuttingDown) throw new Error('The server is shutting down.');
+    if (this.deletedBoards.has(board.id)) throw new Error('The board was deleted.');
     this.cancelUnload(name);
     let room: Room;
     do room = await this.open(board, name);
@@ -126,12 +145,32 @@ export class RoomRegistry {
       ...rooms.map(async ([name, loading]) => {
         try {
           const room = await loading;
-          await room.close(CloseCode.goingAway, 'Server restarting');
+          await room.close(CloseCode.restarting, 'Server restarting');
         } catch (error) {
           this.log.error({ room: name, err: error }, 'could not store board at shutdown');
         }
       }),
     ]);
+  }
+
+  /**
+   * Closes every room of a board that is being deleted, without storing
+   * them: sockets are told the board is gone (4404), and the board is never
+   * opened again. Resolves once nothing more of it will be written.
+   */
+  async closeBoard(boardId: BoardRecord['id']): Promise<void> {
+    this.deletedBoards.add(boardId);
+    const names = this.loadedDocumentsOf(boardId);
+    await Promise.allSettled(
+      names.map(async (name) => {
+        this.cancelUnload(name);
+        const loading = this.rooms.get(name);
+        this.rooms.delete(name);
+        await this.unloading.get(name);
+        if (loading) await (await loading).discard(CloseCode.boardGone, 'The board was deleted');
+      }),
+    );
+    for (const [name, unloading] of this.unloading) if (parseDocumentName(name).boardId === boardId) await unloading;
   }
 
   private cancelUnload(name: DocumentName): void {

@@ -9,11 +9,16 @@ import type { DocumentName, DocumentStore } from '../persistence/types';
 import { sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
+import { presenceUser } from '../../shared/schema/presence';
 
 /** Settings a room takes from the server configuration. */
 export interface RoomOptions {
   /** Compact the update log into a snapshot once it holds this many updates. */
   compactAfterUpdates: number;
+  /** The most the stored document may hold; a client's update past it is refused with 4413. */
+  maxBoardBytes: number;
+  /** How many bytes may wait to be sent to one socket before it is dropped (a client that stopped reading). */
+  maxBufferedBytes: number;
 }
 
 /** Work that must wait until everything applied so far is durable. */
@@ -69,6 +74,18 @@ export class Room {
 
   /** Server work in progress on the document (the reveal, say): it must not unload meanwhile. */
   private holds = 0;
+  /**
+   * How much more than `maxBufferedBytes` each socket may have waiting: the
+   * size of the document it was sent when it synced, which a phone on a slow
+   * line may still be receiving when the next change is broadcast.
+   */
+  private readonly syncAllowances = new WeakMap<RoomConnection, number>();
+  /**
+   * Roughly what storage holds for the document: the loaded state plus every
+   * append since, reset at each compaction. Cheap to keep, and an upper bound
+   * of the document's encoded size, which is what the board-size limit needs.
+   */
+  private storedBytes = 0;
 
   constructor(
     readonly name: DocumentName,
@@ -83,6 +100,11 @@ export class Room {
     // The server publishes no presence of its own.
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  /** How many sockets are in the room (for diagnostics and tests). */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   /** True while someone is connected or the server is working on the document. */
@@ -125,6 +147,7 @@ export class Room {
    */
   async load(): Promise<void> {
     const parts = await this.store.loadDocument(this.name);
+    this.storedBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
     this.doc.transact(() => {
       for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
     }, LOAD_ORIGIN);
@@ -214,6 +237,18 @@ export class Room {
     }
   }
 
+  /**
+   * Closes the room without storing it: the board is being deleted. Waits
+   * for what is in flight to finish, so nothing is written after it returns.
+   */
+  async discard(code: number, reason: string): Promise<void> {
+    this.accepting = false;
+    await this.settle();
+    for (const connection of this.connections) connection.socket.close(code, reason);
+    this.connections.clear();
+    if (!this.closed) this.destroy();
+  }
+
   private destroy(): void {
     this.accepting = false;
     this.closed = true;
@@ -283,6 +318,12 @@ export class Room {
       case SyncMessageType.step2:
       case SyncMessageType.update: {
         const update = decoding.readVarUint8Array(decoder);
+        if (isEmptyUpdate(update)) return null;
+        if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
+          this.log.warn({ room: this.name, storedBytes: this.storedBytes }, 'refused an update: the board is full');
+          this.closeWith(connection, CloseCode.boardFull, `The board is full (${Math.round(this.options.maxBoardBytes / 1024 / 1024)} MB).`);
+          return null;
+        }
         // Checked before it is applied: Yjs cannot take an update back.
         const admission = this.policy.admit(this.doc, connection, update);
         if (admission.kind === 'apply') Y.applyUpdate(this.doc, update, connection);
@@ -308,10 +349,13 @@ export class Room {
     this.pendingUpdates = [];
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     const logLength = await this.store.appendUpdate(this.name, merged);
+    this.storedBytes += merged.byteLength;
     this.broadcast(encodeSyncUpdate(merged));
     this.fanout.publish(this.name, merged);
     if (logLength >= this.options.compactAfterUpdates) {
-      await this.store.compactDocument(this.name, Y.encodeStateAsUpdate(this.doc));
+      const state = Y.encodeStateAsUpdate(this.doc);
+      await this.store.compactDocument(this.name, state);
+      this.storedBytes = state.byteLength;
     }
   }
 
@@ -321,7 +365,7 @@ export class Room {
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MessageType.sync);
       syncProtocol.writeSyncStep1(encoder, this.doc);
-      sendTo(reply.connection, encoding.toUint8Array(encoder));
+      this.send(reply.connection, encoding.toUint8Array(encoder));
       this.sendAwarenessStates(reply.connection);
       return;
     }
@@ -329,17 +373,58 @@ export class Room {
     encoding.writeVarUint(encoder, MessageType.sync);
     encoding.writeVarUint(encoder, SyncMessageType.step2);
     encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, reply.stateVector));
-    sendTo(reply.connection, encoding.toUint8Array(encoder));
+    const message = encoding.toUint8Array(encoder);
+    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, message.byteLength));
+    this.send(reply.connection, message);
   }
 
+  /**
+   * Applies a client's awareness update, keeping only what is its own to say:
+   * entries for client ids another connection owns are dropped (nobody sets
+   * or removes someone else's presence, unless it is the same person on a
+   * newer socket), and the user others see is stamped from the connection
+   * (the name, colour and role the server gave it), whatever the client claimed.
+   */
   private applyAwareness(connection: RoomConnection, update: Uint8Array): void {
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, connection);
+    const decoder = decoding.createDecoder(update);
+    const entries: { clientId: number; clock: number; state: unknown }[] = [];
+    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      const state: unknown = JSON.parse(decoding.readVarString(decoder));
+      if (!this.mayPublishAwareness(connection, clientId)) continue;
+      entries.push({ clientId, clock, state: state === null ? null : this.stampPresence(connection, clientId, state) });
+    }
+    if (entries.length === 0) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(encoder, clientId);
+      encoding.writeVarUint(encoder, clock);
+      encoding.writeVarString(encoder, JSON.stringify(state));
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), connection);
+  }
+
+  private mayPublishAwareness(connection: RoomConnection, clientId: number): boolean {
+    const owner = this.awarenessOwners.get(clientId);
+    if (!owner || owner === connection || !this.connections.has(owner)) return true;
+    // A browser that reconnects keeps its client id: the same person may take it over from their old socket.
+    return owner.participantId !== null && owner.participantId === connection.participantId;
+  }
+
+  private stampPresence(connection: RoomConnection, clientId: number, state: unknown): unknown {
+    const claimed = typeof state === 'object' && state !== null && !Array.isArray(state) ? state : {};
+    const person = connection.participantId
+      ? { participantId: connection.participantId, displayName: connection.displayName ?? '', colour: connection.colour ?? '' }
+      : null;
+    return { ...claimed, user: presenceUser(person, connection.role, clientId) };
   }
 
   private sendAwarenessStates(connection: RoomConnection): void {
     const clientIds = [...this.awareness.getStates().keys()];
     if (clientIds.length === 0) return;
-    sendTo(connection, encodeAwareness(this.awareness, clientIds));
+    this.send(connection, encodeAwareness(this.awareness, clientIds));
   }
 
   private readonly handleAwarenessUpdate = (
@@ -355,16 +440,26 @@ export class Room {
     if (changed.length > 0) this.broadcast(encodeAwareness(this.awareness, changed));
   };
 
+  /** Sends to one socket, dropping it if it has fallen too far behind (see sendTo). */
+  private send(connection: RoomConnection, message: Uint8Array): void {
+    sendTo(connection, message, this.options.maxBufferedBytes + (this.syncAllowances.get(connection) ?? 0));
+  }
+
   /** Sends one encoded message to every socket: encoded once, however many receive it. */
   private broadcast(message: Uint8Array): void {
-    for (const connection of this.connections) sendTo(connection, message);
+    for (const connection of this.connections) this.send(connection, message);
   }
 
   /** A change its sender may not make: the sender is told why and disconnected; nothing of it is applied. */
   private refuse(connection: RoomConnection, reason: string): void {
     this.log.warn({ room: this.name, role: connection.role, reason }, 'refused an update and closed its connection');
+    this.closeWith(connection, CloseCode.forbidden, reason);
+  }
+
+  /** Takes a connection out of the room and closes it with a code and a reason (a close frame holds at most 123 bytes of reason). */
+  private closeWith(connection: RoomConnection, code: number, reason: string): void {
     this.leave(connection);
-    connection.socket.close(CloseCode.forbidden, reason.slice(0, 120));
+    connection.socket.close(code, Buffer.from(reason).subarray(0, 120).toString());
   }
 
   private rejectMalformed(connection: RoomConnection, error: unknown): void {
@@ -391,6 +486,11 @@ export class Room {
     this.destroy();
     this.onFailure(this);
   }
+}
+
+/** An update that changes nothing (no items, no deletions): what a client with nothing new answers to sync step 1. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
 function encodeSyncUpdate(update: Uint8Array): Uint8Array {

@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import type { WriteLocation } from '../../shared/board/access';
+import { DocKey } from '../../shared/board/doc';
+import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 
 /**
  * Finds where in a document an update would write, before it is applied, so
@@ -14,8 +16,38 @@ import type { WriteLocation } from '../../shared/board/access';
  * located through the items they delete.
  */
 
-/** Where an update writes; `unresolved` when it refers to items the document does not have. */
-export type UpdateLocations = { kind: 'located'; locations: WriteLocation[] } | { kind: 'unresolved' };
+/**
+ * Where an update writes; `unresolved` when it refers to items the document
+ * does not have. `oversized` says why a value in it is larger than any field
+ * of a board may be (a note longer than the limit, say), or is null.
+ */
+export type UpdateLocations = { kind: 'located'; locations: WriteLocation[]; oversized: string | null } | { kind: 'unresolved' };
+
+/**
+ * The longest value any field of a board holds, in characters (the longest
+ * real ones, an action's fields, are 2,000): anything longer comes from a
+ * tampered client and would only bloat the board for everyone.
+ */
+export const MAX_VALUE_CHARS = 5000;
+
+/**
+ * Why an item's content is too large for where it goes, or null. Notes have
+ * their own, shorter limit; `key` is the map key the item is written under.
+ */
+function oversizedContent(item: Y.Item, location: WriteLocation | null | 'missing', key: string | null): string | null {
+  const isNoteText = location !== null && location !== 'missing' && location.root === DocKey.notes && key === 'text';
+  const limit = isNoteText ? NOTE_TEXT_MAX_CHARS : MAX_VALUE_CHARS;
+  const content = item.content as unknown;
+  let values: unknown[] = [];
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) values = content.arr;
+  else if (content instanceof Y.ContentString) values = [content.str];
+  else if (content instanceof Y.ContentBinary) values = [content.content];
+  for (const value of values) {
+    const size = typeof value === 'string' ? value.length : value instanceof Uint8Array ? value.byteLength : (JSON.stringify(value)?.length ?? 0);
+    if (size > limit) return isNoteText ? `A note may hold at most ${NOTE_TEXT_MAX_CHARS} characters.` : `A value of ${size} characters is larger than a board holds.`;
+  }
+  return null;
+}
 
 type AnyItem = Y.Item;
 type Struct = Y.Item | Y.GC | { id: Y.ID; length: number };
@@ -82,6 +114,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
   const memo = new Map<AnyItem, WriteLocation | null | 'missing'>();
   const locations = new Map<string, WriteLocation>();
   let unresolved = false;
+  let oversized: string | null = null;
 
   const locateNew = (start: AnyItem): WriteLocation | null | 'missing' => {
     const walked: AnyItem[] = [];
@@ -120,6 +153,24 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
     return result;
   };
 
+  /**
+   * The map key an item is written under. An update leaves it out when the
+   * item replaces an earlier value of the same key (its left origin), so it
+   * is found the way the parent is: through the item's neighbours.
+   */
+  const keyOf = (start: AnyItem): string | null => {
+    let current: Y.Item | null = start;
+    for (let steps = 0; current && steps < 10_000; steps++) {
+      if (current.parentSub !== null) return current.parentSub;
+      const next: Y.ID | null = current.origin ?? current.rightOrigin;
+      if (!next) return null;
+      const inUpdate = findInUpdate(index, next);
+      const found: Struct | null = inUpdate ?? findInDocument(doc, next);
+      current = found instanceof Y.Item ? found : null;
+    }
+    return null;
+  };
+
   const add = (location: WriteLocation | null | 'missing'): void => {
     if (location === 'missing') unresolved = true;
     else if (location) locations.set(`${location.root}\u0000${location.record ?? ''}`, location);
@@ -129,7 +180,9 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
     if (!(struct instanceof Y.Item)) continue;
     // Already in the document: applying it again changes nothing.
     if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
-    add(locateNew(struct));
+    const location = locateNew(struct);
+    add(location);
+    oversized ??= oversizedContent(struct, location, keyOf(struct));
   }
 
   for (const [client, ranges] of ds.clients) {
@@ -156,5 +209,5 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
       }
     }
   }
-  return unresolved ? { kind: 'unresolved' } : { kind: 'located', locations: [...locations.values()] };
+  return unresolved ? { kind: 'unresolved' } : { kind: 'located', locations: [...locations.values()], oversized };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DISPLAY_NAME_MAX_CHARS, BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from './records';
-import { ROLES } from './api';
+import { ROLES, type Role } from './api';
 
 /**
  * What each client publishes in awareness: who they are and where their
@@ -18,6 +18,29 @@ export const presenceSchema = z.object({
     .nullable(),
 });
 export type Presence = z.infer<typeof presenceSchema>;
+
+/** The name of someone who has not registered one (a viewer, or a script with a token): their role. */
+const UNREGISTERED_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
+
+/**
+ * Who a client is in presence: its registered name, colour and role. The
+ * client publishes it, and the server stamps the same from the connection
+ * over whatever a client claims, so nobody can appear as someone else.
+ */
+export function presenceUser(
+  participant: { participantId: string; displayName: string; colour: string } | null,
+  role: Role,
+  clientId: number,
+): Presence['user'] {
+  // A viewer has no participant id; the awareness client id keeps two viewers apart.
+  const participantId = participant?.participantId ?? `viewer-${clientId}`;
+  return {
+    participantId,
+    name: participant?.displayName ?? UNREGISTERED_NAMES[role],
+    colour: participant?.colour ?? colourForParticipant(participantId),
+    role,
+  };
+}
 
 /** How often a client publishes its pointer position at most. */
 export const CURSOR_THROTTLE_MS = 50;

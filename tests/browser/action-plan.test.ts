@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
+import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
 import { createBoard, startTestServer, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
@@ -25,10 +25,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
 
   async function join(link: string, name: string, mobile = false): Promise<Page> {
     const page = await person({ mobile });
-    await page.goto(link);
-    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-    await page.getByRole('button', { name: 'Join the board' }).click();
-    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+    await joinBoard(page, link, name, ARRIVES_MS);
     await page.getByRole('button', { name: 'Action plan' }).click();
     return page;
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
+import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
 import { createBoard, startTestServer, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
@@ -15,10 +15,7 @@ describe('two people build a driver diagram at the same time, in real Chromium',
 
   async function join(link: string, name: string): Promise<Page> {
     const page = await person();
-    await page.goto(link);
-    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-    await page.getByRole('button', { name: 'Join the board' }).click();
-    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+    await joinBoard(page, link, name, ARRIVES_MS);
     await page.getByRole('button', { name: 'Driver diagrams' }).click();
     return page;
   }

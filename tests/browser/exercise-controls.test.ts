@@ -5,7 +5,7 @@ import { addNote } from '../../shared/board/notes';
 import { writePhase } from '../../shared/board/session';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import { BUILT_CLIENT_DIR, launchChromium, newPersonContext, visible } from '../helpers/browser';
+import { BUILT_CLIENT_DIR, expectNoCspViolations, launchChromium, newPersonContext, visible } from '../helpers/browser';
 import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
@@ -23,6 +23,7 @@ describe('the facilitator’s controls and private drafts, in real Chromium', ()
   });
   afterAll(async () => {
     await browser.close();
+    expectNoCspViolations();
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) cleanup();

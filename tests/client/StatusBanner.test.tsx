@@ -57,6 +57,12 @@ describe('the status banner', () => {
     expect(bannerText({ kind: 'refused', unsaved: 0 })).toContain('Reload the page');
   });
 
+  it('tells whoever fills the board what to do next', () => {
+    const full = bannerText({ kind: 'full', unsaved: 1 });
+    expect(full).toContain('This board is full');
+    expect(full).toContain('Download the action plan, then carry on in a new board');
+  });
+
   it('says so when the board has been closed for good', () => {
     expect(bannerText({ kind: 'closed', unsaved: 0 })).toContain('This board is no longer available');
   });

@@ -277,6 +277,10 @@ describe('the banner state', () => {
     expect(deriveSaveStatus(facts({ refused: true, socket: 'disconnected' })).kind).toBe('refused');
   });
 
+  it('says the board is full when the server refused a change for the board’s size', () => {
+    expect(deriveSaveStatus(facts({ full: true, socket: 'disconnected', unsaved: 1 }))).toEqual({ kind: 'full', unsaved: 1 });
+  });
+
   it('says the board is closed for good when the server deleted it', () => {
     expect(deriveSaveStatus(facts({ boardGone: true, socket: 'disconnected' })).kind).toBe('closed');
   });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
@@ -29,13 +29,30 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/** What the pages of this test file had blocked by the server's content security policy. */
+const cspViolations: string[] = [];
+
+/**
+ * Fails if any page was refused something by the content security policy
+ * (an inline script, a style, a connection): the policy and the client must
+ * agree, or a trust's users would meet a broken page.
+ */
+export function expectNoCspViolations(): void {
+  const found = cspViolations.splice(0);
+  expect(found, 'content security policy violations').toEqual([]);
+}
+
 /** A context of its own per person: separate storage, like separate browsers. */
-export function newPersonContext(browser: Browser, options: { mobile?: boolean } = {}): Promise<BrowserContext> {
-  return browser.newContext(
+export async function newPersonContext(browser: Browser, options: { mobile?: boolean } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(
     options.mobile
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
       : { viewport: { width: 1280, height: 800 } },
   );
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return context;
 }
 
 /** Where the built client lives; the browser tests serve it from the real server. */
@@ -65,6 +82,7 @@ export function chromiumPeople(): { person(options?: { mobile?: boolean }): Prom
   });
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
+    expectNoCspViolations();
   });
   return {
     async person(options = {}) {
@@ -74,4 +92,13 @@ export function chromiumPeople(): { person(options?: { mobile?: boolean }): Prom
       return context.newPage();
     },
   };
+}
+
+/** Opens a board link in a page, enters a name and waits until the board is live, as a person does. */
+export async function joinBoard(page: Page, link: string, name: string, timeoutMs = UI_TIMEOUT_MS): Promise<Page> {
+  await page.goto(link);
+  await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+  await page.getByRole('button', { name: 'Join the board' }).click();
+  await visible(page.getByRole('status').filter({ hasText: 'Live' }), timeoutMs);
+  return page;
 }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import { MessageType } from '../../shared/protocol';
-import { connectStockClient, createBoard, eventually, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
+import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 import { RawClient } from '../helpers/raw-socket';
 
 /** Publishes awareness states for one Yjs client id, each with a newer clock, as a real client does. */
@@ -21,6 +21,11 @@ class PresencePublisher {
     encoding.writeVarUint(encoder, MessageType.awareness);
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.clientId]));
     return encoding.toUint8Array(encoder);
+  }
+  /** The awareness with its local state set to `state` (null: this client is leaving), for hand-made messages. */
+  awarenessOf(state: Record<string, unknown> | null): awarenessProtocol.Awareness {
+    this.awareness.setLocalState(state);
+    return this.awareness;
   }
   destroy(): void {
     this.awareness.destroy();
@@ -41,30 +46,90 @@ describe('presence across reconnections', () => {
 
   it('keeps a person present when their old socket closes after their new one has taken over', async () => {
     const board = await createBoard(server);
-    const url = `${server.wsUrl}/${board.boardId}?token=${board.tokens.participant}`;
+    const pat = await registerParticipant(server, board.boardId, board.tokens.participant, 'Pat');
+    const url = `${server.wsUrl}/${board.boardId}?token=${board.tokens.participant}&participant=${pat.participantKey}`;
     const observer = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
     clients.push(observer);
     await whenSynced(observer.provider);
+    const patUser = { participantId: pat.participantId, name: 'Pat', colour: pat.colour, role: 'participant' };
 
-    const pat = new PresencePublisher(424242);
+    const publisher = new PresencePublisher(424242);
     const oldSocket = await RawClient.connect(url);
-    oldSocket.send(pat.message({ user: { name: 'Pat' } }));
-    await eventually(() => expect(observer.provider.awareness.getStates().get(pat.clientId)).toEqual({ user: { name: 'Pat' } }));
+    oldSocket.send(publisher.message({ user: { name: 'Pat' } }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser }));
 
     // The browser reconnects before the server has noticed the old socket is gone...
     const newSocket = await RawClient.connect(url);
-    newSocket.send(pat.message({ user: { name: 'Pat', back: true } }));
-    await eventually(() => expect(observer.provider.awareness.getStates().get(pat.clientId)).toEqual({ user: { name: 'Pat', back: true } }));
+    newSocket.send(publisher.message({ user: { name: 'Pat' }, back: true }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, back: true }));
 
     // ...then the old one's close arrives. Pat is still here.
     oldSocket.close();
     await oldSocket.closed();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(observer.provider.awareness.getStates().get(pat.clientId)).toEqual({ user: { name: 'Pat', back: true } });
+    expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, back: true });
 
     // When the socket that holds Pat's presence closes, Pat goes.
     newSocket.close();
-    await eventually(() => expect(observer.provider.awareness.getStates().has(pat.clientId)).toBe(false));
-    pat.destroy();
+    await eventually(() => expect(observer.provider.awareness.getStates().has(publisher.clientId)).toBe(false));
+    publisher.destroy();
+  });
+
+  // Presence is each connection's own, and says who the server knows it to be.
+  it('stamps the name, colour and role others see from the connection, whatever the client claims', async () => {
+    const board = await createBoard(server);
+    const pat = await registerParticipant(server, board.boardId, board.tokens.participant, 'Pat');
+    const observer = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(observer);
+    await whenSynced(observer.provider);
+    const liar = await RawClient.connect(`${server.wsUrl}/${board.boardId}?token=${board.tokens.participant}&participant=${pat.participantKey}`);
+    const publisher = new PresencePublisher(777);
+    liar.send(publisher.message({ user: { participantId: 'someone-else', name: 'The Chief Executive', colour: '#ff0000', role: 'facilitator' }, cursor: { x: 5, y: 6 } }));
+    await eventually(() =>
+      expect(observer.provider.awareness.getStates().get(777)).toEqual({
+        user: { participantId: pat.participantId, name: 'Pat', colour: pat.colour, role: 'participant' },
+        cursor: { x: 5, y: 6 },
+      }),
+    );
+    // A viewer is a viewer, whatever it says.
+    const viewer = await RawClient.connect(`${server.wsUrl}/${board.boardId}?token=${board.tokens.viewer}`);
+    const viewerPresence = new PresencePublisher(778);
+    viewer.send(viewerPresence.message({ user: { name: 'Fay', role: 'facilitator' } }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(778)).toMatchObject({ user: { name: 'Viewer', role: 'viewer' } }));
+    liar.close();
+    viewer.close();
+    publisher.destroy();
+    viewerPresence.destroy();
+  });
+
+  it('lets no connection set or remove another client’s presence', async () => {
+    const board = await createBoard(server);
+    const [ann, bob] = await Promise.all(['Ann', 'Bob'].map((name) => registerParticipant(server, board.boardId, board.tokens.participant, name)));
+    const observer = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(observer);
+    await whenSynced(observer.provider);
+    const socketOf = (person: typeof ann) => RawClient.connect(`${server.wsUrl}/${board.boardId}?token=${board.tokens.participant}&participant=${person!.participantKey}`);
+    const annSocket = await socketOf(ann);
+    const bobSocket = await socketOf(bob);
+    const annPresence = new PresencePublisher(1001);
+    annSocket.send(annPresence.message({ cursor: { x: 10, y: 10 } }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(1001)).toMatchObject({ user: { name: 'Ann' }, cursor: { x: 10, y: 10 } }));
+
+    // Bob forges Ann's client id: first to move her pointer, then to make her vanish.
+    const forger = new PresencePublisher(1001);
+    bobSocket.send(forger.message({ cursor: { x: 999, y: 999 } }));
+    const removal = encoding.createEncoder();
+    encoding.writeVarUint(removal, MessageType.awareness);
+    encoding.writeVarUint8Array(removal, awarenessProtocol.encodeAwarenessUpdate(forger.awarenessOf(null), [1001]));
+    bobSocket.send(encoding.toUint8Array(removal));
+    // Bob's own presence, sent afterwards, arrives: so his forgeries had every chance to.
+    const bobPresence = new PresencePublisher(1002);
+    bobSocket.send(bobPresence.message({ cursor: { x: 20, y: 20 } }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(1002)).toMatchObject({ user: { name: 'Bob' } }));
+    expect(observer.provider.awareness.getStates().get(1001)).toMatchObject({ user: { name: 'Ann' }, cursor: { x: 10, y: 10 } });
+    expect(bobSocket.closeCode).toBeNull();
+    annSocket.close();
+    bobSocket.close();
+    for (const p of [annPresence, forger, bobPresence]) p.destroy();
   });
 });

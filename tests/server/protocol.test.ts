@@ -108,8 +108,9 @@ describe('the sync endpoint speaks the standard y-websocket protocol', () => {
 
     alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
     alice.provider.awareness.setLocalStateField('cursor', { x: 40, y: 50 });
+    // Alice has a token but never registered a name: the server says who she is, by her role.
     await eventually(() =>
-      expect(bob.provider.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ user: { name: 'Alice' }, cursor: { x: 40, y: 50 } }),
+      expect(bob.provider.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ user: { name: 'Facilitator', role: 'facilitator' }, cursor: { x: 40, y: 50 } }),
     );
 
     // Leave without saying goodbye: the server must remove the presence itself.
@@ -122,10 +123,10 @@ describe('the sync endpoint speaks the standard y-websocket protocol', () => {
     const board = await createBoard(server);
     const alice = connect(board.boardId, board.tokens.facilitator);
     await whenSynced(alice.provider);
-    alice.provider.awareness.setLocalStateField('user', { name: 'Alice' });
+    alice.provider.awareness.setLocalStateField('cursor', { x: 1, y: 2 });
     const bob = connect(board.boardId, board.tokens.participant);
     await whenSynced(bob.provider);
-    await eventually(() => expect(bob.provider.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ user: { name: 'Alice' } }));
+    await eventually(() => expect(bob.provider.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ user: { role: 'facilitator' }, cursor: { x: 1, y: 2 } }));
   });
 
   it('keeps two boards apart', async () => {

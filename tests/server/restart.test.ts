@@ -41,7 +41,7 @@ describe('the server process, stopped and started again on the same DATA_DIR', (
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    expect(closeCodes).toContain(CloseCode.goingAway);
+    expect(closeCodes).toContain(CloseCode.restarting);
     alice.provider.shouldConnect = false;
 
     const second = await start(dataDir);

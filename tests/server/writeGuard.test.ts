@@ -4,7 +4,8 @@ import { addNote, deleteNote, updateNote } from '../../shared/board/notes';
 import { initBoard } from '../../shared/board/board';
 import { writePhase } from '../../shared/board/session';
 import type { ParticipantId } from '../../shared/schema/ids';
-import { locateUpdate } from '../../server/rooms/writeGuard';
+import { locateUpdate, MAX_VALUE_CHARS } from '../../server/rooms/writeGuard';
+import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 
 /** The server's copy and a client that has synced it. */
 function pair(): { server: Y.Doc; client: Y.Doc } {
@@ -31,16 +32,16 @@ describe('finding where an update writes, before applying it', () => {
     const added = changeOf(client, server, () => {
       id = addNote(client, { ...author, x: 0, y: 0, text: 'hello' });
     });
-    expect(locateUpdate(server, added)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    expect(locateUpdate(server, added)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
     Y.applyUpdate(server, added);
 
     // Overwriting a field names no parent: it is found through the value it replaces.
     const edited = changeOf(client, server, () => updateNote(client, id as never, { text: 'hello again' }));
-    expect(locateUpdate(server, edited)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    expect(locateUpdate(server, edited)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
     Y.applyUpdate(server, edited);
 
     const deleted = changeOf(client, server, () => deleteNote(client, id as never));
-    expect(locateUpdate(server, deleted)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    expect(locateUpdate(server, deleted)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
   });
 
   it('locates a phase change to the session, even sent with the whole history', () => {
@@ -48,7 +49,7 @@ describe('finding where an update writes, before applying it', () => {
     writePhase(client, 'reveal');
     // A reconnecting client sends everything the server lacks plus every deletion it knows.
     const whole = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
-    expect(locateUpdate(server, whole)).toEqual({ kind: 'located', locations: [{ root: 'session', record: 'phase' }] });
+    expect(locateUpdate(server, whole)).toEqual({ kind: 'located', locations: [{ root: 'session', record: 'phase' }], oversized: null });
   });
 
   it('ignores deletions the server already has, so resending history is judged only on what is new', () => {
@@ -71,7 +72,24 @@ describe('finding where an update writes, before applying it', () => {
     const id = addNote(client, { ...author, x: 0, y: 0, text: 'written offline' });
     updateNote(client, id, { text: 'written offline, then edited' });
     // Everything the client has, deleted session values included, in one update.
-    expect(locateUpdate(server, Y.encodeStateAsUpdate(client))).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }] });
+    expect(locateUpdate(server, Y.encodeStateAsUpdate(client))).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
+  });
+
+  it('finds a note longer than the limit, and any value larger than a board field can be', () => {
+    const { server, client } = pair();
+    let id = '';
+    const longNote = changeOf(client, server, () => {
+      id = addNote(client, { ...author, x: 0, y: 0, text: 'x' });
+      // Written straight into the document, past the client's own limit, as a tampered client would.
+      (client.getMap('notes').get(id) as Y.Map<unknown>).set('text', 'y'.repeat(NOTE_TEXT_MAX_CHARS + 1));
+    });
+    expect(locateUpdate(server, longNote)).toMatchObject({ kind: 'located', oversized: `A note may hold at most ${NOTE_TEXT_MAX_CHARS} characters.` });
+    const { server: s2, client: c2 } = pair();
+    const fullNote = changeOf(c2, s2, () => addNote(c2, { ...author, x: 0, y: 0, text: 'z'.repeat(NOTE_TEXT_MAX_CHARS) }));
+    expect(locateUpdate(s2, fullNote)).toMatchObject({ kind: 'located', oversized: null });
+    const { server: s3, client: c3 } = pair();
+    const huge = changeOf(c3, s3, () => c3.getMap('actions').set('a1', 'w'.repeat(MAX_VALUE_CHARS + 1)));
+    expect(locateUpdate(s3, huge)).toMatchObject({ kind: 'located', oversized: `A value of ${MAX_VALUE_CHARS + 1} characters is larger than a board holds.` });
   });
 
   it('follows a long chain of typed text inside one update without recursion', () => {
@@ -81,7 +99,7 @@ describe('finding where an update writes, before applying it', () => {
       client.getMap('notes').set('n1', text as never);
       for (let i = 0; i < 5000; i++) text.insert(i, 'x');
     });
-    expect(locateUpdate(server, update)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: 'n1' }] });
+    expect(locateUpdate(server, update)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: 'n1' }], oversized: null });
   });
 
   it('reports an update that builds on items the server does not have, or deletes them, as unresolved', () => {

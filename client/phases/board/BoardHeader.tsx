@@ -6,6 +6,7 @@ import { StatusBanner } from '../../components/StatusBanner';
 import { inviteLink } from '../../router';
 import { setJoinCodeEnlarged } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { DeleteBoard } from './DeleteBoard';
 
 const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
 
@@ -41,6 +42,7 @@ export function BoardHeader({ title, joinCode, children }: { title: string; join
           </div>
         )}
         {children}
+        <DeleteBoard title={title} />
       </div>
     </>
   );

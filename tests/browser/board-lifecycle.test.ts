@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+
+const ARRIVES_MS = 5000;
+
+describe('a board’s end, in real Chromium', () => {
+  let server: TestServer;
+  const { person } = chromiumPeople();
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  const join = async (link: string, name: string): Promise<Page> => joinBoard(await person(), link, name, ARRIVES_MS);
+
+  it('lets the facilitator delete the board for everyone, after asking; everyone is told it is gone', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server, 'Board away day');
+    const fay = await join(board.links.facilitator, 'Fay');
+    const pat = await join(board.links.participant, 'Pat');
+    expect(await pat.getByRole('button', { name: 'Delete board' }).count()).toBe(0);
+
+    // Asked first; keeping it puts the keyboard back where it was.
+    await fay.getByRole('button', { name: 'Delete board' }).click();
+    await visible(fay.getByText('Delete “Board away day” and everything on it, for everyone? This cannot be undone: download the action plan first.'));
+    await fay.getByRole('button', { name: 'Keep the board' }).click();
+    await expect.poll(() => fay.evaluate(() => document.activeElement?.textContent)).toBe('Delete board');
+
+    await fay.getByRole('button', { name: 'Delete board' }).press('Enter');
+    await fay.getByRole('button', { name: 'Delete for everyone' }).click();
+    for (const page of [fay, pat]) await visible(page.getByRole('status').filter({ hasText: 'This board is no longer available' }), ARRIVES_MS);
+    // Its link leads nowhere now.
+    const later = await person();
+    await later.goto(board.links.participant);
+    await visible(later.getByText('This board does not exist'), ARRIVES_MS);
+  });
+});
