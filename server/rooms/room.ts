@@ -49,7 +49,8 @@ class MalformedMessage extends Error {}
  * answer sync requests. So no one, not even a newcomer syncing, ever sees
  * state that a crash could still lose.
  *
- * Awareness skips the pipeline: it is presence, never stored.
+ * Awareness skips the pipeline: it is presence, never stored. Changes to it
+ * are gathered over the turn and sent as one message.
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -63,6 +64,9 @@ export class Room {
    */
   private readonly awarenessOwners = new Map<number, RoomConnection>();
   private inbox: InboxItem[] = [];
+  /** Presence changed this turn, sent together at its end (see flushAwareness). */
+  private readonly awarenessChanged = new Set<number>();
+  private awarenessFlushScheduled = false;
   private pendingUpdates: Uint8Array[] = [];
   private pipelineScheduled = false;
   private pipelineRunning: Promise<void> | null = null;
@@ -260,6 +264,7 @@ export class Room {
     this.inbox = [];
     this.pendingUpdates = [];
     this.awarenessOwners.clear();
+    this.awarenessChanged.clear();
   }
 
   private hasWork(): boolean {
@@ -437,7 +442,24 @@ export class Room {
       for (const id of [...added, ...updated]) this.awarenessOwners.set(id, publisher);
       for (const id of removed) if (this.awarenessOwners.get(id) === publisher) this.awarenessOwners.delete(id);
     }
-    if (changed.length > 0) this.broadcast(encodeAwareness(this.awareness, changed));
+    if (changed.length === 0) return;
+    for (const id of changed) this.awarenessChanged.add(id);
+    if (this.awarenessFlushScheduled) return;
+    this.awarenessFlushScheduled = true;
+    setImmediate(this.flushAwareness);
+  };
+
+  /**
+   * Sends every presence change of one event-loop turn as one message: with
+   * a hundred pointers moving, each socket gets one message a turn, not one
+   * per pointer.
+   */
+  private readonly flushAwareness = (): void => {
+    this.awarenessFlushScheduled = false;
+    if (this.closed || this.awarenessChanged.size === 0) return;
+    const ids = [...this.awarenessChanged];
+    this.awarenessChanged.clear();
+    this.broadcast(encodeAwareness(this.awareness, ids));
   };
 
   /** Sends to one socket, dropping it if it has fallen too far behind (see sendTo). */

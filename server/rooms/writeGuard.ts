@@ -176,6 +176,23 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
     else if (location) locations.set(`${location.root}\u0000${location.record ?? ''}`, location);
   };
 
+  // An update that skips one of its author's earlier updates (lost when a
+  // connection dropped) is unresolved too: Yjs would hold its new items back
+  // but apply its deletions at once, and those would reach everyone without
+  // what they belong with. The author's resync sends everything in order.
+  for (const [client, list] of index) {
+    let have = Y.getState(doc.store, client);
+    for (const struct of list) {
+      const end = struct.id.clock + struct.length;
+      if (end <= have) continue;
+      if (struct.id.clock > have || !(struct instanceof Y.Item || struct instanceof Y.GC)) {
+        unresolved = true;
+        break;
+      }
+      have = end;
+    }
+  }
+
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     // Already in the document: applying it again changes nothing.
