@@ -68,7 +68,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.{ts,tsx}', 'scripts/**/*.{js,mjs,ts}'],
+    files: ['tests/**/*.{ts,tsx}', 'scripts/**/*.{js,mjs,ts}', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

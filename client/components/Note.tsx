@@ -218,9 +218,38 @@ function NoteEditor({ initialText, onSave, onCancel, returnFocus }: NoteEditorPr
   );
 }
 
+function sameTransform(a: Transform | null | undefined, b: Transform | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.x === b.x && a.y === b.y && a.scaleX === b.scaleX && a.scaleY === b.scaleY;
+}
+
+/**
+ * Whether a note would draw the same. The handlers are left out on purpose:
+ * callers build them afresh on every render, but they act only on the note
+ * (compared here, by identity: the note index keeps an unchanged record the
+ * same object) and on the board's actions, which never change. So are
+ * dnd-kit's pointer and key listeners: dnd-kit makes new ones for every
+ * draggable whenever any draggable is added, yet the ones a note already has
+ * still find that note (by its id and its element). Without this, every note
+ * redraws each time any note arrives: a 1,000-note board then stalls for a
+ * tenth of a second per remote note.
+ */
+function sameNote(before: NoteProps, after: NoteProps): boolean {
+  if (before.note !== after.note || before.canEdit !== after.canEdit || before.editing !== after.editing) return false;
+  const [a, b] = [before.drag, after.drag];
+  if (!a || !b) return a === b;
+  return (
+    a.isDragging === b.isDragging &&
+    a.describedBy === b.describedBy &&
+    (a.listeners === undefined) === (b.listeners === undefined) &&
+    a.setNodeRef === b.setNodeRef &&
+    sameTransform(a.transform, b.transform)
+  );
+}
+
 /**
  * A sticky note. Memoised: the board redraws for every remote pointer move
- * and note change, and a note whose record object is unchanged (the note
- * index keeps it identical) need not redraw with it.
+ * and note change, and a note whose record object is unchanged need not
+ * redraw with it (see sameNote).
  */
-export const Note = memo(NoteView);
+export const Note = memo(NoteView, sameNote);

@@ -300,6 +300,8 @@ export class Room {
         const reply = this.applySyncMessage(item.connection, item.message);
         if (reply) replies.push(reply);
       } catch (error) {
+        // A half-applied update failed the whole room (see applyUpdateWhole): nothing more to do here.
+        if (this.closed) return;
         this.rejectMalformed(item.connection, error);
       }
     }
@@ -309,7 +311,14 @@ export class Room {
       this.fail(error);
       return;
     }
-    for (const reply of replies) this.sendReply(reply);
+    for (const reply of replies) {
+      // One reply that cannot be made must not cost the others theirs.
+      try {
+        this.sendReply(reply);
+      } catch (error) {
+        this.rejectMalformed(reply.connection, error);
+      }
+    }
   }
 
   /** Applies one sync message; returns the reply it needs once the state is durable. */
@@ -318,8 +327,12 @@ export class Room {
     decoding.readVarUint(decoder); // the message type, already known to be sync
     const syncType = decoding.readVarUint(decoder);
     switch (syncType) {
-      case SyncMessageType.step1:
-        return { kind: 'syncStep2', connection, stateVector: decoding.readVarUint8Array(decoder) };
+      case SyncMessageType.step1: {
+        const stateVector = decoding.readVarUint8Array(decoder);
+        // Read now, where a bad one closes its sender as malformed, not later when the reply is made.
+        Y.decodeStateVector(stateVector);
+        return { kind: 'syncStep2', connection, stateVector };
+      }
       case SyncMessageType.step2:
       case SyncMessageType.update: {
         const update = decoding.readVarUint8Array(decoder);
@@ -331,13 +344,40 @@ export class Room {
         }
         // Checked before it is applied: Yjs cannot take an update back.
         const admission = this.policy.admit(this.doc, connection, update);
-        if (admission.kind === 'apply') Y.applyUpdate(this.doc, update, connection);
+        if (admission.kind === 'apply') this.applyUpdateWhole(connection, update);
         else if (admission.kind === 'refuse') this.refuse(connection, admission.reason);
         else this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
         return null;
       }
       default:
         throw new MalformedMessage(`unknown sync message type ${syncType}`);
+    }
+  }
+
+  /**
+   * Applies an update the guard admitted. Yjs applies what it can before it
+   * throws on something it cannot place, and what it applied is already in
+   * the document: then the room fails (everyone reconnects to a copy loaded
+   * from storage, and resends). An update that would leave parts held back
+   * for later is undone and refused as malformed: the guard admits only
+   * updates whose dependencies the document has.
+   */
+  private applyUpdateWhole(connection: RoomConnection, update: Uint8Array): void {
+    const { pendingStructs, pendingDs } = this.doc.store;
+    const appliedBefore = this.pendingUpdates.length;
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch (error) {
+      if (this.pendingUpdates.length > appliedBefore) {
+        this.fail(error);
+        throw error;
+      }
+      throw new MalformedMessage(`Yjs could not apply the update: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (this.doc.store.pendingStructs !== pendingStructs || this.doc.store.pendingDs !== pendingDs) {
+      this.doc.store.pendingStructs = pendingStructs;
+      this.doc.store.pendingDs = pendingDs;
+      throw new MalformedMessage('the update has parts Yjs cannot place');
     }
   }
 

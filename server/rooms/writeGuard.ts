@@ -72,6 +72,34 @@ function locateIntegrated(doc: Y.Doc, item: Y.Item): WriteLocation | null {
   }
 }
 
+/** An update no real Yjs client could have made: its sender is closed as malformed (1007). */
+export class MalformedUpdate extends Error {
+  override name = 'MalformedUpdate';
+}
+
+/** Yjs client ids are 32-bit, and no client makes four billion changes. */
+const MAX_ID = 2 ** 32;
+
+/**
+ * Refuses what only a forged update holds: ids out of range, and an item
+ * whose neighbour or parent is a change its own client made at the same
+ * moment or later (Yjs would apply part of such an update, then throw).
+ */
+function checkWellFormed(structs: Struct[], ds: { clients: Map<number, { clock: number; len: number }[]> }): void {
+  for (const struct of structs) {
+    const { client, clock } = struct.id;
+    if (client >= MAX_ID || clock + struct.length > MAX_ID) throw new MalformedUpdate(`ids out of range (${client}:${clock})`);
+    if (!(struct instanceof Y.Item)) continue;
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+    for (const ref of [struct.origin, struct.rightOrigin, parent]) {
+      if (ref && ref.client === client && ref.clock >= clock) throw new MalformedUpdate('an item refers to a later change of its own client');
+    }
+  }
+  for (const [client, ranges] of ds.clients) {
+    for (const { clock, len } of ranges) if (client >= MAX_ID || clock + len > MAX_ID) throw new MalformedUpdate(`deletion out of range (${client}:${clock})`);
+  }
+}
+
 /** Lists the structs of an update by client, in clock order, for lookups by id. */
 function indexStructs(structs: Struct[]): Map<number, Struct[]> {
   const byClient = new Map<number, Struct[]>();
@@ -108,6 +136,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
   const decoded = Y.decodeUpdate(update);
   const structs = decoded.structs as Struct[];
   const ds = decoded.ds;
+  checkWellFormed(structs, ds);
   const index = indexStructs(structs);
   // Items reached on a walk share its answer; remembering it keeps a long
   // chain (a paragraph typed letter by letter) linear.
@@ -190,6 +219,21 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array): UpdateLocations {
         break;
       }
       have = end;
+    }
+  }
+
+  // Every neighbour and parent a new item names must be there, in the
+  // document or earlier in this update, or Yjs would hold the item back.
+  // A name that points at a gap in an update (a skip) cannot be a real item.
+  for (const struct of structs) {
+    if (unresolved) break;
+    if (!(struct instanceof Y.Item) || struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
+    const parent = struct.parent instanceof Y.ID ? struct.parent : null;
+    for (const ref of [struct.origin, struct.rightOrigin, parent]) {
+      if (!ref || ref.clock < Y.getState(doc.store, ref.client)) continue;
+      const inUpdate = findInUpdate(index, ref);
+      if (!inUpdate) unresolved = true;
+      else if (!(inUpdate instanceof Y.Item || inUpdate instanceof Y.GC)) throw new MalformedUpdate('an item refers to a gap in the update');
     }
   }
 

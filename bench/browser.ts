@@ -1,0 +1,188 @@
+/**
+ * The client side of the benchmark (issue 7, point 4): a blank board with
+ * 1,000 notes open in headless Chromium while another client adds 10 notes a
+ * second, reporting the page's frame times and how long it takes to become
+ * usable; and the production bundle's first-load size.
+ *
+ * Run on its own with `npm run bench:browser` (it builds the client first),
+ * or as part of `npm run bench`. Prints a table; `--json` prints the figures
+ * as JSON for the report.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { startServer } from '../server/app';
+import { addNote } from '../shared/board/notes';
+import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from '../shared/schema/records';
+import { createBoardResponseSchema } from '../shared/schema/api';
+import { chromium } from 'playwright-core';
+
+/** Debian's Chromium, as the browser tests use it (tests/helpers/browser.ts, which needs vitest, so not imported here). */
+function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const CLIENT_DIR = path.join(REPO, 'dist/client');
+const NOTES = 1000;
+const REMOTE_NOTES_PER_SECOND = 10;
+const MEASURE_SECONDS = 10;
+
+export interface BrowserBenchResult {
+  notes: number;
+  /** From navigation to the board drawn with every note, live. */
+  timeToInteractiveMs: number;
+  frames: number;
+  frameP50Ms: number;
+  frameP95Ms: number;
+  frameMaxMs: number;
+  /** Main-thread tasks over 50 ms while the remote client wrote. */
+  longTasks: number;
+  notesSeenAtEnd: number;
+  firstLoadGzipBytes: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** What a browser downloads to show the first page: index.html's scripts, preloads and styles, gzipped. */
+export function firstLoadGzipBytes(clientDir = CLIENT_DIR): number {
+  const html = fs.readFileSync(path.join(clientDir, 'index.html'), 'utf8');
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  return assets.reduce((sum, asset) => sum + zlib.gzipSync(fs.readFileSync(path.join(clientDir, asset))).byteLength, 0);
+}
+
+async function seededBoard(url: string, wsUrl: string): Promise<{ boardId: string; link: string; token: string }> {
+  const response = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ title: 'Browser benchmark', template: 'blank' }),
+  });
+  const board = createBoardResponseSchema.parse(await response.json());
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(wsUrl, board.boardId, doc, {
+    params: { token: board.tokens.participant },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
+  // In batches, as a busy workshop would have written them, under the server's message limits.
+  for (let i = 0; i < NOTES; i += 100) {
+    doc.transact(() => {
+      for (let j = i; j < Math.min(NOTES, i + 100); j++) {
+        addNote(doc, {
+          text: `Note ${j}: staff want rotas six weeks ahead`,
+          x: (j * 97) % (BOARD_WIDTH_PX - 200),
+          y: (j * 53) % (BOARD_HEIGHT_PX - 150),
+          authorId: null,
+          authorName: 'Seeder',
+        });
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  provider.destroy();
+  return { boardId: board.boardId, link: board.links.participant, token: board.tokens.participant };
+}
+
+export async function runBrowserBench(): Promise<BrowserBenchResult> {
+  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first: npm run build');
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: fs.mkdtempSync(path.join(REPO, '.bench-data-')),
+    clientDir: CLIENT_DIR,
+    logLevel: 'warn',
+  });
+  const wsUrl = `${server.url.replace(/^http/, 'ws')}/sync`;
+  const browser = await launchChromium();
+  try {
+    const board = await seededBoard(server.url, wsUrl);
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const started = Date.now();
+    await page.goto(board.link);
+    await page.getByRole('textbox', { name: /Your name/ }).fill('Benchmark');
+    await page.getByRole('button', { name: 'Join the board' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(`document.querySelectorAll('[data-note-id]').length >= ${NOTES}`, undefined, { timeout: 30_000 });
+    const timeToInteractiveMs = Date.now() - started;
+
+    // Frame times from requestAnimationFrame, and long tasks, while a remote client writes.
+    // A string, not a function: tsx would wrap a function in helpers the page does not have.
+    await page.evaluate(`(() => {
+      window.benchFrames = [];
+      window.benchLongTasks = 0;
+      let last = performance.now();
+      const tick = (now) => {
+        window.benchFrames.push(now - last);
+        last = now;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new PerformanceObserver((list) => (window.benchLongTasks += list.getEntries().length)).observe({ type: 'longtask', buffered: false });
+    })()`);
+    const remoteDoc = new Y.Doc();
+    const remote = new WebsocketProvider(wsUrl, board.boardId, remoteDoc, {
+      params: { token: board.token },
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    await new Promise<void>((resolve) => remote.once('sync', () => resolve()));
+    for (let i = 0; i < REMOTE_NOTES_PER_SECOND * MEASURE_SECONDS; i++) {
+      addNote(remoteDoc, { text: `Remote note ${i}`, x: (i * 131) % 2500, y: (i * 71) % 1700, authorId: null, authorName: 'Remote' });
+      await new Promise((resolve) => setTimeout(resolve, 1000 / REMOTE_NOTES_PER_SECOND));
+    }
+    await page.waitForTimeout(500);
+    const { frames, longTasks, notes } = (await page.evaluate(
+      `({ frames: window.benchFrames.slice(1), longTasks: window.benchLongTasks, notes: document.querySelectorAll('[data-note-id]').length })`,
+    )) as { frames: number[]; longTasks: number; notes: number };
+    remote.destroy();
+    const sorted = [...frames].sort((a, b) => a - b);
+    return {
+      notes: NOTES,
+      timeToInteractiveMs,
+      frames: frames.length,
+      frameP50Ms: percentile(sorted, 50),
+      frameP95Ms: percentile(sorted, 95),
+      frameMaxMs: sorted[sorted.length - 1] ?? NaN,
+      longTasks,
+      notesSeenAtEnd: notes,
+      firstLoadGzipBytes: firstLoadGzipBytes(),
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+    for (const dir of fs.readdirSync(REPO).filter((name) => name.startsWith('.bench-data-'))) fs.rmSync(path.join(REPO, dir), { recursive: true, force: true });
+  }
+}
+
+/** The figures as Markdown table rows, with the issue's targets. */
+export function browserBenchRows(result: BrowserBenchResult): string[] {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  return [
+    '| figure | measured | target |',
+    '| --- | --- | --- |',
+    `| frame time p95, ${result.notes} notes, a remote client adding ${REMOTE_NOTES_PER_SECOND} a second | ${ms(result.frameP95Ms)} | < 16.7 ms |`,
+    `| frame time p50 / max | ${ms(result.frameP50Ms)} / ${ms(result.frameMaxMs)} | |`,
+    `| long tasks (> 50 ms) while writing | ${result.longTasks} | |`,
+    `| time to interactive (link opened to every note drawn, live) | ${ms(result.timeToInteractiveMs)} | |`,
+    `| notes on screen at the end | ${result.notesSeenAtEnd} of ${result.notes + REMOTE_NOTES_PER_SECOND * MEASURE_SECONDS} | all |`,
+    `| first load, gzipped (index.html's scripts and styles) | ${(result.firstLoadGzipBytes / 1024).toFixed(1)} KB | < 250 KB |`,
+  ];
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const result = await runBrowserBench();
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+  else console.log(browserBenchRows(result).join('\n'));
+}
