@@ -18,16 +18,7 @@ import { startServer } from '../server/app';
 import { addNote } from '../shared/board/notes';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from '../shared/schema/records';
 import { createBoardResponseSchema } from '../shared/schema/api';
-import { chromium } from 'playwright-core';
-
-/** Debian's Chromium, as the browser tests use it (tests/helpers/browser.ts, which needs vitest, so not imported here). */
-function launchChromium() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+import { launchChromium } from '../tests/helpers/chromium';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLIENT_DIR = path.join(REPO, 'dist/client');

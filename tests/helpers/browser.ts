@@ -1,33 +1,9 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 
-/** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-}
-
-/**
- * Headless Chromium with the flags this machine needs: no sandbox (tests run
- * as root) and no background networking (the network is closed, and
- * Chromium's own calls home would only fail noisily).
- */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-}
+export { chromiumPath, launchChromium } from './chromium';
 
 /** What the pages of this test file had blocked by the server's content security policy. */
 const cspViolations: string[] = [];

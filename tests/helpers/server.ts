@@ -109,10 +109,12 @@ export function connectStockClient(
   boardId: string,
   params: Record<string, string>,
   doc: Y.Doc = new Y.Doc(),
+  /** The socket class, for a test that watches every frame (malformed.test.ts). */
+  socketClass: new (address: string, protocols?: string | string[]) => WebSocket = WebSocket,
 ): StockClient {
   const provider = new WebsocketProvider(server.wsUrl, boardId, doc, {
     params,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: socketClass as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
   return {

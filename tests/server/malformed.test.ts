@@ -7,7 +7,6 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { WebsocketProvider } from 'y-websocket';
 import { renameBoard } from '../../shared/board/board';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
 import { CloseCode, MessageType, PRIVATE_DOCUMENT_SUFFIX, SyncMessageType } from '../../shared/protocol';
@@ -462,20 +461,7 @@ function recordingClient(server: TestServer, room: string, params: Record<string
       });
     }
   }
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(server.wsUrl, room, doc, {
-    params,
-    WebSocketPolyfill: RecordingSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-  });
-  return {
-    doc,
-    provider,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
+  return connectStockClient(server, room, params, new Y.Doc(), RecordingSocket);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { actionWarnings } from '../../../shared/exercise/actions';
-import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField, PLAN_COLUMNS } from '../../../shared/schema/exercise';
+import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions } from '../exercise/useExercise';
@@ -130,12 +130,11 @@ export function PlanView() {
           <table className="plan-table">
             <thead>
               <tr>
-                {PLAN_COLUMNS.map((column) => (
+                {PLAN_TABLE_COLUMNS.map((column) => (
                   <th key={column} scope="col">
-                    {ACTION_FIELD_LABELS[column]}
+                    {PLAN_TABLE_HEADINGS[column]}
                   </th>
                 ))}
-                <th scope="col">Progress</th>
               </tr>
             </thead>
             <tbody>
