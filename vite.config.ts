@@ -40,6 +40,8 @@ export default defineConfig({
           root: '.',
           include: ['tests/server/**/*.test.ts'],
           environment: 'node',
+          // Tests that start the real process run the compiled server, as `npm start` does; built afresh here.
+          globalSetup: ['tests/helpers/build-server-once.ts'],
           // The room-leak test forces garbage collection to compare heap sizes.
           execArgv: ['--expose-gc'],
           testTimeout: 60_000,

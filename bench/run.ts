@@ -342,7 +342,7 @@ function bigBoardScenario(options: { notes: number; clients: number; timedJoins:
         ['join time max (board loaded)', figure(joined.warmJoinMs.max, 'ms', 1)],
         ['probe echo p50, idle', figure(joined.probeIdle.p50, 'ms', 2)],
         ['longest probe echo during a join (event-loop block bound)', figure(joined.probeDuringJoinMaxMs, 'ms', 1)],
-        ['sync message size', figure(joined.syncBytes / 1024, 'KiB', 0)],
+        ['bytes sent to sync a newcomer', figure(joined.syncBytes / 1024, 'KiB', 0)],
         [`time for ${options.clients} clients to sync`, figure(joined.allClientsSyncedMs, 'ms', 0)],
         [`server CPU for ${options.clients} joins`, figure(joined.serverCpuMsForClients, 'ms', 0)],
         [`server RSS with ${options.clients} clients`, figure(joined.serverRssWithClientsMb, 'MB', 0)],
@@ -520,7 +520,7 @@ async function main(): Promise<void> {
     '',
     '## Servers',
     '',
-    `- **Ours**: \`node --import tsx server/index.ts\` (as \`npm start\` runs it) with a fresh temporary DATA_DIR (SQLite) and ${Object.entries(OUR_BENCH_ENV)
+    `- **Ours**: \`node --enable-source-maps dist/server/index.js\` (as \`npm start\` runs it: the server compiled to JavaScript) with a fresh temporary DATA_DIR (SQLite) and ${Object.entries(OUR_BENCH_ENV)
       .map(([key, value]) => `\`${key}=${value}\``)
       .join(', ')}: the per-connection rate limit is lifted so that it does not shape the load; every other limit is the default.`,
     '- **Reference**: `@y/websocket-server@0.1.1` (yjs 13), its own `src/server.js` (the `y-websocket-server` bin) with `HOST=127.0.0.1` and a free `PORT`, without `YPERSISTENCE`: it keeps documents in memory only and writes nothing to disk.',
@@ -552,7 +552,7 @@ async function main(): Promise<void> {
     '- **Cursor figures** (latency, deliveries) come from the first 50 clients of each room, which follow every cursor state; the others only receive them. Checking every state at every client of a 200-client room would cost the harness more than the server spends sending them.',
     '- **Cursors superseded**: presence is a latest-state value, so a server may send only the newest state of each client per turn. A cursor state that a newer one from the same client overtook is counted as superseded, not lost, and left out of the cursor deliveries’ expected count.',
     '- **Server CPU** is the user+system time of the server process (all its threads) over the measured window, read from /proc; **per delivered update** divides it by the update deliveries (update × receiver), so in the scenarios with cursors it also carries the cursors’ cost. **Per delivered message** divides by updates and cursors together.',
-    '- **RSS** is the server process’s resident memory, sampled every 200 ms. Our server runs through tsx (`node --import tsx`), whose loader thread alone costs about 45 MB here (an empty script: 85 MB with tsx, 39 MB without); the start-up rows show each server idle.',
+    '- **RSS** is the server process’s resident memory, sampled every 200 ms; the start-up rows show each server idle.',
     '- **Ours/ref** below 1 is better for ours for every figure except capacity, deliveries and messages to clients (higher is better there).',
     '- Our server stores every update in SQLite before broadcasting it; the reference stores nothing. That costs ours CPU and latency the reference does not pay.',
     '- **Load generator CPU** near 100% of its core means the harness, not the server, may be the bottleneck: such windows are listed under Warnings. The harness decodes each distinct broadcast once and shares the result among the receivers, and only writers hold a Y.Doc.',

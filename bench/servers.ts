@@ -106,14 +106,20 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: nu
 }
 
 /**
- * Our server, as `npm start` runs it (server/index.ts through tsx), on a free
- * port and a temporary data directory, with the benchmark's limits.
+ * Our server, as `npm start` runs it (compiled to dist/server/ by
+ * `npm run bench` first), on a free port and a temporary data directory, with
+ * the benchmark's limits. BENCH_SERVER_PROFILE_DIR=dir writes a CPU profile
+ * of each run of it there.
  */
 export async function startOurs(cpu: number | null): Promise<ServerUnderTest> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'retain-bench-'));
   const start = async (port: string) =>
     spawnAndWait(
-      ['--import', 'tsx', 'server/index.ts'],
+      [
+        '--enable-source-maps',
+        ...(process.env.BENCH_SERVER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE_DIR}`] : []),
+        'dist/server/index.js',
+      ],
       { ...process.env, ...OUR_BENCH_ENV, HOST: '127.0.0.1', PORT: port, DATA_DIR: dataDir },
       /Retain is running at (http:\/\/[^\s]+)/,
       30_000,

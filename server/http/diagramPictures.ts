@@ -1,4 +1,3 @@
-import { Resvg } from '@resvg/resvg-js';
 import type { BoardSnapshot } from '../../shared/board/snapshot';
 import type { DiagramPicture } from '../../shared/export/docx';
 
@@ -8,9 +7,11 @@ const PIXEL_RATIO = 2;
 /**
  * Draws each driver diagram's SVG (from the snapshot) as a PNG for the Word
  * document, with the machine's fonts. Where the machine has none, the boxes
- * still show and the document lists the diagram as text as well.
+ * still show and the document lists the diagram as text as well. The
+ * renderer is loaded on first use, like the Word writer it serves.
  */
-export function drawDiagramPictures(snapshot: BoardSnapshot): Map<string, DiagramPicture> {
+export async function drawDiagramPictures(snapshot: BoardSnapshot): Promise<Map<string, DiagramPicture>> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const pictures = new Map<string, DiagramPicture>();
   for (const diagram of snapshot.diagrams) {
     const rendered = new Resvg(diagram.svg, {

@@ -37,7 +37,7 @@ export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, 
   const snapshot = await ctx.rooms.use(access.board, access.board.id, async (room) => readBoardSnapshot(room.doc));
   const exported = await exportPlan(snapshot, planFormat, {
     checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined,
-    diagramPictures: planFormat === 'docx' ? drawDiagramPictures(snapshot) : undefined,
+    diagramPictures: planFormat === 'docx' ? await drawDiagramPictures(snapshot) : undefined,
   });
   const body = typeof exported === 'string' ? exported : Buffer.from(exported);
   res.writeHead(200, {

@@ -16,6 +16,9 @@ export class StorageVersionError extends Error {
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
 const SQL_SCHEMA_VERSION = 3;
 
+/** How stale a board's recorded last use may be: the retention period is counted in days. */
+const LAST_USE_PRECISION_MS = 10 * 60 * 1000;
+
 /**
  * Each step brings the tables from one version to the next; a new file runs
  * them all. Released steps never change: a trust's file may be at any of them.
@@ -133,6 +136,8 @@ export class SqliteStorage implements Storage {
    * counted once), then kept by every append and compaction.
    */
   private readonly logLengths = new Map<DocumentName, number>();
+  /** The last use written for each board by touchBoard, to skip writes that would change it by minutes only. */
+  private readonly lastUseWritten = new Map<BoardId, number>();
   private appendFlushScheduled = false;
   private readonly statements;
 
@@ -314,11 +319,16 @@ export class SqliteStorage implements Storage {
     // The participants, snapshots and update logs go with it (ON DELETE CASCADE).
     const deleted = this.statements.deleteBoard.run(boardId).changes > 0;
     for (const name of this.logLengths.keys()) if (parseDocumentName(name).boardId === boardId) this.logLengths.delete(name);
+    this.lastUseWritten.delete(boardId);
     return deleted;
   }
 
   async touchBoard(boardId: BoardId, at: number): Promise<void> {
+    // Retention counts days: a join minutes after the last recorded use need not write (and fsync) it again.
+    const written = this.lastUseWritten.get(boardId);
+    if (written !== undefined && at >= written && at - written < LAST_USE_PRECISION_MS) return;
     this.statements.touchBoard.run(at, boardId);
+    this.lastUseWritten.set(boardId, at);
   }
 
   async listBoardsInactiveSince(cutoff: number, limit: number): Promise<BoardId[]> {

@@ -13,6 +13,25 @@ export interface RoomConnection {
 }
 
 /**
+ * A message larger than this leaves as WebSocket fragments of this size, one
+ * per event-loop turn. The kernel takes a whole write at once on a fast link
+ * (on loopback it even delivers it within the call): sending a 4 MB board to
+ * a newcomer in one write kept the server from everyone else for about 10 ms,
+ * and a fragment takes a fraction of one. Every WebSocket client reassembles
+ * fragments into the one message.
+ */
+export const FRAGMENT_BYTES = 64 * 1024;
+
+/** What waits to be sent on a socket behind a message that is going out in fragments. */
+interface Outbox {
+  queue: Uint8Array[];
+  queuedBytes: number;
+}
+
+/** Sockets in the middle of a fragmented message: nothing else may go out on them until it ends. */
+const outboxes = new WeakMap<WebSocket, Outbox>();
+
+/**
  * Sends a binary message unless the socket is already closing; a failed send
  * closes it. A socket that has stopped reading (more than `maxBufferedBytes`
  * already queued to it) is dropped rather than let the server's memory
@@ -22,12 +41,54 @@ export interface RoomConnection {
 export function sendTo(connection: RoomConnection, message: Uint8Array, maxBufferedBytes = Infinity): void {
   const { socket } = connection;
   if (socket.readyState !== socket.OPEN) return;
-  if (socket.bufferedAmount > maxBufferedBytes) {
+  const outbox = outboxes.get(socket);
+  if (socket.bufferedAmount + (outbox?.queuedBytes ?? 0) > maxBufferedBytes) {
     // terminate, not close: a close frame would only queue behind what it is not reading.
     socket.terminate();
     return;
   }
-  socket.send(message, (error) => {
+  if (outbox) {
+    outbox.queue.push(message);
+    outbox.queuedBytes += message.byteLength;
+  } else if (message.byteLength <= FRAGMENT_BYTES) {
+    socket.send(message, terminateOnError(socket));
+  } else {
+    sendInFragments(socket, message, { queue: [], queuedBytes: 0 });
+  }
+}
+
+function terminateOnError(socket: WebSocket): (error?: Error) => void {
+  return (error) => {
     if (error) socket.terminate();
-  });
+  };
+}
+
+/** Sends a message fragment by fragment, a turn apart, then whatever was queued behind it. */
+function sendInFragments(socket: WebSocket, message: Uint8Array, outbox: Outbox): void {
+  outboxes.set(socket, outbox);
+  const sendFrom = (offset: number): void => {
+    if (socket.readyState !== socket.OPEN) {
+      outboxes.delete(socket);
+      return;
+    }
+    const end = Math.min(offset + FRAGMENT_BYTES, message.byteLength);
+    const fin = end === message.byteLength;
+    socket.send(message.subarray(offset, end), { binary: true, fin }, terminateOnError(socket));
+    if (!fin) {
+      setImmediate(sendFrom, end);
+      return;
+    }
+    outboxes.delete(socket);
+    const waiting = outbox.queue;
+    for (let index = 0; index < waiting.length; index++) {
+      const next = waiting[index]!;
+      if (next.byteLength > FRAGMENT_BYTES) {
+        const rest = waiting.slice(index + 1);
+        sendInFragments(socket, next, { queue: rest, queuedBytes: rest.reduce((sum, m) => sum + m.byteLength, 0) });
+        return;
+      }
+      socket.send(next, terminateOnError(socket));
+    }
+  };
+  sendFrom(0);
 }

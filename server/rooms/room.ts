@@ -10,6 +10,7 @@ import { sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
 import { presenceUser } from '../../shared/schema/presence';
+import { trimLoadedDocument } from './documentMemory';
 
 /** Settings a room takes from the server configuration. */
 export interface RoomOptions {
@@ -37,6 +38,47 @@ const SERVER_ORIGIN = Symbol('server');
 
 /** Raised for a message the server cannot read; the sender is disconnected. */
 class MalformedMessage extends Error {}
+
+/**
+ * A room with more sockets than this sends presence at most once a frame
+ * (PRESENCE_FLUSH_INTERVAL_MS): each presence broadcast costs one write per
+ * socket, so with a hundred pointers moving the sends, not the pointers,
+ * would take the server's time. Smaller rooms send presence every turn.
+ */
+const PRESENCE_THROTTLE_MIN_CONNECTIONS = 10;
+/** One frame at 60 Hz: a pointer that moves no more often than this still looks smooth. */
+const PRESENCE_FLUSH_INTERVAL_MS = 16;
+
+/**
+ * How long the updates a newcomer is sent after the document's encoded state
+ * may grow before that state is encoded afresh (see Room.joinState): past
+ * either bound, one join pays for a new encoding, which every later join shares.
+ */
+const JOIN_TAIL_MAX_MESSAGES = 256;
+const JOIN_TAIL_MIN_BYTES = 256 * 1024;
+
+/**
+ * Rooms with work this event-loop turn. They run together, in one callback,
+ * so that every room's append reaches storage in the same batch (SQLite
+ * writes a turn's appends in one transaction, one fsync), and the broadcasts
+ * follow in the same turn instead of one turn later.
+ */
+const roomsDueThisTurn = new Set<() => void>();
+let turnScheduled = false;
+
+function runInThisTurn(task: () => void): void {
+  roomsDueThisTurn.add(task);
+  if (turnScheduled) return;
+  turnScheduled = true;
+  // setImmediate, not a microtask: it lets every message already read from
+  // the sockets in this turn join the batch.
+  setImmediate(() => {
+    turnScheduled = false;
+    const tasks = [...roomsDueThisTurn];
+    roomsDueThisTurn.clear();
+    for (const task of tasks) task();
+  });
+}
 
 /**
  * One open document (a board's, or a participant's private one): its Y.Doc,
@@ -67,6 +109,7 @@ export class Room {
   /** Presence changed this turn, sent together at its end (see flushAwareness). */
   private readonly awarenessChanged = new Set<number>();
   private awarenessFlushScheduled = false;
+  private lastAwarenessFlush = -Infinity;
   private pendingUpdates: Uint8Array[] = [];
   private pipelineScheduled = false;
   private pipelineRunning: Promise<void> | null = null;
@@ -90,6 +133,17 @@ export class Room {
    * of the document's encoded size, which is what the board-size limit needs.
    */
   private storedBytes = 0;
+  /**
+   * What a newcomer with an empty document is sent, so that a join does not
+   * encode the whole document again (tens of milliseconds for a big board,
+   * with the server able to do nothing else meanwhile): `base` is an update
+   * message with the document's encoded state at some moment (as loaded, or
+   * as last compacted), and `tail` the update messages broadcast since, in
+   * order. Applied in turn they give the document as stored now; an empty
+   * sync step 2 after them tells the client it has everything (y-websocket
+   * calls itself synced on a step 2, so it must come last).
+   */
+  private joinState: { base: Uint8Array | null; tail: Uint8Array[]; tailBytes: number } = { base: null, tail: [], tailBytes: 0 };
 
   constructor(
     readonly name: DocumentName,
@@ -155,6 +209,13 @@ export class Room {
     this.doc.transact(() => {
       for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
     }, LOAD_ORIGIN);
+    trimLoadedDocument(this.doc);
+    // What storage holds is already encoded: the first join after a restart sends it as it is.
+    const [snapshot, ...log] = parts;
+    if (snapshot) {
+      this.joinState.base = encodeSyncUpdate(snapshot);
+      for (const update of log) this.addToJoinTail(encodeSyncUpdate(update));
+    }
     // From here on every change to the document is stored before it is shared.
     this.doc.on('update', this.handleDocUpdate);
     this.unsubscribeFanout = this.fanout.subscribe(this.name, (update) => {
@@ -274,9 +335,7 @@ export class Room {
   private schedulePipeline(): void {
     if (this.pipelineScheduled || this.pipelineRunning || !this.ready || this.closed) return;
     this.pipelineScheduled = true;
-    // setImmediate, not a microtask: it lets every message already read from
-    // the sockets in this turn join the batch.
-    setImmediate(() => {
+    runInThisTurn(() => {
       this.pipelineScheduled = false;
       this.pipelineRunning = this.runPipeline().finally(() => {
         this.pipelineRunning = null;
@@ -383,7 +442,7 @@ export class Room {
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     // Another process stored it already; it only needs to reach our sockets.
-    if (origin === FANOUT_ORIGIN) this.broadcast(encodeSyncUpdate(update));
+    if (origin === FANOUT_ORIGIN) this.broadcastUpdate(encodeSyncUpdate(update));
     else this.pendingUpdates.push(update);
   };
 
@@ -395,13 +454,37 @@ export class Room {
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     const logLength = await this.store.appendUpdate(this.name, merged);
     this.storedBytes += merged.byteLength;
-    this.broadcast(encodeSyncUpdate(merged));
+    this.broadcastUpdate(encodeSyncUpdate(merged));
     this.fanout.publish(this.name, merged);
     if (logLength >= this.options.compactAfterUpdates) {
       const state = Y.encodeStateAsUpdate(this.doc);
+      this.joinState = { base: encodeSyncUpdate(state), tail: [], tailBytes: 0 };
       await this.store.compactDocument(this.name, state);
       this.storedBytes = state.byteLength;
     }
+  }
+
+  /** Sends a document update to every socket, and keeps it for newcomers (see joinState). */
+  private broadcastUpdate(message: Uint8Array): void {
+    this.broadcast(message);
+    this.addToJoinTail(message);
+  }
+
+  private addToJoinTail(message: Uint8Array): void {
+    const { joinState } = this;
+    // No encoded state yet: the next join encodes the whole document, this update included.
+    if (!joinState.base) return;
+    joinState.tail.push(message);
+    joinState.tailBytes += message.byteLength;
+    const tooLong = joinState.tail.length > JOIN_TAIL_MAX_MESSAGES || joinState.tailBytes > Math.max(JOIN_TAIL_MIN_BYTES, joinState.base?.byteLength ?? 0);
+    // Encoded afresh at the next join, not now: a board nobody joins never pays for it.
+    if (tooLong) this.joinState = { base: null, tail: [], tailBytes: 0 };
+  }
+
+  /** The messages that bring an empty document to the state stored now, the last of them a sync step 2. */
+  private messagesForNewcomer(): Uint8Array[] {
+    if (!this.joinState.base) this.joinState = { base: encodeSyncUpdate(Y.encodeStateAsUpdate(this.doc)), tail: [], tailBytes: 0 };
+    return [this.joinState.base!, ...this.joinState.tail, EMPTY_SYNC_STEP2];
   }
 
   private sendReply(reply: PendingReply): void {
@@ -414,13 +497,12 @@ export class Room {
       this.sendAwarenessStates(reply.connection);
       return;
     }
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    encoding.writeVarUint(encoder, SyncMessageType.step2);
-    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, reply.stateVector));
-    const message = encoding.toUint8Array(encoder);
-    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, message.byteLength));
-    this.send(reply.connection, message);
+    const messages = isEmptyStateVector(reply.stateVector)
+      ? this.messagesForNewcomer()
+      : [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, reply.stateVector))];
+    const bytes = messages.reduce((sum, message) => sum + message.byteLength, 0);
+    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, bytes));
+    for (const message of messages) this.send(reply.connection, message);
   }
 
   /**
@@ -486,17 +568,21 @@ export class Room {
     for (const id of changed) this.awarenessChanged.add(id);
     if (this.awarenessFlushScheduled) return;
     this.awarenessFlushScheduled = true;
-    setImmediate(this.flushAwareness);
+    const wait = this.connections.size > PRESENCE_THROTTLE_MIN_CONNECTIONS ? this.lastAwarenessFlush + PRESENCE_FLUSH_INTERVAL_MS - performance.now() : 0;
+    if (wait > 0) setTimeout(this.flushAwareness, wait);
+    else setImmediate(this.flushAwareness);
   };
 
   /**
-   * Sends every presence change of one event-loop turn as one message: with
-   * a hundred pointers moving, each socket gets one message a turn, not one
-   * per pointer.
+   * Sends every presence change of one event-loop turn (in a big room, of
+   * one frame) as one message: with a hundred pointers moving, each socket
+   * gets one message, not one per pointer. Each person's latest state is
+   * what goes out; presence has no history to keep.
    */
   private readonly flushAwareness = (): void => {
     this.awarenessFlushScheduled = false;
     if (this.closed || this.awarenessChanged.size === 0) return;
+    this.lastAwarenessFlush = performance.now();
     const ids = [...this.awarenessChanged];
     this.awarenessChanged.clear();
     this.broadcast(encodeAwareness(this.awareness, ids));
@@ -509,7 +595,9 @@ export class Room {
 
   /** Sends one encoded message to every socket: encoded once, however many receive it. */
   private broadcast(message: Uint8Array): void {
-    for (const connection of this.connections) this.send(connection, message);
+    // A Buffer view of the same bytes, made once: ws would otherwise make one for every socket.
+    const data = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    for (const connection of this.connections) this.send(connection, data);
   }
 
   /** A change its sender may not make: the sender is told why and disconnected; nothing of it is applied. */
@@ -553,6 +641,22 @@ export class Room {
 /** An update that changes nothing (no items, no deletions): what a client with nothing new answers to sync step 1. */
 function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+}
+
+/** A sync step 2 with nothing in it: "you have everything I have". */
+const EMPTY_SYNC_STEP2 = encodeSyncStep2(new Uint8Array([0, 0]));
+
+/** A state vector that names no client: the sender's document is empty (a newcomer). */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
+}
+
+function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  encoding.writeVarUint(encoder, SyncMessageType.step2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
 }
 
 function encodeSyncUpdate(update: Uint8Array): Uint8Array {

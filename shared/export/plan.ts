@@ -1,12 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
-import { createEvents, type EventAttributes } from 'ics';
 import { z } from 'zod';
 import type { BoardSnapshot } from '../board/snapshot';
 import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
 import { describeTimescale } from '../exercise/planText';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
-import { planToXlsx } from './xlsx';
-import { type DiagramPicture, planToDocx } from './docx';
+import type { DiagramPicture } from './docx';
 
 /**
  * The retention action plan, made from one BoardSnapshot by pure functions,
@@ -57,7 +55,8 @@ function markdownCell(text: string): string {
   return text.replace(/([\\`*_{}[\]<>|#])/g, '\\$1').replace(/\r\n|\r|\n/g, '<br>');
 }
 
-const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** A moment's date as YYYY-MM-DD (UTC). */
+export const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The plan as a Markdown document: the action table, the themes, and each driver diagram as a nested list. */
 export function planToMarkdown(snapshot: BoardSnapshot): string {
@@ -163,33 +162,11 @@ export function planToJson(snapshot: BoardSnapshot): string {
 }
 
 /**
- * One all-day calendar event for each check-in, 30, 60 and 90 days after the
- * start (the workshop's date unless another is given), each listing the
- * actions to review.
+ * The plan in one of the served formats: text, or the bytes of a workbook.
+ * The workbook, document and calendar writers are loaded on first use: their
+ * libraries (exceljs above all) would otherwise hold tens of megabytes of the
+ * server's memory from start-up, for downloads most boards never make.
  */
-export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapshot.createdAt)): string {
-  const agenda = snapshot.actions
-    .map((action, index) => `${index + 1}. ${action.action || action.topic} (owner: ${action.owner || 'not set'}; timescale: ${describeTimescale(action.timescale) || 'not set'})`)
-    .join('\n');
-  const events = CHECK_IN_DAYS.map((days): EventAttributes & { timestamp: number } => {
-    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + days));
-    const next = new Date(day.getTime() + 24 * 60 * 60 * 1000);
-    return {
-      uid: `retain-${snapshot.title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${dateOf(snapshot.createdAt)}-day-${days}@retain`,
-      title: `Retention plan check-in, day ${days}: ${snapshot.title}`,
-      description: `Review progress on the actions agreed at the workshop of ${dateOf(snapshot.createdAt)}:\n${agenda}`,
-      start: [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()],
-      end: [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()],
-      productId: 'retain/action-plan',
-      timestamp: snapshot.takenAt,
-    };
-  });
-  const { error, value } = createEvents(events);
-  if (error || !value) throw error ?? new Error('Could not write the calendar.');
-  return value;
-}
-
-/** The plan in one of the served formats: text, or the bytes of a workbook. */
 export async function exportPlan(
   snapshot: BoardSnapshot,
   format: PlanFormat,
@@ -199,14 +176,14 @@ export async function exportPlan(
     case 'csv':
       return planToCsv(snapshot);
     case 'xlsx':
-      return planToXlsx(snapshot);
+      return (await import('./xlsx')).planToXlsx(snapshot);
     case 'docx':
-      return planToDocx(snapshot, options.diagramPictures);
+      return (await import('./docx')).planToDocx(snapshot, options.diagramPictures);
     case 'md':
       return planToMarkdown(snapshot);
     case 'json':
       return planToJson(snapshot);
     case 'ics':
-      return planToIcs(snapshot, options.checkInStart);
+      return (await import('./ics')).planToIcs(snapshot, options.checkInStart);
   }
 }

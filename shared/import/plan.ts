@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { z } from 'zod';
 import {
   ACTION_FIELD_MAX_CHARS,
@@ -172,6 +172,8 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function readXlsxPlan(bytes: Uint8Array): Promise<ImportedPlan> {
+  // Loaded on first use: exceljs holds tens of megabytes, for an import most servers rarely make.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SERVER_BUNDLE } from '../../scripts/build-server';
 
-/** The real `server/index.ts`, run as its own process the way `npm start` runs it. */
+/** The real server, compiled to dist/server/ and run as its own process the way `npm start` runs it. */
 export interface ServerProcess {
   url: string;
   wsUrl: string;
@@ -15,7 +16,8 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Starts the server process on a free loopback port and waits until it says where it listens. */
 export function startServerProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  // The server test project's global set-up compiled it (build-server-once.ts).
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_BUNDLE], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

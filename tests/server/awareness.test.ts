@@ -133,3 +133,71 @@ describe('presence across reconnections', () => {
     for (const p of [annPresence, forger, bobPresence]) p.destroy();
   });
 });
+
+describe('presence in a big room', () => {
+  let server: TestServer;
+  const sockets: RawClient[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await server.stop();
+  });
+
+  /** How many of the awareness messages `watcher` received carry `clientId`, and the last state it was sent. */
+  function presenceSeen(watcher: RawClient, clientId: number): { messages: number; last: unknown } {
+    let messages = 0;
+    let last: unknown = undefined;
+    for (const message of watcher.received) {
+      if (message[0] !== MessageType.awareness) continue;
+      const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+      awarenessProtocol.applyAwarenessUpdate(awareness, message.subarray(varUintLength(message[1]!) + 1), 'server');
+      if (awareness.getStates().has(clientId)) {
+        messages++;
+        last = awareness.getStates().get(clientId);
+      }
+      awareness.destroy();
+    }
+    return { messages, last };
+  }
+
+  /** The bytes a varUint length prefix takes, read from its first byte (the messages here are short). */
+  function varUintLength(firstByte: number): number {
+    return firstByte < 0x80 ? 1 : 2;
+  }
+
+  async function roomOf(size: number): Promise<{ publisherSocket: RawClient; watcher: RawClient }> {
+    const board = await createBoard(server);
+    const url = `${server.wsUrl}/${board.boardId}?token=${board.tokens.viewer}`;
+    for (let i = 0; i < size; i++) sockets.push(await RawClient.connect(url));
+    return { publisherSocket: sockets[0]!, watcher: sockets[1]! };
+  }
+
+  it('goes out at most once a frame when more than ten are there, and the latest state always arrives', async () => {
+    const { publisherSocket, watcher } = await roomOf(12);
+    const publisher = new PresencePublisher(515151);
+    // 30 pointer moves within about 30 ms: one a millisecond, each in a turn of its own.
+    for (let i = 0; i < 30; i++) {
+      publisherSocket.send(publisher.message({ cursor: { x: i, y: i } }));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await eventually(() => expect(presenceSeen(watcher, publisher.clientId).last).toMatchObject({ cursor: { x: 29, y: 29 } }));
+    const { messages } = presenceSeen(watcher, publisher.clientId);
+    expect(messages).toBeGreaterThan(0);
+    // Unthrottled, it would be about 30; once a frame (16 ms), a handful however slow this machine is.
+    expect(messages).toBeLessThan(15);
+    publisher.destroy();
+  });
+
+  it('goes out at once in a small room', async () => {
+    const { publisherSocket, watcher } = await roomOf(3);
+    const publisher = new PresencePublisher(525252);
+    for (let i = 0; i < 5; i++) {
+      publisherSocket.send(publisher.message({ cursor: { x: i, y: i } }));
+      await eventually(() => expect(presenceSeen(watcher, publisher.clientId).last).toMatchObject({ cursor: { x: i, y: i } }), 1000, 1);
+    }
+    expect(presenceSeen(watcher, publisher.clientId).messages).toBe(5);
+    publisher.destroy();
+  });
+});

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import * as Y from 'yjs';
 import { addNote, readNotes } from '../../shared/board/notes';
 import { CloseCode } from '../../shared/protocol';
+import { PLAN_FORMATS } from '../../shared/export/plan';
 import { connectStockClient, createBoard, eventually, makeDataDir, whenSynced, type StockClient } from '../helpers/server';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 
@@ -24,6 +25,27 @@ describe('the server process, stopped and started again on the same DATA_DIR', (
     running.push(p);
     return p;
   }
+
+  it('serves every plan format from the compiled server, whose export libraries load on first use', async () => {
+    const dataDir = await makeDataDir();
+    dirs.push(dataDir);
+    const p = await start(dataDir);
+    const board = await createBoard(p, 'Compiled');
+    for (const format of PLAN_FORMATS) {
+      const response = await fetch(`${p.url}/api/boards/${board.boardId}/plan.${format}?token=${board.tokens.viewer}`);
+      expect(response.status, format).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, format).toBeGreaterThan(0);
+    }
+    // An Excel import goes through the same lazily loaded library: the empty board's workbook is read, and found to hold no actions.
+    const workbook = await fetch(`${p.url}/api/boards/${board.boardId}/plan.xlsx?token=${board.tokens.viewer}`);
+    const imported = await fetch(`${p.url}/api/boards/${board.boardId}/plan/import?name=plan.xlsx`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${board.tokens.facilitator}`, 'Content-Type': 'application/octet-stream' },
+      body: new Uint8Array(await workbook.arrayBuffer()),
+    });
+    expect(imported.status).toBe(400);
+    expect(await imported.text()).toMatch(/no actions/);
+  });
 
   it('stores open boards on SIGTERM, tells clients it is restarting, and serves them again after', async () => {
     const dataDir = await makeDataDir();

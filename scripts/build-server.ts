@@ -1,0 +1,37 @@
+// Compiles the server (server/ and the shared/ code it uses) to plain
+// JavaScript in dist/server/, which `npm start` runs. Running the TypeScript
+// through tsx at run time costs its loader thread: about 45 MB of memory and a
+// slower start, on every server a trust runs. Packages in node_modules stay
+// outside the bundle and are imported as they are (better-sqlite3 and resvg
+// are native), and code split at dynamic imports stays in chunks of its own,
+// so the export libraries load only when someone downloads a plan.
+//
+// `node --import tsx scripts/build-server.ts` builds once; the server test project builds
+// the same way before it starts (tests/helpers/build-server-once.ts).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/server/index.js');
+
+export async function buildServer(): Promise<void> {
+  await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['server/index.ts'],
+    outdir: 'dist/server',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildServer();
+  console.log(`server built: ${path.relative(REPO_ROOT, SERVER_BUNDLE)}`);
+}
