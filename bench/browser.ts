@@ -25,6 +25,8 @@ const CLIENT_DIR = path.join(REPO, 'dist/client');
 const NOTES = 1000;
 const REMOTE_NOTES_PER_SECOND = 10;
 const MEASURE_SECONDS = 10;
+/** About two seconds of the page at rest, to measure the refresh interval. */
+const IDLE_FRAMES = 120;
 
 export interface BrowserBenchResult {
   notes: number;
@@ -34,6 +36,12 @@ export interface BrowserBenchResult {
   frameP50Ms: number;
   frameP95Ms: number;
   frameMaxMs: number;
+  /** The display's refresh interval, from the page at rest before the remote client starts. */
+  refreshIntervalMs: number;
+  /** The same page at rest: the floor of this measure (rAF timestamps are coarsened and jitter by ±0.1 ms). */
+  idleFrameP95Ms: number;
+  /** Frames that missed at least one refresh (an interval over 1.5 refresh intervals) while the remote client wrote. */
+  lateFrames: number;
   /** Main-thread tasks over 50 ms while the remote client wrote. */
   longTasks: number;
   notesSeenAtEnd: number;
@@ -83,6 +91,8 @@ async function seededBoard(url: string, wsUrl: string): Promise<{ boardId: strin
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   provider.destroy();
+  // The provider's awareness keeps an interval running until its document goes: without this Node never exits.
+  doc.destroy();
   return { boardId: board.boardId, link: board.links.participant, token: board.tokens.participant };
 }
 
@@ -108,8 +118,30 @@ export async function runBrowserBench(): Promise<BrowserBenchResult> {
     await page.waitForFunction(`document.querySelectorAll('[data-note-id]').length >= ${NOTES}`, undefined, { timeout: 30_000 });
     const timeToInteractiveMs = Date.now() - started;
 
-    // Frame times from requestAnimationFrame, and long tasks, while a remote client writes.
+    // Frame times are the intervals between requestAnimationFrame callbacks. The
+    // display refreshes every ~16.7 ms and a frame is either in time for a
+    // refresh or waits for the next, so an interval is a whole number of
+    // refresh intervals (16.7, 33.3, 50 ms...) give or take the ±0.1 ms by which
+    // Chromium coarsens timestamps: "under 16.7 ms" cannot be read literally
+    // (a page doing nothing scores 16.7 or 16.8). So the refresh interval is
+    // measured on the page at rest first, and late frames (those that missed a
+    // refresh) are counted: p95 meets the target when under 5% of frames are late.
     // A string, not a function: tsx would wrap a function in helpers the page does not have.
+    const idleFrames = (await page.evaluate(`new Promise((resolve) => {
+      const frames = [];
+      let last = null;
+      const tick = (now) => {
+        if (last !== null) frames.push(now - last);
+        last = now;
+        if (frames.length < ${IDLE_FRAMES}) requestAnimationFrame(tick);
+        else resolve(frames);
+      };
+      requestAnimationFrame(tick);
+    })`)) as number[];
+    const sortedIdle = [...idleFrames].sort((a, b) => a - b);
+    const refreshIntervalMs = percentile(sortedIdle, 50);
+
+    // Frame times and long tasks while a remote client writes.
     await page.evaluate(`(() => {
       window.benchFrames = [];
       window.benchLongTasks = 0;
@@ -138,6 +170,7 @@ export async function runBrowserBench(): Promise<BrowserBenchResult> {
       `({ frames: window.benchFrames.slice(1), longTasks: window.benchLongTasks, notes: document.querySelectorAll('[data-note-id]').length })`,
     )) as { frames: number[]; longTasks: number; notes: number };
     remote.destroy();
+    remoteDoc.destroy();
     const sorted = [...frames].sort((a, b) => a - b);
     return {
       notes: NOTES,
@@ -146,6 +179,9 @@ export async function runBrowserBench(): Promise<BrowserBenchResult> {
       frameP50Ms: percentile(sorted, 50),
       frameP95Ms: percentile(sorted, 95),
       frameMaxMs: sorted[sorted.length - 1] ?? NaN,
+      refreshIntervalMs,
+      idleFrameP95Ms: percentile(sortedIdle, 95),
+      lateFrames: frames.filter((frame) => frame > 1.5 * refreshIntervalMs).length,
       longTasks,
       notesSeenAtEnd: notes,
       firstLoadGzipBytes: firstLoadGzipBytes(),
@@ -160,11 +196,15 @@ export async function runBrowserBench(): Promise<BrowserBenchResult> {
 /** The figures as Markdown table rows, with the issue's targets. */
 export function browserBenchRows(result: BrowserBenchResult): string[] {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const refreshes = (value: number) => Math.round(value / result.refreshIntervalMs);
+  const latePercent = (100 * result.lateFrames) / result.frames;
   return [
     '| figure | measured | target |',
     '| --- | --- | --- |',
-    `| frame time p95, ${result.notes} notes, a remote client adding ${REMOTE_NOTES_PER_SECOND} a second | ${ms(result.frameP95Ms)} | < 16.7 ms |`,
+    `| frame time p95, ${result.notes} notes, a remote client adding ${REMOTE_NOTES_PER_SECOND} a second | ${ms(result.frameP95Ms)} (${refreshes(result.frameP95Ms)} refresh intervals) | 16.7 ms (1 refresh interval at 60 Hz) |`,
+    `| frames late (missed a refresh) | ${result.lateFrames} of ${result.frames} (${latePercent.toFixed(1)}%) | under 5% |`,
     `| frame time p50 / max | ${ms(result.frameP50Ms)} / ${ms(result.frameMaxMs)} | |`,
+    `| refresh interval; frame time p95 of the page at rest | ${ms(result.refreshIntervalMs)}; ${ms(result.idleFrameP95Ms)} | |`,
     `| long tasks (> 50 ms) while writing | ${result.longTasks} | |`,
     `| time to interactive (link opened to every note drawn, live) | ${ms(result.timeToInteractiveMs)} | |`,
     `| notes on screen at the end | ${result.notesSeenAtEnd} of ${result.notes + REMOTE_NOTES_PER_SECOND * MEASURE_SECONDS} | all |`,

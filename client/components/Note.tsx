@@ -136,24 +136,96 @@ function NoteView({
       {canEdit && !editing && (
         // A press on a control must not start a drag of the whole note.
         <div className="note__tools" onPointerDown={(event) => event.stopPropagation()}>
-          <select
-            className="note__colour"
-            aria-label="Note colour"
-            value={note.colour}
-            onChange={(event) => onColourChange?.(event.target.value as NoteColour)}
-          >
-            {NOTE_COLOURS.map((name) => (
-              <option key={name} value={name}>
-                {NOTE_COLOUR_STYLES[name].label}
-              </option>
-            ))}
-          </select>
+          <ColourChoice colour={note.colour} onChange={(colour) => onColourChange?.(colour)} />
           <button type="button" className="note__delete" aria-label="Delete note" title="Delete note" onClick={() => onDelete?.()}>
             <span aria-hidden="true">✕</span>
           </button>
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * The note's colour: a button naming it, which turns into the list of colours
+ * (a native select, opened at once where the browser can) when pressed, and
+ * back into the button once a colour is chosen or focus leaves. A select on
+ * every note is what made a busy board slow: a thousand of them cost the
+ * browser several milliseconds of layout and compositing on every frame in
+ * which any note changes, and one changing note a frame is what a live
+ * workshop is.
+ */
+function ColourChoice({ colour, onChange }: { colour: NoteColour; onChange(colour: NoteColour): void }) {
+  const [choosing, setChoosing] = useState(false);
+  const select = useRef<HTMLSelectElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  // Focus goes back to the button only when the choice was made here, not when focus left for elsewhere.
+  const refocusButton = useRef(false);
+
+  useEffect(() => {
+    if (!choosing) {
+      if (refocusButton.current) button.current?.focus();
+      refocusButton.current = false;
+      return;
+    }
+    const field = select.current;
+    if (!field) return;
+    field.focus();
+    try {
+      // Saves a second press; the focused select still opens with the keyboard or a click where this is refused.
+      field.showPicker?.();
+    } catch {
+      // No user activation left, or the browser cannot: the list stays one press away.
+    }
+  }, [choosing]);
+
+  const finish = () => {
+    refocusButton.current = true;
+    setChoosing(false);
+  };
+
+  if (!choosing) {
+    const label = NOTE_COLOUR_STYLES[colour].label;
+    return (
+      <button
+        ref={button}
+        type="button"
+        className="note__colour"
+        aria-haspopup="listbox"
+        aria-label={`Note colour: ${label}`}
+        onClick={() => setChoosing(true)}
+      >
+        {label}
+        <span aria-hidden="true" className="note__colour-arrow">
+          ▾
+        </span>
+      </button>
+    );
+  }
+  return (
+    <select
+      ref={select}
+      className="note__colour"
+      aria-label="Note colour"
+      value={colour}
+      onChange={(event) => {
+        onChange(event.target.value as NoteColour);
+        finish();
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        // The note's own keys must not act on it.
+        event.stopPropagation();
+        finish();
+      }}
+      onBlur={() => setChoosing(false)}
+    >
+      {NOTE_COLOURS.map((name) => (
+        <option key={name} value={name}>
+          {NOTE_COLOUR_STYLES[name].label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -229,10 +301,11 @@ function sameTransform(a: Transform | null | undefined, b: Transform | null | un
  * (compared here, by identity: the note index keeps an unchanged record the
  * same object) and on the board's actions, which never change. So are
  * dnd-kit's pointer and key listeners: dnd-kit makes new ones for every
- * draggable whenever any draggable is added, yet the ones a note already has
+ * draggable whenever its sensors change, yet the ones a note already has
  * still find that note (by its id and its element). Without this, every note
- * redraws each time any note arrives: a 1,000-note board then stalls for a
- * tenth of a second per remote note.
+ * redraws each time the board does: a 1,000-note board then stalls for a
+ * tenth of a second per remote note. (BoardCanvas also keeps its sensors
+ * constant, so the draggables themselves do not re-render either.)
  */
 function sameNote(before: NoteProps, after: NoteProps): boolean {
   if (before.note !== after.note || before.canEdit !== after.canEdit || before.editing !== after.editing) return false;

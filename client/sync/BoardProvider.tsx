@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useContext } from 'react';
+import { createContext, type ReactNode, useCallback, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
 import type { PlanFormat } from '../../shared/export/plan';
@@ -23,6 +23,15 @@ function useSession(): BoardSession {
 /** Reads part of the board state; the component re-renders only when that part changes. */
 export function useBoardState<T>(selector: (state: BoardState) => T): T {
   return useStore(useSession().store, selector);
+}
+
+/**
+ * Reads the board state as it is at the moment of the call, for an event
+ * handler: unlike useBoardState, the component does not re-render with it.
+ */
+export function useBoardStateReader(): () => BoardState {
+  const { store } = useSession();
+  return useCallback(() => store.getState(), [store]);
 }
 
 /** The actions a person can take on the board. */

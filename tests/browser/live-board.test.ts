@@ -85,6 +85,17 @@ describe('two people on one board, in real Chromium', () => {
     await editor.press('Enter');
     await visible(note(fay, 'Rotas published eight weeks ahead'), ARRIVES_MS);
 
+    // Pat recolours it with the keyboard: the colour button opens the list of colours,
+    // and focus comes back to the button, now naming the new colour. Fay sees it change.
+    await note(pat, 'eight weeks').getByRole('button', { name: 'Note colour: Yellow' }).focus();
+    await pat.keyboard.press('Enter');
+    const colours = note(pat, 'eight weeks').getByRole('combobox', { name: 'Note colour' });
+    await visible(colours);
+    expect(await colours.evaluate((el) => el === document.activeElement)).toBe(true);
+    await colours.selectOption({ label: 'Green' });
+    await visible(note(fay, 'eight weeks').getByRole('button', { name: 'Note colour: Green' }), ARRIVES_MS);
+    await expect.poll(() => pat.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Note colour: Green');
+
     // Pat moves it with the keyboard; Fay sees it move.
     const before = await position(fay, 'eight weeks');
     await note(pat, 'eight weeks').focus();

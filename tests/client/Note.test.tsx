@@ -122,10 +122,31 @@ describe('a note', () => {
     expect(calls.onDelete).not.toHaveBeenCalled();
   });
 
-  it('changes colour from a list of named colours', async () => {
+  it('changes colour from a list of named colours, opened from a button that names the colour', async () => {
     const { user, calls } = renderNote();
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Note colour' }), 'Green');
+    // One list of colours per note is too much for a busy board: it appears when asked for.
+    expect(screen.queryByRole('combobox')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Note colour: Yellow' }));
+    const list = screen.getByRole('combobox', { name: 'Note colour' });
+    expect(document.activeElement).toBe(list);
+    await user.selectOptions(list, 'Green');
     expect(calls.onColourChange).toHaveBeenCalledWith('green');
+    // Back to the button, with focus on it, so a keyboard user is where they were.
+    expect(screen.queryByRole('combobox')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: /^Note colour/ }));
+  });
+
+  it('puts the colour list away with Escape, or when focus leaves it, without changing the colour', async () => {
+    const { user, calls } = renderNote();
+    await user.click(screen.getByRole('button', { name: 'Note colour: Yellow' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('combobox')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Note colour: Yellow' }));
+    await user.keyboard('{Enter}');
+    expect(document.activeElement).toBe(screen.getByRole('combobox', { name: 'Note colour' }));
+    await user.click(screen.getByRole('button', { name: 'Elsewhere' }));
+    expect(screen.queryByRole('combobox')).toBeNull();
+    expect(calls.onColourChange).not.toHaveBeenCalled();
   });
 
   it('shows a viewer its text and author with no way to change it', async () => {

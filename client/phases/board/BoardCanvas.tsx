@@ -4,10 +4,12 @@ import {
   DndContext,
   type DragEndEvent,
   KeyboardSensor,
+  type KeyboardSensorOptions,
   PointerSensor,
   type PointerSensorOptions,
   type ScreenReaderInstructions,
   TouchSensor,
+  type TouchSensorOptions,
   type UniqueIdentifier,
   useSensor,
   useSensors,
@@ -42,6 +44,17 @@ class MouseAndPenSensor extends PointerSensor {
     },
   ];
 }
+
+/*
+ * The sensors' options are constants on purpose: useSensor memoises on the
+ * options object, so options written inline are new on every render, and then
+ * so are dnd-kit's activators and its context, and every note on the board
+ * redraws whenever the board does (for each note that arrives, say).
+ */
+const MOUSE_AND_PEN_OPTIONS: PointerSensorOptions = { activationConstraint: { distance: DRAG_DISTANCE_PX } };
+const TOUCH_OPTIONS: TouchSensorOptions = { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } };
+/** Enter is kept for editing the note's text: only Space picks a note up. */
+const KEYBOARD_OPTIONS: KeyboardSensorOptions = { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } };
 
 const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
   draggable:
@@ -78,10 +91,9 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
   const canvas = useRef<HTMLDivElement>(null);
 
   const sensors = useSensors(
-    useSensor(MouseAndPenSensor, { activationConstraint: { distance: DRAG_DISTANCE_PX } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } }),
-    // Enter is kept for editing the note's text: only Space picks a note up.
-    useSensor(KeyboardSensor, { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } }),
+    useSensor(MouseAndPenSensor, MOUSE_AND_PEN_OPTIONS),
+    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
   const accessibility = useMemo(
     () => ({ announcements: announcementsFor(notes), screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }),

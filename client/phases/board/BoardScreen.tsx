@@ -4,7 +4,7 @@ import { LiveAnnouncer } from '../../components/LiveAnnouncer';
 import { SkipLink } from '../../components/PageChrome';
 import { PresenceList } from '../../components/PresenceList';
 import { announce, setJoinCodeEnlarged, startEditingNote, useBoardUi } from '../../state/boardUi';
-import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardActions, useBoardIdentity, useBoardState, useBoardStateReader } from '../../sync/BoardProvider';
 import { BoardCanvas } from './BoardCanvas';
 import { BOARD_ELEMENT_ID } from './BoardNote';
 import { findFreeSpot } from './placement';
@@ -31,7 +31,8 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
   const presenceSettled = useBoardState((state) => state.presenceSettled);
   const canUndo = useBoardState((state) => state.canUndo);
   const canRedo = useBoardState((state) => state.canRedo);
-  const notes = useBoardState((state) => state.notes);
+  // Read when a note is added, not subscribed to: the whole screen need not redraw for every note that arrives.
+  const readBoard = useBoardStateReader();
   const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
   const announcement = useBoardUi((state) => state.announcement);
   const activity = useBoardUi((state) => state.activity);
@@ -53,7 +54,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
 
   const addNote = () => {
     const view = viewport.current;
-    const spot = findFreeSpot(notes, {
+    const spot = findFreeSpot(readBoard().notes, {
       left: view?.scrollLeft ?? 0,
       top: view?.scrollTop ?? 0,
       width: view?.clientWidth || 800,
