@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { CapacityResult, Job, JobResult, JoinResult, LoadResult, LoadgenMessage, PopulateResult, WindowResult } from './jobs';
 import { canPin, machineCpuMs, pinToCpu, processRssMb } from './procfs';
 import { measureCommitLatency } from './disk';
+import { browserBenchRows, runBrowserBench } from './browser';
 import { formatNumber, markdownTable, scenarioRows, textTable, type Figure, type Row, type RunFigures } from './report';
 import { OUR_BENCH_ENV, startServerUnderTest, type ServerKind, type ServerUnderTest } from './servers';
 
@@ -18,7 +19,7 @@ import { OUR_BENCH_ENV, startServerUnderTest, type ServerKind, type ServerUnderT
  * Flags: --quick (short windows, one repeat, smaller big scenarios: a smoke
  * run; it writes no file unless --out is given), --repeats K, --only a,b
  * (scenario ids: light, mixed, big-room, capacity, many-rooms, big-board,
- * slow-client), --out FILE (default docs/benchmarks.md for a full run),
+ * slow-client, browser), --out FILE (default docs/benchmarks.md for a full run),
  * --max-wait-idle S (before each run, wait up to S seconds for other work
  * on the machine to finish; 10 by default, 0 with --quick), --servers ours
  * (or reference: run one server only, while working on it; no ratios then).
@@ -447,7 +448,9 @@ async function main(): Promise<void> {
   const kinds = (args.servers ?? 'ours,reference').split(',').map((kind) => kind.trim()) as ServerKind[];
   if (kinds.length === 0 || kinds.some((kind) => kind !== 'ours' && kind !== 'reference')) throw new Error('--servers takes ours, reference or both (comma-separated)');
   const chosen = scenarios().filter((scenario) => !only || only.has(scenario.id));
-  if (chosen.length === 0) throw new Error(`no scenario matches --only ${args.only}; the ids are ${scenarios().map((s) => s.id).join(', ')}`);
+  // The client side (point 4 of the issue): the board in headless Chromium, after the servers' scenarios.
+  const withBrowser = !only || only.has('browser');
+  if (chosen.length === 0 && !withBrowser) throw new Error(`no scenario matches --only ${args.only}; the ids are ${[...scenarios().map((s) => s.id), 'browser'].join(', ')}`);
   const cores = os.cpus().length;
   const pinning = cores >= 2 && canPin();
   const pins: Pins = pinning ? { server: 0, loadgen: 1 } : { server: null, loadgen: null };
@@ -492,6 +495,13 @@ async function main(): Promise<void> {
     rows.push(...scenarioTable);
   }
   rows.unshift(...scenarioRows('Start-up (every run)', startup));
+  let browserRows: string[] = [];
+  if (withBrowser) {
+    console.log('\nThe board in headless Chromium (npm run bench:browser)');
+    await waitForQuiet('the browser benchmark');
+    browserRows = browserBenchRows(await runBrowserBench());
+    console.log(browserRows.join('\n'));
+  }
   const durationS = Math.round((Date.now() - started.getTime()) / 1000);
   const targets = checkTargets(rows);
 
@@ -540,6 +550,16 @@ async function main(): Promise<void> {
     '',
     markdownTable(rows),
     '',
+    ...(browserRows.length
+      ? [
+          '## The board in the browser',
+          '',
+          'A blank board with 1,000 notes open in headless Chromium (Debian’s, driven by playwright-core) while another client adds 10 notes a second for 10 s; frame times are the intervals between `requestAnimationFrame` callbacks (`bench/browser.ts`, also `npm run bench:browser`). Frames come in whole refresh intervals (16.7 ms at 60 Hz, ±0.1 ms of timestamp coarsening), so the p95 is read against one refresh interval, with the share of frames that missed a refresh.',
+          '',
+          ...browserRows,
+          '',
+        ]
+      : []),
     '## Targets (issue 7)',
     '',
     '| Target | Measured | Met |',
