@@ -201,7 +201,7 @@ export function browserBenchRows(result: BrowserBenchResult): string[] {
   return [
     '| figure | measured | target |',
     '| --- | --- | --- |',
-    `| frame time p95, ${result.notes} notes, a remote client adding ${REMOTE_NOTES_PER_SECOND} a second | ${ms(result.frameP95Ms)} (${refreshes(result.frameP95Ms)} refresh intervals) | 16.7 ms (1 refresh interval at 60 Hz) |`,
+    `| frame time p95, ${result.notes} notes, a remote client adding ${REMOTE_NOTES_PER_SECOND} a second | ${ms(result.frameP95Ms)} (${refreshes(result.frameP95Ms)} refresh interval${refreshes(result.frameP95Ms) === 1 ? '' : 's'}) | 16.7 ms (1 refresh interval at 60 Hz) |`,
     `| frames late (missed a refresh) | ${result.lateFrames} of ${result.frames} (${latePercent.toFixed(1)}%) | under 5% |`,
     `| frame time p50 / max | ${ms(result.frameP50Ms)} / ${ms(result.frameMaxMs)} | |`,
     `| refresh interval; frame time p95 of the page at rest | ${ms(result.refreshIntervalMs)}; ${ms(result.idleFrameP95Ms)} | |`,
