@@ -13,16 +13,18 @@ export interface RoomConnection {
 }
 
 /**
- * A message larger than this leaves as WebSocket fragments of this size, one
- * per event-loop turn. The kernel takes a whole write at once on a fast link
- * (on loopback it even delivers it within the call): sending a 4 MB board to
- * a newcomer in one write kept the server from everyone else for about 10 ms,
- * and a fragment takes a fraction of one. Every WebSocket client reassembles
- * fragments into the one message.
+ * A newcomer's copy of the board, when larger than this, leaves as WebSocket
+ * fragments of this size, one per event-loop turn. The kernel takes a whole
+ * write at once on a fast link (on loopback it even delivers it within the
+ * call): sending a 4 MB board in one write kept the server from everyone else
+ * for about 10 ms, and a fragment takes a fraction of one. Every WebSocket
+ * client reassembles fragments into the one message. Broadcasts are not
+ * fragmented: at one fragment a turn, a run of large ones (a pasted list)
+ * would queue up for every socket faster than it drained.
  */
 export const FRAGMENT_BYTES = 64 * 1024;
 
-/** What waits to be sent on a socket behind a message that is going out in fragments. */
+/** What waits to be sent on a socket behind a message that is going out in fragments, in order. */
 interface Outbox {
   queue: Uint8Array[];
   queuedBytes: number;
@@ -38,7 +40,7 @@ const outboxes = new WeakMap<WebSocket, Outbox>();
  * grow: its client reconnects and resyncs what it missed. One message is
  * always let through, however large, so a big board still reaches a newcomer.
  */
-export function sendTo(connection: RoomConnection, message: Uint8Array, maxBufferedBytes = Infinity): void {
+export function sendTo(connection: RoomConnection, message: Uint8Array, maxBufferedBytes = Infinity, { inFragments = false } = {}): void {
   const { socket } = connection;
   if (socket.readyState !== socket.OPEN) return;
   const outbox = outboxes.get(socket);
@@ -50,10 +52,10 @@ export function sendTo(connection: RoomConnection, message: Uint8Array, maxBuffe
   if (outbox) {
     outbox.queue.push(message);
     outbox.queuedBytes += message.byteLength;
-  } else if (message.byteLength <= FRAGMENT_BYTES) {
-    socket.send(message, terminateOnError(socket));
-  } else {
+  } else if (inFragments && message.byteLength > FRAGMENT_BYTES) {
     sendInFragments(socket, message, { queue: [], queuedBytes: 0 });
+  } else {
+    socket.send(message, terminateOnError(socket));
   }
 }
 
@@ -79,16 +81,7 @@ function sendInFragments(socket: WebSocket, message: Uint8Array, outbox: Outbox)
       return;
     }
     outboxes.delete(socket);
-    const waiting = outbox.queue;
-    for (let index = 0; index < waiting.length; index++) {
-      const next = waiting[index]!;
-      if (next.byteLength > FRAGMENT_BYTES) {
-        const rest = waiting.slice(index + 1);
-        sendInFragments(socket, next, { queue: rest, queuedBytes: rest.reduce((sum, m) => sum + m.byteLength, 0) });
-        return;
-      }
-      socket.send(next, terminateOnError(socket));
-    }
+    for (const next of outbox.queue) socket.send(next, terminateOnError(socket));
   };
   sendFrom(0);
 }

@@ -50,14 +50,6 @@ const PRESENCE_THROTTLE_MIN_CONNECTIONS = 10;
 const PRESENCE_FLUSH_INTERVAL_MS = 16;
 
 /**
- * How long the updates a newcomer is sent after the document's encoded state
- * may grow before that state is encoded afresh (see Room.joinState): past
- * either bound, one join pays for a new encoding, which every later join shares.
- */
-const JOIN_TAIL_MAX_MESSAGES = 256;
-const JOIN_TAIL_MIN_BYTES = 256 * 1024;
-
-/**
  * Rooms with work this event-loop turn. They run together, in one callback,
  * so that every room's append reaches storage in the same batch (SQLite
  * writes a turn's appends in one transaction, one fsync), and the broadcasts
@@ -134,16 +126,14 @@ export class Room {
    */
   private storedBytes = 0;
   /**
-   * What a newcomer with an empty document is sent, so that a join does not
-   * encode the whole document again (tens of milliseconds for a big board,
-   * with the server able to do nothing else meanwhile): `base` is an update
-   * message with the document's encoded state at some moment (as loaded, or
-   * as last compacted), and `tail` the update messages broadcast since, in
-   * order. Applied in turn they give the document as stored now; an empty
-   * sync step 2 after them tells the client it has everything (y-websocket
-   * calls itself synced on a step 2, so it must come last).
+   * The sync step 2 a newcomer with an empty document is sent: the whole
+   * document, encoded once and shared by every join until the document
+   * changes. Encoding a big board takes tens of milliseconds in which the
+   * server can do nothing else; a crowd joining a quiet board pays it once.
+   * One message, so a newcomer goes from nothing to the whole board at once
+   * and never acts on a half-loaded one.
    */
-  private joinState: { base: Uint8Array | null; tail: Uint8Array[]; tailBytes: number } = { base: null, tail: [], tailBytes: 0 };
+  private newcomerSync: Uint8Array | null = null;
 
   constructor(
     readonly name: DocumentName,
@@ -210,12 +200,8 @@ export class Room {
       for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
     }, LOAD_ORIGIN);
     trimLoadedDocument(this.doc);
-    // What storage holds is already encoded: the first join after a restart sends it as it is.
-    const [snapshot, ...log] = parts;
-    if (snapshot) {
-      this.joinState.base = encodeSyncUpdate(snapshot);
-      for (const update of log) this.addToJoinTail(encodeSyncUpdate(update));
-    }
+    // A board stored as one snapshot (as closing leaves it) is already encoded: the first join after a restart sends it as it is.
+    if (parts.length === 1) this.newcomerSync = encodeSyncStep2(parts[0]!);
     // From here on every change to the document is stored before it is shared.
     this.doc.on('update', this.handleDocUpdate);
     this.unsubscribeFanout = this.fanout.subscribe(this.name, (update) => {
@@ -441,8 +427,9 @@ export class Room {
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.newcomerSync = null;
     // Another process stored it already; it only needs to reach our sockets.
-    if (origin === FANOUT_ORIGIN) this.broadcastUpdate(encodeSyncUpdate(update));
+    if (origin === FANOUT_ORIGIN) this.broadcast(encodeSyncUpdate(update));
     else this.pendingUpdates.push(update);
   };
 
@@ -454,37 +441,14 @@ export class Room {
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     const logLength = await this.store.appendUpdate(this.name, merged);
     this.storedBytes += merged.byteLength;
-    this.broadcastUpdate(encodeSyncUpdate(merged));
+    this.broadcast(encodeSyncUpdate(merged));
     this.fanout.publish(this.name, merged);
     if (logLength >= this.options.compactAfterUpdates) {
       const state = Y.encodeStateAsUpdate(this.doc);
-      this.joinState = { base: encodeSyncUpdate(state), tail: [], tailBytes: 0 };
+      this.newcomerSync = encodeSyncStep2(state);
       await this.store.compactDocument(this.name, state);
       this.storedBytes = state.byteLength;
     }
-  }
-
-  /** Sends a document update to every socket, and keeps it for newcomers (see joinState). */
-  private broadcastUpdate(message: Uint8Array): void {
-    this.broadcast(message);
-    this.addToJoinTail(message);
-  }
-
-  private addToJoinTail(message: Uint8Array): void {
-    const { joinState } = this;
-    // No encoded state yet: the next join encodes the whole document, this update included.
-    if (!joinState.base) return;
-    joinState.tail.push(message);
-    joinState.tailBytes += message.byteLength;
-    const tooLong = joinState.tail.length > JOIN_TAIL_MAX_MESSAGES || joinState.tailBytes > Math.max(JOIN_TAIL_MIN_BYTES, joinState.base?.byteLength ?? 0);
-    // Encoded afresh at the next join, not now: a board nobody joins never pays for it.
-    if (tooLong) this.joinState = { base: null, tail: [], tailBytes: 0 };
-  }
-
-  /** The messages that bring an empty document to the state stored now, the last of them a sync step 2. */
-  private messagesForNewcomer(): Uint8Array[] {
-    if (!this.joinState.base) this.joinState = { base: encodeSyncUpdate(Y.encodeStateAsUpdate(this.doc)), tail: [], tailBytes: 0 };
-    return [this.joinState.base!, ...this.joinState.tail, EMPTY_SYNC_STEP2];
   }
 
   private sendReply(reply: PendingReply): void {
@@ -497,12 +461,11 @@ export class Room {
       this.sendAwarenessStates(reply.connection);
       return;
     }
-    const messages = isEmptyStateVector(reply.stateVector)
-      ? this.messagesForNewcomer()
-      : [encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, reply.stateVector))];
-    const bytes = messages.reduce((sum, message) => sum + message.byteLength, 0);
-    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, bytes));
-    for (const message of messages) this.send(reply.connection, message);
+    const message = isEmptyStateVector(reply.stateVector)
+      ? (this.newcomerSync ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
+      : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, reply.stateVector));
+    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, message.byteLength));
+    this.send(reply.connection, message, { inFragments: true });
   }
 
   /**
@@ -589,8 +552,8 @@ export class Room {
   };
 
   /** Sends to one socket, dropping it if it has fallen too far behind (see sendTo). */
-  private send(connection: RoomConnection, message: Uint8Array): void {
-    sendTo(connection, message, this.options.maxBufferedBytes + (this.syncAllowances.get(connection) ?? 0));
+  private send(connection: RoomConnection, message: Uint8Array, options?: { inFragments: boolean }): void {
+    sendTo(connection, message, this.options.maxBufferedBytes + (this.syncAllowances.get(connection) ?? 0), options);
   }
 
   /** Sends one encoded message to every socket: encoded once, however many receive it. */
@@ -642,9 +605,6 @@ export class Room {
 function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
-
-/** A sync step 2 with nothing in it: "you have everything I have". */
-const EMPTY_SYNC_STEP2 = encodeSyncStep2(new Uint8Array([0, 0]));
 
 /** A state vector that names no client: the sender's document is empty (a newcomer). */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {

@@ -13,11 +13,11 @@ import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
 import { connectStockClient, createBoard, eventually, makeDataDir, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 
 /**
- * The sync path's shortcuts (issue 7): a newcomer is sent the document's
- * encoded state and the updates since rather than a fresh encoding, large
- * messages leave in fragments, presence in a big room goes out once a frame,
- * and a board's last use is written at most every few minutes. Each must be
- * invisible to a client: these tests check what a client sees.
+ * The sync path's shortcuts (issue 7): newcomers share one encoding of the
+ * document until it changes, large messages leave in fragments, presence in
+ * a big room goes out once a frame, and a board's last use is written at
+ * most every few minutes. Each must be invisible to a client: these tests
+ * check what a client sees.
  */
 describe('what a newcomer is sent', () => {
   let server: TestServer | null = null;
@@ -48,14 +48,14 @@ describe('what a newcomer is sent', () => {
     });
   }
 
-  it('has every note already when it calls itself synced, after updates since the state was encoded', async () => {
+  it('has every note already when it calls itself synced, after updates since the board was last encoded', async () => {
     server = await startTestServer();
     const board = await createBoard(server);
     const writer = connect(board.boardId, board.tokens.facilitator);
     await whenSynced(writer.provider);
     const first = await notesAtSync(board.boardId, board.tokens.viewer);
     expect(first).toEqual([]);
-    // The first newcomer made the server encode the board; these arrive after it, as its tail.
+    // The first newcomer made the server encode the board; each of these makes that encoding stale.
     const written: string[] = [];
     for (let i = 0; i < 40; i++) {
       written.push(`after ${i}`);
@@ -65,14 +65,13 @@ describe('what a newcomer is sent', () => {
     await eventually(async () => expect(await notesAtSync(board.boardId, board.tokens.viewer)).toEqual(written.sort()));
   });
 
-  it('has every note when the updates since the last encoding outgrow what is kept, and the state is encoded afresh', async () => {
+  it('has every note after hundreds of separate updates between newcomers', async () => {
     server = await startTestServer({ compactAfterUpdates: 10_000 });
     const board = await createBoard(server);
     const writer = connect(board.boardId, board.tokens.facilitator);
     await whenSynced(writer.provider);
     await notesAtSync(board.boardId, board.tokens.viewer);
     const written: string[] = [];
-    // More separate updates than a newcomer is sent one by one (256).
     for (let i = 0; i < 300; i++) {
       written.push(`note ${i}`);
       addNote(writer.doc, { text: `note ${i}`, x: i, y: i, authorId: null, authorName: 'Writer' });
@@ -170,7 +169,7 @@ describe('sending to one socket (sendTo)', () => {
     }) as typeof server.send;
 
     const large = new Uint8Array(5 * FRAGMENT_BYTES + 123).map((_, i) => i % 251);
-    sendTo(connection, large);
+    sendTo(connection, large, Infinity, { inFragments: true });
     // Only the first fragment leaves in this turn; the server can serve others before the next.
     expect(frames).toEqual([{ bytes: FRAGMENT_BYTES, fin: false }]);
     // Sent while the large one is still going out: it must arrive after it, not inside it.
@@ -182,10 +181,24 @@ describe('sending to one socket (sendTo)', () => {
     client.close();
   });
 
+  it('sends a large message whole unless asked to fragment it', async () => {
+    const { server, client, received } = await socketPair();
+    const frames: boolean[] = [];
+    const send = server.send.bind(server);
+    server.send = ((data: Uint8Array, options: { fin?: boolean } | ((error?: Error) => void), callback?: (error?: Error) => void) => {
+      frames.push(typeof options === 'object' ? options.fin !== false : true);
+      return typeof options === 'object' ? send(data, options, callback) : send(data, options);
+    }) as typeof server.send;
+    sendTo(connectionOf(server), new Uint8Array(3 * FRAGMENT_BYTES));
+    await eventually(() => expect(received).toHaveLength(1));
+    expect(frames).toEqual([true]);
+    client.close();
+  });
+
   it('drops a socket whose queue behind a fragmented message passes the limit', async () => {
     const { server, client } = await socketPair();
     const connection = connectionOf(server);
-    sendTo(connection, new Uint8Array(3 * FRAGMENT_BYTES), 1024);
+    sendTo(connection, new Uint8Array(3 * FRAGMENT_BYTES), 1024, { inFragments: true });
     // Queued behind it: 800, then 1,600 bytes; the next send finds the queue past the limit.
     for (let i = 0; i < 3; i++) sendTo(connection, new Uint8Array(800), 1024);
     expect(server.readyState).not.toBe(WebSocket.OPEN);
