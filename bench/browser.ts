@@ -19,6 +19,7 @@ import { addNote } from '../shared/board/notes';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from '../shared/schema/records';
 import { createBoardResponseSchema } from '../shared/schema/api';
 import { launchChromium } from '../tests/helpers/chromium';
+import { percentile } from './report';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLIENT_DIR = path.join(REPO, 'dist/client');
@@ -46,11 +47,6 @@ export interface BrowserBenchResult {
   longTasks: number;
   notesSeenAtEnd: number;
   firstLoadGzipBytes: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 /** What a browser downloads to show the first page: index.html's scripts, preloads and styles, gzipped. */

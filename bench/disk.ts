@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { percentile } from './report';
 
 /** How long one durable commit takes on the disk our server's data lives on. */
 export interface CommitLatency {
@@ -36,8 +37,7 @@ export async function measureCommitLatency(commits = 300): Promise<CommitLatency
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    const at = (p: number) => times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]!;
-    return { commits, p50Ms: at(50), p99Ms: at(99), maxMs: times[times.length - 1]! };
+    return { commits, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: times[times.length - 1]! };
   } finally {
     db.close();
     await fs.rm(dir, { recursive: true, force: true });

@@ -3,10 +3,10 @@ import * as Y from 'yjs';
 import { createHistogram, monitorEventLoopDelay, performance, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { addNote, updateNote } from '../shared/board/notes';
 import type { NoteId } from '../shared/schema/ids';
-import { MessageType, SyncMessageType } from '../shared/protocol';
+import { encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '../shared/protocol';
 import { machineCpuMs, processCpuMs, processPeakRssMb, processRssMb, processRunQueueWaitMs, processState } from './procfs';
 import { epochNow, startProbeThread } from './probeThread';
-import { awarenessEntries, type AwarenessEntry, cacheStats, encodeAwareness, encodeSyncStep1Empty, encodeSyncStep2, encodeSyncUpdate, syncPayload, updateRanges } from './wire';
+import { awarenessEntries, type AwarenessEntry, cacheStats, encodeAwareness, encodeSyncStep1Empty, syncPayload, updateRanges } from './wire';
 import type {
   CapacityJob,
   CapacityResult,

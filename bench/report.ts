@@ -1,5 +1,11 @@
 import type { ServerKind } from './servers';
 
+/** The p-th percentile of sorted values (nearest rank); NaN for none. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
 /**
  * Turning runs into the comparison table. Every run of a scenario gives a
  * set of named figures; repeats are combined (the median, with the range

@@ -21,24 +21,6 @@ export function encodeSyncStep1Empty(): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 2 carrying `update` (the answer to the server's step 1). */
-export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  encoding.writeVarUint(encoder, SyncMessageType.step2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-/** A document update message. */
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  encoding.writeVarUint(encoder, SyncMessageType.update);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
 /** An awareness message with one client's state, encoded as y-protocols/awareness does. */
 export function encodeAwareness(clientId: number, clock: number, state: unknown): Uint8Array {
   const inner = encoding.createEncoder();

@@ -1,3 +1,5 @@
+import * as encoding from 'lib0/encoding';
+
 /**
  * What travels on the sync socket. The message numbers are y-websocket's, so
  * the stock WebsocketProvider can talk to our server unchanged.
@@ -21,6 +23,24 @@ export const SyncMessageType = {
   step2: 1,
   update: 2,
 } as const;
+
+/** A sync step 2 carrying `update`: the answer to a step 1, everything the asker lacks. */
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return encodeSyncMessage(SyncMessageType.step2, update);
+}
+
+/** A sync update message carrying `update`: a change, as broadcast. */
+export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  return encodeSyncMessage(SyncMessageType.update, update);
+}
+
+function encodeSyncMessage(syncType: number, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  encoding.writeVarUint(encoder, syncType);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
 
 /**
  * Close codes the server uses. 1000-1015 are the standard ones; 4000-4999 are

@@ -9,10 +9,11 @@ const TOUCH_DRAG_TOLERANCE_PX = 8;
 /*
  * Constants, not inline objects: useSensor memoises on the options object, and
  * new options on every render give dnd-kit new activators, a new context, and
- * a redraw of every draggable each time the list around them redraws.
+ * a redraw of every draggable each time the list around them redraws. The
+ * board's own sensors (BoardCanvas) use the same ones.
  */
-const POINTER_OPTIONS: PointerSensorOptions = { activationConstraint: { distance: DRAG_DISTANCE_PX } };
-const TOUCH_OPTIONS: TouchSensorOptions = { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } };
+export const POINTER_DRAG_OPTIONS: PointerSensorOptions = { activationConstraint: { distance: DRAG_DISTANCE_PX } };
+export const TOUCH_DRAG_OPTIONS: TouchSensorOptions = { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } };
 
 /**
  * The sensors for things dragged by a handle (notes into themes, boxes of a
@@ -21,8 +22,8 @@ const TOUCH_OPTIONS: TouchSensorOptions = { activationConstraint: { delay: TOUCH
  */
 export function useHandleDragSensors() {
   return useSensors(
-    useSensor(PointerSensor, POINTER_OPTIONS),
-    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(PointerSensor, POINTER_DRAG_OPTIONS),
+    useSensor(TouchSensor, TOUCH_DRAG_OPTIONS),
     useSensor(KeyboardSensor),
   );
 }

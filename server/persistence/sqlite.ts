@@ -293,7 +293,7 @@ export class SqliteStorage implements Storage {
         }
         // A board written to is in use: the retention period starts again.
         const now = Date.now();
-        for (const boardId of boards) this.statements.touchBoard.run(now, boardId);
+        for (const boardId of boards) this.recordUse(boardId, now);
       })();
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -324,7 +324,15 @@ export class SqliteStorage implements Storage {
   }
 
   async touchBoard(boardId: BoardId, at: number): Promise<void> {
-    // Retention counts days: a join minutes after the last recorded use need not write (and fsync) it again.
+    this.recordUse(boardId, at);
+  }
+
+  /**
+   * Records a board's last use. Retention counts days: a use minutes after the
+   * last one written need not be written (and, outside a transaction, fsynced)
+   * again, on a join or on every turn's appends.
+   */
+  private recordUse(boardId: BoardId, at: number): void {
     const written = this.lastUseWritten.get(boardId);
     if (written !== undefined && at >= written && at - written < LAST_USE_PRECISION_MS) return;
     this.statements.touchBoard.run(at, boardId);

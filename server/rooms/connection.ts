@@ -16,8 +16,9 @@ export interface RoomConnection {
  * A newcomer's copy of the board, when larger than this, leaves as WebSocket
  * fragments of this size, one per event-loop turn. The kernel takes a whole
  * write at once on a fast link (on loopback it even delivers it within the
- * call): sending a 4 MB board in one write kept the server from everyone else
- * for about 10 ms, and a fragment takes a fraction of one. Every WebSocket
+ * call): a 4 MB board in one write kept the server from everyone else for as
+ * long as that took, and a fragment takes a fraction of it (the big-board
+ * scenario of `npm run bench`: "longest probe echo during a join"). Every WebSocket
  * client reassembles fragments into the one message. Broadcasts are not
  * fragmented: at one fragment a turn, a run of large ones (a pasted list)
  * would queue up for every socket faster than it drained.

@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
-import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
+import { CloseCode, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '../../shared/protocol';
 import type { DocumentName, DocumentStore } from '../persistence/types';
 import { sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
@@ -52,22 +52,18 @@ const PRESENCE_FLUSH_INTERVAL_MS = 16;
 /**
  * Rooms with work this event-loop turn. They run together, in one callback,
  * so that every room's append reaches storage in the same batch (SQLite
- * writes a turn's appends in one transaction, one fsync), and the broadcasts
- * follow in the same turn instead of one turn later.
+ * writes a turn's appends in one transaction, one fsync).
  */
-const roomsDueThisTurn = new Set<() => void>();
-let turnScheduled = false;
+let roomsDueThisTurn: (() => void)[] = [];
 
 function runInThisTurn(task: () => void): void {
-  roomsDueThisTurn.add(task);
-  if (turnScheduled) return;
-  turnScheduled = true;
+  // The first room due this turn schedules the run; the rest join it.
+  if (roomsDueThisTurn.push(task) > 1) return;
   // setImmediate, not a microtask: it lets every message already read from
   // the sockets in this turn join the batch.
   setImmediate(() => {
-    turnScheduled = false;
-    const tasks = [...roomsDueThisTurn];
-    roomsDueThisTurn.clear();
+    const tasks = roomsDueThisTurn;
+    roomsDueThisTurn = [];
     for (const task of tasks) task();
   });
 }
@@ -609,21 +605,6 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 /** A state vector that names no client: the sender's document is empty (a newcomer). */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0;
-}
-
-function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  encoding.writeVarUint(encoder, SyncMessageType.step2);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
 }
 
 function encodeAwareness(awareness: awarenessProtocol.Awareness, clientIds: number[]): Uint8Array {

@@ -9,7 +9,6 @@ import {
   type PointerSensorOptions,
   type ScreenReaderInstructions,
   TouchSensor,
-  type TouchSensorOptions,
   type UniqueIdentifier,
   useSensor,
   useSensors,
@@ -20,12 +19,7 @@ import { Note } from '../../components/Note';
 import { startEditingNote, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { BOARD_ELEMENT_ID, EditableNote } from './BoardNote';
-
-/** How far a mouse must move before a press becomes a drag, so a click still edits. */
-const DRAG_DISTANCE_PX = 6;
-/** How long a finger must rest on a note before it drags, so a swipe still scrolls the board. */
-const TOUCH_DRAG_DELAY_MS = 250;
-const TOUCH_DRAG_TOLERANCE_PX = 8;
+import { POINTER_DRAG_OPTIONS, TOUCH_DRAG_OPTIONS } from '../../components/useHandleDragSensors';
 
 /**
  * The pointer sensor for mouse and pen only. Pointer events fire for touch
@@ -46,14 +40,10 @@ class MouseAndPenSensor extends PointerSensor {
 }
 
 /*
- * The sensors' options are constants on purpose: useSensor memoises on the
- * options object, so options written inline are new on every render, and then
- * so are dnd-kit's activators and its context, and every note on the board
- * redraws whenever the board does (for each note that arrives, say).
+ * The sensors' options are constants on purpose (see useHandleDragSensors):
+ * inline options would make every note on the board redraw whenever the board
+ * does. Enter is kept for editing the note's text: only Space picks a note up.
  */
-const MOUSE_AND_PEN_OPTIONS: PointerSensorOptions = { activationConstraint: { distance: DRAG_DISTANCE_PX } };
-const TOUCH_OPTIONS: TouchSensorOptions = { activationConstraint: { delay: TOUCH_DRAG_DELAY_MS, tolerance: TOUCH_DRAG_TOLERANCE_PX } };
-/** Enter is kept for editing the note's text: only Space picks a note up. */
 const KEYBOARD_OPTIONS: KeyboardSensorOptions = { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } };
 
 const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
@@ -91,8 +81,8 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
   const canvas = useRef<HTMLDivElement>(null);
 
   const sensors = useSensors(
-    useSensor(MouseAndPenSensor, MOUSE_AND_PEN_OPTIONS),
-    useSensor(TouchSensor, TOUCH_OPTIONS),
+    useSensor(MouseAndPenSensor, POINTER_DRAG_OPTIONS),
+    useSensor(TouchSensor, TOUCH_DRAG_OPTIONS),
     useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
   const accessibility = useMemo(
