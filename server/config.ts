@@ -47,6 +47,34 @@ export interface ServerConfig {
   /** How often the server pings sockets to find dead ones. */
   heartbeatIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Whether the server sits behind a reverse proxy whose `X-Forwarded-For`
+   * it may believe. Off, the client address is the socket's peer: a header
+   * anyone can write must not choose which rate-limit bucket they land in.
+   */
+  trustProxy: boolean;
+  /** Failed join attempts (a wrong code or token) one client address may make per `joinFailureWindowSeconds`; more answer 429. */
+  joinFailuresPerAddress: number;
+  /** Failed attempts on one board (wrong tokens presented at its upgrade) per window, from all addresses together. */
+  joinFailuresPerBoard: number;
+  /** The window the join-failure limits count over. */
+  joinFailureWindowSeconds: number;
+  /** A join code stops working this many hours after it was issued (the facilitator can issue a new one). */
+  joinCodeTtlHours: number;
+  /** Boards one client address may create per hour. */
+  boardCreationsPerHour: number;
+  /** When set, creating a board needs this secret (header `X-Retain-Creation-Secret` or body field `creationSecret`). */
+  creationSecret: string | null;
+  /** When set, only these client addresses (exact IPs, or IPv4/IPv6 CIDR ranges) may create boards. */
+  creationAllowedAddresses: string[] | null;
+  /** The most boards the server holds; creating one more answers 507. */
+  maxBoards: number;
+  /** How much of a board one participant's writes may take, in bytes; past it only that person's changes are refused (4413). */
+  participantShareBytes: number;
+  /** The largest presence (awareness) state one client may publish, in bytes of JSON. */
+  maxPresenceBytes: number;
+  /** Plan imports one client address may make per hour. */
+  importsPerHour: number;
 }
 
 /** The defaults, also used by tests that override a few fields. */
@@ -70,6 +98,21 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxJsonBodyBytes: 64 * 1024,
   heartbeatIntervalMs: 30_000,
   logLevel: 'info',
+  trustProxy: false,
+  // A person mistyping a code a few times is never stopped; a guesser gets 20 tries per 10 minutes.
+  joinFailuresPerAddress: 20,
+  joinFailuresPerBoard: 100,
+  joinFailureWindowSeconds: 600,
+  // Two weeks: a code shown at a workshop stays good for people who join late, not for a year.
+  joinCodeTtlHours: 14 * 24,
+  boardCreationsPerHour: 30,
+  creationSecret: null,
+  creationAllowedAddresses: null,
+  maxBoards: 10_000,
+  // An eighth of a 32 MB board: thousands of notes' worth, but no single person can fill the board.
+  participantShareBytes: 4 * 1024 * 1024,
+  maxPresenceBytes: 4096,
+  importsPerHour: 20,
 };
 
 const positiveInt = z.coerce.number().int().positive();
@@ -93,6 +136,24 @@ const envSchema = z.object({
     .refine((origins) => origins === null || origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), 'list origins as https://host[:port], comma-separated'),
   RETENTION_DAYS: z.coerce.number().min(0).default(DEFAULT_CONFIG.retentionDays),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(DEFAULT_CONFIG.logLevel),
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+  JOIN_FAILURES_PER_ADDRESS: positiveInt.default(DEFAULT_CONFIG.joinFailuresPerAddress),
+  JOIN_FAILURES_PER_BOARD: positiveInt.default(DEFAULT_CONFIG.joinFailuresPerBoard),
+  JOIN_FAILURE_WINDOW_SECONDS: positiveInt.default(DEFAULT_CONFIG.joinFailureWindowSeconds),
+  JOIN_CODE_TTL_HOURS: positiveInt.default(DEFAULT_CONFIG.joinCodeTtlHours),
+  BOARD_CREATIONS_PER_HOUR: positiveInt.default(DEFAULT_CONFIG.boardCreationsPerHour),
+  CREATION_SECRET: z.string().min(16, 'use a secret of at least 16 characters').optional(),
+  CREATION_ALLOWED_ADDRESSES: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : null)),
+  MAX_BOARDS: positiveInt.default(DEFAULT_CONFIG.maxBoards),
+  PARTICIPANT_SHARE_BYTES: positiveInt.default(DEFAULT_CONFIG.participantShareBytes),
+  MAX_PRESENCE_BYTES: positiveInt.default(DEFAULT_CONFIG.maxPresenceBytes),
+  IMPORTS_PER_HOUR: positiveInt.default(DEFAULT_CONFIG.importsPerHour),
 });
 
 /** Reads the configuration from environment variables; throws one readable line per bad variable. */
@@ -119,5 +180,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    joinFailuresPerAddress: e.JOIN_FAILURES_PER_ADDRESS,
+    joinFailuresPerBoard: e.JOIN_FAILURES_PER_BOARD,
+    joinFailureWindowSeconds: e.JOIN_FAILURE_WINDOW_SECONDS,
+    joinCodeTtlHours: e.JOIN_CODE_TTL_HOURS,
+    boardCreationsPerHour: e.BOARD_CREATIONS_PER_HOUR,
+    creationSecret: e.CREATION_SECRET ?? null,
+    creationAllowedAddresses: e.CREATION_ALLOWED_ADDRESSES ?? null,
+    maxBoards: e.MAX_BOARDS,
+    participantShareBytes: e.PARTICIPANT_SHARE_BYTES,
+    maxPresenceBytes: e.MAX_PRESENCE_BYTES,
+    importsPerHour: e.IMPORTS_PER_HOUR,
   };
 }

@@ -68,7 +68,13 @@ export const CloseCode = {
   forbidden: 4403,
   /** The board was deleted. */
   boardGone: 4404,
-  /** The board has reached the largest size the server allows; the change was not applied. */
+  /**
+   * The change arrived while the facilitator had the board locked; nothing of
+   * it was applied, and it never will be. The client drops its local copy of
+   * the refused change and resyncs, so its screen shows the board's real state.
+   */
+  lockedRefused: 4423,
+  /** The board has reached the largest size the server allows (or the sender's share of it); the change was not applied. */
   boardFull: 4413,
 } as const;
 
