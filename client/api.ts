@@ -3,8 +3,12 @@ import {
   apiErrorSchema,
   type BoardInfo,
   boardInfoSchema,
+  type ApiErrorNeed,
+  CREATION_SECRET_HEADER,
   type CreateBoardResponse,
   createBoardResponseSchema,
+  type JoinCodeResponse,
+  joinCodeResponseSchema,
   type JoinResponse,
   joinResponseSchema,
   PARTICIPANT_KEY_HEADER,
@@ -22,12 +26,17 @@ import type { Template } from '../shared/schema/exercise';
  * shared schemas, so a page never works on a shape it does not expect.
  */
 
-/** A request that did not succeed; `status` is 0 when the server could not be reached. */
+/**
+ * A request that did not succeed; `status` is 0 when the server could not be
+ * reached. `needs` names what the page can ask the person for before trying
+ * again (the server's creation secret).
+ */
 export class ApiRequestError extends Error {
   override name = 'ApiRequestError';
   constructor(
     readonly status: number,
     message: string,
+    readonly needs: ApiErrorNeed | null = null,
   ) {
     super(message);
   }
@@ -54,6 +63,7 @@ async function request<T>(path: string, init: RequestInit, schema: z.ZodType<T>)
     throw new ApiRequestError(
       response.status,
       error.success ? error.data.error : `The server could not do that (error ${response.status}).`,
+      error.success ? (error.data.needs ?? null) : null,
     );
   }
   const parsed = schema.safeParse(body);
@@ -69,9 +79,13 @@ function boardPath(boardId: string): string {
   return `/api/boards/${encodeURIComponent(boardId)}`;
 }
 
-/** Creates a board: `POST /api/boards`, as the four-perspective exercise or a blank board. */
-export function createBoard(title: string, template: Template = 'four-perspectives'): Promise<CreateBoardResponse> {
-  return request('/api/boards', postJson({ title, template }), createBoardResponseSchema);
+/**
+ * Creates a board: `POST /api/boards`, as the four-perspective exercise or a
+ * blank board, with the server's creation secret where it asks for one.
+ */
+export function createBoard(title: string, template: Template = 'four-perspectives', creationSecret?: string): Promise<CreateBoardResponse> {
+  const headers: Record<string, string> = creationSecret ? { [CREATION_SECRET_HEADER]: creationSecret } : {};
+  return request('/api/boards', postJson({ title, template }, headers), createBoardResponseSchema);
 }
 
 /** The server's clock: `GET /api/time`. */
@@ -107,6 +121,17 @@ export function importPlanFile(boardId: string, token: string, file: Blob, name:
     { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: file },
     planImportResultSchema,
   );
+}
+
+/** Issues a new join code, which stops the old one: `POST /api/boards/<id>/join-code` (the facilitator's token). */
+export function renewJoinCode(boardId: string, token: string): Promise<JoinCodeResponse> {
+  return request(`${boardPath(boardId)}/join-code`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }, joinCodeResponseSchema);
+}
+
+/** Stops the join code when the workshop ends: `DELETE /api/boards/<id>/join-code` (the facilitator's token). */
+export async function stopJoinCode(boardId: string, token: string): Promise<void> {
+  // 204 has no body, which `request` reads as null.
+  await request(`${boardPath(boardId)}/join-code`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }, z.null());
 }
 
 /** Deletes the board and everything on it, for everyone: `DELETE /api/boards/<id>` (the facilitator's token). */

@@ -20,7 +20,9 @@ export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/server/index.js');
 export async function buildServer(): Promise<void> {
   await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: ['server/index.ts'],
+    // The plan import's worker thread is an entry of its own, written beside
+    // index.js, where server/import/planImports.ts looks for it.
+    entryPoints: { index: 'server/index.ts', planImportWorker: 'server/import/planImportWorker.ts' },
     outdir: 'dist/server',
     bundle: true,
     splitting: true,

@@ -57,7 +57,7 @@ async function measureAppends(): Promise<void> {
   const boardId = 'measurement-board-1' as BoardId;
   const doc = new Y.Doc();
   await storage.createBoard(
-    { id: boardId, title: 'x', createdAt: 0, joinCode: 'MEAS-UREX', tokenHashes: { facilitator: Buffer.alloc(32, 1), participant: Buffer.alloc(32, 2), viewer: Buffer.alloc(32, 3) } },
+    { id: boardId, title: 'x', createdAt: 0, joinCode: null, tokenHashes: { facilitator: Buffer.alloc(32, 1), participant: Buffer.alloc(32, 2), viewer: Buffer.alloc(32, 3) } },
     Y.encodeStateAsUpdate(doc),
   );
   const update = () => {

@@ -12,6 +12,9 @@ import { createUpgradeHandler } from './auth/upgrade';
 import { ExerciseCoordinator } from './rooms/exercise';
 import { createRequestHandler } from './http/router';
 import { startRetentionSweep } from './lifecycle';
+import { JoinAttempts } from './auth/joinAttempts';
+import { BoardCreationGate } from './http/boardCreation';
+import { PlanImports } from './import/planImports';
 
 /** A running server, as tests and the bootstrap see it. */
 export interface RunningServer {
@@ -37,7 +40,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
   const log = createLogger(config.logLevel);
-  const storage = dependencies.storage ?? new SqliteStorage(config.dataDir);
+  // Before storage opens: a bad CREATION_ALLOWED_ADDRESSES entry stops the start with nothing to close.
+  const boardCreation = new BoardCreationGate(config, log);
+  const joinAttempts = new JoinAttempts(config, log);
+  const storage = dependencies.storage ?? new SqliteStorage(config.dataDir, log);
   const rooms = new RoomRegistry(
     storage,
     log,
@@ -47,16 +53,19 @@ export async function startServer(
       rateLimitPerSecond: config.rateLimitPerSecond,
       rateLimitBurst: config.rateLimitBurst,
       maxBoardBytes: config.maxBoardBytes,
+      participantShareBytes: config.participantShareBytes,
       maxBufferedBytes: config.maxBufferedBytes,
+      maxPresenceBytes: config.maxPresenceBytes,
     },
     dependencies.fanout ?? singleProcessFanout,
   );
   // Listens to the rooms from here on: the reveal, progress counts, published votes.
-  new ExerciseCoordinator(rooms, storage, log);
+  const exercise = new ExerciseCoordinator(rooms, storage, log, { progressIntervalMs: config.progressIntervalMs });
   const stopRetentionSweep = startRetentionSweep({ storage, rooms, log }, config);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
-  const server = http.createServer(createRequestHandler({ storage, config, log, rooms }));
-  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log, config }));
+  const planImports = new PlanImports(config, log);
+  const server = http.createServer(createRequestHandler({ storage, config, log, rooms, joinAttempts, boardCreation, planImports }));
+  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log, config, joinAttempts }));
   // A browser that vanishes without a close frame is found by the heartbeat and dropped.
   const alive = new WeakSet<WebSocket>();
   wss.on('connection', (ws) => {
@@ -105,6 +114,9 @@ export async function startServer(
       closing ??= (async () => {
         clearInterval(heartbeat);
         stopRetentionSweep();
+        exercise.stop();
+        // A plan still being read must not hold the shutdown up.
+        await planImports.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.shutdown();
         for (const ws of wss.clients) ws.terminate();

@@ -46,6 +46,12 @@ export interface ServerConfig {
   maxJsonBodyBytes: number;
   /** How often the server pings sockets to find dead ones. */
   heartbeatIntervalMs: number;
+  /**
+   * How often the server republishes the exercise's counts (drafts per lane,
+   * people who placed dots) and moves late drafts, on a clock grid, so that
+   * nobody can tell whose keystroke or draft a change was (docs/exercise.md, "Anonymity").
+   */
+  progressIntervalMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Whether the server sits behind a reverse proxy whose `X-Forwarded-For`
@@ -97,6 +103,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   retentionSweepIntervalMs: 60 * 60 * 1000,
   maxJsonBodyBytes: 64 * 1024,
   heartbeatIntervalMs: 30_000,
+  // Long enough that several people's writing lands in one change of the counts; short enough to feel live.
+  progressIntervalMs: 10_000,
   logLevel: 'info',
   trustProxy: false,
   // A person mistyping a code a few times is never stopped; a guesser gets 20 tries per 10 minutes.

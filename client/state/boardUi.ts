@@ -1,9 +1,18 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { NoteId } from '../../shared/schema/ids';
+import type { Phase } from '../../shared/schema/exercise';
 
 /** The parts of a board a person can look at. */
 export type Activity = 'workshop' | 'diagrams' | 'plan';
+
+/** A phase change the facilitator tried that did not happen. */
+export interface PhaseRefusal {
+  phase: Phase;
+  reason: string;
+  /** The phase rules refused it (rather than, say, a lost connection). */
+  byRule: boolean;
+}
 
 /**
  * What this screen is doing, for this person only: never shared, never in
@@ -19,8 +28,12 @@ export interface BoardUiState {
    * The serial number lets the same words be announced twice.
    */
   announcement: { text: string; serial: number };
-  /** Why the facilitator's last phase change could not happen, shown until the next try. */
-  phaseProblem: string | null;
+  /**
+   * The facilitator's last phase change that could not happen: where to, why,
+   * and whether the phase rules said so. A rule's reason is shown only while
+   * it still holds (docs/exercise.md, "The phases").
+   */
+  phaseRefusal: PhaseRefusal | null;
   /** What this person is looking at: the workshop's board or exercise, the driver diagrams, or the action plan. */
   activity: Activity;
   /** The driver diagram shown, and how: as a picture or as an outline. */
@@ -34,7 +47,7 @@ const initialState: BoardUiState = {
   editingNoteId: null,
   joinCodeEnlarged: false,
   announcement: { text: '', serial: 0 },
-  phaseProblem: null,
+  phaseRefusal: null,
   activity: 'workshop',
   diagramId: null,
   diagramView: 'picture',
@@ -70,9 +83,9 @@ export function announce(text: string): void {
   boardUiStore.setState({ announcement: { text, serial: serial + 1 } });
 }
 
-/** Shows (or clears) why the phase could not change. */
-export function setPhaseProblem(problem: string | null): void {
-  boardUiStore.setState({ phaseProblem: problem });
+/** Keeps (or clears) why the phase could not change. */
+export function setPhaseRefusal(refusal: PhaseRefusal | null): void {
+  boardUiStore.setState({ phaseRefusal: refusal });
 }
 
 /** Switches between the workshop and the driver diagrams. */

@@ -2,17 +2,22 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import { readSyncStep2 } from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
 import type { StoreApi } from 'zustand/vanilla';
 import { readBoardMeta } from '../../shared/board/board';
+import { isLocked } from '../../shared/board/session';
 import { boardMap, DocKey, notesMap, recordKeysChangedBy, topMap } from '../../shared/board/doc';
 import { addNote, deleteNote, moveNote, NoteIndex, updateNote } from '../../shared/board/notes';
 import {
   CLOSE_CODES_FINAL,
   CloseCode,
+  MessageType,
   PRIVATE_DOCUMENT_SUFFIX,
   SYNC_PARAM_PARTICIPANT_KEY,
   SYNC_PARAM_TOKEN,
   SYNC_PATH_PREFIX,
+  SyncMessageType,
 } from '../../shared/protocol';
 import { type PlanImportResult, roleCanEdit, type Role } from '../../shared/schema/api';
 import { deleteBoard, importPlanFile } from '../api';
@@ -31,9 +36,22 @@ import {
   type StateVector,
 } from './saveTracking';
 import { throttle } from './throttle';
-import type { BoardActions, BoardIdentity, BoardPoint, BoardSession, BoardState, NoteEdit, PrivateStatus, SaveStatus } from './types';
+import type {
+  BoardActions,
+  BoardIdentity,
+  BoardPoint,
+  BoardSession,
+  BoardState,
+  DiagramActions,
+  ExerciseActions,
+  NoteEdit,
+  PrivateStatus,
+  SaveStatus,
+} from './types';
 import type { PlanFormat } from '../../shared/export/plan';
 import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
+import { claimLegacyCopy, isOnlyPersonHere, localDatabaseName } from './localCopies';
+import { DocumentSaveWatch } from './documentSaveWatch';
 
 /**
  * How long after syncing before joins and leaves are announced: on every
@@ -80,11 +98,6 @@ function defaultSyncUrl(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SYNC_PATH_PREFIX}`;
 }
 
-/** The IndexedDB database that keeps a board's copy on this device. */
-function localDatabaseName(boardId: string): string {
-  return `retain-board-${boardId}`;
-}
-
 function stateVectorOf(doc: Y.Doc): StateVector {
   return Y.decodeStateVector(Y.encodeStateVector(doc));
 }
@@ -106,6 +119,51 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Turns a provider into one that only listens, for a viewer: it never sends
+ * the document, neither as an update nor in answer to the server's sync
+ * step 1. That answer, from a document that has synced before (a reconnect,
+ * or a reload from a local copy), carries the document's whole delete set
+ * even when it brings nothing new, and the server refuses every change from
+ * a viewer (docs/client.md, "Viewers").
+ */
+function listenOnly(provider: WebsocketProvider): void {
+  provider.doc.off('update', provider._updateHandler);
+  provider.messageHandlers[MessageType.sync] = (_encoder, decoder, _provider, emitSynced) => {
+    const syncType = decoding.readVarUint(decoder);
+    if (syncType === SyncMessageType.step1) return;
+    if (syncType !== SyncMessageType.step2 && syncType !== SyncMessageType.update) throw new Error(`Unknown sync message type ${syncType}`);
+    readSyncStep2(decoder, provider.doc, provider);
+    if (emitSynced && syncType === SyncMessageType.step2 && !provider.synced) provider.synced = true;
+  };
+}
+
+/**
+ * An object with every method of what `current()` returns, each calling that
+ * method of whatever `current()` returns at the time of the call: components
+ * keep the same actions while the document behind them is replaced.
+ */
+function forwardTo<T extends object>(current: () => T): T {
+  const forwarded: Record<string, unknown> = {};
+  for (const key of Object.keys(current())) {
+    forwarded[key] = (...args: unknown[]) => (current() as Record<string, (...args: unknown[]) => unknown>)[key]!(...args);
+  }
+  return forwarded as T;
+}
+
+/** The board document and everything bound to it; replaced whole when the server refuses a change on the locked board. */
+interface BoardReplica {
+  doc: Y.Doc;
+  /** Re-reads only the notes a transaction changed, so a big board stays cheap to redraw. */
+  noteIndex: NoteIndex;
+  awareness: Awareness;
+  undoManager: Y.UndoManager | null;
+  persistence: IndexeddbPersistence | null;
+  provider: WebsocketProvider;
+  exercise: ExerciseActions;
+  diagrams: DiagramActions;
+}
+
+/**
  * One open board: the Y.Doc, its IndexedDB copy, the sync socket and
  * awareness, turned into a zustand store that components read, and the
  * actions they call. Every write goes through shared/board with this
@@ -119,14 +177,19 @@ export class BoardConnection implements BoardSession {
   private readonly boardId: string;
   private readonly token: string;
   private readonly participant: BoardParticipant | null;
-  private readonly doc = new Y.Doc();
-  /** Re-reads only the notes a transaction changed, so a big board stays cheap to redraw. */
-  private readonly noteIndex = new NoteIndex(this.doc);
   /** Marks this connection's own transactions, for undo and for the unsaved count. */
   private readonly localOrigin = { boardConnection: true };
-  private readonly awareness: Awareness;
-  private readonly provider: WebsocketProvider;
-  private readonly persistence: IndexeddbPersistence | null;
+  private readonly syncUrl: string;
+  private readonly providerOptions: ConstructorParameters<typeof WebsocketProvider>[3];
+  /** Whether the board is kept in IndexedDB on this device (never for a viewer). */
+  private readonly keepsLocalCopy: boolean;
+  private replica: BoardReplica;
+  /**
+   * Set from a refusal on the locked board until the fresh document has the
+   * server's copy: meanwhile nothing is written, and the screen keeps what it
+   * showed rather than an empty board.
+   */
+  private resyncing = false;
   /**
    * This person's private document: drafts before the reveal and dots before
    * voting closes, which only they and the server can read. Synced on its own
@@ -138,9 +201,11 @@ export class BoardConnection implements BoardSession {
   private privateStatus: PrivateStatus = 'none';
   private exerciseDirty = true;
   private diagramsDirty = true;
-  private readonly undoManager: Y.UndoManager | null;
-  private readonly tracker: SaveTracker;
+  private tracker: SaveTracker;
   private readonly ledgerStorage: LedgerStorage | null;
+  private readonly ledgerName: string;
+  /** The save tracking of the private document, whose drafts count as unsaved changes too. */
+  private readonly privateSaveWatch: DocumentSaveWatch | null;
   private readonly flush = createFrameScheduler(() => this.publish());
   private readonly sendCursor = throttle((point: BoardPoint) => {
     this.awareness.setLocalStateField('cursor', point);
@@ -175,42 +240,23 @@ export class BoardConnection implements BoardSession {
       participantId: participant?.participantId ?? null,
       displayName: participant?.displayName ?? null,
     };
+    // A viewer keeps no copy of the board on this device: it cannot change
+    // anything offline, and a copy is only something more to send back to a
+    // server that refuses every change from a viewer (docs/client.md, "Viewers").
     const indexedDb = options.indexedDb ?? true;
+    this.keepsLocalCopy = indexedDb && canEdit;
     // Only an editor keeps a ledger: a viewer in the same browser must not
     // overwrite the entry of a participant's unsaved changes with its empty one.
     const defaultLedger = indexedDb && typeof localStorage !== 'undefined' ? localStorage : null;
     this.ledgerStorage = canEdit ? (options.ledgerStorage !== undefined ? options.ledgerStorage : defaultLedger) : null;
-    this.tracker = new SaveTracker(loadLedger(this.ledgerStorage, boardId));
-
-    this.awareness = new Awareness(this.doc);
-    this.awareness.setLocalState(ownPresence(participant, role, this.doc.clientID));
-    this.undoManager = canEdit
-      ? new Y.UndoManager(
-          [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.actionSteps, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(this.doc, name)),
-          {
-          trackedOrigins: new Set([this.localOrigin]),
-        })
-      : null;
-
-    notesMap(this.doc).observeDeep(this.markDocumentDirty);
-    boardMap(this.doc).observe(this.markDocumentDirty);
-    this.doc.on('afterTransaction', this.handleTransaction);
-    this.awareness.on('change', this.handleAwarenessChange);
-    for (const event of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
-      this.undoManager?.on(event, this.publishHistory);
-    }
-
-    this.persistence = indexedDb ? new IndexeddbPersistence(localDatabaseName(boardId), this.doc) : null;
-    void this.persistence?.whenSynced.then(() => {
-      if (this.destroyed) return;
-      this.tracker.forgetChangesMissingFrom(stateVectorOf(this.doc));
-      this.persistLedger();
-      this.flush.schedule();
-    });
+    // Per person, like the copies on this device: a second person in this browser keeps their own list.
+    this.ledgerName = `${boardId}:${participant?.participantId ?? role}`;
+    this.tracker = new SaveTracker(loadLedger(this.ledgerStorage, this.ledgerName));
 
     const params: Record<string, string> = { [SYNC_PARAM_TOKEN]: token };
     if (participant) params[SYNC_PARAM_PARTICIPANT_KEY] = participant.key;
     const syncUrl = options.websocketUrl ?? defaultSyncUrl();
+    this.syncUrl = syncUrl;
     const providerOptions = {
       // Connect only once every listener is in place, so no status is missed.
       connect: false,
@@ -219,15 +265,22 @@ export class BoardConnection implements BoardSession {
       // Tabs share changes through the server only, so each tab's banner speaks
       // for exactly what went through the server.
       disableBc: true,
-      shouldReconnect: (event: CloseEvent) => !CLOSE_CODES_FINAL.includes(event.code),
+      // After a refusal on the locked board the document is replaced before reconnecting (discardRefusedChanges).
+      shouldReconnect: (event: CloseEvent) => !CLOSE_CODES_FINAL.includes(event.code) && event.code !== CloseCode.lockedRefused,
     };
-    this.provider = new WebsocketProvider(syncUrl, boardId, this.doc, { ...providerOptions, awareness: this.awareness });
+    this.providerOptions = providerOptions;
 
     if (canEdit) {
       this.privateDoc = new Y.Doc();
       this.privateDoc.on('afterTransaction', this.markExerciseDirty);
-      this.privatePersistence = indexedDb ? new IndexeddbPersistence(`${localDatabaseName(boardId)}-private`, this.privateDoc) : null;
+      this.privatePersistence = indexedDb ? new IndexeddbPersistence(localDatabaseName(boardId, participant.participantId, 'private'), this.privateDoc) : null;
       this.privateProvider = new WebsocketProvider(syncUrl, `${boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, this.privateDoc, providerOptions);
+      this.privateSaveWatch = new DocumentSaveWatch(this.privateDoc, this.privateProvider, this.ledgerStorage, `${this.ledgerName}:private`, (local) =>
+        local ? this.publish() : this.flush.schedule(),
+      );
+      void this.privatePersistence?.whenSynced.then(() => {
+        if (!this.destroyed) this.privateSaveWatch?.forgetChangesMissingFromLocalCopy();
+      });
       this.privateStatus = 'connecting';
       this.privateProvider.on('status', this.handlePrivateStatus);
       this.privateProvider.on('sync', this.handlePrivateStatus);
@@ -235,11 +288,10 @@ export class BoardConnection implements BoardSession {
       this.privateDoc = null;
       this.privatePersistence = null;
       this.privateProvider = null;
+      this.privateSaveWatch = null;
     }
-    this.provider.on('status', this.handleStatus);
-    this.provider.on('sync', this.handleSync);
-    this.provider.on('connection-close', this.handleConnectionClose);
-    this.provider.on('closed', this.handleClosed);
+    // After the private document exists: the exercise's actions write drafts into it.
+    this.replica = this.openBoardDocument();
     if (typeof window !== 'undefined') {
       window.addEventListener('online', this.handleOnline);
       window.addEventListener('offline', this.handleOffline);
@@ -253,25 +305,127 @@ export class BoardConnection implements BoardSession {
       undo: () => this.undo(),
       redo: () => this.redo(),
       setCursor: (point) => this.setCursor(point),
-      exercise: createExerciseActions({
-        doc: this.doc,
-        privateDoc: this.privateDoc,
-        origin: this.localOrigin,
-        role,
-        participant,
-        canWrite: () => this.canWrite(),
-        endStep: () => this.endUndoStep(),
-      }),
-      diagrams: createDiagramActions({
-        doc: this.doc,
-        origin: this.localOrigin,
-        canWrite: () => this.canWrite(),
-        endStep: () => this.endUndoStep(),
-      }),
+      exercise: forwardTo(() => this.replica.exercise),
+      diagrams: forwardTo(() => this.replica.diagrams),
     };
+    if (this.keepsLocalCopy && this.privateDoc && isOnlyPersonHere(boardId)) {
+      void claimLegacyCopy(boardId, 'board', this.doc);
+      void claimLegacyCopy(boardId, 'private', this.privateDoc);
+    }
     this.provider.connect();
     this.privateProvider?.connect();
     this.publish();
+  }
+
+  private get doc(): Y.Doc {
+    return this.replica.doc;
+  }
+
+  private get noteIndex(): NoteIndex {
+    return this.replica.noteIndex;
+  }
+
+  private get awareness(): Awareness {
+    return this.replica.awareness;
+  }
+
+  private get provider(): WebsocketProvider {
+    return this.replica.provider;
+  }
+
+  private get undoManager(): Y.UndoManager | null {
+    return this.replica.undoManager;
+  }
+
+  /** A fresh board document with its presence, undo, copy on this device and socket (not yet connected). */
+  private openBoardDocument(): BoardReplica {
+    const { role, canEdit } = this.identity;
+    const doc = new Y.Doc();
+    const awareness = new Awareness(doc);
+    awareness.setLocalState(ownPresence(this.participant, role, doc.clientID));
+    const undoManager = canEdit
+      ? new Y.UndoManager(
+          [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.actionSteps, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(doc, name)),
+          {
+          trackedOrigins: new Set([this.localOrigin]),
+        })
+      : null;
+
+    notesMap(doc).observeDeep(this.markDocumentDirty);
+    boardMap(doc).observe(this.markDocumentDirty);
+    doc.on('afterTransaction', this.handleTransaction);
+    awareness.on('change', this.handleAwarenessChange);
+    for (const event of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) {
+      undoManager?.on(event, this.publishHistory);
+    }
+
+    const persistence =
+      this.keepsLocalCopy && this.participant ? new IndexeddbPersistence(localDatabaseName(this.boardId, this.participant.participantId, 'board'), doc) : null;
+    void persistence?.whenSynced.then(() => {
+      if (this.destroyed || this.doc !== doc) return;
+      this.tracker.forgetChangesMissingFrom(stateVectorOf(doc));
+      this.persistLedger();
+      this.flush.schedule();
+    });
+
+    const provider = new WebsocketProvider(this.syncUrl, this.boardId, doc, { ...this.providerOptions, awareness });
+    if (!canEdit) listenOnly(provider);
+    provider.on('status', this.handleStatus);
+    provider.on('sync', this.handleSync);
+    provider.on('connection-close', this.handleConnectionClose);
+    provider.on('closed', this.handleClosed);
+
+    const writing = { doc, origin: this.localOrigin, canWrite: () => this.canWrite(), endStep: () => this.endUndoStep() };
+    return {
+      doc,
+      noteIndex: new NoteIndex(doc),
+      awareness,
+      undoManager,
+      persistence,
+      provider,
+      exercise: createExerciseActions({ ...writing, privateDoc: this.privateDoc, role, participant: this.participant }),
+      diagrams: createDiagramActions({ ...writing, role }),
+    };
+  }
+
+  /** Stops listening to a board document and closes its socket; its copy on this device stays unless `discardLocalCopy`. */
+  private async closeBoardDocument(replica: BoardReplica, { discardLocalCopy }: { discardLocalCopy: boolean }): Promise<void> {
+    replica.provider.off('status', this.handleStatus);
+    replica.provider.off('sync', this.handleSync);
+    replica.provider.off('connection-close', this.handleConnectionClose);
+    replica.provider.off('closed', this.handleClosed);
+    replica.doc.off('afterTransaction', this.handleTransaction);
+    replica.awareness.off('change', this.handleAwarenessChange);
+    replica.provider.destroy();
+    replica.undoManager?.destroy();
+    replica.awareness.destroy();
+    await (discardLocalCopy ? replica.persistence?.clearData() : replica.persistence?.destroy());
+    replica.doc.destroy();
+  }
+
+  /**
+   * The server refused a change from this device because the facilitator
+   * has locked the board (4423), and it never takes that change later. Yjs
+   * cannot take back what is in a document, so the document holding it is
+   * dropped, with its copy in IndexedDB and the list of unsaved changes, and
+   * the board is loaded afresh from the server. Whatever this device had not
+   * yet saved to the board goes too: the server refuses every change from a
+   * participant while the board is locked. The private document (drafts,
+   * dots) is not the board's, and is kept. See docs/client.md, "The locked board".
+   */
+  private async discardRefusedChanges(): Promise<void> {
+    if (this.resyncing) return;
+    this.resyncing = true;
+    this.tracker = new SaveTracker();
+    this.persistLedger();
+    await this.closeBoardDocument(this.replica, { discardLocalCopy: true });
+    if (this.destroyed) return;
+    this.replica = this.openBoardDocument();
+    this.socket = 'connecting';
+    this.hasLostConnection = false;
+    this.store.setState({ lockRefusals: this.store.getState().lockRefusals + 1, canUndo: false, canRedo: false });
+    this.provider.connect();
+    this.flush.schedule();
   }
 
   /** The board's action plan as a download (the server checks the token). */
@@ -303,14 +457,11 @@ export class BoardConnection implements BoardSession {
     this.watchSocket(null);
     // Sent while the socket is still open, so the others see this person leave at once.
     removeAwarenessStates(this.awareness, [this.doc.clientID], 'left the board');
-    this.provider.destroy();
+    void this.closeBoardDocument(this.replica, { discardLocalCopy: false });
+    this.privateSaveWatch?.destroy();
     this.privateProvider?.destroy();
-    void this.persistence?.destroy();
     void this.privatePersistence?.destroy();
     this.privateDoc?.destroy();
-    this.undoManager?.destroy();
-    this.awareness.destroy();
-    this.doc.destroy();
   }
 
   private addNote(position: BoardPoint, text = ''): NoteId | null {
@@ -366,8 +517,14 @@ export class BoardConnection implements BoardSession {
     if (this.awareness.getLocalState()?.cursor !== null) this.awareness.setLocalStateField('cursor', null);
   }
 
+  /**
+   * Whether a change may be made now. While the facilitator has the board
+   * locked only they may: the server would refuse anyone else's change
+   * (4423), so it is never made here in the first place.
+   */
   private canWrite(): boolean {
-    return this.identity.canEdit && !this.destroyed;
+    if (!this.identity.canEdit || this.destroyed || this.resyncing) return false;
+    return this.identity.role === 'facilitator' || !isLocked(this.doc);
   }
 
   /** Each action is its own undo step, however quickly the next one follows. */
@@ -454,6 +611,11 @@ export class BoardConnection implements BoardSession {
   private readonly handleSync = (synced: boolean): void => {
     if (this.destroyed) return;
     this.providerSynced = synced;
+    if (synced && this.resyncing) {
+      // The fresh document now holds the server's board: show all of it.
+      this.resyncing = false;
+      this.documentDirty = this.exerciseDirty = this.diagramsDirty = this.presenceDirty = true;
+    }
     if (synced && this.settleTimer === null && !this.store.getState().presenceSettled) {
       this.settleTimer = setTimeout(() => {
         this.settleTimer = null;
@@ -475,6 +637,10 @@ export class BoardConnection implements BoardSession {
 
   private readonly handleClosed = ({ code }: { code: number }): void => {
     if (this.destroyed) return;
+    if (code === CloseCode.lockedRefused) {
+      void this.discardRefusedChanges();
+      return;
+    }
     this.boardGone = code === CloseCode.boardGone;
     this.refused = code === CloseCode.forbidden;
     this.full = code === CloseCode.boardFull;
@@ -484,7 +650,7 @@ export class BoardConnection implements BoardSession {
   private readonly handleOnline = (): void => {
     this.browserOnline = true;
     // Reconnect now instead of waiting out the provider's back-off.
-    if (!this.boardGone && !this.refused && !this.full) {
+    if (!this.boardGone && !this.refused && !this.full && !this.resyncing) {
       for (const provider of [this.provider, this.privateProvider]) {
         if (!provider || provider.wsconnected) continue;
         provider.disconnect();
@@ -536,7 +702,7 @@ export class BoardConnection implements BoardSession {
   }
 
   private persistLedger(): void {
-    saveLedger(this.ledgerStorage, this.boardId, this.tracker.pendingChanges);
+    saveLedger(this.ledgerStorage, this.ledgerName, this.tracker.pendingChanges);
   }
 
   private computeSaveStatus(): SaveStatus {
@@ -549,7 +715,7 @@ export class BoardConnection implements BoardSession {
       refused: this.refused,
       full: this.full,
       // A viewer cannot save anything, so there is nothing to count.
-      unsaved: this.identity.canEdit ? this.tracker.unsavedCount(stateVectorOf(this.doc)) : 0,
+      unsaved: this.identity.canEdit ? this.tracker.unsavedCount(stateVectorOf(this.doc)) + (this.privateSaveWatch?.unsavedCount() ?? 0) : 0,
     });
   }
 
@@ -559,17 +725,18 @@ export class BoardConnection implements BoardSession {
     this.flush.cancel();
     const state = this.store.getState();
     const patch: Partial<BoardState> = {};
-    if (this.documentDirty) {
+    // Until the fresh document has the server's board, the screen keeps what it showed.
+    if (this.documentDirty && !this.resyncing) {
       this.documentDirty = false;
       patch.notes = this.noteIndex.readNotes();
       const title = readBoardMeta(this.doc)?.title ?? null;
       if (title !== state.boardTitle) patch.boardTitle = title;
     }
-    if (this.exerciseDirty) {
+    if (this.exerciseDirty && !this.resyncing) {
       this.exerciseDirty = false;
       patch.exercise = readExerciseState(this.doc, this.privateDoc, this.privateStatus);
     }
-    if (this.diagramsDirty) {
+    if (this.diagramsDirty && !this.resyncing) {
       this.diagramsDirty = false;
       patch.diagrams = readDiagramState(this.doc);
     }

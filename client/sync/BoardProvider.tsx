@@ -61,3 +61,22 @@ export function useDeleteBoard(): (() => Promise<void>) | null {
 export function useBoardIdentity(): BoardIdentity {
   return useSession().identity;
 }
+
+/**
+ * Whether this person may change the board now: they are no viewer, and the
+ * facilitator has not locked the board, which holds everyone else back
+ * (docs/client.md, "The locked board"). Every screen's controls follow this,
+ * so a locked participant is never offered a change the server would refuse.
+ */
+export function useCanChangeBoard(): boolean {
+  const { role, canEdit } = useSession().identity;
+  const locked = useBoardState((state) => state.exercise.session.locked);
+  return canEdit && (role === 'facilitator' || !locked);
+}
+
+/** True for a facilitator or participant whom the facilitator's lock holds back right now. */
+export function useLockedOut(): boolean {
+  const { role, canEdit } = useSession().identity;
+  const locked = useBoardState((state) => state.exercise.session.locked);
+  return canEdit && role !== 'facilitator' && locked;
+}

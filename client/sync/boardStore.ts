@@ -16,7 +16,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     checks: {},
     evaluations: {},
     steps: {},
-    publishedBallots: [],
+    voteTally: { items: {}, voters: 0 },
     myDrafts: [],
     myBallot: {},
     privateStatus: 'none',
@@ -37,6 +37,7 @@ export function createBoardStore(overrides: Partial<BoardState> = {}): StoreApi<
     save: { kind: 'connecting', unsaved: 0 },
     canUndo: false,
     canRedo: false,
+    lockRefusals: 0,
     ...overrides,
   }));
 }

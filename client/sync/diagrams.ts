@@ -12,6 +12,8 @@ import {
   updateDiagram,
   updateDriverNode,
 } from '../../shared/board/drivers';
+import { readActionAdditionProblem } from '../../shared/board/phases';
+import type { Role } from '../../shared/schema/api';
 import type { DiagramActions, DiagramState } from './types';
 
 /** Reads the board's driver diagrams. */
@@ -20,7 +22,7 @@ export function readDiagramState(doc: Y.Doc): DiagramState {
 }
 
 /** The diagram actions of one connection: everyone who may edit may change the diagrams. */
-export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; canWrite(): boolean; endStep(): void }): DiagramActions {
+export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; role: Role; canWrite(): boolean; endStep(): void }): DiagramActions {
   const { doc, origin } = ctx;
   const write = <T>(change: () => T, otherwise: T): T => {
     if (!ctx.canWrite()) return otherwise;
@@ -37,6 +39,7 @@ export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; canWrite
     moveNode: (id, parentId, index) => write(() => moveDriverNode(doc, id, { parentId, index }, origin), false),
     deleteNode: (id) => write(() => deleteDriverNode(doc, id, origin), false),
     promote: (diagramId, parentId, source) => write(() => promoteToDiagram(doc, { diagramId, parentId, source }, origin), null),
-    toAction: (id) => write(() => changeIdeaToAction(doc, id, origin), null),
+    // An agreed plan takes no new action until the facilitator reopens it (docs/exercise.md).
+    toAction: (id) => (readActionAdditionProblem(doc, ctx.role) ? null : write(() => changeIdeaToAction(doc, id, origin), null)),
   };
 }

@@ -15,9 +15,9 @@ import {
   setNextStepCheck,
   updateAction,
 } from '../../shared/board/actions';
-import { draftCountsByLane, readProgress } from '../../shared/board/drafts';
+import { readProgress } from '../../shared/board/drafts';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
-import { changePhase, markActionsAgreed } from '../../shared/board/phases';
+import { changePhase, markActionsAgreed, readActionAdditionProblem } from '../../shared/board/phases';
 import {
   addPerspective,
   readMembers,
@@ -32,7 +32,7 @@ import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameT
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { balanceGroups } from '../../shared/exercise/groups';
 import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
-import { changeOwnVote, readOwnBallot, readPublishedBallots } from '../../shared/board/votes';
+import { changeOwnVote, readOwnBallot, readVoteTally } from '../../shared/board/votes';
 import type { Role } from '../../shared/schema/api';
 import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import { serverNow } from '../state/serverClock';
@@ -40,20 +40,20 @@ import type { ExerciseActions, ExerciseState, PrivateStatus } from './types';
 
 /** Reads the exercise out of the board document and this person's private one. */
 export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateStatus: PrivateStatus): ExerciseState {
-  const progress = [...readProgress(doc).values()];
+  const progress = readProgress(doc);
   return {
     session: readSession(doc),
     perspectives: readPerspectives(doc),
     members: Object.fromEntries(readMembers(doc)),
-    draftCounts: Object.fromEntries(draftCountsByLane(doc)),
-    voters: progress.filter((p) => p.dots > 0).length,
+    draftCounts: progress.drafts,
+    voters: progress.voters,
     themes: readThemes(doc),
     actions: readActions(doc),
     responses: Object.fromEntries(readActionResponses(doc)),
     checks: Object.fromEntries(readNextStepChecks(doc)),
     evaluations: Object.fromEntries(readEvaluationPlans(doc)),
     steps: Object.fromEntries(readActionSteps(doc)),
-    publishedBallots: [...readPublishedBallots(doc).values()],
+    voteTally: readVoteTally(doc),
     myDrafts: privateDoc ? readNotes(privateDoc) : [],
     myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
     privateStatus,
@@ -146,7 +146,8 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
       return changeOwnVote(privateDoc, itemId, delta, limits(), origin);
     },
     setVotingClosed: (closed) => asFacilitator(() => setSessionFlag(doc, 'votingClosed', closed, origin)),
-    addAction: (themeId, topic) => write(() => addAction(doc, { themeId, topic }, origin), null),
+    // An agreed plan takes no new action until the facilitator reopens it (docs/exercise.md).
+    addAction: (themeId, topic) => (readActionAdditionProblem(doc, ctx.role) ? null : write(() => addAction(doc, { themeId, topic }, origin), null)),
     updateAction: (id, changes) => write(() => updateAction(doc, id, changes, origin), false),
     deleteAction: (id) => write(() => deleteAction(doc, id, origin), undefined),
     addActionStep: (id, text) => write(() => addActionSteps(doc, id, [{ text }], origin), []),

@@ -17,6 +17,7 @@ import type {
   Summons,
   Template,
   Theme,
+  VoteTally,
 } from '../../shared/schema/exercise';
 import type { SessionSettings } from '../../shared/board/session';
 import type { ActionChanges, ActionResponses } from '../../shared/board/actions';
@@ -85,7 +86,7 @@ export interface ExerciseState {
   members: Record<string, Member>;
   /** Drafts not yet revealed, per lane: counts only. */
   draftCounts: Record<string, number>;
-  /** How many people have placed at least one dot (while votes are hidden). */
+  /** How many people have placed at least one dot (while votes are hidden), all together. */
   voters: number;
   themes: Theme[];
   actions: Action[];
@@ -97,8 +98,8 @@ export interface ExerciseState {
   evaluations: Record<string, Partial<Record<EvaluationStep, string>>>;
   /** Each action's steps to take, in order, by action id. */
   steps: Record<string, ActionStep[]>;
-  /** Everyone's dots, once voting has closed. */
-  publishedBallots: Ballot[];
+  /** The tally of everyone's dots, once voting has closed: per item, never per person. */
+  voteTally: VoteTally;
   /** This person's drafts, from their private document. */
   myDrafts: Note[];
   /** This person's dots, from their private document. */
@@ -130,6 +131,12 @@ export interface BoardState {
   save: SaveStatus;
   canUndo: boolean;
   canRedo: boolean;
+  /**
+   * How many times the server has refused this device's changes because the
+   * facilitator had locked the board (close code 4423). Each time, the
+   * refused changes were dropped and the board reloaded from the server.
+   */
+  lockRefusals: number;
 }
 
 /** The changes a person can make to a note's content in place. */

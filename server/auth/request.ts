@@ -1,25 +1,36 @@
 import type { IncomingMessage } from 'node:http';
-import { isBoardId, type BoardId } from '../../shared/schema/ids';
+import { isBoardId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
 import { PARTICIPANT_KEY_HEADER, type Role } from '../../shared/schema/api';
 import type { BoardRecord, ParticipantRecord, Storage } from '../persistence/types';
+import type { ServerConfig } from '../config';
+import { HttpError } from '../http/respond';
+import { clientAddress } from '../http/rateLimits';
 import { hashSecret, resolveRole } from './tokens';
+import { joinCodeIsLive } from './joinCodes';
+import type { JoinAttempts } from './joinAttempts';
 
 /** Who is asking, once their token (and participant key, if any) checked out. */
 export interface Access {
   board: BoardRecord;
   role: Role;
   participant: ParticipantRecord | null;
+  /** The token that was presented: the facilitator's opens their sealed join code. */
+  token: string;
 }
 
 /** Why access was refused, with the HTTP status that says so. */
-export class AccessDenied extends Error {
+export class AccessDenied extends HttpError {
   override name = 'AccessDenied';
-  constructor(
-    readonly status: 401 | 404,
-    message: string,
-  ) {
-    super(message);
+  constructor(status: 401 | 404, message: string) {
+    super(status, message);
   }
+}
+
+/** What deciding access needs from the server. */
+export interface AuthContext {
+  storage: Storage;
+  joinAttempts: JoinAttempts;
+  config: Pick<ServerConfig, 'trustProxy' | 'joinCodeTtlHours'>;
 }
 
 /** The bearer token of a request: the Authorization header, or `?token=` for links and downloads. */
@@ -38,29 +49,40 @@ export function participantKeyFromRequest(req: IncomingMessage, url: URL): strin
 
 /**
  * Decides who may do what on a board, for HTTP routes and the sync upgrade
- * alike. A participant key that does not belong to the board is refused
+ * alike, from the request's token (and, when `participantKey` says so, its
+ * participant key). A key that does not belong to the board is refused
  * (unless the caller asks to ignore it, as the board-info route does so that
  * the client learns it must register again), so a client never believes it
- * is someone it is not.
+ * is someone it is not. Wrong codes and tokens count towards the join limits
+ * (server/auth/joinAttempts.ts): past them, 429.
  */
-export async function authorise(
-  storage: Storage,
+export async function authoriseRequest(
+  ctx: AuthContext,
+  req: IncomingMessage,
+  url: URL,
   rawBoardId: string,
-  token: string | null,
-  participantKey: string | null,
-  unknownParticipant: 'refuse' | 'ignore' = 'refuse',
+  participantKey: 'none' | 'refuse-unknown' | 'ignore-unknown' = 'none',
 ): Promise<Access> {
   if (!isBoardId(rawBoardId)) throw new AccessDenied(404, 'There is no board at this address.');
   const boardId: BoardId = rawBoardId;
+  const token = tokenFromRequest(req, url);
   if (!token) throw new AccessDenied(401, 'A board token is required: open the board from its link.');
-  const board = await storage.getBoard(boardId);
+  const board = await ctx.storage.getBoard(boardId);
   if (!board) throw new AccessDenied(404, 'There is no board at this address. It may have been deleted.');
-  const role = resolveRole(board, token);
-  if (!role) throw new AccessDenied(401, 'This link is not valid for this board. Ask the facilitator for a new one.');
-  let participant: ParticipantRecord | null = null;
-  if (participantKey) {
-    participant = await storage.findParticipantByKeyHash(boardId, hashSecret(participantKey));
-    if (!participant && unknownParticipant === 'refuse') throw new AccessDenied(401, 'Your saved identity is not known on this board. Enter your name again.');
+  const address = clientAddress(req, ctx.config.trustProxy);
+  const presentsCode = normaliseJoinCode(token) !== null;
+  if (presentsCode) await ctx.joinAttempts.beforeCode(address, boardId);
+  const role = resolveRole(board, token, joinCodeIsLive(board.joinCode, ctx.config.joinCodeTtlHours, Date.now()));
+  if (!role) {
+    if (!presentsCode) await ctx.joinAttempts.tokenRefused(address, boardId);
+    throw new AccessDenied(401, 'This link or code is not valid for this board. Ask the facilitator for a new one.');
   }
-  return { board, role, participant };
+  if (presentsCode) await ctx.joinAttempts.codeAccepted(address, boardId);
+  let participant: ParticipantRecord | null = null;
+  const key = participantKey === 'none' ? null : participantKeyFromRequest(req, url);
+  if (key) {
+    participant = await ctx.storage.findParticipantByKeyHash(boardId, hashSecret(key));
+    if (!participant && participantKey === 'refuse-unknown') throw new AccessDenied(401, 'Your saved identity is not known on this board. Enter your name again.');
+  }
+  return { board, role, participant, token };
 }

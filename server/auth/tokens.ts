@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { normaliseJoinCode } from '../../shared/schema/ids';
 import { ROLES, type Role } from '../../shared/schema/api';
 import type { BoardRecord } from '../persistence/types';
+import { hashJoinCode } from './joinCodes';
 
 /** 32 random bytes: 256 bits, well above the 128 the threat model asks for. */
 const TOKEN_BYTES = 32;
@@ -21,12 +22,16 @@ function hashesEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Compared against when a board has no code, so a board without one takes the same time. */
+const NO_CODE_HASH = Buffer.alloc(32);
+
 /**
  * The role a token grants on a board, or null when it grants none. The
- * participant role is also granted by the board's short join code. Every
- * role is compared, whichever matches, so the time taken does not reveal which.
+ * participant role is also granted by the board's short join code while
+ * `codeIsLive` (not stopped, not expired). Every role is compared, whichever
+ * matches, so the time taken does not reveal which.
  */
-export function resolveRole(board: BoardRecord, token: string): Role | null {
+export function resolveRole(board: BoardRecord, token: string, codeIsLive: boolean): Role | null {
   const presented = hashSecret(token);
   let granted: Role | null = null;
   for (const role of ROLES) {
@@ -34,7 +39,7 @@ export function resolveRole(board: BoardRecord, token: string): Role | null {
   }
   const code = normaliseJoinCode(token);
   // Compared even when the token cannot be a code, so that takes no less time either.
-  const codeMatches = hashesEqual(hashSecret(code ?? ''), hashSecret(board.joinCode)) && code !== null;
-  if (granted === null && codeMatches) granted = 'participant';
+  const codeMatches = hashesEqual(hashJoinCode(code ?? ''), board.joinCode?.hash ?? NO_CODE_HASH) && code !== null;
+  if (granted === null && codeMatches && codeIsLive) granted = 'participant';
   return granted;
 }

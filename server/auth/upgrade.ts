@@ -5,18 +5,19 @@ import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import { PRIVATE_DOCUMENT_SUFFIX, SYNC_PATH_PREFIX } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
-import { privateDocumentName, type Storage } from '../persistence/types';
+import { privateDocumentName } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
-import { AccessDenied, authorise, participantKeyFromRequest, tokenFromRequest } from './request';
+import { type AuthContext, authoriseRequest } from './request';
 import type { ServerConfig } from '../config';
+import { HttpError } from '../http/respond';
+import { SECURITY_HEADERS } from '../http/router';
 
 /** What the upgrade check needs. */
-export interface UpgradeContext {
-  storage: Storage;
+export interface UpgradeContext extends AuthContext {
   rooms: RoomRegistry;
   wss: WebSocketServer;
   log: Logger;
-  config: Pick<ServerConfig, 'allowedOrigins' | 'publicUrl'>;
+  config: Pick<ServerConfig, 'allowedOrigins' | 'publicUrl' | 'trustProxy' | 'joinCodeTtlHours'>;
 }
 
 /**
@@ -67,9 +68,9 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
   const wantsPrivate = match[2] !== undefined;
   let access;
   try {
-    access = await authorise(ctx.storage, decodeURIComponent(match[1]!), tokenFromRequest(req, url), participantKeyFromRequest(req, url));
+    access = await authoriseRequest(ctx, req, url, decodeURIComponent(match[1]!), 'refuse-unknown');
   } catch (error) {
-    if (error instanceof AccessDenied) return refuse(socket, error.status, error.message);
+    if (error instanceof HttpError) return refuse(socket, error.status, error.message, error.headers);
     throw error;
   }
   // A private document is its owner's alone: it needs the person's identity, not only a board token.
@@ -99,14 +100,20 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
   });
 }
 
-function refuse(socket: Duplex, status: number, message: string): void {
+/** A refused upgrade is an HTTP answer like any other: it carries the same security headers (docs/server-promises.md, "HTTP"). */
+function refuse(socket: Duplex, status: number, message: string, extraHeaders: Readonly<Record<string, string>> = {}): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      'Content-Type: text/plain; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' +
-      body,
-  );
+  const headers = {
+    ...SECURITY_HEADERS,
+    ...extraHeaders,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  };
+  const head = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${head}\r\n${body}`);
 }

@@ -5,28 +5,33 @@ import {
   createBoardRequestSchema,
   createBoardResponseSchema,
   joinRequestSchema,
+  joinCodeResponseSchema,
   joinResponseSchema,
   registerParticipantRequestSchema,
   registerParticipantResponseSchema,
   ROLES,
   type Role,
 } from '../../shared/schema/api';
-import { newBoardId, newJoinCode, newParticipantId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
+import { newBoardId, newParticipantId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
 import { initBoard } from '../../shared/board/board';
 import { pickPersonColour } from '../../shared/schema/presence';
 import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
-import { authorise, participantKeyFromRequest, tokenFromRequest } from '../auth/request';
+import { type Access, type AuthContext, authoriseRequest } from '../auth/request';
+import { hashJoinCode, issueJoinCode, joinCodeExpiresAt, joinCodeIsLive, openJoinCode } from '../auth/joinCodes';
 import { HttpError, readJson, sendValidatedJson } from './respond';
+import { clientAddress } from './rateLimits';
+import type { BoardCreationGate } from './boardCreation';
 import { deleteBoard } from '../lifecycle';
 import type { RoomRegistry } from '../rooms/registry';
 import type { Logger } from 'pino';
 
 /** What the board routes need from the server. */
-export interface BoardRoutesContext {
-  storage: Storage;
+export interface BoardRoutesContext extends AuthContext {
   config: ServerConfig;
+  boardCreation: BoardCreationGate;
+  log: Logger;
 }
 
 /** How often to draw a new join code when one is already taken, before giving up. */
@@ -34,11 +39,18 @@ const JOIN_CODE_ATTEMPTS = 5;
 
 /** `POST /api/boards`: creates a board, its first document and its three links. */
 export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { title, template } = await readJson(req, createBoardRequestSchema, ctx.config.maxJsonBodyBytes);
+  const { title, template, creationSecret } = await readJson(req, createBoardRequestSchema, ctx.config.maxJsonBodyBytes);
+  await ctx.boardCreation.admit(req, creationSecret);
+  if ((await ctx.storage.countBoards()) >= ctx.config.maxBoards) {
+    ctx.log.warn({ maxBoards: ctx.config.maxBoards }, 'refused a new board: the server holds MAX_BOARDS boards');
+    throw new HttpError(507, 'This server holds as many workshops as it is set up for. Delete workshops you no longer need, or ask IT to raise MAX_BOARDS.');
+  }
   const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
   const createdAt = Date.now();
+  const boardId = newBoardId();
+  const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt);
   const board: BoardRecord = {
-    id: newBoardId(),
+    id: boardId,
     title,
     createdAt,
     tokenHashes: {
@@ -46,7 +58,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
       participant: hashSecret(tokens.participant),
       viewer: hashSecret(tokens.viewer),
     },
-    joinCode: await unusedJoinCode(ctx.storage),
+    joinCode: joinCode.stored,
   };
   const doc = new Y.Doc();
   initBoard(doc, { title, createdAt, template });
@@ -57,7 +69,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
   const links = Object.fromEntries(
     ROLES.map((role) => [role, `${base}/b/${board.id}#token=${encodeURIComponent(tokens[role])}`]),
   ) as Record<Role, string>;
-  sendValidatedJson(res, 201, createBoardResponseSchema, { boardId: board.id, title, joinCode: board.joinCode, links, tokens });
+  sendValidatedJson(res, 201, createBoardResponseSchema, { boardId: board.id, title, joinCode: joinCode.code, links, tokens });
 }
 
 /** `GET /api/boards/<id>`: what the holder of a token may know about the board. */
@@ -68,31 +80,77 @@ export async function getBoardInfo(
   boardId: string,
   url: URL,
 ): Promise<void> {
-  const access = await authorise(
-    ctx.storage,
-    boardId,
-    tokenFromRequest(req, url),
-    participantKeyFromRequest(req, url),
-    'ignore',
-  );
+  const access = await authoriseRequest(ctx, req, url, boardId, 'ignore-unknown');
+  const code = access.role === 'facilitator' ? facilitatorsJoinCode(ctx, access) : { joinCode: null, joinCodeExpiresAt: null };
   sendValidatedJson(res, 200, boardInfoSchema, {
     boardId: access.board.id,
     title: access.board.title,
     role: access.role,
-    joinCode: access.role === 'facilitator' ? access.board.joinCode : null,
+    ...code,
     participant: access.participant
       ? { participantId: access.participant.id, displayName: access.participant.displayName, colour: access.participant.colour }
       : null,
   });
 }
 
-/** `POST /api/join`: turns a typed join code into the board it opens. */
+/** The facilitator's current code, opened with the token they presented; none once it stopped or expired. */
+function facilitatorsJoinCode(ctx: BoardRoutesContext, access: Access): { joinCode: string | null; joinCodeExpiresAt: number | null } {
+  const stored = access.board.joinCode;
+  if (!stored || !joinCodeIsLive(stored, ctx.config.joinCodeTtlHours, Date.now())) return { joinCode: null, joinCodeExpiresAt: null };
+  return {
+    joinCode: stored.sealed ? openJoinCode(stored.sealed, access.token, access.board.id) : null,
+    joinCodeExpiresAt: joinCodeExpiresAt(stored, ctx.config.joinCodeTtlHours),
+  };
+}
+
+/**
+ * `POST /api/join`: turns a typed join code into the board it opens. Every
+ * attempt is counted before the code is looked up, and a right code given
+ * back, so an address tries at most `joinFailuresPerAddress` wrong codes per
+ * window (server/auth/joinAttempts.ts).
+ */
 export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { code } = await readJson(req, joinRequestSchema, ctx.config.maxJsonBodyBytes);
+  const address = clientAddress(req, ctx.config.trustProxy);
+  await ctx.joinAttempts.beforeCode(address, null);
   const normalised = normaliseJoinCode(code);
-  const board = normalised ? await ctx.storage.findBoardByJoinCode(normalised) : null;
-  if (!board || !normalised) throw new HttpError(404, 'No workshop has that code. Check it with the facilitator.');
+  const board = normalised ? await ctx.storage.findBoardByJoinCodeHash(hashJoinCode(normalised)) : null;
+  if (!board || !normalised) throw new HttpError(404, 'No workshop has that code. Check it with the facilitator: a new code replaces the old one.');
+  if (!joinCodeIsLive(board.joinCode, ctx.config.joinCodeTtlHours, Date.now())) {
+    throw new HttpError(410, 'This join code has expired or the facilitator has stopped it. Ask the facilitator for the current code.');
+  }
+  await ctx.joinAttempts.codeAccepted(address, null);
   sendValidatedJson(res, 200, joinResponseSchema, { boardId: board.id, token: normalised });
+}
+
+/**
+ * `POST /api/boards/<id>/join-code` with the facilitator's token: a new join
+ * code, which the answer carries; the one before it stops working at once.
+ */
+export async function renewJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
+  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can issue a join code.');
+  const issued = await unusedJoinCode(ctx.storage, access.token, access.board.id, Date.now());
+  await ctx.storage.setJoinCode(access.board.id, issued.stored);
+  sendValidatedJson(res, 201, joinCodeResponseSchema, { joinCode: issued.code, expiresAt: joinCodeExpiresAt(issued.stored, ctx.config.joinCodeTtlHours)! });
+}
+
+/**
+ * `DELETE /api/boards/<id>/join-code` with the facilitator's token: the
+ * workshop is over for newcomers; the code stops working at once. People
+ * typing it are told it was stopped; links keep working.
+ */
+export async function stopJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
+  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can stop the join code.');
+  const stored = access.board.joinCode;
+  if (stored && stored.stoppedAt === null) await ctx.storage.setJoinCode(access.board.id, { ...stored, stoppedAt: Date.now() });
+  res.writeHead(204, { 'Cache-Control': 'no-store' });
+  res.end();
+}
+
+async function facilitatorAccess(ctx: BoardRoutesContext, req: IncomingMessage, url: URL, boardId: string, refusal: string): Promise<Access> {
+  const access = await authoriseRequest(ctx, req, url, boardId);
+  if (access.role !== 'facilitator') throw new HttpError(403, refusal);
+  return access;
 }
 
 /**
@@ -106,7 +164,7 @@ export async function registerParticipant(
   boardId: string,
   url: URL,
 ): Promise<void> {
-  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  const access = await authoriseRequest(ctx, req, url, boardId);
   const { displayName } = await readJson(req, registerParticipantRequestSchema, ctx.config.maxJsonBodyBytes);
   const participantKey = newSecret();
   const participantId = newParticipantId();
@@ -123,10 +181,10 @@ export async function registerParticipant(
   sendValidatedJson(res, 201, registerParticipantResponseSchema, { participantId, participantKey, displayName, colour, role: access.role });
 }
 
-async function unusedJoinCode(storage: Storage): Promise<string> {
+async function unusedJoinCode(storage: Storage, facilitatorToken: string, boardId: BoardId, now: number): Promise<ReturnType<typeof issueJoinCode>> {
   for (let attempt = 0; attempt < JOIN_CODE_ATTEMPTS; attempt++) {
-    const code = newJoinCode();
-    if (!(await storage.findBoardByJoinCode(code))) return code;
+    const issued = issueJoinCode(facilitatorToken, boardId, now);
+    if (!(await storage.findBoardByJoinCodeHash(issued.stored.hash))) return issued;
   }
   throw new HttpError(503, 'Could not find a free join code; try again.');
 }
@@ -151,14 +209,13 @@ function publicBase(config: ServerConfig, req: IncomingMessage): string {
  * it is disconnected with 4404; every later request gets 404.
  */
 export async function deleteBoardRoute(
-  ctx: BoardRoutesContext & { rooms: RoomRegistry; log: Logger },
+  ctx: BoardRoutesContext & { rooms: RoomRegistry },
   req: IncomingMessage,
   res: ServerResponse,
   boardId: string,
   url: URL,
 ): Promise<void> {
-  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
-  if (access.role !== 'facilitator') throw new HttpError(403, 'Only the facilitator can delete the board.');
+  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can delete the board.');
   await deleteBoard(ctx, access.board.id);
   res.writeHead(204, { 'Cache-Control': 'no-store' });
   res.end();

@@ -3,17 +3,20 @@ import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { exportPlan, type PlanFormat, PLAN_FORMATS, PLAN_MEDIA_TYPES } from '../../shared/export/plan';
 import type { Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
-import { authorise, tokenFromRequest } from '../auth/request';
+import { type AuthContext, authoriseRequest } from '../auth/request';
 import { HttpError, readBody, sendValidatedJson } from './respond';
-import { MAX_PLAN_FILE_BYTES, PlanImportError, readPlanFile } from '../../shared/import/plan';
+import { MAX_PLAN_FILE_BYTES, PlanImportError } from '../../shared/import/plan';
+import type { PlanImports } from '../import/planImports';
 import { importPlanActions } from '../../shared/board/actions';
 import { planImportResultSchema } from '../../shared/schema/api';
 import { drawDiagramPictures } from './diagramPictures';
 
 /** What the plan route needs from the server. */
-export interface PlanRouteContext {
+export interface PlanRouteContext extends AuthContext {
   storage: Storage;
   rooms: RoomRegistry;
+  /** Reads imported files off the event loop, and limits imports per client address. */
+  planImports: PlanImports;
 }
 
 /** A file name from the board's title: letters, digits and dashes. */
@@ -31,11 +34,12 @@ function fileName(title: string, format: PlanFormat): string {
 export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, format: string, url: URL): Promise<void> {
   if (!(PLAN_FORMATS as readonly string[]).includes(format)) throw new HttpError(404, `No plan in that format. Ask for ${PLAN_FORMATS.join(', ')}.`);
   const planFormat = format as PlanFormat;
-  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  const access = await authoriseRequest(ctx, req, url, boardId);
   const start = url.searchParams.get('start');
   if (start !== null && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new HttpError(400, 'Give the check-ins’ start as YYYY-MM-DD.');
   const snapshot = await ctx.rooms.use(access.board, access.board.id, async (room) => readBoardSnapshot(room.doc));
   const exported = await exportPlan(snapshot, planFormat, {
+    boardId: access.board.id,
     checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined,
     diagramPictures: planFormat === 'docx' ? await drawDiagramPictures(snapshot) : undefined,
   });
@@ -55,15 +59,19 @@ export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, 
  * `POST /api/boards/<id>/plan/import?name=<file name>` with the facilitator's
  * token and a plan file as the body (our JSON, CSV or XLSX): adds the plan's
  * actions to the board, for a check-in that reviews progress against it.
- * The server parses the file, so a spreadsheet library never ships to phones.
+ * The server parses the file, so a spreadsheet library never ships to phones;
+ * it does so in a worker thread with bounded memory and time, at most
+ * `importsPerHour` times an hour for one client address (429 past that).
  */
 export async function importPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
-  const access = await authorise(ctx.storage, boardId, tokenFromRequest(req, url), null);
+  const access = await authoriseRequest(ctx, req, url, boardId);
   if (access.role !== 'facilitator') throw new HttpError(403, 'Only the facilitator can import a plan.');
+  // Anyone may create a board and so be its facilitator: the limit counts every import an address starts.
+  await ctx.planImports.admit(req);
   const body = await readBody(req, MAX_PLAN_FILE_BYTES);
   let plan;
   try {
-    plan = await readPlanFile(new Uint8Array(body));
+    plan = await ctx.planImports.parse(body);
   } catch (error) {
     if (error instanceof PlanImportError) throw new HttpError(400, error.message);
     throw error;

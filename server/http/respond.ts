@@ -1,14 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import type { ApiErrorNeed } from '../../shared/schema/api';
 
-/** A request the API refuses, with the status and the message the client shows. */
+/**
+ * A request the API refuses, with the status and the message the client
+ * shows, headers to send with it (`Retry-After` on a 429), and what the
+ * client must supply to succeed, when that is something it can ask a person for.
+ */
 export class HttpError extends Error {
   override name = 'HttpError';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly needs: ApiErrorNeed | null;
   constructor(
     readonly status: number,
     message: string,
+    options: { headers?: Record<string, string>; needs?: ApiErrorNeed } = {},
   ) {
     super(message);
+    this.headers = options.headers ?? {};
+    this.needs = options.needs ?? null;
   }
 }
 

@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sirv from 'sirv';
 import type { Logger } from 'pino';
-import { AccessDenied } from '../auth/request';
 import type { ServerConfig } from '../config';
 import type { Storage } from '../persistence/types';
-import { createBoard, deleteBoardRoute, getBoardInfo, joinWithCode, registerParticipant } from './boards';
+import type { JoinAttempts } from '../auth/joinAttempts';
+import type { BoardCreationGate } from './boardCreation';
+import type { PlanImports } from '../import/planImports';
+import { createBoard, deleteBoardRoute, getBoardInfo, joinWithCode, registerParticipant, renewJoinCode, stopJoinCode } from './boards';
 import { downloadPlan, importPlan } from './plan';
 import type { RoomRegistry } from '../rooms/registry';
 import { HttpError, sendJson, sendValidatedJson } from './respond';
@@ -54,6 +56,11 @@ export interface HttpContext {
   config: ServerConfig;
   log: Logger;
   rooms: RoomRegistry;
+  /** Counts failed join attempts, shared with the sync upgrade. */
+  joinAttempts: JoinAttempts;
+  boardCreation: BoardCreationGate;
+  /** Reads imported plan files off the event loop, and limits imports per client address. */
+  planImports: PlanImports;
 }
 
 /**
@@ -71,6 +78,8 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
       handler: (req, res, [id], url) => registerParticipant(ctx, req, res, id!, url),
     },
     { method: 'POST', pattern: /^\/api\/join$/, handler: (req, res) => joinWithCode(ctx, req, res) },
+    { method: 'POST', pattern: /^\/api\/boards\/([^/]+)\/join-code$/, handler: (req, res, [id], url) => renewJoinCode(ctx, req, res, id!, url) },
+    { method: 'DELETE', pattern: /^\/api\/boards\/([^/]+)\/join-code$/, handler: (req, res, [id], url) => stopJoinCode(ctx, req, res, id!, url) },
     {
       method: 'GET',
       pattern: /^\/api\/boards\/([^/]+)\/plan\.([a-z]+)$/,
@@ -110,8 +119,9 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
     }
     const params = route.pattern.exec(url.pathname)!.slice(1).map((p) => decodeURIComponent(p));
     route.handler(req, res, params, url).catch((error: unknown) => {
-      if (error instanceof HttpError || error instanceof AccessDenied) {
-        sendJson(res, error.status, { error: error.message });
+      if (error instanceof HttpError) {
+        for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+        sendJson(res, error.status, error.needs ? { error: error.message, needs: error.needs } : { error: error.message });
         return;
       }
       ctx.log.error({ err: error, path: url.pathname }, 'request failed');

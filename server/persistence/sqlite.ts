@@ -1,9 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { hashJoinCode } from '../auth/joinCodes';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { Role } from '../../shared/schema/api';
-import { type BoardRecord, type DocumentName, parseDocumentName, type ParticipantRecord, type PrivateDocumentName, type Storage } from './types';
+import {
+  type BoardRecord,
+  type DocumentName,
+  parseDocumentName,
+  type ParticipantRecord,
+  type PrivateDocumentName,
+  type Storage,
+  type StoredJoinCode,
+} from './types';
 
 /** The file inside DATA_DIR that holds every board. */
 export const SQLITE_FILE_NAME = 'retain.sqlite';
@@ -14,7 +24,7 @@ export class StorageVersionError extends Error {
 }
 
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 3;
+const SQL_SCHEMA_VERSION = 4;
 
 /** How stale a board's recorded last use may be: the retention period is counted in days. */
 const LAST_USE_PRECISION_MS = 10 * 60 * 1000;
@@ -91,7 +101,41 @@ ALTER TABLE boards ADD COLUMN last_active_at INTEGER NOT NULL DEFAULT 0;
 UPDATE boards SET last_active_at = created_at;
 CREATE INDEX boards_last_active ON boards(last_active_at);
 `,
+  // 3 -> 4: join codes at rest as a hash (to find the board by) and sealed
+  // for the facilitator, never in clear. A code from before cannot be sealed
+  // (the facilitator's token is not stored): it keeps working by its hash,
+  // counted as issued when its board was created, and the facilitator sees
+  // no code until they issue a new one. The table is rebuilt because SQLite
+  // cannot drop a UNIQUE column; secure_delete zeroes the old pages.
+  `
+CREATE TABLE boards_v4 (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  facilitator_token_hash BLOB NOT NULL,
+  participant_token_hash BLOB NOT NULL,
+  viewer_token_hash BLOB NOT NULL,
+  last_active_at INTEGER NOT NULL DEFAULT 0,
+  join_code_hash BLOB UNIQUE,
+  join_code_sealed BLOB,
+  join_code_issued_at INTEGER,
+  join_code_stopped_at INTEGER
+);
+INSERT INTO boards_v4 (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
+  join_code_hash, join_code_sealed, join_code_issued_at, join_code_stopped_at)
+  SELECT id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
+    retain_join_code_hash(join_code), NULL, created_at, NULL FROM boards;
+DROP TABLE boards;
+ALTER TABLE boards_v4 RENAME TO boards;
+CREATE INDEX boards_last_active ON boards(last_active_at);
+`,
 ];
+
+/** Only the service's own account may read the database: the folder and every file in it. */
+const DATA_DIR_MODE = 0o700;
+const DATABASE_FILE_MODE = 0o600;
+/** SQLite's companions of the database file in WAL mode. */
+const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm'] as const;
 
 interface BoardRow {
   id: string;
@@ -100,7 +144,10 @@ interface BoardRow {
   facilitator_token_hash: Buffer;
   participant_token_hash: Buffer;
   viewer_token_hash: Buffer;
-  join_code: string;
+  join_code_hash: Buffer | null;
+  join_code_sealed: Buffer | null;
+  join_code_issued_at: number | null;
+  join_code_stopped_at: number | null;
 }
 
 interface ParticipantRow {
@@ -141,26 +188,44 @@ export class SqliteStorage implements Storage {
   private appendFlushScheduled = false;
   private readonly statements;
 
-  constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, SQLITE_FILE_NAME));
+  /** `log` hears about a data folder others may read; without one, the warning goes nowhere. */
+  constructor(dataDir: string, log?: Pick<Logger, 'warn'>) {
+    const file = path.join(dataDir, SQLITE_FILE_NAME);
+    prepareDataDir(dataDir, log);
+    // SQLite gives the -wal and -shm files the database file's mode, so the file is made private before SQLite opens it.
+    fs.closeSync(fs.openSync(file, 'a', DATABASE_FILE_MODE));
+    this.db = new Database(file);
+    // Freed pages are zeroed: a deleted board leaves nothing readable in the file (docs/server-promises.md, "Data lifecycle").
+    this.db.pragma('secure_delete = ON');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Off while tables are rebuilt, as SQLite's procedure for a table change asks
+    // (better-sqlite3 turns them on by default): dropping the old boards table must not cascade.
+    this.db.pragma('foreign_keys = OFF');
     this.migrateTables();
+    this.db.pragma('foreign_keys = ON');
+    for (const suffix of DATABASE_FILE_SUFFIXES) makePrivate(`${file}${suffix}`);
     this.statements = {
       insertBoard: this.db.prepare(
-        `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, join_code, last_active_at)
-         VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @join_code, @created_at)`,
+        `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
+           join_code_hash, join_code_sealed, join_code_issued_at, join_code_stopped_at)
+         VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @created_at,
+           @join_code_hash, @join_code_sealed, @join_code_issued_at, @join_code_stopped_at)`,
       ),
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
-      getBoardByJoinCode: this.db.prepare('SELECT * FROM boards WHERE join_code = ?'),
+      getBoardByJoinCodeHash: this.db.prepare('SELECT * FROM boards WHERE join_code_hash = ?'),
+      setJoinCode: this.db.prepare(
+        `UPDATE boards SET join_code_hash = @join_code_hash, join_code_sealed = @join_code_sealed,
+           join_code_issued_at = @join_code_issued_at, join_code_stopped_at = @join_code_stopped_at WHERE id = @id`,
+      ),
+      countBoards: this.db.prepare('SELECT COUNT(*) AS n FROM boards'),
       insertParticipant: this.db.prepare(
         `INSERT INTO participants (id, board_id, key_hash, display_name, colour, role, created_at)
          VALUES (@id, @board_id, @key_hash, @display_name, @colour, @role, @created_at)`,
       ),
       getParticipantByKey: this.db.prepare('SELECT * FROM participants WHERE board_id = ? AND key_hash = ?'),
+      getParticipant: this.db.prepare('SELECT * FROM participants WHERE board_id = ? AND id = ?'),
       getParticipantColours: this.db.prepare('SELECT colour FROM participants WHERE board_id = ?'),
       getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE doc_name = ?'),
       getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE doc_name = ? ORDER BY seq'),
@@ -189,10 +254,15 @@ export class SqliteStorage implements Storage {
       );
     }
     if (version < SQL_SCHEMA_VERSION) {
+      this.db.function('retain_join_code_hash', { deterministic: true }, (code: unknown) => (typeof code === 'string' ? hashJoinCode(code) : null));
       this.db.transaction(() => {
         for (const step of SQL_MIGRATIONS.slice(version)) this.db.exec(step);
+        const broken = this.db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`The storage migration left ${broken.length} rows without their board; nothing was changed.`);
         this.db.pragma(`user_version = ${SQL_SCHEMA_VERSION}`);
       })();
+      // What the old tables held (join codes in clear) leaves the log as well as the file.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
   }
 
@@ -205,7 +275,7 @@ export class SqliteStorage implements Storage {
         facilitator_token_hash: board.tokenHashes.facilitator,
         participant_token_hash: board.tokenHashes.participant,
         viewer_token_hash: board.tokenHashes.viewer,
-        join_code: board.joinCode,
+        ...joinCodeColumns(board.joinCode),
       });
       this.statements.upsertSnapshot.run(board.id, board.id, initialState, board.createdAt);
     })();
@@ -216,9 +286,17 @@ export class SqliteStorage implements Storage {
     return row ? toBoardRecord(row) : null;
   }
 
-  async findBoardByJoinCode(joinCode: string): Promise<BoardRecord | null> {
-    const row = this.statements.getBoardByJoinCode.get(joinCode) as BoardRow | undefined;
+  async findBoardByJoinCodeHash(hash: Buffer): Promise<BoardRecord | null> {
+    const row = this.statements.getBoardByJoinCodeHash.get(hash) as BoardRow | undefined;
     return row ? toBoardRecord(row) : null;
+  }
+
+  async setJoinCode(boardId: BoardId, joinCode: StoredJoinCode): Promise<void> {
+    this.statements.setJoinCode.run({ id: boardId, ...joinCodeColumns(joinCode) });
+  }
+
+  async countBoards(): Promise<number> {
+    return (this.statements.countBoards.get() as { n: number }).n;
   }
 
   async addParticipant(p: ParticipantRecord): Promise<void> {
@@ -233,8 +311,15 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async findParticipant(boardId: BoardId, participantId: ParticipantId): Promise<ParticipantRecord | null> {
+    return this.participantFromRow(this.statements.getParticipant.get(boardId, participantId) as ParticipantRow | undefined);
+  }
+
   async findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null> {
-    const row = this.statements.getParticipantByKey.get(boardId, keyHash) as ParticipantRow | undefined;
+    return this.participantFromRow(this.statements.getParticipantByKey.get(boardId, keyHash) as ParticipantRow | undefined);
+  }
+
+  private participantFromRow(row: ParticipantRow | undefined): ParticipantRecord | null {
     if (!row) return null;
     return {
       id: row.id as ParticipantId,
@@ -318,6 +403,8 @@ export class SqliteStorage implements Storage {
   async deleteBoard(boardId: BoardId): Promise<boolean> {
     // The participants, snapshots and update logs go with it (ON DELETE CASCADE).
     const deleted = this.statements.deleteBoard.run(boardId).changes > 0;
+    // secure_delete zeroed the freed pages, but the log still holds the pages as they were, until a checkpoint empties it.
+    if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const name of this.logLengths.keys()) if (parseDocumentName(name).boardId === boardId) this.logLengths.delete(name);
     this.lastUseWritten.delete(boardId);
     return deleted;
@@ -363,6 +450,41 @@ function toBoardRecord(row: BoardRow): BoardRecord {
       participant: row.participant_token_hash,
       viewer: row.viewer_token_hash,
     },
-    joinCode: row.join_code,
+    joinCode:
+      row.join_code_hash && row.join_code_issued_at !== null
+        ? { hash: row.join_code_hash, sealed: row.join_code_sealed, issuedAt: row.join_code_issued_at, stoppedAt: row.join_code_stopped_at }
+        : null,
   };
+}
+
+function joinCodeColumns(joinCode: StoredJoinCode | null) {
+  return {
+    join_code_hash: joinCode?.hash ?? null,
+    join_code_sealed: joinCode?.sealed ?? null,
+    join_code_issued_at: joinCode?.issuedAt ?? null,
+    join_code_stopped_at: joinCode?.stoppedAt ?? null,
+  };
+}
+
+/**
+ * Creates the data folder readable by the service's account only. A folder
+ * that already exists is left as the operator made it (it may be shared on
+ * purpose; the files in it are private either way), with a warning when
+ * others may list it.
+ */
+function prepareDataDir(dataDir: string, log: Pick<Logger, 'warn'> | undefined): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE });
+  const mode = fs.statSync(dataDir).mode & 0o777;
+  if ((mode & 0o077) !== 0) {
+    log?.warn({ dataDir, mode: mode.toString(8) }, 'DATA_DIR may be read by other users of this machine: chmod 700 it');
+  }
+}
+
+/** Tightens a database file to the service's account, wherever it came from (an older release, a restore). */
+function makePrivate(file: string): void {
+  try {
+    fs.chmodSync(file, DATABASE_FILE_MODE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

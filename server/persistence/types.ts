@@ -25,17 +25,28 @@ export function parseDocumentName(name: DocumentName): { boardId: BoardId; parti
   return { boardId: name.slice(0, at) as BoardId, participantId: name.slice(at + PRIVATE_INFIX.length) as ParticipantId };
 }
 
+/**
+ * What is kept of a board's join code: never the code itself
+ * (server/auth/joinCodes.ts, docs/server-promises.md "Roles").
+ */
+export interface StoredJoinCode {
+  /** SHA-256 of the canonical code, to find the board by. */
+  hash: Buffer;
+  /** The code encrypted with a key derived from the facilitator's token; null for a code stored before codes were sealed. */
+  sealed: Buffer | null;
+  issuedAt: number;
+  /** When the facilitator stopped it; null while it runs. */
+  stoppedAt: number | null;
+}
+
 /** A board's row: who may enter and how. Tokens are kept only as SHA-256 hashes. */
 export interface BoardRecord {
   id: BoardId;
   title: string;
   createdAt: number;
   tokenHashes: Record<Role, Buffer>;
-  /**
-   * Kept readable, unlike the tokens: the facilitator must be able to show it
-   * again on the projector, and it is short by design (people type it).
-   */
-  joinCode: string;
+  /** The board's current join code; a stopped or expired one is kept so that people typing it are told why it fails. */
+  joinCode: StoredJoinCode | null;
 }
 
 /** A person who entered a board with a display name. */
@@ -81,12 +92,22 @@ export interface BoardStore {
   /** Creates the board and its first document state in one transaction. */
   createBoard(board: BoardRecord, initialState: Uint8Array): Promise<void>;
   getBoard(boardId: BoardId): Promise<BoardRecord | null>;
-  findBoardByJoinCode(joinCode: string): Promise<BoardRecord | null>;
+  /** The board whose current join code has this hash (server/auth/joinCodes.ts), live or not. */
+  findBoardByJoinCodeHash(hash: Buffer): Promise<BoardRecord | null>;
+  /** Replaces the board's join code (a new one, or the same one stopped); the code before it stops matching at once. */
+  setJoinCode(boardId: BoardId, joinCode: StoredJoinCode): Promise<void>;
+  /** How many boards the store holds. */
+  countBoards(): Promise<number>;
   addParticipant(participant: ParticipantRecord): Promise<void>;
   findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null>;
+  /** A person registered on the board, by their participant id (the owner of a private document). */
+  findParticipant(boardId: BoardId, participantId: ParticipantId): Promise<ParticipantRecord | null>;
   /** The colours of everyone registered on the board, one entry a person. */
   listParticipantColours(boardId: BoardId): Promise<string[]>;
-  /** Deletes the board with its participants and every document; false when there was none. */
+  /**
+   * Deletes the board with its participants and every document, leaving
+   * nothing of them readable in the store's files; false when there was none.
+   */
   deleteBoard(boardId: BoardId): Promise<boolean>;
   /** Records that the board was used (opened or written) at a time; appends record it themselves. */
   touchBoard(boardId: BoardId, at: number): Promise<void>;

@@ -1,65 +1,106 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { copyDraftsToBoard, deleteDrafts, progressOf, writeProgress } from '../../shared/board/drafts';
-import { DocKey } from '../../shared/board/doc';
+import { addDraftCounts, addRevealedNotes, deleteDrafts, hasStaleProgress, readDrafts, type RevealedDraft, writeProgress } from '../../shared/board/drafts';
+import { DocKey, topMap } from '../../shared/board/doc';
 import { phaseRevealsDrafts } from '../../shared/exercise/phases';
 import { readSession, setSessionFlag } from '../../shared/board/session';
-import { publishBallots, readOwnBallot, withdrawBallots } from '../../shared/board/votes';
-import type { Ballot } from '../../shared/schema/exercise';
-import type { BoardId } from '../../shared/schema/ids';
-import { type BoardRecord, type DocumentName, type DocumentStore, parseDocumentName, type PrivateDocumentName } from '../persistence/types';
+import { hasStaleVotes, publishVoteTally, readOwnBallot, withdrawVoteTally } from '../../shared/board/votes';
+import { countVotes, dotsUsed } from '../../shared/exercise/votes';
+import type { Ballot, Progress } from '../../shared/schema/exercise';
+import type { BoardId, NoteId } from '../../shared/schema/ids';
+import {
+  type BoardRecord,
+  type BoardStore,
+  type DocumentStore,
+  parseDocumentName,
+  type ParticipantRecord,
+  type PrivateDocumentName,
+} from '../persistence/types';
 import type { Room } from './room';
 import type { RoomRegistry } from './registry';
 
+/** Settings of the exercise jobs, from the server configuration. */
+export interface ExerciseOptions {
+  /** The clock grid the counts are republished (and late drafts moved) on. */
+  progressIntervalMs: number;
+}
+
+/** What the exercise needs of storage: the documents, and who owns each private one. */
+export type ExerciseStore = DocumentStore & Pick<BoardStore, 'findParticipant'>;
+
 /**
- * The key of a person's progress on the board: opaque and stable, so the
- * counts add up per lane without telling anyone how many notes a named
- * person wrote (which, with anonymity on, could point at who wrote what).
- * Derived from a board secret only the server holds.
+ * The id a draft's note gets on the board: made by the server from the
+ * owner's key (which only they and the server know) and the draft's id, so
+ * it says nothing of the writer to anyone else, is the same when a reveal
+ * interrupted by a crash runs again, and can never be an id someone else's
+ * draft (or note) has (docs/exercise.md, "Anonymity").
  */
-function progressKey(board: BoardRecord, participantId: string): string {
-  return createHash('sha256').update(board.tokenHashes.facilitator).update(participantId).digest('base64url').slice(0, 16);
+function revealedNoteId(owner: ParticipantRecord, draftId: string): NoteId {
+  return createHmac('sha256', owner.keyHash).update(draftId).digest('base64url').slice(0, 12) as NoteId;
+}
+
+/**
+ * Puts items in a random order (Fisher-Yates with the system's secure random
+ * numbers): the order the server writes notes in becomes their Yjs clock
+ * order, which everyone receives, so it must not follow whose they were.
+ */
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = randomInt(i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
 }
 
 /**
  * The server's part in the exercise, which no client can be trusted with
- * because it reads everyone's private documents:
- * - it keeps each person's progress (drafts per lane, dots placed) on the
- *   board, as counts, whenever their private document changes;
+ * because it reads everyone's private documents (docs/exercise.md):
+ * - it publishes progress (drafts per lane, people who placed dots) on the
+ *   board as counts of everyone together, on a clock grid of
+ *   `progressIntervalMs`, never per person and never per keystroke;
  * - at the reveal it moves every draft onto the board, those of people who
- *   are offline included, then marks the board revealed; drafts that arrive
- *   after the reveal (written offline) go straight on;
- * - when voting closes it publishes everyone's dots on the board, and takes
- *   them off again if voting reopens.
+ *   are offline included, as new notes it makes (its own ids, the reveal's
+ *   time, the author from its own records, in a random order), then marks the
+ *   board revealed; drafts that arrive after the reveal (written offline)
+ *   follow on the next tick of the grid, unless the board is locked;
+ * - when voting closes it publishes the tally of everyone's dots on the
+ *   board, and takes it off again if voting reopens.
  *
  * Work on one board runs one job at a time, so a reveal and a late draft
  * never move the same note at once.
  */
 export class ExerciseCoordinator {
   private readonly queues = new Map<BoardId, Promise<void>>();
-  /** Private documents whose change is already queued, so a burst of typing queues one job. */
-  private readonly privateQueued = new Set<DocumentName>();
+  /** Boards whose private documents changed since their counts were last published, with the tick that will publish them. */
+  private readonly dueBoards = new Map<BoardId, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private readonly registry: RoomRegistry,
-    private readonly store: DocumentStore,
+    private readonly store: ExerciseStore,
     private readonly log: Logger,
+    private readonly options: ExerciseOptions,
   ) {
     registry.onRoomLoaded((room, board) => this.watch(room, board));
   }
 
+  /** Stops the ticks (the server is closing). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.dueBoards.values()) clearTimeout(timer);
+    this.dueBoards.clear();
+  }
+
   private watch(room: Room, board: BoardRecord): void {
-    const { participantId } = parseDocumentName(room.name);
-    if (participantId) {
-      const name = room.name;
+    if (parseDocumentName(room.name).participantId) {
       room.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-        if (transaction.changed.size > 0) this.queuePrivateChange(board, name as PrivateDocumentName);
+        if (transaction.changed.size > 0) this.scheduleTick(board);
       });
-      this.queuePrivateChange(board, name as PrivateDocumentName);
       return;
     }
-    let votingClosed = readSession(room.doc).votingClosed;
+    const loaded = readSession(room.doc);
+    let { votingClosed, locked } = loaded;
     const sessionChanged = (): void => {
       const session = readSession(room.doc);
       if (phaseRevealsDrafts(session.phase) && !session.revealed && session.template === 'four-perspectives') {
@@ -69,10 +110,19 @@ export class ExerciseCoordinator {
         votingClosed = session.votingClosed;
         this.queue(board.id, () => (votingClosed ? this.publishVotes(board) : this.withdrawVotes(board)));
       }
+      if (session.locked !== locked) {
+        locked = session.locked;
+        // Late drafts waited while the board was locked.
+        if (!locked) this.scheduleTick(board);
+      }
     };
     room.doc.getMap(DocKey.session).observe(sessionChanged);
     // A reveal the server was stopped in the middle of is finished now.
     sessionChanged();
+    // Counts may lag, and late drafts wait, after a stop between a private change and its tick; a board of the
+    // earlier layout loses its per-person entries.
+    if (hasStaleProgress(room.doc) || (loaded.template === 'four-perspectives' && loaded.phase !== 'setup')) this.scheduleTick(board);
+    if (hasStaleVotes(room.doc)) this.queue(board.id, () => (votingClosed ? this.publishVotes(board) : this.withdrawVotes(board)));
   }
 
   private queue(boardId: BoardId, job: () => Promise<void>): void {
@@ -86,40 +136,90 @@ export class ExerciseCoordinator {
     this.queues.set(boardId, next);
   }
 
-  private queuePrivateChange(board: BoardRecord, name: PrivateDocumentName): void {
-    if (this.privateQueued.has(name)) return;
-    this.privateQueued.add(name);
-    this.queue(board.id, async () => {
-      this.privateQueued.delete(name);
-      await this.syncPrivate(board, name);
+  /**
+   * Publishes the board's private work at the next tick of the clock grid,
+   * not a delay after the change: when the counts change then says only
+   * which interval a change fell in, not when someone typed.
+   */
+  private scheduleTick(board: BoardRecord): void {
+    if (this.stopped || this.dueBoards.has(board.id)) return;
+    const interval = this.options.progressIntervalMs;
+    const timer = setTimeout(() => {
+      this.dueBoards.delete(board.id);
+      this.queue(board.id, () => this.publishPrivateWork(board));
+    }, interval - (Date.now() % interval));
+    timer.unref();
+    this.dueBoards.set(board.id, timer);
+  }
+
+  /** One tick: late drafts onto a revealed, unlocked board, then the counts. */
+  private async publishPrivateWork(board: BoardRecord): Promise<void> {
+    await this.registry.use(board, board.id, async (boardRoom) => {
+      const session = readSession(boardRoom.doc);
+      const names = await this.privateDocuments(board.id);
+      // A locked board takes no participant's change, a draft included; the reveal itself is the facilitator's act.
+      if (session.revealed && !session.locked) await this.moveDrafts(board, boardRoom, names);
+      await this.publishProgress(board, boardRoom, names);
     });
   }
 
-  /** Brings one private document's news to the board: late drafts after the reveal, and its progress. */
-  private async syncPrivate(board: BoardRecord, name: PrivateDocumentName): Promise<void> {
-    await this.registry.use(board, board.id, (boardRoom) =>
-      this.registry.use(board, name, async (privateRoom) => {
-        const session = readSession(boardRoom.doc);
-        if (session.revealed) await this.moveDrafts(boardRoom, privateRoom, session.anonymous);
-        const { participantId } = parseDocumentName(name);
-        await boardRoom.transact((doc, origin) => {
-          writeProgress(doc, progressKey(board, participantId!), progressOf(privateRoom.doc), origin);
-        });
-      }),
-    );
+  /** Counts every private document's drafts per lane, and the people with a dot placed, all together. */
+  private async publishProgress(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
+    const progress: Progress = { drafts: {}, voters: 0 };
+    for (const name of names) {
+      await this.registry.use(board, name, async (privateRoom) => {
+        addDraftCounts(progress.drafts, privateRoom.doc);
+        if (dotsUsed(readOwnBallot(privateRoom.doc)) > 0) progress.voters += 1;
+      });
+    }
+    await boardRoom.transact((doc, origin) => {
+      writeProgress(doc, progress, origin);
+    });
   }
 
   /**
-   * Moves one person's drafts onto the board: the board first, made durable,
-   * then the drafts deleted, so a crash between the two leaves a draft in
-   * both places (moved again, harmlessly, by id) and never in neither.
+   * Moves every readable draft of the given private documents onto the board,
+   * all in one board transaction in a random order; the board write is made
+   * durable before any draft is deleted, so a crash between the two leaves a
+   * draft in both places (moved again under the same id, which the board
+   * already has, so it is not doubled) and never in neither. A draft that
+   * does not read stays where it is, and is logged without its content.
+   * Returns how many drafts were moved.
    */
-  private async moveDrafts(boardRoom: Room, privateRoom: Room, anonymous: boolean): Promise<void> {
-    let moved: ReturnType<typeof copyDraftsToBoard> = [];
+  private async moveDrafts(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<number> {
+    const { anonymous } = readSession(boardRoom.doc);
+    const revealed: RevealedDraft[] = [];
+    const moved: { name: PrivateDocumentName; draftIds: string[] }[] = [];
+    for (const name of names) {
+      const owner = await this.store.findParticipant(board.id, parseDocumentName(name).participantId!);
+      if (!owner) {
+        this.log.warn({ boardId: board.id }, 'left the drafts of a private document with no registered owner');
+        continue;
+      }
+      await this.registry.use(board, name, async (privateRoom) => {
+        const { drafts, unreadable } = readDrafts(privateRoom.doc);
+        if (unreadable > 0) this.log.warn({ boardId: board.id, unreadable }, 'left drafts that do not read in a private document');
+        if (drafts.length === 0) return;
+        moved.push({ name, draftIds: drafts.map((draft) => draft.draftId) });
+        for (const { draftId, content } of drafts) {
+          revealed.push({
+            noteId: revealedNoteId(owner, draftId),
+            content,
+            // From the server's record of the document's owner, never from what the draft says.
+            authorId: anonymous ? null : owner.id,
+            authorName: anonymous ? '' : owner.displayName,
+          });
+        }
+      });
+    }
+    if (revealed.length === 0) return 0;
     await boardRoom.transact((doc, origin) => {
-      moved = copyDraftsToBoard(doc, privateRoom.doc, anonymous, origin);
+      addRevealedNotes(doc, shuffle(revealed), Date.now(), origin);
     });
-    if (moved.length > 0) await privateRoom.transact((doc, origin) => deleteDrafts(doc, moved, origin));
+    for (const { name, draftIds } of moved) {
+      await this.registry.use(board, name, (privateRoom) => privateRoom.transact((doc, origin) => deleteDrafts(doc, draftIds, origin)));
+    }
+    return revealed.length;
   }
 
   /** Every private document of a board: those stored, and those open but not yet stored. */
@@ -133,35 +233,33 @@ export class ExerciseCoordinator {
     await this.registry.use(board, board.id, async (boardRoom) => {
       const session = readSession(boardRoom.doc);
       if (session.revealed || !phaseRevealsDrafts(session.phase)) return;
-      let notes = 0;
-      for (const name of await this.privateDocuments(board.id)) {
-        await this.registry.use(board, name, async (privateRoom) => {
-          const before = privateRoom.doc.getMap(DocKey.notes).size;
-          await this.moveDrafts(boardRoom, privateRoom, session.anonymous);
-          notes += before;
-        });
-      }
+      const names = await this.privateDocuments(board.id);
+      const notes = await this.moveDrafts(board, boardRoom, names);
       await boardRoom.transact((doc, origin) => setSessionFlag(doc, 'revealed', true, origin));
+      await this.publishProgress(board, boardRoom, names);
       this.log.info({ boardId: board.id, notes }, 'revealed the drafts');
     });
   }
 
   private async publishVotes(board: BoardRecord): Promise<void> {
     await this.registry.use(board, board.id, async (boardRoom) => {
-      if (!readSession(boardRoom.doc).votingClosed) return;
-      const ballots = new Map<string, Ballot>();
+      const session = readSession(boardRoom.doc);
+      if (!session.votingClosed) return;
+      const ballots: Ballot[] = [];
       for (const name of await this.privateDocuments(board.id)) {
-        const ballot = await this.registry.use(board, name, async (privateRoom) => readOwnBallot(privateRoom.doc));
-        if (Object.keys(ballot).length > 0) ballots.set(parseDocumentName(name).participantId!, ballot);
+        ballots.push(await this.registry.use(board, name, async (privateRoom) => readOwnBallot(privateRoom.doc)));
       }
-      await boardRoom.transact((doc, origin) => publishBallots(doc, ballots, origin));
+      // Item ids only: what the items hold does not matter to the count.
+      const items = new Set(topMap(boardRoom.doc, session.voteTarget === 'themes' ? DocKey.themes : DocKey.notes).keys());
+      const tally = countVotes(ballots, { budget: session.voteBudget, cap: session.voteCap }, items);
+      await boardRoom.transact((doc, origin) => publishVoteTally(doc, tally, origin));
     });
   }
 
   private async withdrawVotes(board: BoardRecord): Promise<void> {
     await this.registry.use(board, board.id, async (boardRoom) => {
       if (readSession(boardRoom.doc).votingClosed) return;
-      await boardRoom.transact((doc, origin) => withdrawBallots(doc, origin));
+      await boardRoom.transact((doc, origin) => withdrawVoteTally(doc, origin));
     });
   }
 }

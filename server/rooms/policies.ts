@@ -1,9 +1,12 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { writeRefusal } from '../../shared/board/access';
+import { noteAuthorshipRefusal, writeRefusal } from '../../shared/board/access';
 import { initBoard, readSchemaVersion } from '../../shared/board/board';
+import { notesMap, PrivateDocKey } from '../../shared/board/doc';
+import { BOARD_LAYOUT, PRIVATE_LAYOUT } from '../../shared/board/layout';
 import { migrateDoc } from '../../shared/board/migrations';
 import { isLocked } from '../../shared/board/session';
+import { CloseCode } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
 import type { BoardRecord } from '../persistence/types';
 import type { RoomConnection } from './connection';
@@ -11,13 +14,16 @@ import { locateUpdate } from './writeGuard';
 
 /**
  * What the room does with an update a connection sent:
- * - `apply` it;
- * - `drop` it without telling (a change made just as the facilitator locked
- *   the board: the client keeps it and sends it again on its next connection);
- * - `refuse` it and close the connection, saying why (a change the sender's
- *   role may never make: only a tampered client sends one).
+ * - `apply` it (`addsContent` is false when it only deletes: the board-size
+ *   limits never refuse that);
+ * - `drop` it without telling (it changes nothing: a viewer's answer to the
+ *   server's sync request, or an update that builds on changes the server
+ *   does not have yet, which the client resends with them);
+ * - `refuse` it and close the connection with `code`, saying why: 4403 for a
+ *   change the sender may never make, or one that does not fit the layout;
+ *   4423 for a participant's change while the board is locked.
  */
-export type Admission = { kind: 'apply' } | { kind: 'drop'; reason: string } | { kind: 'refuse'; reason: string };
+export type Admission = { kind: 'apply'; addsContent: boolean } | { kind: 'drop'; reason: string } | { kind: 'refuse'; reason: string; code: number };
 
 /** What a room's document starts as, and who may write what in it. */
 export interface RoomPolicy {
@@ -27,9 +33,26 @@ export interface RoomPolicy {
   admit(doc: Y.Doc, connection: RoomConnection, update: Uint8Array): Admission;
 }
 
-const APPLY: Admission = { kind: 'apply' };
+const UNRESOLVED: Admission = { kind: 'drop', reason: 'refers to items the server does not have' };
 
-/** A board's own document: initialised and migrated at load; writes checked against the roles. */
+function forbidden(reason: string): Admission {
+  return { kind: 'refuse', reason, code: CloseCode.forbidden };
+}
+
+/** Refuses what is larger than a field holds, or does not fit the document's layout. */
+function shapeRefusal(located: { misshapen: string | null; oversized: string | null }): Admission | null {
+  if (located.oversized) return forbidden(located.oversized);
+  if (located.misshapen) return forbidden(`Not the board's layout: ${located.misshapen}.`);
+  return null;
+}
+
+/** The author id a note of the document holds, if any. */
+function authorOf(doc: Y.Doc, noteId: string): unknown {
+  const note = notesMap(doc).get(noteId);
+  return note instanceof Y.Map ? note.get('authorId') : undefined;
+}
+
+/** A board's own document: initialised and migrated at load; writes checked against the roles and the layout. */
 export function boardPolicy(board: BoardRecord): RoomPolicy {
   return {
     prepare(doc, log) {
@@ -40,14 +63,20 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
       }
     },
     admit(doc, connection, update) {
-      // A viewer changes nothing: the update is refused whole and the connection told why (4403).
-      if (!roleCanEdit(connection.role)) return { kind: 'refuse', reason: 'Viewers cannot change the board.' };
-      const located = locateUpdate(doc, update);
-      if (located.kind === 'unresolved') return { kind: 'drop', reason: 'refers to items the server does not have' };
-      if (located.oversized) return { kind: 'refuse', reason: located.oversized };
+      const located = locateUpdate(doc, update, BOARD_LAYOUT);
+      if (located.kind === 'unresolved') return UNRESOLVED;
+      if (!roleCanEdit(connection.role)) {
+        // A viewer's client answers the server's sync request with what it has, which is only what it was sent.
+        if (located.locations.length === 0 && !located.addsContent) return { kind: 'drop', reason: 'a viewer’s update that changes nothing' };
+        return forbidden('Viewers cannot change the board.');
+      }
+      const shape = shapeRefusal(located);
+      if (shape) return shape;
       const refusal = writeRefusal(connection.role, connection.participantId, { locked: isLocked(doc) }, located.locations);
-      if (!refusal) return APPLY;
-      return refusal.kind === 'locked' ? { kind: 'drop', reason: refusal.reason } : { kind: 'refuse', reason: refusal.reason };
+      if (refusal) return refusal.kind === 'locked' ? { kind: 'refuse', reason: refusal.reason, code: CloseCode.lockedRefused } : forbidden(refusal.reason);
+      const authorship = noteAuthorshipRefusal(connection, located.fieldWrites, (noteId) => authorOf(doc, noteId));
+      if (authorship) return forbidden(authorship);
+      return { kind: 'apply', addsContent: located.addsContent };
     },
   };
 }
@@ -55,16 +84,23 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
 /**
  * A participant's private document: only its owner can connect (the upgrade
  * check sees to that), so whatever they write is theirs to write, within the
- * same limits as a board (a draft note is a note). Locating the update also
- * reads it whole first: an unreadable one closes the connection as malformed
- * before anything of it is applied.
+ * same layout and limits as a board (a draft note is a note, written by its
+ * owner; votes are item id → number). Locating the update also reads it
+ * whole first: an unreadable one closes the connection as malformed before
+ * anything of it is applied.
  */
 export const privatePolicy: RoomPolicy = {
   prepare() {},
-  admit(doc, _connection, update) {
-    const located = locateUpdate(doc, update);
-    if (located.kind === 'unresolved') return { kind: 'drop', reason: 'refers to items the server does not have' };
-    if (located.oversized) return { kind: 'refuse', reason: located.oversized };
-    return APPLY;
+  admit(doc, connection, update) {
+    const located = locateUpdate(doc, update, PRIVATE_LAYOUT);
+    if (located.kind === 'unresolved') return UNRESOLVED;
+    const shape = shapeRefusal(located);
+    if (shape) return shape;
+    const authorship = noteAuthorshipRefusal(connection, located.fieldWrites, (noteId) => authorOf(doc, noteId), {
+      notesRoot: PrivateDocKey.drafts,
+      textByAuthorOnly: false,
+    });
+    if (authorship) return forbidden(authorship);
+    return { kind: 'apply', addsContent: located.addsContent };
   },
 };

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
+import type * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -9,8 +9,8 @@ import type { DocumentName, DocumentStore } from '../persistence/types';
 import { sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
-import { presenceUser } from '../../shared/schema/presence';
 import { trimLoadedDocument } from './documentMemory';
+import { RoomPresence } from './presence';
 
 /** Settings a room takes from the server configuration. */
 export interface RoomOptions {
@@ -18,8 +18,16 @@ export interface RoomOptions {
   compactAfterUpdates: number;
   /** The most the stored document may hold; a client's update past it is refused with 4413. */
   maxBoardBytes: number;
+  /**
+   * How many bytes of updates one participant may add while the room is
+   * loaded; past it only their updates are refused with 4413 (the facilitator
+   * has no such limit).
+   */
+  participantShareBytes: number;
   /** How many bytes may wait to be sent to one socket before it is dropped (a client that stopped reading). */
   maxBufferedBytes: number;
+  /** The largest presence state one client id may publish, in bytes of JSON (see RoomPresence). */
+  maxPresenceBytes: number;
 }
 
 /** Work that must wait until everything applied so far is durable. */
@@ -38,16 +46,6 @@ const SERVER_ORIGIN = Symbol('server');
 
 /** Raised for a message the server cannot read; the sender is disconnected. */
 class MalformedMessage extends Error {}
-
-/**
- * A room with more sockets than this sends presence at most once a frame
- * (PRESENCE_FLUSH_INTERVAL_MS): each presence broadcast costs one write per
- * socket, so with a hundred pointers moving the sends, not the pointers,
- * would take the server's time. Smaller rooms send presence every turn.
- */
-const PRESENCE_THROTTLE_MIN_CONNECTIONS = 10;
-/** One frame at 60 Hz: a pointer that moves no more often than this still looks smooth. */
-const PRESENCE_FLUSH_INTERVAL_MS = 16;
 
 /**
  * Rooms with work this event-loop turn. They run together, in one callback,
@@ -79,25 +77,14 @@ function runInThisTurn(task: () => void): void {
  * answer sync requests. So no one, not even a newcomer syncing, ever sees
  * state that a crash could still lose.
  *
- * Awareness skips the pipeline: it is presence, never stored. Changes to it
- * are gathered over the turn and sent as one message.
+ * Awareness skips the pipeline: it is presence, never stored, and handled
+ * by RoomPresence, which the room gives its sockets to send on.
  */
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
   private readonly connections = new Set<RoomConnection>();
-  /**
-   * Which socket last published each awareness client id: its presence is
-   * removed for everyone when that socket leaves. A browser that reconnects
-   * keeps its client id; when its old socket's close arrives late, only ids
-   * that socket still owns are removed, so the person stays present.
-   */
-  private readonly awarenessOwners = new Map<number, RoomConnection>();
+  private readonly presence: RoomPresence;
   private inbox: InboxItem[] = [];
-  /** Presence changed this turn, sent together at its end (see flushAwareness). */
-  private readonly awarenessChanged = new Set<number>();
-  private awarenessFlushScheduled = false;
-  private lastAwarenessFlush = -Infinity;
   private pendingUpdates: Uint8Array[] = [];
   private pipelineScheduled = false;
   private pipelineRunning: Promise<void> | null = null;
@@ -121,6 +108,16 @@ export class Room {
    * of the document's encoded size, which is what the board-size limit needs.
    */
   private storedBytes = 0;
+  /** `storedBytes` when it was last measured as the compacted board: measuring again before anything more is stored would find the same. */
+  private measuredAtStoredBytes = -1;
+  /** The board was measured as compacted: storage is compacted at the next append, so it holds what was measured. */
+  private compactionDue = false;
+  /**
+   * The bytes of the updates the room admitted from each participant (by
+   * participant id; unregistered writers share one count), against their
+   * share of the board. Kept while the room is loaded.
+   */
+  private readonly addedBytes = new Map<string | typeof UNREGISTERED_WRITER, number>();
   /**
    * The sync step 2 a newcomer with an empty document is sent: the whole
    * document, encoded once and shared by every join until the document
@@ -141,9 +138,27 @@ export class Room {
     /** Called when the room fails and must be dropped (the registry forgets it). */
     private readonly onFailure: (room: Room) => void,
   ) {
-    // The server publishes no presence of its own.
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.handleAwarenessUpdate);
+    const { connections } = this;
+    this.presence = new RoomPresence(
+      this.doc,
+      { maxPresenceBytes: options.maxPresenceBytes },
+      {
+        has: (connection) => connections.has(connection),
+        get size() {
+          return connections.size;
+        },
+        send: (connection, message) => this.send(connection, message),
+        broadcast: (message) => this.broadcast(message),
+        close: (connection, code, reason) => this.closeWith(connection, code, reason),
+      },
+      log,
+      name,
+    );
+  }
+
+  /** The room's presence (awareness), for diagnostics and tests. */
+  get awareness(): awarenessProtocol.Awareness {
+    return this.presence.awareness;
   }
 
   /** How many sockets are in the room (for diagnostics and tests). */
@@ -237,10 +252,10 @@ export class Room {
           this.schedulePipeline();
           return;
         case MessageType.awareness:
-          this.applyAwareness(connection, decoding.readVarUint8Array(decoder));
+          this.presence.apply(connection, decoding.readVarUint8Array(decoder));
           return;
         case MessageType.queryAwareness:
-          this.sendAwarenessStates(connection);
+          this.presence.sendStates(connection);
           return;
         default:
           throw new MalformedMessage(`unknown message type ${type}`);
@@ -253,9 +268,7 @@ export class Room {
   /** Removes a socket and its presence. */
   leave(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    const owned = [...this.awarenessOwners].filter(([, owner]) => owner === connection).map(([id]) => id);
-    for (const id of owned) this.awarenessOwners.delete(id);
-    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, connection);
+    this.presence.leave(connection);
   }
 
   /** Resolves once every message received so far has been applied, stored and answered. */
@@ -300,14 +313,11 @@ export class Room {
     this.accepting = false;
     this.closed = true;
     this.unsubscribeFanout();
-    this.awareness.off('update', this.handleAwarenessUpdate);
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.off('update', this.handleDocUpdate);
     this.doc.destroy();
     this.inbox = [];
     this.pendingUpdates = [];
-    this.awarenessOwners.clear();
-    this.awarenessChanged.clear();
   }
 
   private hasWork(): boolean {
@@ -378,21 +388,50 @@ export class Room {
       case SyncMessageType.update: {
         const update = decoding.readVarUint8Array(decoder);
         if (isEmptyUpdate(update)) return null;
-        if (this.storedBytes + update.byteLength > this.options.maxBoardBytes) {
-          this.log.warn({ room: this.name, storedBytes: this.storedBytes }, 'refused an update: the board is full');
-          this.closeWith(connection, CloseCode.boardFull, `The board is full (${Math.round(this.options.maxBoardBytes / 1024 / 1024)} MB).`);
-          return null;
-        }
         // Checked before it is applied: Yjs cannot take an update back.
         const admission = this.policy.admit(this.doc, connection, update);
-        if (admission.kind === 'apply') this.applyUpdateWhole(connection, update);
-        else if (admission.kind === 'refuse') this.refuse(connection, admission.reason);
-        else this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
+        if (admission.kind === 'refuse') this.refuse(connection, admission.reason, admission.code);
+        else if (admission.kind === 'drop') this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
+        // An update that only deletes always goes in: it is how a full board is cleared.
+        else if (!admission.addsContent) this.applyUpdateWhole(connection, update);
+        else if (this.hasRoomFor(connection, update.byteLength)) {
+          this.applyUpdateWhole(connection, update);
+          const writer = shareOf(connection);
+          if (writer !== null) this.addedBytes.set(writer, (this.addedBytes.get(writer) ?? 0) + update.byteLength);
+        }
         return null;
       }
       default:
         throw new MalformedMessage(`unknown sync message type ${syncType}`);
     }
+  }
+
+  /**
+   * Whether an update adding `bytes` fits the sender's share and the board
+   * (docs/server-promises.md, Limits); when not, the sender alone is closed
+   * with 4413. What storage holds counts every change ever made, deleted
+   * junk included, so before refusing for the board's size the room
+   * measures the board as a compaction would store it, and has storage
+   * compacted to match at the next append.
+   */
+  private hasRoomFor(connection: RoomConnection, bytes: number): boolean {
+    const writer = shareOf(connection);
+    if (writer !== null && (this.addedBytes.get(writer) ?? 0) + bytes > this.options.participantShareBytes) {
+      this.log.warn({ room: this.name, role: connection.role }, 'refused an update: the sender has added their share of the board');
+      this.closeWith(connection, CloseCode.boardFull, 'You have added as much to this board as one person may.');
+      return false;
+    }
+    if (this.storedBytes + bytes > this.options.maxBoardBytes && this.measuredAtStoredBytes !== this.storedBytes) {
+      this.storedBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.measuredAtStoredBytes = this.storedBytes;
+      this.compactionDue = true;
+    }
+    if (this.storedBytes + bytes > this.options.maxBoardBytes) {
+      this.log.warn({ room: this.name, storedBytes: this.storedBytes }, 'refused an update: the board is full');
+      this.closeWith(connection, CloseCode.boardFull, `The board is full (${Math.round(this.options.maxBoardBytes / 1024 / 1024)} MB).`);
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -439,7 +478,8 @@ export class Room {
     this.storedBytes += merged.byteLength;
     this.broadcast(encodeSyncUpdate(merged));
     this.fanout.publish(this.name, merged);
-    if (logLength >= this.options.compactAfterUpdates) {
+    if (logLength >= this.options.compactAfterUpdates || this.compactionDue) {
+      this.compactionDue = false;
       const state = Y.encodeStateAsUpdate(this.doc);
       this.newcomerSync = encodeSyncStep2(state);
       await this.store.compactDocument(this.name, state);
@@ -454,7 +494,7 @@ export class Room {
       encoding.writeVarUint(encoder, MessageType.sync);
       syncProtocol.writeSyncStep1(encoder, this.doc);
       this.send(reply.connection, encoding.toUint8Array(encoder));
-      this.sendAwarenessStates(reply.connection);
+      this.presence.sendStates(reply.connection);
       return;
     }
     const message = isEmptyStateVector(reply.stateVector)
@@ -463,89 +503,6 @@ export class Room {
     this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, message.byteLength));
     this.send(reply.connection, message, { inFragments: true });
   }
-
-  /**
-   * Applies a client's awareness update, keeping only what is its own to say:
-   * entries for client ids another connection owns are dropped (nobody sets
-   * or removes someone else's presence, unless it is the same person on a
-   * newer socket), and the user others see is stamped from the connection
-   * (the name, colour and role the server gave it), whatever the client claimed.
-   */
-  private applyAwareness(connection: RoomConnection, update: Uint8Array): void {
-    const decoder = decoding.createDecoder(update);
-    const entries: { clientId: number; clock: number; state: unknown }[] = [];
-    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const state: unknown = JSON.parse(decoding.readVarString(decoder));
-      if (!this.mayPublishAwareness(connection, clientId)) continue;
-      entries.push({ clientId, clock, state: state === null ? null : this.stampPresence(connection, clientId, state) });
-    }
-    if (entries.length === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, entries.length);
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(state));
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), connection);
-  }
-
-  private mayPublishAwareness(connection: RoomConnection, clientId: number): boolean {
-    const owner = this.awarenessOwners.get(clientId);
-    if (!owner || owner === connection || !this.connections.has(owner)) return true;
-    // A browser that reconnects keeps its client id: the same person may take it over from their old socket.
-    return owner.participantId !== null && owner.participantId === connection.participantId;
-  }
-
-  private stampPresence(connection: RoomConnection, clientId: number, state: unknown): unknown {
-    const claimed = typeof state === 'object' && state !== null && !Array.isArray(state) ? state : {};
-    const person = connection.participantId
-      ? { participantId: connection.participantId, displayName: connection.displayName ?? '', colour: connection.colour ?? '' }
-      : null;
-    return { ...claimed, user: presenceUser(person, connection.role, clientId) };
-  }
-
-  private sendAwarenessStates(connection: RoomConnection): void {
-    const clientIds = [...this.awareness.getStates().keys()];
-    if (clientIds.length === 0) return;
-    this.send(connection, encodeAwareness(this.awareness, clientIds));
-  }
-
-  private readonly handleAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    const publisher = this.connections.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
-    if (publisher) {
-      for (const id of [...added, ...updated]) this.awarenessOwners.set(id, publisher);
-      for (const id of removed) if (this.awarenessOwners.get(id) === publisher) this.awarenessOwners.delete(id);
-    }
-    if (changed.length === 0) return;
-    for (const id of changed) this.awarenessChanged.add(id);
-    if (this.awarenessFlushScheduled) return;
-    this.awarenessFlushScheduled = true;
-    const wait = this.connections.size > PRESENCE_THROTTLE_MIN_CONNECTIONS ? this.lastAwarenessFlush + PRESENCE_FLUSH_INTERVAL_MS - performance.now() : 0;
-    if (wait > 0) setTimeout(this.flushAwareness, wait);
-    else setImmediate(this.flushAwareness);
-  };
-
-  /**
-   * Sends every presence change of one event-loop turn (in a big room, of
-   * one frame) as one message: with a hundred pointers moving, each socket
-   * gets one message, not one per pointer. Each person's latest state is
-   * what goes out; presence has no history to keep.
-   */
-  private readonly flushAwareness = (): void => {
-    this.awarenessFlushScheduled = false;
-    if (this.closed || this.awarenessChanged.size === 0) return;
-    this.lastAwarenessFlush = performance.now();
-    const ids = [...this.awarenessChanged];
-    this.awarenessChanged.clear();
-    this.broadcast(encodeAwareness(this.awareness, ids));
-  };
 
   /** Sends to one socket, dropping it if it has fallen too far behind (see sendTo). */
   private send(connection: RoomConnection, message: Uint8Array, options?: { inFragments: boolean }): void {
@@ -559,10 +516,10 @@ export class Room {
     for (const connection of this.connections) this.send(connection, data);
   }
 
-  /** A change its sender may not make: the sender is told why and disconnected; nothing of it is applied. */
-  private refuse(connection: RoomConnection, reason: string): void {
-    this.log.warn({ room: this.name, role: connection.role, reason }, 'refused an update and closed its connection');
-    this.closeWith(connection, CloseCode.forbidden, reason);
+  /** A change its sender may not make: the sender is told why (the code and a reason) and disconnected; nothing of it is applied. */
+  private refuse(connection: RoomConnection, reason: string, code: number): void {
+    this.log.warn({ room: this.name, role: connection.role, code, reason }, 'refused an update and closed its connection');
+    this.closeWith(connection, code, reason);
   }
 
   /** Takes a connection out of the room and closes it with a code and a reason (a close frame holds at most 123 bytes of reason). */
@@ -597,6 +554,15 @@ export class Room {
   }
 }
 
+/** The share key of writers who never registered (a participant link used without a name): they share one share. */
+const UNREGISTERED_WRITER = Symbol('unregistered writer');
+
+/** Whose share of the board a connection's updates count against; null for the facilitator, who has no share limit. */
+function shareOf(connection: RoomConnection): string | typeof UNREGISTERED_WRITER | null {
+  if (connection.role === 'facilitator') return null;
+  return connection.participantId ?? UNREGISTERED_WRITER;
+}
+
 /** An update that changes nothing (no items, no deletions): what a client with nothing new answers to sync step 1. */
 function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
@@ -605,11 +571,4 @@ function isEmptyUpdate(update: Uint8Array): boolean {
 /** A state vector that names no client: the sender's document is empty (a newcomer). */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0;
-}
-
-function encodeAwareness(awareness: awarenessProtocol.Awareness, clientIds: number[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.awareness);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clientIds));
-  return encoding.toUint8Array(encoder);
 }

@@ -26,7 +26,7 @@ const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.
 const OWN_RECORD_ROOTS = new Set<string>([DocKey.members, DocKey.actionResponses]);
 // progress and votes are written by the server alone: they summarise private documents.
 
-/** Why a write is refused: `forbidden` closes the connection; `locked` only drops the change. */
+/** Why a write is refused: `forbidden` closes the connection with 4403; `locked` with 4423 (the board is locked). */
 export type WriteRefusal = { kind: 'forbidden' | 'locked'; reason: string };
 
 function ownsRecord(record: string | null, participantId: string | null): boolean {
@@ -55,5 +55,58 @@ export function writeRefusal(
     return { kind: 'forbidden', reason: `Not allowed to change ${record === null ? root : `${root}/${record}`}.` };
   }
   if (count > 0 && session.locked && role !== 'facilitator') return { kind: 'locked', reason: 'The facilitator has locked the board.' };
+  return null;
+}
+
+/**
+ * A field of a record that an update sets (writes a value, or characters of
+ * the field's text) or removes. `value` is the plain value set, if any;
+ * `recordIsNew` says the record is created by the same update.
+ */
+export interface FieldWrite {
+  root: string;
+  record: string;
+  field: string;
+  value: unknown;
+  kind: 'set' | 'remove';
+  recordIsNew: boolean;
+}
+
+/** Who sends an update, as the server knows them from their connection (never from what the client says). */
+export interface Writer {
+  role: Role;
+  participantId: string | null;
+  displayName: string | null;
+}
+
+/**
+ * Whether the note fields an update writes respect who wrote the note
+ * (docs/document-layout.md, "Who wrote a note"); null when they do:
+ * - a new note's `authorId` is empty (null or '') or the sender's participant
+ *   id, and its `authorName` empty or the sender's display name. The
+ *   facilitator may write any author, so that undoing their deletion of
+ *   someone's note brings it back as it was;
+ * - nobody changes a note's author afterwards;
+ * - with `textByAuthorOnly`, only the note's author or the facilitator
+ *   changes its text; anyone who may write still moves, colours, files it.
+ */
+export function noteAuthorshipRefusal(
+  writer: Writer,
+  writes: Iterable<FieldWrite>,
+  authorOf: (noteId: string) => unknown,
+  { notesRoot = DocKey.notes, textByAuthorOnly = true }: { notesRoot?: string; textByAuthorOnly?: boolean } = {},
+): string | null {
+  for (const write of writes) {
+    if (write.root !== notesRoot) continue;
+    if (write.field === 'authorId' || write.field === 'authorName') {
+      if (!write.recordIsNew || write.kind !== 'set') return 'A note’s author cannot be changed.';
+      if (writer.role === 'facilitator') continue;
+      const own = write.field === 'authorId' ? writer.participantId : writer.displayName;
+      const empty = write.value === null || write.value === '';
+      if (!empty && (own === null || write.value !== own)) return 'A note’s author is the person who writes it.';
+    } else if (write.field === 'text' && textByAuthorOnly && !write.recordIsNew && writer.role !== 'facilitator') {
+      if (writer.participantId === null || authorOf(write.record) !== writer.participantId) return 'Only a note’s author or the facilitator may change its text.';
+    }
+  }
   return null;
 }

@@ -21,7 +21,8 @@ import {
   timescaleSchema,
 } from '../schema/exercise';
 import { type ActionId, type ActionStepId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
-import { DocKey, newRecord, readRecords, topMap, writeFields } from './doc';
+import { DocKey, newRecord, readFlatObject, readRecords, topMap, writeFields } from './doc';
+import { readSession, setSessionFlag } from './session';
 
 /** Every draft action, oldest first. */
 export function readActions(doc: Y.Doc): Action[] {
@@ -70,10 +71,35 @@ export function updateAction(doc: Y.Doc, id: ActionId, changes: ActionChanges, o
     Object.entries(text).map(([key, value]) => [key, value === undefined ? undefined : value.slice(0, ACTION_FIELD_MAX_CHARS)]),
   );
   // Objects are compared by content: rewriting an equal timescale would be an edit that changes nothing.
-  if (timescale !== undefined && JSON.stringify(record.get('timescale') ?? null) !== JSON.stringify(timescale)) fields.timescale = timescale;
+  if (timescale !== undefined && !holdsTimescale(record.get('timescale'), timescale)) fields.timescale = timescale;
   if (status !== undefined) fields.status = status;
   doc.transact(() => writeFields(record, fields), origin);
   return true;
+}
+
+/**
+ * Whether a stored timescale is the given one. The stored value is read as a
+ * flat object first (a tampered client may have written anything), and one
+ * that does not read is never equal, so setting a timescale replaces it.
+ */
+function holdsTimescale(stored: unknown, timescale: Timescale | null): boolean {
+  if (stored === null || stored === undefined || timescale === null) return (stored ?? null) === timescale;
+  const current = readFlatObject(stored);
+  if (!current) return false;
+  const wanted = Object.entries(timescale);
+  return Object.keys(current).length === wanted.length && wanted.every(([key, value]) => current[key] === value);
+}
+
+/** A step as stored (`{ text, done, order }`), validated; null when it does not read. */
+function parseStep(value: unknown): Omit<ActionStep, 'id' | 'actionId'> | null {
+  const parsed = actionStepSchema.safeParse(readFlatObject(value));
+  return parsed.success ? parsed.data : null;
+}
+
+/** A next-steps check as stored (`{ done, note }`), validated; null when it does not read. */
+function parseNextStepCheck(value: unknown): NextStepCheck | null {
+  const parsed = nextStepCheckSchema.safeParse(readFlatObject(value));
+  return parsed.success ? parsed.data : null;
 }
 
 /** The key of one step of an action. */
@@ -86,11 +112,11 @@ export function readActionSteps(doc: Y.Doc): Map<string, ActionStep[]> {
   const result = new Map<string, ActionStep[]>();
   for (const [key, value] of topMap(doc, DocKey.actionSteps).entries()) {
     const slash = key.indexOf('/');
-    const parsed = actionStepSchema.safeParse(value);
-    if (slash <= 0 || slash === key.length - 1 || !parsed.success) continue;
+    const step = parseStep(value);
+    if (slash <= 0 || slash === key.length - 1 || !step) continue;
     const actionId = key.slice(0, slash) as ActionId;
     const steps = result.get(actionId) ?? [];
-    steps.push({ id: key.slice(slash + 1) as ActionStepId, actionId, ...parsed.data });
+    steps.push({ id: key.slice(slash + 1) as ActionStepId, actionId, ...step });
     result.set(actionId, steps);
   }
   for (const steps of result.values()) steps.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
@@ -133,12 +159,12 @@ export function updateActionStep(
   origin: unknown = null,
 ): void {
   const steps = topMap(doc, DocKey.actionSteps);
-  const current = actionStepSchema.safeParse(steps.get(stepKey(actionId, stepId)));
-  if (!current.success) return;
-  const text = changes.text === undefined ? current.data.text : stepText(changes.text);
+  const current = parseStep(steps.get(stepKey(actionId, stepId)));
+  if (!current) return;
+  const text = changes.text === undefined ? current.text : stepText(changes.text);
   doc.transact(() => {
     if (!text) steps.delete(stepKey(actionId, stepId));
-    else steps.set(stepKey(actionId, stepId), { ...current.data, text, done: changes.done ?? current.data.done });
+    else steps.set(stepKey(actionId, stepId), { ...current, text, done: changes.done ?? current.done });
   }, origin);
 }
 
@@ -169,8 +195,7 @@ export function setNextStepCheck(
   doc.transact(() => {
     const checks = topMap(doc, DocKey.actionChecks);
     const key = `${actionId}/${question}`;
-    const current = nextStepCheckSchema.safeParse(checks.get(key));
-    const next = { ...(current.success ? current.data : { done: false, note: '' }), ...check };
+    const next = { ...(parseNextStepCheck(checks.get(key)) ?? { done: false, note: '' }), ...check };
     checks.set(key, { done: next.done, note: next.note.slice(0, ACTION_FIELD_MAX_CHARS) });
   }, origin);
 }
@@ -201,10 +226,7 @@ function readPerAction<Item extends string, Value>(
 
 /** Every action's next-steps check: action id, then question, then its tick and note. */
 export function readNextStepChecks(doc: Y.Doc): Map<string, Partial<Record<NextStepQuestion, NextStepCheck>>> {
-  return readPerAction(doc, DocKey.actionChecks, NEXT_STEP_QUESTIONS.map((q) => q.key), (value) => {
-    const parsed = nextStepCheckSchema.safeParse(value);
-    return parsed.success ? parsed.data : null;
-  });
+  return readPerAction(doc, DocKey.actionChecks, NEXT_STEP_QUESTIONS.map((q) => q.key), parseNextStepCheck);
 }
 
 /** Writes one step of an action's evaluation plan (empty clears it). */
@@ -282,6 +304,8 @@ export interface PlanActionInput {
  * Adds a plan's actions to a board, with their steps, each marked with where
  * it came from. An action already imported from the same plan (same source,
  * topic and action) is skipped, so importing a file twice adds nothing.
+ * Importing into an agreed plan reopens the agreement, as adding any action
+ * to it does (the 3-to-5 rule; docs/exercise.md, "Agreeing the actions").
  */
 export function importPlanActions(
   doc: Y.Doc,
@@ -309,6 +333,7 @@ export function importPlanActions(
       already.push({ topic: input.topic, action: input.action });
       added++;
     });
+    if (added > 0 && readSession(doc).actionsAgreed) setSessionFlag(doc, 'actionsAgreed', false, origin);
   }, origin);
   return { added, skipped };
 }

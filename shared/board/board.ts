@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { type BoardMeta, boardMetaSchema, BOARD_TITLE_MAX_CHARS } from '../schema/records';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import type { Template } from '../schema/exercise';
-import { boardMap } from './doc';
+import { boardMap, readRecordFields } from './doc';
 import { chooseTemplate } from './session';
 
 /** What a new board starts with. */
@@ -38,9 +38,9 @@ export function writeSchemaVersion(doc: Y.Doc, version: number, origin: unknown 
   doc.transact(() => boardMap(doc).set('schemaVersion', version), origin);
 }
 
-/** The board's own fields, or null while the document has not synced them yet. */
+/** The board's own fields, read one by one; null while the document has not synced them yet, or when they do not read. */
 export function readBoardMeta(doc: Y.Doc): BoardMeta | null {
-  const parsed = boardMetaSchema.safeParse(boardMap(doc).toJSON());
+  const parsed = boardMetaSchema.safeParse(readRecordFields(boardMap(doc)));
   return parsed.success ? parsed.data : null;
 }
 

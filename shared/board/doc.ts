@@ -73,9 +73,56 @@ export function notesMap(doc: Y.Doc): Y.Map<RecordMap> {
   return doc.getMap<RecordMap>(DocKey.notes);
 }
 
-/** Copies a nested record map into a plain object for validation. */
-export function recordToObject(record: unknown): Record<string, unknown> | null {
-  return record instanceof Y.Map ? (record.toJSON() as Record<string, unknown>) : null;
+/** The most keys a plain JSON field value may have; the layout's widest (a timer) has five. */
+const FLAT_VALUE_MAX_KEYS = 16;
+
+function isPrimitive(value: unknown): value is string | number | boolean | null {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * A plain JSON value that is an object one level deep (`{ kind, date }`,
+ * `{ text, done, order }`, `{ done, note }`), or null when it is anything
+ * else. The layout's object values are all flat (docs/document-layout.md),
+ * so a value holding an object, an array or a shared type is refused by
+ * looking at its own keys only, never by walking what a hostile writer
+ * nested inside it.
+ */
+export function readFlatObject(value: unknown): Record<string, string | number | boolean | null> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return null;
+  const keys = Object.keys(value);
+  if (keys.length > FLAT_VALUE_MAX_KEYS) return null;
+  const fields: Record<string, string | number | boolean | null> = {};
+  for (const key of keys) {
+    const field = (value as Record<string, unknown>)[key];
+    if (!isPrimitive(field)) return null;
+    fields[key] = field;
+  }
+  return fields;
+}
+
+/**
+ * Reads a record's fields one by one into a plain object for validation, or
+ * null when the record is not a `Y.Map`. A field holds what the layout allows
+ * (docs/document-layout.md): a string, number, boolean or null, or a flat
+ * object. Anything else (a nested `Y.Map`, a `Y.Text` or `Y.Array`, an array,
+ * a deeper object) is left out, so the validator sees the field as missing:
+ * it defaults it or refuses the record. Nothing is copied recursively, so a
+ * record nested thousands of levels deep costs one look per field.
+ */
+export function readRecordFields(record: unknown): Record<string, unknown> | null {
+  if (!(record instanceof Y.Map)) return null;
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of (record as Y.Map<unknown>).entries()) {
+    if (isPrimitive(value)) fields[key] = value;
+    else {
+      const flat = readFlatObject(value);
+      if (flat) fields[key] = flat;
+    }
+  }
+  return fields;
 }
 
 /** Any shared type of a document, as Yjs types the keys of `Transaction.changed`. */
@@ -115,7 +162,7 @@ export function recordKeysChangedBy(transaction: Y.Transaction): string[] {
 export function readRecords<T>(doc: Y.Doc, name: string, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }): T[] {
   const records: T[] = [];
   for (const [key, value] of topMap(doc, name).entries()) {
-    const parsed = schema.safeParse(recordToObject(value));
+    const parsed = schema.safeParse(readRecordFields(value));
     if (parsed.success && (parsed.data as { id?: unknown }).id === key) records.push(parsed.data as T);
   }
   return records;

@@ -1,98 +1,180 @@
-import type * as Y from 'yjs';
-import { type Progress, progressSchema } from '../schema/exercise';
-import type { NoteId } from '../schema/ids';
+import * as Y from 'yjs';
+import { laneCountsSchema, type Progress } from '../schema/exercise';
+import type { NoteId, ParticipantId, PerspectiveId } from '../schema/ids';
+import { DEFAULT_NOTE_COLOUR, DISPLAY_NAME_MAX_CHARS, type NoteColour, NOTE_COLOURS, NOTE_TEXT_MAX_CHARS } from '../schema/records';
 import { DocKey, newRecord, notesMap, topMap } from './doc';
-import { readNotes } from './notes';
-import { readOwnBallot } from './votes';
-import { dotsUsed } from '../exercise/votes';
 
 /**
  * Private writing. Before the reveal a participant's notes live in their
  * private document, which only they and the server can read; the board
- * shows only counts. At the reveal the server moves every draft onto the
- * board. The private document uses the board's note layout, so `addNote`,
- * `updateNote`, `deleteNote` and `readNotes` work on drafts as they are.
+ * shows only counts, all people together. At the reveal the server moves
+ * every draft onto the board as a new note of its own making. The private
+ * document uses the board's note layout, so `addNote`, `updateNote`,
+ * `deleteNote` and `readNotes` work on drafts as the owner's client writes them.
  */
 
-/** How many drafts a private document holds in each lane. */
-function countDraftsByLane(privateDoc: Y.Doc): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const note of readNotes(privateDoc)) {
-    const lane = note.perspectiveId ?? '';
-    counts[lane] = (counts[lane] ?? 0) + 1;
-  }
-  return counts;
+/** What the server takes from a draft: only what its writer chose to say, never who or when. */
+export interface DraftContent {
+  text: string;
+  colour: NoteColour;
+  perspectiveId: PerspectiveId | null;
 }
 
-/** What a private document shows the others: how many drafts in each lane, how many dots placed. */
-export function progressOf(privateDoc: Y.Doc): Progress {
-  return { drafts: countDraftsByLane(privateDoc), dots: dotsUsed(readOwnBallot(privateDoc)) };
+/** A draft as the server read it out of a private document. */
+export interface ReadDraft {
+  draftId: string;
+  content: DraftContent;
 }
 
-/** Records a person's progress on the board; returns false when it had not changed. */
-export function writeProgress(doc: Y.Doc, participantId: string, progress: Progress, origin: unknown = null): boolean {
-  const map = topMap(doc, DocKey.progress);
-  if (JSON.stringify(map.get(participantId)) === JSON.stringify(progress)) return false;
-  doc.transact(() => map.set(participantId, progress), origin);
-  return true;
+/** The drafts of a private document that read, and how many did not. */
+export interface DraftsRead {
+  drafts: ReadDraft[];
+  unreadable: number;
 }
 
-/** Everyone's progress, keyed by participant id. */
-export function readProgress(doc: Y.Doc): Map<string, Progress> {
-  const result = new Map<string, Progress>();
-  for (const [participantId, value] of topMap(doc, DocKey.progress).entries()) {
-    const parsed = progressSchema.safeParse(value);
-    if (parsed.success) result.set(participantId, parsed.data);
-  }
-  return result;
-}
+const ID_MAX_CHARS = 64;
 
-/** Drafts in each lane across everyone: the live counts people see before the reveal. */
-export function draftCountsByLane(doc: Y.Doc): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const { drafts } of readProgress(doc).values()) {
-    for (const [lane, count] of Object.entries(drafts)) totals.set(lane, (totals.get(lane) ?? 0) + count);
-  }
-  return totals;
+function shortString(value: unknown, max: number): string | null {
+  return typeof value === 'string' && value.length <= max ? value : null;
 }
 
 /**
- * Moves every draft of a private document onto the board, in one
- * transaction on each document. With anonymity on, the notes reach the
- * board with no author; they are written by the caller's document (the
- * server's), so not even the Yjs client id ties a note to its author.
- * Notes keep their ids, so moving the same draft twice (after a crash
- * between the two writes) leaves one note. Returns the ids moved.
- *
- * The board write happens first: the caller must make it durable before it
- * lets the private deletion be stored, so a draft is never in neither place.
+ * Reads one draft field by field with `get`, never `toJSON`: its owner may
+ * have written anything, a map nested thousands deep included, and only
+ * plain strings and numbers are taken. Null when its text or lane does not read.
  */
-export function copyDraftsToBoard(boardDoc: Y.Doc, privateDoc: Y.Doc, anonymous: boolean, origin: unknown = null): NoteId[] {
-  const drafts = readNotes(privateDoc);
+function readDraftContent(record: unknown): DraftContent | null {
+  if (!(record instanceof Y.Map)) return null;
+  const text = shortString(record.get('text'), NOTE_TEXT_MAX_CHARS);
+  const lane = record.get('perspectiveId');
+  const perspectiveId = lane === null || lane === undefined ? null : shortString(lane, ID_MAX_CHARS);
+  if (text === null || (perspectiveId === null && lane !== null && lane !== undefined)) return null;
+  const colour = record.get('colour');
+  return {
+    text,
+    colour: NOTE_COLOURS.includes(colour as NoteColour) ? (colour as NoteColour) : DEFAULT_NOTE_COLOUR,
+    perspectiveId: perspectiveId as PerspectiveId | null,
+  };
+}
+
+/** Every draft of a private document that reads, in no particular order, and a count of those that do not. */
+export function readDrafts(privateDoc: Y.Doc): DraftsRead {
+  const drafts: ReadDraft[] = [];
+  let unreadable = 0;
+  for (const [draftId, record] of notesMap(privateDoc).entries()) {
+    const content = draftId.length <= ID_MAX_CHARS ? readDraftContent(record) : null;
+    if (content) drafts.push({ draftId, content });
+    else unreadable += 1;
+  }
+  return { drafts, unreadable };
+}
+
+/** Adds one private document's drafts to running counts per lane (the lane `''` for drafts in none). */
+export function addDraftCounts(counts: Record<string, number>, privateDoc: Y.Doc): void {
+  for (const { content } of readDrafts(privateDoc).drafts) {
+    const lane = content.perspectiveId ?? '';
+    counts[lane] = (counts[lane] ?? 0) + 1;
+  }
+}
+
+/** The keys of `progress`: the server writes these and nothing else. */
+const ProgressKey = { drafts: 'drafts', voters: 'voters' } as const;
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * Publishes everyone's progress on the board, all people together. Any other
+ * key (per-person entries of an earlier layout) is removed. Returns false
+ * when nothing changed.
+ */
+export function writeProgress(doc: Y.Doc, progress: Progress, origin: unknown = null): boolean {
+  const map = topMap(doc, DocKey.progress);
+  const stale = [...map.keys()].filter((key) => key !== ProgressKey.drafts && key !== ProgressKey.voters);
+  const current = readProgress(doc);
+  const draftsChanged = !map.has(ProgressKey.drafts) || !sameCounts(current.drafts, progress.drafts);
+  const votersChanged = !map.has(ProgressKey.voters) || current.voters !== progress.voters;
+  if (stale.length === 0 && !draftsChanged && !votersChanged) return false;
+  doc.transact(() => {
+    for (const key of stale) map.delete(key);
+    if (draftsChanged) map.set(ProgressKey.drafts, { ...progress.drafts });
+    if (votersChanged) map.set(ProgressKey.voters, progress.voters);
+  }, origin);
+  return true;
+}
+
+/** Whether `progress` still holds entries of the earlier per-person layout, which the server replaces. */
+export function hasStaleProgress(doc: Y.Doc): boolean {
+  for (const key of topMap(doc, DocKey.progress).keys()) if (key !== ProgressKey.drafts && key !== ProgressKey.voters) return true;
+  return false;
+}
+
+/** Everyone's progress, read with nothing for what does not read. */
+export function readProgress(doc: Y.Doc): Progress {
+  const map = topMap(doc, DocKey.progress);
+  const drafts = laneCountsSchema.safeParse(map.get(ProgressKey.drafts));
+  const voters = map.get(ProgressKey.voters);
+  return {
+    drafts: drafts.success ? drafts.data : {},
+    voters: typeof voters === 'number' && Number.isInteger(voters) && voters >= 0 ? voters : 0,
+  };
+}
+
+/** Drafts in each lane across everyone: the counts people see before the reveal. */
+export function draftCountsByLane(doc: Y.Doc): Map<string, number> {
+  return new Map(Object.entries(readProgress(doc).drafts));
+}
+
+/** A draft on its way to the board: its content, the id the server made for it, and the author the server knows. */
+export interface RevealedDraft {
+  noteId: NoteId;
+  content: DraftContent;
+  /** Null, with an empty name, on an anonymous board. */
+  authorId: ParticipantId | null;
+  authorName: string;
+}
+
+/**
+ * Puts revealed drafts on the board as new notes, in the order given, in one
+ * transaction, each with the reveal's time as its creation and change time.
+ * The exercise shows notes in lanes, so each is placed at the board's corner
+ * rather than where its writer's device put it (a position could mark whose
+ * a note is). A note whose id the board already has is left alone: a draft
+ * only ever adds a note, and one moved before a crash is not moved twice. Returns the
+ * ids now on the board (written now or before).
+ */
+export function addRevealedNotes(boardDoc: Y.Doc, drafts: readonly RevealedDraft[], revealedAt: number, origin: unknown = null): NoteId[] {
   if (drafts.length === 0) return [];
   boardDoc.transact(() => {
     const notes = notesMap(boardDoc);
-    for (const draft of drafts) {
+    for (const { noteId, content, authorId, authorName } of drafts) {
+      if (notes.has(noteId)) continue;
       notes.set(
-        draft.id,
+        noteId,
         newRecord({
-          ...draft,
+          id: noteId,
+          ...content,
+          x: 0,
+          y: 0,
+          authorId,
+          authorName: authorName.slice(0, DISPLAY_NAME_MAX_CHARS),
           themeId: null,
-          authorId: anonymous ? null : draft.authorId,
-          authorName: anonymous ? '' : draft.authorName,
+          createdAt: revealedAt,
+          updatedAt: revealedAt,
         }),
       );
     }
   }, origin);
-  return drafts.map((draft) => draft.id);
+  return drafts.map((draft) => draft.noteId);
 }
 
 /** Deletes the given drafts from a private document (after they reached the board). */
-export function deleteDrafts(privateDoc: Y.Doc, ids: readonly NoteId[], origin: unknown = null): void {
-  if (ids.length === 0) return;
+export function deleteDrafts(privateDoc: Y.Doc, draftIds: readonly string[], origin: unknown = null): void {
+  if (draftIds.length === 0) return;
   privateDoc.transact(() => {
     const notes = notesMap(privateDoc);
-    for (const id of ids) notes.delete(id);
+    for (const id of draftIds) notes.delete(id);
   }, origin);
 }
-

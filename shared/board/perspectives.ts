@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { type Member, memberSchema, type Perspective, PERSPECTIVE_NAME_MAX_CHARS, perspectiveSchema } from '../schema/exercise';
 import { newRecordId, type ParticipantId, type PerspectiveId } from '../schema/ids';
-import { DocKey, newRecord, readRecords, recordToObject, topMap, writeFields } from './doc';
+import { DocKey, newRecord, readRecordFields, readRecords, topMap, writeFields } from './doc';
 
 /** The perspective lanes, in their order (ties broken by id, so every replica agrees). */
 export function readPerspectives(doc: Y.Doc): Perspective[] {
@@ -38,7 +38,7 @@ export function removePerspective(doc: Y.Doc, id: PerspectiveId, origin: unknown
 export function readMembers(doc: Y.Doc): Map<string, Member> {
   const members = new Map<string, Member>();
   for (const [participantId, value] of topMap(doc, DocKey.members).entries()) {
-    const parsed = memberSchema.safeParse(recordToObject(value));
+    const parsed = memberSchema.safeParse(readRecordFields(value));
     if (parsed.success) members.set(participantId, { participantId, ...parsed.data } as Member);
   }
   return members;

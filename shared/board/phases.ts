@@ -3,7 +3,7 @@ import type { Phase } from '../schema/exercise';
 import type { Role } from '../schema/api';
 import { type PhaseContext, phaseChangeProblem } from '../exercise/phases';
 import { readActions } from './actions';
-import { agreementProblems } from '../exercise/actions';
+import { actionAdditionProblem, agreementProblems } from '../exercise/actions';
 import { readPerspectives } from './perspectives';
 import { readSession, setSessionFlag, writePhase } from './session';
 import { readNotes } from './notes';
@@ -39,4 +39,14 @@ export function markActionsAgreed(doc: Y.Doc, agreed: boolean, origin: unknown =
   }
   setSessionFlag(doc, 'actionsAgreed', agreed, origin);
   return [];
+}
+
+/**
+ * Why this person cannot add an action to the board's plan now, or null when
+ * they can: the 3-to-5 rule of an agreed plan (`actionAdditionProblem`),
+ * applied to a document. Every path that adds an action checks it.
+ */
+export function readActionAdditionProblem(doc: Y.Doc, role: Role): string | null {
+  const plan = { actionsAgreed: readSession(doc).actionsAgreed, actionCount: readActions(doc).length };
+  return actionAdditionProblem(plan, role === 'facilitator');
 }

@@ -10,7 +10,7 @@ import {
   type Template,
   type VoteTarget,
 } from '../schema/exercise';
-import { DocKey, type RecordMap, topMap } from './doc';
+import { DocKey, readRecordFields, type RecordMap, topMap } from './doc';
 
 /** The session map of a board: only the facilitator and the server write it. */
 export function sessionMap(doc: Y.Doc): Y.Map<unknown> {
@@ -18,11 +18,11 @@ export function sessionMap(doc: Y.Doc): Y.Map<unknown> {
 }
 
 /**
- * The session, validated, with defaults for anything missing: a board that
- * never set up the exercise reads as a blank board.
+ * The session, validated field by field, with defaults for anything missing
+ * or malformed: a board that never set up the exercise reads as a blank board.
  */
 export function readSession(doc: Y.Doc): Session {
-  return sessionSchema.parse(sessionMap(doc).toJSON());
+  return sessionSchema.parse(readRecordFields(sessionMap(doc)));
 }
 
 /** The settings the facilitator chooses at set-up. */

@@ -6,9 +6,9 @@ import { readNotes } from './notes';
 import { readPerspectives } from './perspectives';
 import { readSession } from './session';
 import { readThemes } from './themes';
-import { readPublishedBallots } from './votes';
+import { readVoteTally } from './votes';
 import { compareThemes, type ThemeKind } from '../exercise/themes';
-import { tallyVotes } from '../exercise/votes';
+import { rankVotes } from '../exercise/votes';
 import { readActionResponses, readActions, readActionSteps } from './actions';
 import { nodesByAction, readDiagrams, readDriverNodes } from './drivers';
 import { buildDriverTree, type DriverTreeNode } from '../exercise/driverTree';
@@ -45,7 +45,11 @@ export interface BoardSnapshot {
   template: Template;
   phase: Phase;
   anonymous: boolean;
-  /** People who took part: in a group, wrote, voted or responded to an action. */
+  /**
+   * People who took part: in a group, wrote under their name or responded to
+   * an action, counted once each; never fewer than voted (on an anonymous
+   * board only the number of voters is known).
+   */
   participantCount: number;
   perspectives: { id: string; name: string; notes: SnapshotNote[] }[];
   themes: {
@@ -108,10 +112,10 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
   const notes = readNotes(doc);
   const themes = readThemes(doc);
   const comparison = compareThemes(themes, notes, perspectives);
-  const ballots = readPublishedBallots(doc);
+  const tally = readVoteTally(doc);
   const votesOn = session.voteTarget === 'themes' ? themes.map((t) => t.id as string) : notes.map((n) => n.id as string);
   const results = session.votingClosed
-    ? new Map(tallyVotes(ballots.values(), { budget: session.voteBudget, cap: session.voteCap }, new Set(votesOn)).map((r) => [r.itemId, r]))
+    ? new Map(rankVotes(tally.items, new Set(votesOn)).map((r) => [r.itemId, r]))
     : null;
   const laneName = new Map(perspectives.map((p) => [p.id as string, p.name]));
   const nodes = readDriverNodes(doc);
@@ -124,11 +128,9 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
   const responses = readActionResponses(doc);
   const steps = readActionSteps(doc);
   const themeTitle = new Map(themes.map((t) => [t.id as string, t.title]));
-  const people = new Set<string>([
-    ...topMap(doc, DocKey.members).keys(),
-    ...topMap(doc, DocKey.progress).keys(),
-    ...ballots.keys(),
-  ]);
+  // Registered people, each once by participant id: `progress` and `votes` hold
+  // counts of everyone together (docs/document-layout.md), never people.
+  const people = new Set<string>(topMap(doc, DocKey.members).keys());
   for (const entry of responses.values()) for (const id of [...entry.agree, ...entry.concern]) people.add(id);
   for (const note of notes) if (note.authorId) people.add(note.authorId);
 
@@ -140,7 +142,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
     template: session.template,
     phase: session.phase,
     anonymous: session.anonymous,
-    participantCount: people.size,
+    participantCount: Math.max(people.size, tally.voters),
     perspectives: perspectives.map((p) => ({ id: p.id, name: p.name, notes: notes.filter((n) => n.perspectiveId === p.id).map(toNote) })),
     themes: comparison.themes.map((c) => {
       const result = session.voteTarget === 'themes' ? results?.get(c.theme.id) : undefined;
@@ -156,7 +158,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
       };
     }),
     ungroupedNotes: comparison.ungrouped.map(toNote),
-    voting: { target: session.voteTarget, budget: session.voteBudget, cap: session.voteCap, closed: session.votingClosed, voters: ballots.size },
+    voting: { target: session.voteTarget, budget: session.voteBudget, cap: session.voteCap, closed: session.votingClosed, voters: tally.voters },
     actionsAgreed: session.actionsAgreed,
     actions: readActions(doc).map(({ id, themeId, createdAt: _createdAt, ...fields }) => ({
       id,

@@ -1,22 +1,19 @@
 import type * as Y from 'yjs';
-import { type Ballot, ballotSchema } from '../schema/exercise';
+import { type Ballot, itemTallySchema, type ItemTally, type VoteTally } from '../schema/exercise';
 import { DocKey, PrivateDocKey, topMap } from './doc';
 import { dotProblem } from '../exercise/votes';
 
-/** Reads a ballot written by anyone: only whole, positive counts on string keys count. */
-function cleanBallot(value: unknown): Ballot {
-  const parsed = ballotSchema.safeParse(value);
+/**
+ * This person's dots, from their private document: only whole, positive
+ * counts count. Read entry by entry, never with `toJSON`, since the owner
+ * may have written anything there (the server reads it at the close of voting).
+ */
+export function readOwnBallot(privateDoc: Y.Doc): Ballot {
   const ballot: Ballot = {};
-  if (!parsed.success) return ballot;
-  for (const [itemId, dots] of Object.entries(parsed.data)) {
-    if (typeof dots === 'number' && Number.isInteger(dots) && dots > 0) ballot[itemId] = dots;
+  for (const [itemId, dots] of topMap(privateDoc, PrivateDocKey.votes).entries()) {
+    if (itemId.length <= 64 && typeof dots === 'number' && Number.isInteger(dots) && dots > 0) ballot[itemId] = dots;
   }
   return ballot;
-}
-
-/** This person's dots, from their private document. */
-export function readOwnBallot(privateDoc: Y.Doc): Ballot {
-  return cleanBallot(topMap(privateDoc, PrivateDocKey.votes).toJSON());
 }
 
 /**
@@ -43,24 +40,44 @@ export function changeOwnVote(
   return true;
 }
 
-/** Everyone's published ballots, keyed by participant id (empty until voting closes). */
-export function readPublishedBallots(doc: Y.Doc): Map<string, Ballot> {
-  const ballots = new Map<string, Ballot>();
-  for (const [voter, value] of topMap(doc, DocKey.votes).entries()) ballots.set(voter, cleanBallot(value));
-  return ballots;
+/** The keys of the board's `votes`: the server writes these and nothing else. */
+const VotesKey = { items: 'items', voters: 'voters' } as const;
+
+/**
+ * The published tally (empty until voting closes). Items whose tally does
+ * not read are left out; anything else in `votes` is ignored.
+ */
+export function readVoteTally(doc: Y.Doc): VoteTally {
+  const votes = topMap(doc, DocKey.votes);
+  const items: Record<string, ItemTally> = {};
+  const written = votes.get(VotesKey.items);
+  if (written !== null && typeof written === 'object' && !Array.isArray(written)) {
+    for (const [itemId, value] of Object.entries(written as Record<string, unknown>)) {
+      const parsed = itemTallySchema.safeParse(value);
+      if (parsed.success && itemId.length <= 64) items[itemId] = parsed.data;
+    }
+  }
+  const voters = votes.get(VotesKey.voters);
+  return { items, voters: typeof voters === 'number' && Number.isInteger(voters) && voters >= 0 ? voters : 0 };
 }
 
-/** Publishes the ballots on the board (the server does this when voting closes), replacing any published before. */
-export function publishBallots(doc: Y.Doc, ballots: ReadonlyMap<string, Ballot>, origin: unknown = null): void {
+/** Whether `votes` holds anything but the tally (ballots keyed by person, from an earlier layout). */
+export function hasStaleVotes(doc: Y.Doc): boolean {
+  for (const key of topMap(doc, DocKey.votes).keys()) if (key !== VotesKey.items && key !== VotesKey.voters) return true;
+  return false;
+}
+
+/** Publishes the tally on the board (the server does this when voting closes), replacing whatever `votes` held. */
+export function publishVoteTally(doc: Y.Doc, tally: VoteTally, origin: unknown = null): void {
   doc.transact(() => {
     const votes = topMap(doc, DocKey.votes);
-    for (const voter of [...votes.keys()]) if (!ballots.has(voter)) votes.delete(voter);
-    for (const [voter, ballot] of ballots) votes.set(voter, { ...ballot });
+    votes.clear();
+    votes.set(VotesKey.items, { ...tally.items });
+    votes.set(VotesKey.voters, tally.voters);
   }, origin);
 }
 
-/** Takes the published ballots off the board again (voting reopened). */
-export function withdrawBallots(doc: Y.Doc, origin: unknown = null): void {
+/** Takes the published tally off the board again (voting reopened). */
+export function withdrawVoteTally(doc: Y.Doc, origin: unknown = null): void {
   doc.transact(() => topMap(doc, DocKey.votes).clear(), origin);
 }
-

@@ -31,3 +31,28 @@ export function agreementProblems(actions: readonly Action[]): string[] {
   });
   return problems;
 }
+
+/** Where a plan stands when someone wants to add an action to it. */
+export interface PlanForAddition {
+  /** The facilitator has marked the set agreed. */
+  actionsAgreed: boolean;
+  /** How many actions the plan holds now. */
+  actionCount: number;
+}
+
+/**
+ * Why an action cannot be added to the plan as it stands, in words for the
+ * person who tried; null when it can. An agreed plan is the set the room
+ * agreed: any new action (a sixth, or one more of four without an owner or a
+ * timescale) would make that agreement untrue, so the agreement must be
+ * reopened first, which only the facilitator can do (docs/exercise.md).
+ */
+export function actionAdditionProblem(plan: PlanForAddition, isFacilitator: boolean): string | null {
+  if (!plan.actionsAgreed) return null;
+  if (!isFacilitator) return 'The actions are agreed: only the facilitator can reopen the agreement to add another.';
+  const full =
+    plan.actionCount >= MAX_AGREED_ACTIONS
+      ? ` The plan already has ${plan.actionCount}, the most an agreed plan may hold: remove or merge one before agreeing again.`
+      : '';
+  return `The actions are agreed. Adding one reopens the agreement: mark them agreed again once each has an owner and a timescale.${full}`;
+}

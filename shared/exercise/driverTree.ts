@@ -18,7 +18,20 @@ import type { DriverNodeId } from '../schema/ids';
  *   last (largest `movedAt`, then largest id): that node hangs from the aim,
  *   and the others keep the parent they were given. The earlier move stands,
  *   the later one gives way, whichever replica looks.
+ * - **Too deep.** A chain deeper than `MAX_DRIVER_TREE_DEPTH` (a hostile
+ *   writer's, thousands of levels) is folded: a node that would sit deeper
+ *   hangs at that depth, beside its ancestor there, so every reader of the
+ *   tree (screens, pictures, exports) walks a tree of bounded depth.
+ *
+ * Nothing here recurses: the document's shape, not the stack, bounds the work.
  */
+
+/**
+ * The deepest a node is shown under the aim. Far past any real diagram (aim,
+ * primary, secondary, change ideas a few levels down), and shallow enough
+ * that anything walking the tree recursively is safe.
+ */
+export const MAX_DRIVER_TREE_DEPTH = 20;
 
 /** A node in the tree, or the aim at its root. */
 export interface DriverTreeNode {
@@ -58,22 +71,35 @@ export function buildDriverTree(diagram: Pick<Diagram, 'id'>, records: readonly 
   const live = [...all.values()].filter((node) => !node.deleted);
 
   // The nearest ancestor that is not deleted, following stored parents; the aim when the chain ends or loops among deleted nodes.
-  const parentOf = new Map<string, DriverNodeId | null>();
-  for (const node of live) {
-    let parent = node.parentId;
-    const passed = new Set<string>([node.id]);
-    while (parent !== null) {
-      const record = all.get(parent);
-      if (!record || passed.has(parent)) {
-        parent = null;
+  // Each deleted node's answer is kept, so a long chain of them is walked once, not once per node under it.
+  const liveAncestorOfDeleted = new Map<string, DriverNodeId | null>();
+  const nearestLive = (start: DriverNodeId | null, from: string): DriverNodeId | null => {
+    const passed: string[] = [];
+    const onPath = new Set<string>();
+    let at = start;
+    let found: DriverNodeId | null = null;
+    while (at !== null) {
+      const known = liveAncestorOfDeleted.get(at);
+      if (known !== undefined) {
+        found = known;
         break;
       }
-      if (!record.deleted) break;
-      passed.add(parent);
-      parent = record.parentId;
+      const record = all.get(at);
+      if (!record || onPath.has(at)) break;
+      if (!record.deleted) {
+        found = at;
+        break;
+      }
+      passed.push(at);
+      onPath.add(at);
+      at = record.parentId;
     }
-    parentOf.set(node.id, parent);
-  }
+    for (const id of passed) liveAncestorOfDeleted.set(id, found);
+    // A chain of deleted nodes that leads back to the node itself ends at the aim.
+    return found === from ? null : found;
+  };
+  const parentOf = new Map<string, DriverNodeId | null>();
+  for (const node of live) parentOf.set(node.id, nearestLive(node.parentId, node.id));
 
   // Each live node has one parent, so loops are separate rings: cut each at its latest move.
   const settled = new Set<string>();
@@ -96,18 +122,34 @@ export function buildDriverTree(diagram: Pick<Diagram, 'id'>, records: readonly 
 
   const root: DriverTreeNode = { id: diagram.id, node: null, level: 'aim', depth: 0, children: [] };
   const byId = new Map<string, DriverTreeNode>([[diagram.id, root]]);
-  for (const node of live) byId.set(node.id, { id: node.id, node, level: 'primary', depth: 1, children: [] });
+  const storedChildren = new Map<string, DriverTreeNode[]>();
   for (const node of live) {
-    const parent = parentOf.get(node.id);
-    (parent === null || parent === undefined ? root : byId.get(parent)!).children.push(byId.get(node.id)!);
+    byId.set(node.id, { id: node.id, node, level: 'primary', depth: 1, children: [] });
+    const parentKey = parentOf.get(node.id) ?? diagram.id;
+    const siblings = storedChildren.get(parentKey);
+    if (siblings) siblings.push(byId.get(node.id)!);
+    else storedChildren.set(parentKey, [byId.get(node.id)!]);
   }
-  const place = (treeNode: DriverTreeNode, depth: number) => {
-    treeNode.depth = depth;
-    treeNode.level = levelAtDepth(depth);
-    treeNode.children.sort(bySiblingOrder);
-    for (const child of treeNode.children) place(child, depth + 1);
+  // Depth first from the aim. A node's children hang from it; at the deepest level, from what it hangs from (beside it).
+  const hangFromOf = new Map<DriverTreeNode, DriverTreeNode>();
+  const stack: DriverTreeNode[] = [];
+  const pushChildrenOf = (parent: DriverTreeNode) => {
+    const hangFrom = parent.depth < MAX_DRIVER_TREE_DEPTH ? parent : hangFromOf.get(parent)!;
+    for (const child of storedChildren.get(parent.id) ?? []) {
+      hangFromOf.set(child, hangFrom);
+      stack.push(child);
+    }
   };
-  place(root, 0);
+  pushChildrenOf(root);
+  while (stack.length > 0) {
+    const treeNode = stack.pop()!;
+    const hangFrom = hangFromOf.get(treeNode)!;
+    hangFrom.children.push(treeNode);
+    treeNode.depth = hangFrom.depth + 1;
+    treeNode.level = levelAtDepth(treeNode.depth);
+    pushChildrenOf(treeNode);
+  }
+  for (const treeNode of byId.values()) treeNode.children.sort(bySiblingOrder);
   return { root, byId, parentOf };
 }
 

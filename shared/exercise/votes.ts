@@ -1,4 +1,4 @@
-import type { Ballot } from '../schema/exercise';
+import type { Ballot, ItemTally, VoteTally } from '../schema/exercise';
 
 /** The rules of dot voting, over plain ballots. */
 
@@ -25,31 +25,38 @@ export interface VoteResult {
 }
 
 /**
- * Counts the dots. Each ballot counts for at most `cap` dots an item and
- * `budget` dots in all, whatever a tampered client wrote: items are taken in
- * id order and counting stops at the budget, so the same ballots always give
- * the same tally. Dots on items that no longer exist are not counted.
- * Results are ranked, most dots first (ties by item id).
+ * Counts the dots: each item's dots and voters, and how many people voted.
+ * Each ballot counts for at most `cap` dots an item and `budget` dots in
+ * all, whatever a tampered client wrote: items are taken in id order and
+ * counting stops at the budget, so the same ballots always give the same
+ * tally. Dots on items that no longer exist are not counted. This is what
+ * the server publishes when voting closes: the tally, never a ballot.
  */
-export function tallyVotes(
-  ballots: Iterable<Ballot>,
-  limits: { budget: number; cap: number },
-  validItems: ReadonlySet<string>,
-): VoteResult[] {
-  const totals = new Map<string, { dots: number; voters: number }>([...validItems].map((id) => [id, { dots: 0, voters: 0 }]));
+export function countVotes(ballots: Iterable<Ballot>, limits: { budget: number; cap: number }, validItems: ReadonlySet<string>): VoteTally {
+  const items: Record<string, ItemTally> = {};
+  let voters = 0;
   for (const ballot of ballots) {
     let left = limits.budget;
     for (const itemId of Object.keys(ballot).sort()) {
-      const total = totals.get(itemId);
       const written = ballot[itemId];
-      if (!total || left <= 0 || !Number.isInteger(written) || written! <= 0) continue;
+      if (!validItems.has(itemId) || left <= 0 || !Number.isInteger(written) || written! <= 0) continue;
       const dots = Math.min(written!, limits.cap, left);
+      const total = (items[itemId] ??= { dots: 0, voters: 0 });
       total.dots += dots;
       total.voters += 1;
       left -= dots;
     }
+    if (left < limits.budget) voters += 1;
   }
-  const results = [...totals].map(([itemId, { dots, voters }]) => ({ itemId, dots, voters, rank: 0 }));
+  return { items, voters };
+}
+
+/**
+ * Ranks a tally over the items that exist now (an item nobody voted for has
+ * no dots), most dots first (ties by item id).
+ */
+export function rankVotes(items: Readonly<Record<string, ItemTally>>, validItems: ReadonlySet<string>): VoteResult[] {
+  const results = [...validItems].map((itemId) => ({ itemId, dots: items[itemId]?.dots ?? 0, voters: items[itemId]?.voters ?? 0, rank: 0 }));
   results.sort((a, b) => b.dots - a.dots || (a.itemId < b.itemId ? -1 : 1));
   results.forEach((result, index) => {
     const previous = results[index - 1];

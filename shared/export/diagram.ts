@@ -1,6 +1,7 @@
 import { hierarchy, tree as treeLayout } from 'd3-hierarchy';
-import type { DriverTree, DriverTreeNode } from '../exercise/driverTree';
+import { flattenDriverTree, type DriverTree, type DriverTreeNode } from '../exercise/driverTree';
 import type { Diagram, DriverLevel } from '../schema/drivers';
+import { markdownText } from './markdown';
 
 /**
  * A driver diagram laid out left to right (aim, primary drivers, secondary
@@ -93,6 +94,13 @@ export function layoutDriverDiagram(diagram: Pick<Diagram, 'aim'>, driverTree: D
   };
 }
 
+/**
+ * The deepest an outline indents: every level below the secondary drivers is
+ * a change idea, and indenting a long chain of them further would make the
+ * outline grow with the square of its length.
+ */
+export const MAX_OUTLINE_DEPTH = 8;
+
 /** What each level is called, for the picture's column labels and the outline. */
 export const LEVEL_NAMES: Record<DriverLevel, string> = {
   aim: 'Aim',
@@ -157,18 +165,22 @@ export function driverDiagramToSvg(diagram: Pick<Diagram, 'title' | 'aim'>, layo
   return parts.join('\n');
 }
 
-/** The diagram as a nested Markdown list, for the plan's Markdown export. */
+/**
+ * The diagram as a nested Markdown list, for the plan's Markdown export.
+ * Everything people typed (title, aim, measures, drivers) is escaped, the
+ * title kept to one line (docs/plan-export.md).
+ */
 export function driverDiagramToMarkdown(diagram: Pick<Diagram, 'title' | 'aim' | 'aimMeasure' | 'aimTargetDate'>, driverTree: DriverTree): string {
-  const lines = [`### ${diagram.title}`, '', `- **Aim:** ${diagram.aim || '(not set)'}`];
-  if (diagram.aimMeasure) lines.push(`  - Measure: ${diagram.aimMeasure}`);
-  if (diagram.aimTargetDate) lines.push(`  - By: ${diagram.aimTargetDate}`);
-  const walk = (node: DriverTreeNode, indent: number) => {
-    for (const child of node.children) {
-      const measure = child.node!.measure ? ` (${child.node!.measureKind ?? 'measure'}: ${child.node!.measure})` : '';
-      lines.push(`${'  '.repeat(indent)}- ${LEVEL_NAMES[child.level]}: ${child.node!.text || '(empty)'}${measure}`);
-      walk(child, indent + 1);
-    }
-  };
-  walk(driverTree.root, 1);
+  const text = (typed: string) => markdownText(typed, 'br');
+  const lines = [`### ${markdownText(diagram.title, 'space') || 'Driver diagram'}`, '', `- **Aim:** ${text(diagram.aim) || '(not set)'}`];
+  if (diagram.aimMeasure) lines.push(`  - Measure: ${text(diagram.aimMeasure)}`);
+  if (diagram.aimTargetDate) lines.push(`  - By: ${text(diagram.aimTargetDate)}`);
+  // Depth first without recursion, however deep a (hostile) chain of drivers goes.
+  for (const child of flattenDriverTree(driverTree.root)) {
+    if (!child.node) continue;
+    const measure = child.node.measure ? ` (${child.node.measureKind ?? 'measure'}: ${text(child.node.measure)})` : '';
+    const indent = '  '.repeat(Math.min(child.depth, MAX_OUTLINE_DEPTH));
+    lines.push(`${indent}- ${LEVEL_NAMES[child.level]}: ${text(child.node.text) || '(empty)'}${measure}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@ import {
   Packer,
   PageOrientation,
   Paragraph,
+  Tab,
   Table,
   TableCell,
   TableRow,
@@ -25,11 +26,30 @@ export interface DiagramPicture {
 /** The widest a picture may be on a landscape A4 page with normal margins, in pixels at 96 dpi. */
 const PAGE_WIDTH_PX = 900;
 
-const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) => new Paragraph({ text, heading: level });
-const bullet = (text: string, level = 0) => new Paragraph({ text, bullet: { level } });
-/** Text that keeps its line breaks in Word. */
-const multiline = (text: string, bold = false) =>
-  new Paragraph({ children: text.split(/\r\n|\r|\n/).map((line, index) => new TextRun({ text: line, bold, break: index > 0 ? 1 : 0 })) });
+/** Every line end a participant's text may hold. */
+const LINE_BREAK = /\r\n|[\r\n\v\f\u0085\u2028\u2029]/;
+
+/**
+ * A participant's text as Word runs: each line break a real break and each
+ * tab a real tab, since Word and LibreOffice show raw line-break and tab
+ * characters inside a run as nothing, running the lines together.
+ */
+function textRuns(text: string, style: { bold?: boolean } = {}): TextRun[] {
+  return text.split(LINE_BREAK).map(
+    (line, index) =>
+      new TextRun({ ...style, break: index > 0 ? 1 : 0, children: line.split('\t').flatMap((part, tab) => (tab > 0 ? [new Tab(), part] : [part])) }),
+  );
+}
+
+/** A heading holding a participant's text, kept to one line. */
+const heading = (text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) =>
+  new Paragraph({ text: text.split(LINE_BREAK).join(' ').replaceAll('\t', ' '), heading: level });
+const bullet = (text: string, level = 0) => new Paragraph({ children: textRuns(text), bullet: { level } });
+/** Text that keeps its line breaks and tabs in Word. */
+const multiline = (text: string, bold = false) => new Paragraph({ children: textRuns(text, { bold }) });
+
+/** The deepest bullet level Word lists have. */
+const MAX_BULLET_LEVEL = 8;
 
 function actionTable(snapshot: BoardSnapshot): Table {
   const cell = (text: string, bold = false) => new TableCell({ children: [multiline(text, bold)] });
@@ -42,11 +62,16 @@ function actionTable(snapshot: BoardSnapshot): Table {
   });
 }
 
-function driverList(drivers: readonly SnapshotDriver[], depth = 0): Paragraph[] {
-  return drivers.flatMap((driver) => [
-    bullet(`${LEVEL_NAMES[driver.level]}: ${driver.text || '(empty)'}${driver.measure ? ` (measure: ${driver.measure})` : ''}`, depth),
-    ...driverList(driver.children, depth + 1),
-  ]);
+/** The drivers as bullets, depth first, without recursion however deep a (hostile) chain of drivers goes. */
+function driverList(drivers: readonly SnapshotDriver[]): Paragraph[] {
+  const paragraphs: Paragraph[] = [];
+  const stack = drivers.map((driver) => ({ driver, depth: 0 })).reverse();
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { driver, depth } = next;
+    paragraphs.push(bullet(`${LEVEL_NAMES[driver.level]}: ${driver.text || '(empty)'}${driver.measure ? ` (measure: ${driver.measure})` : ''}`, Math.min(depth, MAX_BULLET_LEVEL)));
+    for (let i = driver.children.length - 1; i >= 0; i--) stack.push({ driver: driver.children[i]!, depth: depth + 1 });
+  }
+  return paragraphs;
 }
 
 /**
@@ -88,7 +113,8 @@ export async function planToDocx(snapshot: BoardSnapshot, pictures: ReadonlyMap<
   }
   for (const diagram of snapshot.diagrams) {
     children.push(heading(`Driver diagram: ${diagram.title}`, HeadingLevel.HEADING_1));
-    children.push(new Paragraph({ text: `Aim: ${diagram.aim || 'not set'}${diagram.aimTargetDate ? `, by ${diagram.aimTargetDate}` : ''}` }));
+    children.push(multiline(`Aim: ${diagram.aim || 'not set'}${diagram.aimTargetDate ? `, by ${diagram.aimTargetDate}` : ''}`));
+    if (diagram.aimMeasure) children.push(multiline(`Measure${diagram.aimMeasureKind ? ` (${diagram.aimMeasureKind})` : ''}: ${diagram.aimMeasure}`));
     const picture = pictures.get(diagram.id);
     if (picture) {
       const scale = Math.min(1, PAGE_WIDTH_PX / picture.width);

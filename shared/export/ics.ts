@@ -6,9 +6,12 @@ import { CHECK_IN_DAYS, dateOf } from './plan';
 /**
  * One all-day calendar event for each check-in, 30, 60 and 90 days after the
  * start (the workshop's date unless another is given), each listing the
- * actions to review.
+ * actions to review. Each event's UID is made from the board's id and the
+ * check-in's day, so downloading the same board's calendar again updates its
+ * events, and another board's (even one with the same title, made the same
+ * day) never replaces them.
  */
-export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapshot.createdAt)): string {
+export function planToIcs(snapshot: BoardSnapshot, boardId: string, start: Date = new Date(snapshot.createdAt)): string {
   const agenda = snapshot.actions
     .map((action, index) => `${index + 1}. ${action.action || action.topic} (owner: ${action.owner || 'not set'}; timescale: ${describeTimescale(action.timescale) || 'not set'})`)
     .join('\n');
@@ -16,7 +19,7 @@ export function planToIcs(snapshot: BoardSnapshot, start: Date = new Date(snapsh
     const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + days));
     const next = new Date(day.getTime() + 24 * 60 * 60 * 1000);
     return {
-      uid: `retain-${snapshot.title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-${dateOf(snapshot.createdAt)}-day-${days}@retain`,
+      uid: `retain-board-${boardId}-check-in-day-${days}@retain`,
       title: `Retention plan check-in, day ${days}: ${snapshot.title}`,
       description: `Review progress on the actions agreed at the workshop of ${dateOf(snapshot.createdAt)}:\n${agenda}`,
       start: [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()],

@@ -5,6 +5,7 @@ import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
 import { describeTimescale } from '../exercise/planText';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
 import type { DiagramPicture } from './docx';
+import { markdownText } from './markdown';
 
 /**
  * The retention action plan, made from one BoardSnapshot by pure functions,
@@ -34,13 +35,19 @@ export const CHECK_IN_DAYS = [30, 60, 90] as const;
 const UTF8_BOM = '\uFEFF';
 
 /**
- * A cell a spreadsheet would run as a formula (it starts with =, +, -, @, a
- * tab or a carriage return) gets a leading apostrophe, which spreadsheets
- * show as text. Plans are typed by many people; none of them should be able
- * to run something on the computer of whoever opens the file.
+ * What a spreadsheet may run as a formula: a cell that starts with =, +, -
+ * or @, also after spaces or line ends (spreadsheets skip them), or that
+ * starts with a tab or a carriage return.
+ */
+export const FORMULA_LIKE = /^(?:\s*[=+\-@]|[\t\r])/;
+
+/**
+ * A formula-like cell gets a leading apostrophe, which spreadsheets show as
+ * text. Plans are typed by many people; none of them should be able to run
+ * something on the computer of whoever opens the file.
  */
 export function neutraliseFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return FORMULA_LIKE.test(cell) ? `'${cell}` : cell;
 }
 
 /** RFC 4180 CSV, UTF-8 with a byte-order mark, CRLF line ends, every cell quoted, formulas neutralised. */
@@ -50,18 +57,13 @@ export function planToCsv(snapshot: BoardSnapshot): string {
   return UTF8_BOM + stringify([header, ...rows], { quoted: true, quoted_empty: true, record_delimiter: '\r\n' });
 }
 
-/** Escapes what Markdown would read as formatting in a table cell, and keeps line breaks inside the cell. */
-function markdownCell(text: string): string {
-  return text.replace(/([\\`*_{}[\]<>|#])/g, '\\$1').replace(/\r\n|\r|\n/g, '<br>');
-}
-
 /** A moment's date as YYYY-MM-DD (UTC). */
 export const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The plan as a Markdown document: the action table, the themes, and each driver diagram as a nested list. */
 export function planToMarkdown(snapshot: BoardSnapshot): string {
   const lines = [
-    `# ${snapshot.title || 'Retention action plan'}`,
+    `# ${markdownText(snapshot.title, 'space') || 'Retention action plan'}`,
     '',
     `Workshop of ${dateOf(snapshot.createdAt)}; ${snapshot.participantCount} ${snapshot.participantCount === 1 ? 'person' : 'people'} took part.${snapshot.actionsAgreed ? ' The actions below were agreed.' : ' The actions below are drafts, not yet agreed.'}`,
     '',
@@ -69,15 +71,16 @@ export function planToMarkdown(snapshot: BoardSnapshot): string {
     '',
     `| ${PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]).join(' | ')} |`,
     `| ${PLAN_TABLE_COLUMNS.map(() => '---').join(' | ')} |`,
-    ...snapshot.actions.map((action) => `| ${planTableRow(action, 'words').map(markdownCell).join(' | ')} |`),
+    ...snapshot.actions.map((action) => `| ${planTableRow(action, 'words').map((cell) => markdownText(cell, 'br')).join(' | ')} |`),
     '',
   ];
   if (snapshot.themes.length > 0) {
     lines.push('## Themes', '');
     for (const theme of snapshot.themes) {
-      const seen = theme.kind === 'similarity' ? `shared by ${theme.perspectives.join(', ')}` : theme.kind === 'difference' ? `seen only by ${theme.perspectives.join(', ')}` : 'no notes';
+      const perspectives = markdownText(theme.perspectives.join(', '), 'br');
+      const seen = theme.kind === 'similarity' ? `shared by ${perspectives}` : theme.kind === 'difference' ? `seen only by ${perspectives}` : 'no notes';
       const votes = theme.votes === null ? '' : ` (${theme.votes} ${theme.votes === 1 ? 'dot' : 'dots'})`;
-      lines.push(`- **${markdownCell(theme.title)}**: ${seen}${votes}`);
+      lines.push(`- **${markdownText(theme.title, 'br')}**: ${seen}${votes}`);
     }
     lines.push('');
   }
@@ -170,7 +173,12 @@ export function planToJson(snapshot: BoardSnapshot): string {
 export async function exportPlan(
   snapshot: BoardSnapshot,
   format: PlanFormat,
-  options: { checkInStart?: Date; diagramPictures?: ReadonlyMap<string, DiagramPicture> } = {},
+  options: {
+    /** The board's id: the calendar's events are named by it. */
+    boardId: string;
+    checkInStart?: Date;
+    diagramPictures?: ReadonlyMap<string, DiagramPicture>;
+  },
 ): Promise<string | Uint8Array> {
   switch (format) {
     case 'csv':
@@ -184,6 +192,6 @@ export async function exportPlan(
     case 'json':
       return planToJson(snapshot);
     case 'ics':
-      return (await import('./ics')).planToIcs(snapshot, options.checkInStart);
+      return (await import('./ics')).planToIcs(snapshot, options.boardId, options.checkInStart);
   }
 }

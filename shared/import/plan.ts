@@ -1,5 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import type ExcelJS from 'exceljs';
 import { z } from 'zod';
 import {
   ACTION_FIELD_MAX_CHARS,
@@ -9,13 +8,21 @@ import {
 } from '../schema/exercise';
 import { parseStatus, parseStepsCell, parseTimescale } from '../exercise/planText';
 import type { PlanActionInput } from '../board/actions';
+import { FORMULA_LIKE } from '../export/plan';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn } from '../export/planTable';
+import { PlanImportError } from './errors';
+import { readWorkbookTable, type WorkbookParts } from './xlsx';
+
+export { PlanImportError } from './errors';
+export type { WorkbookParts } from './xlsx';
 
 /**
  * Reads an action plan back in, so that a later check-in board can review
  * progress against it: our JSON (versions 1 and 2), or the CSV or XLSX we
  * export (or a spreadsheet a person made with the same column headings).
  * Pure: bytes in, plain actions out; shared/board writes them to a board.
+ * Every reader stops at the action limit rather than reading a whole file
+ * first (docs/plan-export.md).
  */
 
 /** The largest plan file accepted: a plan is a few kilobytes; this leaves room for long ones. */
@@ -32,11 +39,6 @@ export interface ImportedPlan {
   actions: ImportedAction[];
 }
 
-/** Why a file could not be read as a plan, in words for the person who chose it. */
-export class PlanImportError extends Error {
-  override name = 'PlanImportError';
-}
-
 export type PlanFileFormat = 'json' | 'csv' | 'xlsx';
 
 /** Tells the format from the bytes: an XLSX is a zip ("PK"), JSON starts with "{", anything else is read as CSV. */
@@ -49,8 +51,8 @@ export function detectPlanFormat(bytes: Uint8Array): PlanFileFormat {
 /** Written fields are kept as typed (not trimmed), so a plan exported and imported again is the same plan. */
 const text = (value: string) => value.slice(0, ACTION_FIELD_MAX_CHARS);
 
-/** Undoes the export's formula neutralising: a leading apostrophe before =, +, -, @, a tab or a return. */
-const unneutralise = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+/** Undoes the export's formula neutralising (`neutraliseFormula`): the apostrophe before a formula-like cell. */
+const unneutralise = (cell: string) => (cell.startsWith("'") && FORMULA_LIKE.test(cell.slice(1)) ? cell.slice(1) : cell);
 
 const jsonActionV1 = z.object({
   topic: z.string(),
@@ -125,79 +127,69 @@ function columnsFromHeader(header: readonly string[]): Map<PlanTableColumn, numb
   return found;
 }
 
-/** Reads the rows of a table (header first) into actions, skipping blank rows. */
+/** A row with nothing but blanks in it, which every reader skips. */
+const isBlankRow = (row: readonly string[]) => !row.some((value) => value.trim());
+
+/** How many rows with something in them a table of actions may have: the header, the most actions, and one more to tell it is too many. */
+const MAX_TABLE_ROWS = MAX_IMPORTED_ACTIONS + 2;
+
+/** Reads the rows of a table (header first, blank rows already left out) into actions. */
 function readTable(rows: readonly (readonly string[])[]): ImportedAction[] {
   const [header, ...body] = rows;
   if (!header) throw new PlanImportError('The file is empty.');
   const columns = columnsFromHeader(header);
+  if (body.length > MAX_IMPORTED_ACTIONS) throw new PlanImportError(`The plan has more than ${MAX_IMPORTED_ACTIONS} actions; one import takes at most ${MAX_IMPORTED_ACTIONS}.`);
   const cell = (row: readonly string[], column: PlanTableColumn) => {
     const index = columns.get(column);
     return index === undefined ? '' : unneutralise(row[index] ?? '');
   };
-  const actions = body
-    .filter((row) => row.some((value) => value.trim()))
-    .map(
-      (row): ImportedAction => ({
-        ...tidy({ topic: cell(row, 'topic'), action: cell(row, 'action'), owner: cell(row, 'owner'), success: cell(row, 'success') }),
-        timescale: parseTimescale(cell(row, 'timescale')),
-        steps: parseStepsCell(cell(row, 'steps')).slice(0, MAX_STEPS_PER_ACTION),
-        status: parseStatus(cell(row, 'status')),
-      }),
-    );
-  if (actions.length > MAX_IMPORTED_ACTIONS) throw new PlanImportError(`The plan has ${actions.length} actions; one import takes at most ${MAX_IMPORTED_ACTIONS}.`);
-  return actions;
+  return body.map(
+    (row): ImportedAction => ({
+      ...tidy({ topic: cell(row, 'topic'), action: cell(row, 'action'), owner: cell(row, 'owner'), success: cell(row, 'success') }),
+      timescale: parseTimescale(cell(row, 'timescale')),
+      steps: parseStepsCell(cell(row, 'steps')).slice(0, MAX_STEPS_PER_ACTION),
+      status: parseStatus(cell(row, 'status')),
+    }),
+  );
 }
 
 function readCsvPlan(bytes: Uint8Array): ImportedPlan {
-  let rows: string[][];
+  const rows: string[][] = [];
   try {
-    rows = parseCsv(Buffer.from(bytes), { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    parseCsv(Buffer.from(bytes), {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Keeps only the rows the table needs; the rest of a long file is parsed but not held.
+      on_record: (record: string[]) => {
+        if (rows.length < MAX_TABLE_ROWS && !isBlankRow(record)) rows.push(record);
+        return null;
+      },
+    });
   } catch (error) {
     throw new PlanImportError(`The CSV could not be read: ${(error as Error).message.split('\n')[0]}`);
   }
   return { description: null, actions: readTable(rows) };
 }
 
-/** A cell's value as text: what the spreadsheet shows, never a formula (a formula cell gives its last result). */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((run) => run.text).join('');
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('result' in value) return value.result === undefined ? '' : cellText(value.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(value);
+/** Opens a workbook's zip as its parts; the server's opener bounds what each part may inflate to. */
+export type OpenWorkbook = (bytes: Uint8Array) => WorkbookParts;
+
+function readXlsxPlan(bytes: Uint8Array, openWorkbook: OpenWorkbook): ImportedPlan {
+  const table = readWorkbookTable(openWorkbook(bytes), MAX_TABLE_ROWS);
+  return { description: describe(table.title.trim() ? table.title : '', null), actions: readTable(table.rows) };
 }
 
-async function readXlsxPlan(bytes: Uint8Array): Promise<ImportedPlan> {
-  // Loaded on first use: exceljs holds tens of megabytes, for an import most servers rarely make.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  } catch {
-    throw new PlanImportError('The file is not a readable Excel workbook (.xlsx).');
-  }
-  const sheet = workbook.getWorksheet('Actions') ?? workbook.worksheets[0];
-  if (!sheet) throw new PlanImportError('The workbook has no sheets.');
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
-    const cells: string[] = [];
-    for (let column = 1; column <= sheet.columnCount; column++) cells.push(cellText(row.getCell(column).value));
-    rows.push(cells);
-  });
-  const title = workbook.title?.trim() ? workbook.title : '';
-  return { description: describe(title, null), actions: readTable(rows) };
-}
-
-/** Reads a plan file, whichever of our formats it is. Throws PlanImportError with a reason a person can act on. */
-export async function readPlanFile(bytes: Uint8Array): Promise<ImportedPlan> {
+/**
+ * Reads a plan file, whichever of our formats it is. Throws PlanImportError
+ * with a reason a person can act on. A workbook's zip is opened by
+ * `openWorkbook` (the server's bounds what it inflates).
+ */
+export async function readPlanFile(bytes: Uint8Array, openWorkbook: OpenWorkbook): Promise<ImportedPlan> {
   if (bytes.byteLength === 0) throw new PlanImportError('The file is empty.');
   if (bytes.byteLength > MAX_PLAN_FILE_BYTES) throw new PlanImportError('The file is larger than 2 MB: it is not an action plan.');
   const format = detectPlanFormat(bytes);
-  const plan = format === 'json' ? readJsonPlan(bytes) : format === 'xlsx' ? await readXlsxPlan(bytes) : readCsvPlan(bytes);
+  const plan = format === 'json' ? readJsonPlan(bytes) : format === 'xlsx' ? readXlsxPlan(bytes, openWorkbook) : readCsvPlan(bytes);
   if (plan.actions.length === 0) throw new PlanImportError('The plan has no actions in it.');
   return plan;
 }

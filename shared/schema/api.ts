@@ -24,7 +24,17 @@ const displayName = z.string().trim().min(1, 'Enter a display name').max(DISPLAY
  * `POST /api/boards`. The template is the four-perspective exercise (the
  * board opens at set-up) or a blank board of notes, the default.
  */
-export const createBoardRequestSchema = z.object({ title, template: z.enum(TEMPLATES).optional() }).strict();
+export const createBoardRequestSchema = z
+  .object({
+    title,
+    template: z.enum(TEMPLATES).optional(),
+    /** The server's creation secret, where it has one (else the `X-Retain-Creation-Secret` header). */
+    creationSecret: z.string().max(500).optional(),
+  })
+  .strict();
+
+/** The header an API client sends the server's creation secret in. */
+export const CREATION_SECRET_HEADER = 'x-retain-creation-secret';
 
 const boardLinksSchema = z.object({
   facilitator: z.string().url(),
@@ -47,8 +57,14 @@ export const boardInfoSchema = z.object({
   boardId: z.string(),
   title: z.string(),
   role: z.enum(ROLES),
-  /** Only the facilitator sees the join code, to show it on the projector. */
+  /**
+   * Only the facilitator sees the join code, to show it on the projector;
+   * null when it was stopped, has expired, or (a code from before codes were
+   * sealed) cannot be shown.
+   */
   joinCode: z.string().nullable(),
+  /** For the facilitator, when the current code stops working by itself; null when no code works. */
+  joinCodeExpiresAt: z.number().nullable(),
   /**
    * The person behind the `X-Participant-Key` header, when one was sent and
    * belongs to this board; null means the client must register (again).
@@ -61,6 +77,10 @@ export type BoardInfo = z.infer<typeof boardInfoSchema>;
 export const joinRequestSchema = z.object({ code: z.string().trim().min(1).max(20) }).strict();
 export const joinResponseSchema = z.object({ boardId: z.string(), token: z.string() });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+/** `POST /api/boards/<id>/join-code` (facilitator): a new code; the one before it stops at once. */
+export const joinCodeResponseSchema = z.object({ joinCode: z.string(), expiresAt: z.number() });
+export type JoinCodeResponse = z.infer<typeof joinCodeResponseSchema>;
 
 /** `POST /api/boards/<id>/participants`: a person enters the board with a display name. */
 export const registerParticipantRequestSchema = z.object({ displayName }).strict();
@@ -78,8 +98,12 @@ export type RegisterParticipantResponse = z.infer<typeof registerParticipantResp
 /** The request header that carries a participant's key on HTTP calls. */
 export const PARTICIPANT_KEY_HEADER = 'x-participant-key';
 
+/** What a refused request must supply before it can succeed: something the page can ask a person for. */
+export const API_ERROR_NEEDS = ['creation-secret'] as const;
+export type ApiErrorNeed = (typeof API_ERROR_NEEDS)[number];
+
 /** Every error from the API has this shape. */
-export const apiErrorSchema = z.object({ error: z.string() });
+export const apiErrorSchema = z.object({ error: z.string(), needs: z.enum(API_ERROR_NEEDS).optional() });
 
 /** `GET /api/time`: the server's clock, in milliseconds since the epoch. */
 export const serverTimeSchema = z.object({ now: z.number() });

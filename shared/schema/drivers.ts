@@ -71,7 +71,7 @@ export const diagramSchema = z.object({
   aimMeasure: text,
   aimMeasureKind: measureKind,
   aimTargetDate: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/).catch(''),
-  createdAt: finite,
+  createdAt: finite.catch(0),
 });
 
 export const driverNodeSchema = z.object({
@@ -87,5 +87,5 @@ export const driverNodeSchema = z.object({
   sourceKind: z.enum(NODE_SOURCE_KINDS).nullable().catch(null),
   sourceId: z.string().max(64).nullable().catch(null),
   actionId: z.string().max(64).nullable().catch(null),
-  createdAt: finite,
+  createdAt: finite.catch(0),
 });

@@ -230,10 +230,31 @@ export const nextStepCheckSchema = z.object({
   note: z.string().max(ACTION_FIELD_MAX_CHARS).catch(''),
 });
 
-/** How many drafts a person holds in each lane, and how many dots they have placed: counts, never content. */
+/**
+ * What the board shows of everyone's private work, all people together and
+ * never per person: drafts not yet revealed in each lane, and how many people
+ * have placed at least one dot. The server recomputes it on a coarse interval
+ * (see docs/exercise.md, "Anonymity"), so a single keystroke or draft does not show.
+ */
 export interface Progress {
   drafts: Record<string, number>;
+  voters: number;
+}
+
+/** One item's dots in the published tally, and how many people put at least one on it. */
+export interface ItemTally {
   dots: number;
+  voters: number;
+}
+
+/**
+ * The votes as the server publishes them when voting closes: a tally per
+ * item, each ballot counted within the budget and the cap, and how many
+ * people voted. Never a ballot, and never keyed by person.
+ */
+export interface VoteTally {
+  items: Record<string, ItemTally>;
+  voters: number;
 }
 
 /** One person's dots: item id to how many. */
@@ -278,10 +299,17 @@ export const sessionSchema = z.object({
   summons: summonsSchema.nullable().catch(null),
 });
 
+/*
+ * The record validators below refuse a record only when its id, or the field
+ * that holds what people wrote (a lane's name, a theme's title, a step's
+ * text), does not read; any other field reads as its default when missing or
+ * of the wrong type (docs/document-layout.md, "Reading a board").
+ */
+
 export const perspectiveSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().max(PERSPECTIVE_NAME_MAX_CHARS),
-  order: finite,
+  order: finite.catch(0),
 });
 
 export const memberSchema = z.object({
@@ -292,7 +320,7 @@ export const memberSchema = z.object({
 export const themeSchema = z.object({
   id: z.string().min(1).max(64),
   title: z.string().max(THEME_TITLE_MAX_CHARS),
-  createdAt: finite,
+  createdAt: finite.catch(0),
 });
 
 const actionText = z.string().max(ACTION_FIELD_MAX_CHARS).catch('');
@@ -312,21 +340,26 @@ export const actionSchema = z.object({
   success: actionText,
   status: z.enum(ACTION_STATUSES).catch('not-started'),
   importedFrom: z.string().max(ACTION_FIELD_MAX_CHARS).nullable().catch(null),
-  createdAt: finite,
+  createdAt: finite.catch(0),
 });
 
+/** A step is its text: one without text is not a step (blank text deletes a step). */
 export const actionStepSchema = z.object({
-  text: z.string().max(ACTION_STEP_MAX_CHARS).catch(''),
+  text: z.string().min(1).max(ACTION_STEP_MAX_CHARS),
   done: z.boolean().catch(false),
   order: finite.catch(0),
 });
 
-export const progressSchema = z.object({
-  drafts: z.record(z.string().max(64), count).catch({}),
-  dots: count.catch(0),
-});
+/** The per-lane draft counts of `progress`, as written by the server (anything else reads as none). */
+export const laneCountsSchema = z.record(z.string().max(64), count);
 
-/** A ballot as a tampered client might have written it: anything that is not a whole count is dropped when tallied. */
-export const ballotSchema = z.record(z.string().max(64), z.unknown());
+/** The board's `progress`: its two keys, each a plain value written by the server. */
+export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count });
+
+/** The published tally of one item. */
+export const itemTallySchema = z.object({ dots: count, voters: count });
+
+/** The board's `votes` once voting has closed: its two keys, each a plain value written by the server. */
+export const voteTallySchema = z.object({ items: z.record(z.string().max(64), itemTallySchema), voters: count });
 
 export const actionResponseSchema = z.enum(ACTION_RESPONSES);

@@ -2,9 +2,14 @@ import { z } from 'zod';
 import { DISPLAY_NAME_MAX_CHARS, BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from './records';
 import { ROLES, type Role } from './api';
 
+/** A pointer on the board, in board pixels; any other key is dropped when read. */
+export const presenceCursorSchema = z.object({ x: z.number().min(0).max(BOARD_WIDTH_PX), y: z.number().min(0).max(BOARD_HEIGHT_PX) });
+
 /**
  * What each client publishes in awareness: who they are and where their
- * pointer is. Never persisted; gone when the client leaves.
+ * pointer is. Never persisted; gone when the client leaves. The server
+ * passes on exactly these two fields (the user stamped from the connection),
+ * nothing else a client sends.
  */
 export const presenceSchema = z.object({
   user: z.object({
@@ -13,9 +18,7 @@ export const presenceSchema = z.object({
     colour: z.string().regex(/^#[0-9a-f]{6}$/i),
     role: z.enum(ROLES),
   }),
-  cursor: z
-    .object({ x: z.number().min(0).max(BOARD_WIDTH_PX), y: z.number().min(0).max(BOARD_HEIGHT_PX) })
-    .nullable(),
+  cursor: presenceCursorSchema.nullable(),
 });
 export type Presence = z.infer<typeof presenceSchema>;
 

@@ -50,20 +50,26 @@ export interface BoardMeta {
 
 const finite = z.number().finite();
 
-/** Validates a note record read from the document; a tampered client may have written anything. */
+/**
+ * Validates a note record read from the document; a tampered client may have
+ * written anything. A note is refused only when its id or its text does not
+ * read: what the person wrote is the note. Any other field that is missing or
+ * of the wrong type reads as its default (docs/document-layout.md), so a note
+ * is never lost for a broken colour or time.
+ */
 export const noteSchema = z.object({
   id: z.string().min(1).max(64),
   text: z.string().max(NOTE_TEXT_MAX_CHARS),
-  x: finite,
-  y: finite,
-  colour: z.enum(NOTE_COLOURS),
-  authorId: z.string().max(64).nullable(),
-  authorName: z.string().max(DISPLAY_NAME_MAX_CHARS),
+  x: finite.catch(0),
+  y: finite.catch(0),
+  colour: z.enum(NOTE_COLOURS).catch(DEFAULT_NOTE_COLOUR),
+  authorId: z.string().max(64).nullable().catch(null),
+  authorName: z.string().max(DISPLAY_NAME_MAX_CHARS).catch(''),
   // Absent on notes written before the exercise existed (schema version 1).
   perspectiveId: z.string().max(64).nullable().catch(null),
   themeId: z.string().max(64).nullable().catch(null),
-  createdAt: finite,
-  updatedAt: finite,
+  createdAt: finite.catch(0),
+  updatedAt: finite.catch(0),
 });
 
 /** Validates the board's own fields read from the document. */

@@ -35,8 +35,9 @@ describe('“What does good look like?” run live by a facilitator and three pa
   /** Drags a note by its handle with the mouse, in small steps as a hand would, onto the target. */
   async function dragNoteOnto(page: Page, text: string, target: ReturnType<Page['locator']>) {
     const handle = groupableNote(page, text).getByRole('button', { name: /^Drag note/ });
-    const from = (await handle.boundingBox())!;
+    // Both measured after scrolling: the reveal puts notes in a random order, so the target may be further down.
     await target.scrollIntoViewIfNeeded();
+    const from = (await handle.boundingBox())!;
     const to = (await target.boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();

@@ -8,6 +8,7 @@ import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import { BoardConnection, type BoardConnectionOptions, type BoardParticipant } from '../../client/sync/BoardConnection';
 import type { LedgerStorage } from '../../client/sync/unsavedLedger';
+import { localDatabaseName } from '../../client/sync/localCopies';
 import { GatedStorage } from '../helpers/gated-storage';
 import { createBoard, makeDataDir, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
 
@@ -56,9 +57,9 @@ async function restartServer(): Promise<void> {
 }
 
 /** The texts of the notes in the board's IndexedDB copy on this device, read with a fresh Y.Doc. */
-async function notesStoredOnDevice(boardId: string): Promise<string[]> {
+async function notesStoredOnDevice(boardId: string, participantId: string): Promise<string[]> {
   const probe = new Y.Doc();
-  const stored = new IndexeddbPersistence(`retain-board-${boardId}`, probe);
+  const stored = new IndexeddbPersistence(localDatabaseName(boardId, participantId, 'board'), probe);
   await stored.whenSynced;
   const texts = readNotes(probe).map((note) => note.text).sort();
   await stored.destroy();
@@ -303,7 +304,7 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
   });
 
   it('keeps notes written offline on the device and still counts them after a reload', async () => {
-    await participant('Asha');
+    const asha = await participant('Asha');
     await stopServer();
     const ledger = memoryStorage();
     const before = await open('Asha', { indexedDb: true, ledgerStorage: ledger });
@@ -312,7 +313,7 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
     before.actions.addNote({ x: 300, y: 10 }, 'Also on the train');
     expect(saveOf(before)).toEqual({ kind: 'offline', unsaved: 2 });
     // Wait until the device's stored copy holds both, as read by a second, independent reader.
-    await expect.poll(() => notesStoredOnDevice(board.boardId)).toEqual(['Also on the train', 'Written on the train']);
+    await expect.poll(() => notesStoredOnDevice(board.boardId, asha.participantId)).toEqual(['Also on the train', 'Written on the train']);
     before.destroy();
 
     const after = await open('Asha', { indexedDb: true, ledgerStorage: ledger });

@@ -96,6 +96,25 @@ describe('the home page', () => {
     expect(await screen.findByText('The workshop title is too long.')).toBeTruthy();
   });
 
+  it('asks for the creation secret when the server needs one, and sends it with the next try', async () => {
+    const fetchMock = mockFetch(
+      jsonResponse({ error: 'Creating a workshop on this server needs its creation secret.', needs: 'creation-secret' }, 403),
+      jsonResponse(createdBoard, 201),
+    );
+    const user = userEvent.setup();
+    render(<HomePage />);
+    expect(screen.queryByLabelText('Creation secret')).toBeNull();
+    await user.type(screen.getByRole('textbox', { name: 'Workshop title' }), 'Board development session');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    const secret = await screen.findByLabelText('Creation secret');
+    expect(screen.getByText('Creating a workshop on this server needs its creation secret.')).toBeTruthy();
+    await vi.waitFor(() => expect(document.activeElement).toBe(secret));
+    await user.type(secret, 'the-trust-secret-1234');
+    await user.click(screen.getByRole('button', { name: 'Create workshop board' }));
+    expect(await screen.findByRole('heading', { name: '“Board development session” is ready' })).toBeTruthy();
+    expect(new Headers(fetchMock.mock.calls[1]?.[1]?.headers).get('x-retain-creation-secret')).toBe('the-trust-secret-1234');
+  });
+
   it('says plainly when the server cannot be reached', async () => {
     mockFetch(new TypeError('Failed to fetch'));
     const user = userEvent.setup();

@@ -95,10 +95,13 @@ describe('the exercise screens', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/used all 2 of your dots/);
   });
 
-  it('rank the results once voting has closed, counting no ballot beyond the budget', () => {
+  it('rank the published tally once voting has closed', () => {
     renderExercise(
       { phase: 'vote', votingClosed: true, voteBudget: 3, voteCap: 3 },
-      { themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }, { id: 't2' as never, title: 'Pay', createdAt: 2 }], publishedBallots: [{ t1: 2, t2: 1 }, { t2: 90 }] },
+      {
+        themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }, { id: 't2' as never, title: 'Pay', createdAt: 2 }],
+        voteTally: { items: { t1: { dots: 2, voters: 1 }, t2: { dots: 4, voters: 2 } }, voters: 2 },
+      },
     );
     const results = within(screen.getByRole('heading', { name: 'Results' }).parentElement!).getAllByRole('listitem');
     expect(results.map((item) => item.textContent)).toEqual([expect.stringContaining('Pay'), expect.stringContaining('Flexible working')]);

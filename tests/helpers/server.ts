@@ -45,6 +45,7 @@ export async function startTestServer(
         clientDir: null,
         logLevel: 'silent',
         roomUnloadGraceMs: 50,
+        progressIntervalMs: 50,
         ...overrides,
       },
       dependencies,

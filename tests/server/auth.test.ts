@@ -79,7 +79,7 @@ describe('who may open a board is decided at the upgrade', () => {
 
     // A participant's note sent afterwards arrives, so the viewer's had every chance to.
     const legit = new Y.Doc();
-    addNote(legit, { text: 'a real note', x: 0, y: 0, authorId: null, authorName: 'Pat' });
+    addNote(legit, { text: 'a real note', x: 0, y: 0, authorId: null, authorName: '' });
     participant.sendUpdate(Y.encodeStateAsUpdate(legit));
     await eventually(() => expect(readNotes(participant.doc).map((n) => n.text)).toEqual(['a real note']));
 

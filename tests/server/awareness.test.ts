@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import { MessageType } from '../../shared/protocol';
+import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
+import { DEFAULT_CONFIG } from '../../server/config';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 import { RawClient } from '../helpers/raw-socket';
 
@@ -56,18 +57,18 @@ describe('presence across reconnections', () => {
     const publisher = new PresencePublisher(424242);
     const oldSocket = await RawClient.connect(url);
     oldSocket.send(publisher.message({ user: { name: 'Pat' } }));
-    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, cursor: null }));
 
     // The browser reconnects before the server has noticed the old socket is gone...
     const newSocket = await RawClient.connect(url);
-    newSocket.send(publisher.message({ user: { name: 'Pat' }, back: true }));
-    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, back: true }));
+    newSocket.send(publisher.message({ user: { name: 'Pat' }, cursor: { x: 7, y: 8 } }));
+    await eventually(() => expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, cursor: { x: 7, y: 8 } }));
 
     // ...then the old one's close arrives. Pat is still here.
     oldSocket.close();
     await oldSocket.closed();
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, back: true });
+    expect(observer.provider.awareness.getStates().get(publisher.clientId)).toEqual({ user: patUser, cursor: { x: 7, y: 8 } });
 
     // When the socket that holds Pat's presence closes, Pat goes.
     newSocket.close();
@@ -199,5 +200,147 @@ describe('presence in a big room', () => {
     }
     expect(presenceSeen(watcher, publisher.clientId).messages).toBe(5);
     publisher.destroy();
+  });
+});
+
+/** An awareness message written by hand, as a hostile client may: each entry's state as raw JSON text. */
+function handMadeAwareness(entries: { clientId: number; clock?: number; json: string }[]): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const { clientId, clock = 1, json } of entries) {
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, json);
+  }
+  const message = encoding.createEncoder();
+  encoding.writeVarUint(message, MessageType.awareness);
+  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+  return encoding.toUint8Array(message);
+}
+
+/** A JSON array nested `depth` deep: `[[[…]]]`. */
+function nestedJson(depth: number): string {
+  return '['.repeat(depth) + ']'.repeat(depth);
+}
+
+/** The bytes of every awareness message a socket has received. */
+function awarenessBytes(socket: RawClient): number {
+  return socket.received.filter((message) => message[0] === MessageType.awareness).reduce((sum, message) => sum + message.byteLength, 0);
+}
+
+/** True once the socket has been sent a sync step 2 since its `since`th message. */
+function answeredSync(socket: RawClient, since = 0): boolean {
+  return socket.received.slice(since).some((message) => message[0] === MessageType.sync && message[1] === SyncMessageType.step2);
+}
+
+/**
+ * Resolves once the server has handled everything the socket sent before
+ * (or closed it on the way): a socket's messages are read in order, and
+ * presence at once, so the answer to a sync request comes after them.
+ */
+async function handled(socket: RawClient): Promise<void> {
+  const before = socket.received.length;
+  socket.requestSync();
+  await eventually(() => expect(socket.closeCode !== null || answeredSync(socket, before)).toBe(true));
+}
+
+describe('presence a hostile client publishes', () => {
+  let server: TestServer;
+  let board: Awaited<ReturnType<typeof createBoard>>;
+  let observer: StockClient;
+  const sockets: RawClient[] = [];
+  beforeEach(async () => {
+    server = await startTestServer();
+    board = await createBoard(server);
+    observer = connectStockClient(server, board.boardId, { token: board.tokens.facilitator });
+    await whenSynced(observer.provider);
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    observer.destroy();
+    await server.stop();
+  });
+
+  /** A viewer's raw socket, once the server has answered its sync request: what it sends from then on is read. */
+  async function viewerSocket(): Promise<RawClient> {
+    const socket = await RawClient.connect(`${server.wsUrl}/${board.boardId}?token=${board.tokens.viewer}`);
+    sockets.push(socket);
+    await handled(socket);
+    return socket;
+  }
+
+  const statesSeen = () => observer.provider.awareness.getStates();
+
+  it('closes with 1009 a connection whose presence state is over the limit, and none of it reaches anyone', async () => {
+    const flooder = await viewerSocket();
+    const padding = 'x'.repeat(DEFAULT_CONFIG.maxPresenceBytes);
+    flooder.send(handMadeAwareness([{ clientId: 9001, json: JSON.stringify({ cursor: { x: 1, y: 1 } }) }, { clientId: 9002, json: JSON.stringify({ padding }) }]));
+    expect(await flooder.closed()).toBe(CloseCode.messageTooBig);
+    await handled(await viewerSocket());
+    expect(statesSeen().has(9001)).toBe(false);
+    expect(statesSeen().has(9002)).toBe(false);
+  });
+
+  it('lets one connection speak for at most two client ids, ignoring the rest and staying open', async () => {
+    const flooder = await viewerSocket();
+    const ids = Array.from({ length: 50 }, (_, i) => 7000 + i);
+    flooder.send(handMadeAwareness(ids.slice(0, 40).map((clientId) => ({ clientId, json: '{"cursor":{"x":1,"y":2}}' }))));
+    // A removal, then more ids: the allowance is for the socket's life, not for what it holds at once.
+    flooder.send(handMadeAwareness([{ clientId: ids[0]!, clock: 2, json: 'null' }]));
+    flooder.send(handMadeAwareness(ids.slice(40).map((clientId) => ({ clientId, json: '{"cursor":{"x":3,"y":4}}' }))));
+    await handled(flooder);
+    await eventually(() => expect(statesSeen().has(ids[1]!)).toBe(true));
+    expect(ids.filter((id) => statesSeen().has(id))).toEqual([ids[1]]);
+    expect(flooder.closeCode).toBeNull();
+  });
+
+  it('passes on only the user the server stamps and a cursor on the board, whatever else a viewer publishes', async () => {
+    const viewer = await viewerSocket();
+    const claimed = {
+      user: { name: 'The Chief Executive', role: 'facilitator', avatar: 'https://example.com/x.png' },
+      cursor: { x: 100, y: 200, label: 'look here' },
+      banner: 'All staff: the board is closed, go to evil.example',
+      deep: JSON.parse(nestedJson(1500)) as unknown,
+    };
+    viewer.send(handMadeAwareness([{ clientId: 8801, json: JSON.stringify(claimed) }]));
+    await eventually(() =>
+      expect(statesSeen().get(8801)).toEqual({
+        user: { participantId: 'viewer-8801', name: 'Viewer', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) as unknown, role: 'viewer' },
+        cursor: { x: 100, y: 200 },
+      }),
+    );
+  });
+
+  it('sends a cursor that is not a point on the board as none, and a state that is not an object as the user alone', async () => {
+    const viewer = await viewerSocket();
+    const cursors = [{ x: -1, y: 5 }, { x: 5, y: 1e9 }, { x: '5', y: 5 }, { x: 5 }, JSON.parse(nestedJson(1500)) as unknown, 'here'];
+    for (const [index, cursor] of cursors.entries()) {
+      viewer.send(handMadeAwareness([{ clientId: 8811, clock: index + 1, json: JSON.stringify({ cursor }) }]));
+      await handled(viewer);
+      expect(statesSeen().get(8811)).toMatchObject({ user: { role: 'viewer' }, cursor: null });
+    }
+    const other = await viewerSocket();
+    other.send(handMadeAwareness([{ clientId: 8812, json: nestedJson(2000) }]));
+    await eventually(() => expect(statesSeen().get(8812)).toMatchObject({ user: { role: 'viewer' }, cursor: null }));
+  });
+
+  it('keeps what a newcomer downloads of presence to a few hundred bytes a person, whatever flooding clients send', async () => {
+    const big = await viewerSocket();
+    big.send(handMadeAwareness([{ clientId: 6001, json: JSON.stringify({ cursor: null, padding: 'x'.repeat(1024 * 1024) }) }]));
+    const many = await viewerSocket();
+    many.send(handMadeAwareness(Array.from({ length: 1000 }, (_, i) => ({ clientId: 6100 + i, json: JSON.stringify({ cursor: null, padding: 'x'.repeat(3000) }) }))));
+    const deep = await viewerSocket();
+    deep.send(handMadeAwareness([{ clientId: 6002, json: JSON.stringify({ cursor: null, deep: JSON.parse(nestedJson(1900)) as unknown }) }]));
+    await Promise.all([big, many, deep].map(handled));
+
+    const newcomer = await viewerSocket();
+    newcomer.send(new Uint8Array([MessageType.queryAwareness]));
+    const people = statesSeen().size;
+    await eventually(() => expect(newcomer.received.some((message) => message[0] === MessageType.awareness)).toBe(true));
+    const bytes = awarenessBytes(newcomer);
+    console.log(`presence a newcomer downloaded with three flooding sockets present: ${bytes} bytes for ${people} client ids`);
+    // The observer, two ids of the flooder of many and the deep one's: each state the stamped user and a cursor.
+    expect(people).toBeLessThanOrEqual(1 + 2 + 1);
+    expect(bytes).toBeLessThan(2 * people * 300);
   });
 });

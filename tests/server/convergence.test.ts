@@ -197,7 +197,8 @@ class Scenario {
         const id = action.target === 'own' && own && notesMap(client!.doc).has(own) ? own : pickNote(client!.doc, action.pick);
         if (!id) break;
         for (let step = 0; step < action.times; step++) {
-          const text = action.text === undefined ? undefined : `${action.text}${step}`;
+          // Only a note's author rewrites it (docs/document-layout.md, "Who wrote a note"); anyone moves it.
+          const text = action.text === undefined || this.notes.get(id)?.author !== client ? undefined : `${action.text}${step}`;
           const x = action.x === undefined ? undefined : action.x + step * 7;
           const y = action.y === undefined ? undefined : action.y + step * 5;
           updateNote(client!.doc, id, { text, x, y }, null, this.tick());
@@ -622,7 +623,7 @@ describe('an update that skips one of its author\'s updates', () => {
     bob.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== 'server') bobsUpdates.push(update);
     });
-    const id = addNote(bob.doc, { text: 'Exit interviews nobody reads', x: 10, y: 20, authorId: null, authorName: 'Bob' });
+    const id = addNote(bob.doc, { text: 'Exit interviews nobody reads', x: 10, y: 20, authorId: null, authorName: '' });
     bob.sendUpdate(bobsUpdates[0]!);
     await settled(running, boardId, bob);
 
@@ -636,7 +637,7 @@ describe('an update that skips one of its author\'s updates', () => {
     alice.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== 'server') alicesUpdates.push(update);
     });
-    addNote(alice.doc, { text: 'Lost in transit', x: 0, y: 0, authorId: null, authorName: 'Alice' });
+    addNote(alice.doc, { text: 'Lost in transit', x: 0, y: 0, authorId: null, authorName: '' });
     updateNote(alice.doc, id, { x: 400 });
     expect(alicesUpdates).toHaveLength(2);
     // Only the move arrives; then her device is wiped before she could resync.

@@ -40,7 +40,7 @@ describe('every update is durable before anyone receives it', () => {
 
     storage.gateClosed = true;
     const draft = new Y.Doc();
-    addNote(draft, { text: 'not yet durable', x: 0, y: 0, authorId: null, authorName: 'W' });
+    addNote(draft, { text: 'not yet durable', x: 0, y: 0, authorId: null, authorName: '' });
     writer.sendUpdate(Y.encodeStateAsUpdate(draft));
     await eventually(() => expect(storage.heldCount).toBe(1));
 
@@ -77,7 +77,7 @@ describe('every update is durable before anyone receives it', () => {
     storage.gateClosed = true;
     const updates = writers.map((_, i) => {
       const d = new Y.Doc();
-      addNote(d, { text: `note ${i}`, x: 0, y: 0, authorId: null, authorName: 'W' });
+      addNote(d, { text: `note ${i}`, x: 0, y: 0, authorId: null, authorName: '' });
       return Y.encodeStateAsUpdate(d);
     });
     writers[0]!.sendUpdate(updates[0]!);
@@ -106,7 +106,7 @@ describe('every update is durable before anyone receives it', () => {
     });
 
     storage.failAppends = true;
-    addNote(alice.doc, { text: 'written while the disk was full', x: 0, y: 0, authorId: null, authorName: 'A' });
+    addNote(alice.doc, { text: 'written while the disk was full', x: 0, y: 0, authorId: null, authorName: '' });
     await eventually(() => expect(closeCodes).toContain(CloseCode.serverError));
     storage.failAppends = false;
 
@@ -124,7 +124,7 @@ describe('boards survive a restart', () => {
     const board = await createBoard(server, 'Survives restarts');
     const alice = connectStockClient(server, board.boardId, { token: board.tokens.facilitator });
     await whenSynced(alice.provider);
-    for (let i = 0; i < 50; i++) addNote(alice.doc, { text: `note ${i}`, x: i * 10, y: i, authorId: null, authorName: 'A' });
+    for (let i = 0; i < 50; i++) addNote(alice.doc, { text: `note ${i}`, x: i * 10, y: i, authorId: null, authorName: '' });
     await eventually(async () => {
       const room = await server.rooms.get(board.boardId as BoardId);
       expect(readNotes(room!.doc)).toHaveLength(50);
@@ -148,7 +148,7 @@ describe('boards survive a restart', () => {
     const alice = connectStockClient(server, board.boardId, { token: board.tokens.participant });
     await whenSynced(alice.provider);
     for (let i = 0; i < 30; i++) {
-      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: 'A' });
+      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: '' });
       await new Promise((resolve) => setImmediate(resolve));
     }
     await eventually(async () => {
@@ -171,7 +171,7 @@ describe('boards survive a restart', () => {
     const alice = connectStockClient(server, board.boardId, { token: board.tokens.participant });
     await whenSynced(alice.provider);
     for (let i = 0; i < 25; i++) {
-      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: 'A' });
+      addNote(alice.doc, { text: `n${i}`, x: 0, y: 0, authorId: null, authorName: '' });
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     const room = await server.rooms.get(board.boardId as BoardId);
@@ -205,13 +205,13 @@ describe('the SQLite store', () => {
     const boardId = 'log-length-board' as BoardId;
     const hash = Buffer.alloc(32);
     await storage.createBoard(
-      { id: boardId, title: 't', createdAt: 0, joinCode: 'LOGL-ENTH', tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
+      { id: boardId, title: 't', createdAt: 0, joinCode: null, tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
       Y.encodeStateAsUpdate(new Y.Doc()),
     );
     const doc = new Y.Doc();
     const nextUpdate = () => {
       const before = Y.encodeStateVector(doc);
-      addNote(doc, { text: 'n', x: 0, y: 0, authorId: null, authorName: 'A' });
+      addNote(doc, { text: 'n', x: 0, y: 0, authorId: null, authorName: '' });
       return Y.encodeStateAsUpdate(doc, before);
     };
     expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(1);

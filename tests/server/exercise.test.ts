@@ -5,8 +5,7 @@ import { draftCountsByLane, readProgress } from '../../shared/board/drafts';
 import { readMembers, setGroup } from '../../shared/board/perspectives';
 import { readSession, setLocked, updateSettings, writePhase } from '../../shared/board/session';
 import { addTheme } from '../../shared/board/themes';
-import { changeOwnVote, readPublishedBallots } from '../../shared/board/votes';
-import { tallyVotes } from '../../shared/exercise/votes';
+import { changeOwnVote, readVoteTally } from '../../shared/board/votes';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { BoardId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
@@ -27,6 +26,7 @@ import { SqliteStorage } from '../../server/persistence/sqlite';
 /** Someone on the board: their view of the board, and their private document. */
 interface Person {
   id: ParticipantId;
+  name: string;
   key: string;
   token: string;
   board: StockClient;
@@ -57,6 +57,7 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     const params = { token, participant: registered.participantKey };
     const person: Person = {
       id: registered.participantId as ParticipantId,
+      name,
       key: registered.participantKey,
       token,
       board: connectStockClient(server, board.boardId, params),
@@ -72,7 +73,7 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
   }
 
   function draft(person: Person, text: string, lane: string): void {
-    addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: 'Someone', perspectiveId: lane as PerspectiveId });
+    addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: person.name, perspectiveId: lane as PerspectiveId });
   }
 
   /** True when the text appears anywhere in the person's copy of the board, even in a deleted item's bytes. */
@@ -90,9 +91,9 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     draft(bea, 'Exit data reaches the board', 'board');
 
     await eventually(() => expect([...draftCountsByLane(bea.board.doc)].sort()).toEqual([['board', 1], ['managers', 2]]));
-    // Counts per person are kept under keys that do not name anyone.
-    expect([...readProgress(bea.board.doc).values()]).toContainEqual({ drafts: { managers: 2 }, dots: 0 });
-    expect(readProgress(bea.board.doc).has(alex.id)).toBe(false);
+    // Counts are of everyone together: nothing in them names or stands for a person.
+    expect(readProgress(bea.board.doc)).toEqual({ drafts: { board: 1, managers: 2 }, voters: 0 });
+    expect([...bea.board.doc.getMap('progress').keys()].sort()).toEqual(['drafts', 'voters']);
     for (const observer of [bea, facilitator]) {
       expect(boardBytesContain(observer, 'one-to-ones')).toBe(false);
       expect(boardBytesContain(observer, 'Rotas six weeks')).toBe(false);
@@ -112,7 +113,7 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     // The drafts moved: they are on the board once, and gone from the private documents.
     await eventually(() => expect(readNotes(alex.private.doc)).toEqual([]));
     await eventually(() => expect(draftCountsByLane(bea.board.doc).get('managers') ?? 0).toBe(0));
-    expect(readNotes(bea.board.doc).find((n) => n.text === 'Rotas six weeks ahead')).toMatchObject({ perspectiveId: 'managers', authorName: 'Someone' });
+    expect(readNotes(bea.board.doc).find((n) => n.text === 'Rotas six weeks ahead')).toMatchObject({ perspectiveId: 'managers', authorId: alex.id, authorName: 'Alex' });
   });
 
   it('lets nobody open a private document without their own identity', async () => {
@@ -187,7 +188,6 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     await new Promise((resolve) => setTimeout(resolve, 100));
     const room = await server.rooms.get(board.boardId as never);
     expect(readSession(room!.doc).phase).toBe('setup');
-    expect(readProgress(room!.doc).get(alex.id)).toBeUndefined();
     expect(draftCountsByLane(room!.doc).get('staff') ?? 0).toBe(0);
     expect(readSession(facilitator.board.doc).phase).toBe('setup');
     viewer.destroy();
@@ -207,18 +207,17 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     expect(readMembers(facilitator.board.doc).get(bea.id)?.perspectiveId).toBe('staff');
   });
 
-  it('drops participants’ changes while the facilitator has the board locked', async () => {
+  it('refuses participants’ changes while the facilitator has the board locked (4423)', async () => {
     const facilitator = await join('facilitator', 'Fran');
     const alex = await join('participant', 'Alex');
     setLocked(facilitator.board.doc, true);
     await eventually(() => expect(readSession(alex.board.doc).locked).toBe(true));
     addNote(alex.board.doc, { text: 'Sneaked in while locked', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' });
     addNote(facilitator.board.doc, { text: 'The facilitator may still write', x: 0, y: 0, authorId: facilitator.id, authorName: 'Fran' });
-    await eventually(() => expect(readNotes(alex.board.doc).map((n) => n.text)).toContain('The facilitator may still write'));
+    // Refused, never applied later: the participant's socket is closed with 4423.
+    await eventually(() => expect(alex.closeCodes).toContain(CloseCode.lockedRefused));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(readNotes(facilitator.board.doc).map((n) => n.text)).toEqual(['The facilitator may still write']);
-    // Dropped, not refused: the participant stays connected.
-    expect(alex.closeCodes).toEqual([]);
   });
 
   it('keeps the dots hidden until voting closes, then publishes them, counted within the budget', async () => {
@@ -234,19 +233,20 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     alex.private.doc.getMap('votes').set(theme, 40);
     alex.private.doc.getMap('votes').set(other, 40);
 
-    await eventually(() => expect([...readProgress(facilitator.board.doc).values()].map((p) => p.dots).sort()).toEqual([0, 2, 80]));
-    expect(readPublishedBallots(facilitator.board.doc).size).toBe(0);
+    await eventually(() => expect(readProgress(facilitator.board.doc).voters).toBe(2));
+    expect(readVoteTally(facilitator.board.doc)).toEqual({ items: {}, voters: 0 });
     expect(boardBytesContain(facilitator, '40')).toBe(false);
 
     facilitator.board.doc.getMap('session').set('votingClosed', true);
-    await eventually(() => expect(readPublishedBallots(bea.board.doc).size).toBe(2));
-    const session = readSession(bea.board.doc);
-    const results = tallyVotes(readPublishedBallots(bea.board.doc).values(), { budget: session.voteBudget, cap: session.voteCap }, new Set([theme, other]));
+    await eventually(() => expect(readVoteTally(bea.board.doc).voters).toBe(2));
     // Alex's 80 dots count as the budget of 5 (3 on one, capped, and 2 on the other); Bea's as 2.
-    expect(results.reduce((sum, r) => sum + r.dots, 0)).toBe(7);
+    const [first, second] = [theme, other].sort();
+    expect(readVoteTally(bea.board.doc).items).toEqual({ [first!]: { dots: 4, voters: 2 }, [second!]: { dots: 3, voters: 2 } });
+    // A tally, never a ballot: nothing in `votes` is keyed by a person.
+    expect([...bea.board.doc.getMap('votes').keys()].sort()).toEqual(['items', 'voters']);
 
     facilitator.board.doc.getMap('session').set('votingClosed', false);
-    await eventually(() => expect(readPublishedBallots(bea.board.doc).size).toBe(0));
+    await eventually(() => expect(readVoteTally(bea.board.doc)).toEqual({ items: {}, voters: 0 }));
   });
 
   it('finishes a reveal the server was stopped in the middle of, when the board next loads', async () => {

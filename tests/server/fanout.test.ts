@@ -18,8 +18,8 @@ describe('more than one server process', () => {
     const bob = connectStockClient(second, board.boardId, { token: board.tokens.participant });
     await Promise.all([whenSynced(alice.provider), whenSynced(bob.provider)]);
 
-    addNote(alice.doc, { text: 'from the first server', x: 0, y: 0, authorId: null, authorName: 'A' });
-    addNote(bob.doc, { text: 'from the second server', x: 0, y: 0, authorId: null, authorName: 'B' });
+    addNote(alice.doc, { text: 'from the first server', x: 0, y: 0, authorId: null, authorName: '' });
+    addNote(bob.doc, { text: 'from the second server', x: 0, y: 0, authorId: null, authorName: '' });
     for (const doc of [alice.doc, bob.doc]) {
       await eventually(() =>
         expect(readNotes(doc).map((n) => n.text).sort()).toEqual(['from the first server', 'from the second server']),

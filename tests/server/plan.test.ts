@@ -3,6 +3,7 @@ import JSZip from 'jszip';
 import { addAction, addActionSteps, updateAction } from '../../shared/board/actions';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { readPlanFile } from '../../shared/import/plan';
+import { openWorkbookArchive } from '../../server/import/workbookArchive';
 import { addDiagram, addDriverNode } from '../../shared/board/drivers';
 import { planJsonSchema } from '../../shared/export/plan';
 import { type CreateBoardResponse, planImportResultSchema } from '../../shared/schema/api';
@@ -135,7 +136,7 @@ describe('POST /api/boards/<id>/plan/import', () => {
     await eventually(async () => {
       const response = await fetch(`${server.url}/api/boards/${workshop.boardId}/plan.${format}?token=${workshop.tokens.viewer}`);
       file = await response.arrayBuffer();
-      const plan = await readPlanFile(new Uint8Array(file));
+      const plan = await readPlanFile(new Uint8Array(file), openWorkbookArchive);
       expect(plan.actions.map((a) => a.steps.length)).toEqual([2, 2]);
     });
     return file;

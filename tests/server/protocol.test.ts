@@ -45,11 +45,14 @@ describe('the sync endpoint speaks the standard y-websocket protocol', () => {
     const bob = connect(board.boardId, board.tokens.participant);
     await Promise.all([whenSynced(alice.provider), whenSynced(bob.provider)]);
 
-    const id = addNote(alice.doc, { text: 'Exit interviews nobody reads', x: 10, y: 20, authorId: null, authorName: 'Alice' });
-    await eventually(() => expect(readNotes(bob.doc).map((n) => n.text)).toEqual(['Exit interviews nobody reads']));
+    const id = addNote(bob.doc, { text: 'Exit interviews nobody reads', x: 10, y: 20, authorId: null, authorName: '' });
+    await eventually(() => expect(readNotes(alice.doc).map((n) => n.text)).toEqual(['Exit interviews nobody reads']));
 
-    updateNote(bob.doc, id, { text: 'Exit interviews: act on them', x: 300 });
-    await eventually(() => expect(readNotes(alice.doc)[0]).toMatchObject({ text: 'Exit interviews: act on them', x: 300, y: 20 }));
+    updateNote(alice.doc, id, { text: 'Exit interviews: act on them' });
+    updateNote(bob.doc, id, { x: 300 });
+    for (const doc of [alice.doc, bob.doc]) {
+      await eventually(() => expect(readNotes(doc)[0]).toMatchObject({ text: 'Exit interviews: act on them', x: 300, y: 20 }));
+    }
 
     deleteNote(alice.doc, id);
     await eventually(() => expect(readNotes(bob.doc)).toEqual([]));
@@ -89,7 +92,7 @@ describe('the sync endpoint speaks the standard y-websocket protocol', () => {
     await Promise.all([whenSynced(alice.provider), whenSynced(bob.provider)]);
 
     bob.provider.disconnect();
-    addNote(bob.doc, { text: 'written on the train', x: 0, y: 0, authorId: null, authorName: 'Bob' });
+    addNote(bob.doc, { text: 'written on the train', x: 0, y: 0, authorId: null, authorName: '' });
     addNote(alice.doc, { text: 'written in the room', x: 0, y: 0, authorId: null, authorName: 'Alice' });
     bob.provider.connect();
 

@@ -57,7 +57,7 @@ describe('the server process, stopped and started again on the same DATA_DIR', (
     await whenSynced(alice.provider);
     const closeCodes: number[] = [];
     alice.provider.on('connection-close', (event: CloseEvent | null) => event && closeCodes.push(event.code));
-    for (let i = 0; i < 10; i++) addNote(alice.doc, { text: `before restart ${i}`, x: 0, y: 0, authorId: null, authorName: 'A' });
+    for (let i = 0; i < 10; i++) addNote(alice.doc, { text: `before restart ${i}`, x: 0, y: 0, authorId: null, authorName: '' });
     // Let the server take them all before asking it to stop.
     await new Promise((resolve) => setTimeout(resolve, 200));
 
@@ -84,7 +84,7 @@ describe('the server process, stopped and started again on the same DATA_DIR', (
     clients.push(writer, observer);
     await Promise.all([whenSynced(writer.provider), whenSynced(observer.provider)]);
     for (let i = 0; i < 40; i++) {
-      addNote(writer.doc, { text: `n${i}`, x: i, y: i, authorId: null, authorName: 'W' });
+      addNote(writer.doc, { text: `n${i}`, x: i, y: i, authorId: null, authorName: '' });
       if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await eventually(() => expect(readNotes(observer.doc).length).toBeGreaterThan(10));

@@ -51,7 +51,7 @@ async function pairStillLive(boardId: string, token: string): Promise<void> {
   clients.push(a, b);
   await Promise.all([whenSynced(a.provider), whenSynced(b.provider)]);
   const text = `still live ${Math.random()}`;
-  addNote(a.doc, { text, x: 1, y: 1, authorId: null, authorName: 'A' });
+  addNote(a.doc, { text, x: 1, y: 1, authorId: null, authorName: '' });
   await eventually(() => expect(readNotes(b.doc).map((n) => n.text)).toContain(text));
 }
 
@@ -64,7 +64,7 @@ function syncUpdateMessage(update: Uint8Array): Uint8Array {
 
 function noteUpdate(text: string): Uint8Array {
   const doc = new Y.Doc();
-  addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: 'Tamperer' });
+  addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
   return Y.encodeStateAsUpdate(doc);
 }
 
@@ -221,7 +221,8 @@ describe('limits on what a client sends', () => {
   });
 
   it('drops a client that stops reading once too much waits for it, without slowing the others; it resyncs when it comes back', async () => {
-    await start({ maxBufferedBytes: 1024 * 1024, rateLimitPerSecond: 10_000, rateLimitBurst: 10_000 });
+    // The writer adds 12 MB: far past one participant's share, which is not what this test is about.
+    await start({ maxBufferedBytes: 1024 * 1024, rateLimitPerSecond: 10_000, rateLimitBurst: 10_000, participantShareBytes: 64 * 1024 * 1024 });
     const board = await createBoard(server);
     const slow = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
     const healthy = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
@@ -241,7 +242,7 @@ describe('limits on what a client sends', () => {
     const batches = 120;
     for (let batch = 0; batch < batches; batch++) {
       const doc = new Y.Doc();
-      for (let i = 0; i < 100; i++) addNote(doc, { text: `${batch}-${i} ${'y'.repeat(900)}`, x: 0, y: 0, authorId: null, authorName: 'W' });
+      for (let i = 0; i < 100; i++) addNote(doc, { text: `${batch}-${i} ${'y'.repeat(900)}`, x: 0, y: 0, authorId: null, authorName: '' });
       writer.sendUpdate(Y.encodeStateAsUpdate(doc));
       // Paced, so the writer and the healthy reader (in this same process as the server) keep up.
       await new Promise((resolve) => setTimeout(resolve, 8));

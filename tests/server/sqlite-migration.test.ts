@@ -63,7 +63,7 @@ describe('the SQLite tables', () => {
       await storage.close();
     }
     const reopened = new Database(path.join(dataDir, SQLITE_FILE_NAME));
-    expect(reopened.pragma('user_version', { simple: true })).toBe(3);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
     reopened.close();
   });
 });

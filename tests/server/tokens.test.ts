@@ -9,6 +9,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 
 const crypto = await import('node:crypto');
 const { hashSecret, newSecret, resolveRole } = await import('../../server/auth/tokens');
+const { hashJoinCode } = await import('../../server/auth/joinCodes');
 const { newBoardId } = await import('../../shared/schema/ids');
 
 describe('tokens are compared in constant time', () => {
@@ -18,7 +19,7 @@ describe('tokens are compared in constant time', () => {
     title: 't',
     createdAt: 0,
     tokenHashes: { facilitator: hashSecret(tokens.facilitator), participant: hashSecret(tokens.participant), viewer: hashSecret(tokens.viewer) },
-    joinCode: 'ABCD-2345',
+    joinCode: { hash: hashJoinCode('ABCD-2345'), sealed: null, issuedAt: 0, stoppedAt: null },
   };
 
   it('compares every role’s hash (and the join code) with timingSafeEqual, whichever token is presented and whether it matches', () => {
@@ -30,7 +31,7 @@ describe('tokens are compared in constant time', () => {
       ['not a token', null],
     ] as const) {
       compare.mockClear();
-      expect(resolveRole(board, presented)).toBe(role);
+      expect(resolveRole(board, presented, true)).toBe(role);
       // Three roles and the join code, every time: the work done does not depend on which one matched, or how much of it.
       expect(compare).toHaveBeenCalledTimes(4);
     }

@@ -32,16 +32,16 @@ describe('finding where an update writes, before applying it', () => {
     const added = changeOf(client, server, () => {
       id = addNote(client, { ...author, x: 0, y: 0, text: 'hello' });
     });
-    expect(locateUpdate(server, added)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
+    expect(locateUpdate(server, added)).toMatchObject({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null, misshapen: null });
     Y.applyUpdate(server, added);
 
     // Overwriting a field names no parent: it is found through the value it replaces.
     const edited = changeOf(client, server, () => updateNote(client, id as never, { text: 'hello again' }));
-    expect(locateUpdate(server, edited)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
+    expect(locateUpdate(server, edited)).toMatchObject({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null, misshapen: null });
     Y.applyUpdate(server, edited);
 
     const deleted = changeOf(client, server, () => deleteNote(client, id as never));
-    expect(locateUpdate(server, deleted)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
+    expect(locateUpdate(server, deleted)).toMatchObject({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null, misshapen: null });
   });
 
   it('locates a phase change to the session, even sent with the whole history', () => {
@@ -49,7 +49,7 @@ describe('finding where an update writes, before applying it', () => {
     writePhase(client, 'reveal');
     // A reconnecting client sends everything the server lacks plus every deletion it knows.
     const whole = Y.encodeStateAsUpdate(client, Y.encodeStateVector(server));
-    expect(locateUpdate(server, whole)).toEqual({ kind: 'located', locations: [{ root: 'session', record: 'phase' }], oversized: null });
+    expect(locateUpdate(server, whole)).toMatchObject({ kind: 'located', locations: [{ root: 'session', record: 'phase' }], oversized: null, misshapen: null });
   });
 
   it('ignores deletions the server already has, so resending history is judged only on what is new', () => {
@@ -72,7 +72,7 @@ describe('finding where an update writes, before applying it', () => {
     const id = addNote(client, { ...author, x: 0, y: 0, text: 'written offline' });
     updateNote(client, id, { text: 'written offline, then edited' });
     // Everything the client has, deleted session values included, in one update.
-    expect(locateUpdate(server, Y.encodeStateAsUpdate(client))).toEqual({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null });
+    expect(locateUpdate(server, Y.encodeStateAsUpdate(client))).toMatchObject({ kind: 'located', locations: [{ root: 'notes', record: id }], oversized: null, misshapen: null });
   });
 
   it('finds a note longer than the limit, and any value larger than a board field can be', () => {
@@ -88,18 +88,22 @@ describe('finding where an update writes, before applying it', () => {
     const fullNote = changeOf(c2, s2, () => addNote(c2, { ...author, x: 0, y: 0, text: 'z'.repeat(NOTE_TEXT_MAX_CHARS) }));
     expect(locateUpdate(s2, fullNote)).toMatchObject({ kind: 'located', oversized: null });
     const { server: s3, client: c3 } = pair();
-    const huge = changeOf(c3, s3, () => c3.getMap('actions').set('a1', 'w'.repeat(MAX_VALUE_CHARS + 1)));
+    const huge = changeOf(c3, s3, () => c3.getMap('actionEvaluations').set('a1/objectives', 'w'.repeat(MAX_VALUE_CHARS + 1)));
     expect(locateUpdate(s3, huge)).toMatchObject({ kind: 'located', oversized: `A value of ${MAX_VALUE_CHARS + 1} characters is larger than a board holds.` });
   });
 
-  it('follows a long chain of typed text inside one update without recursion', () => {
+  it('follows a long chain of typed text inside one update without recursion, and finds it is not a note', () => {
     const { server, client } = pair();
     const update = changeOf(client, server, () => {
       const text = new Y.Text();
       client.getMap('notes').set('n1', text as never);
       for (let i = 0; i < 5000; i++) text.insert(i, 'x');
     });
-    expect(locateUpdate(server, update)).toEqual({ kind: 'located', locations: [{ root: 'notes', record: 'n1' }], oversized: null });
+    expect(locateUpdate(server, update)).toMatchObject({
+      kind: 'located',
+      locations: [{ root: 'notes', record: 'n1' }],
+      misshapen: 'notes/n1 is not the one Y.Map a record is',
+    });
   });
 
   it('reports an update that builds on items the server does not have, or deletes them, as unresolved', () => {

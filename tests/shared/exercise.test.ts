@@ -5,7 +5,7 @@ import { addNote, readNotes } from '../../shared/board/notes';
 import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings } from '../../shared/board/session';
 import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/board/perspectives';
 import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
-import { changeOwnVote, publishBallots, readOwnBallot, readPublishedBallots, withdrawBallots } from '../../shared/board/votes';
+import { changeOwnVote, publishVoteTally, readOwnBallot, readVoteTally, withdrawVoteTally } from '../../shared/board/votes';
 import {
   addAction,
   deleteAction,
@@ -22,11 +22,13 @@ import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/b
 import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
 import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
 import { compareThemes } from '../../shared/exercise/themes';
-import { dotProblem, tallyVotes } from '../../shared/exercise/votes';
+import { countVotes, dotProblem, rankVotes } from '../../shared/exercise/votes';
+
+const tallyVotes = (ballots: Ballot[], limits: { budget: number; cap: number }, items: ReadonlySet<string>) => rankVotes(countVotes(ballots, limits, items).items, items);
 import { actionWarnings, agreementProblems } from '../../shared/exercise/actions';
 import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/exercise/phases';
 import { clockOffsetMs, formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
-import { copyDraftsToBoard, deleteDrafts, draftCountsByLane, progressOf, readProgress, writeProgress } from '../../shared/board/drafts';
+import { addDraftCounts, addRevealedNotes, deleteDrafts, draftCountsByLane, readDrafts, readProgress, writeProgress } from '../../shared/board/drafts';
 import { writeRefusal } from '../../shared/board/access';
 import { readBoardSnapshot } from '../../shared/board/snapshot';
 import type { Action, Ballot } from '../../shared/schema/exercise';
@@ -272,14 +274,17 @@ describe('votes', () => {
     expect(total).toBeLessThanOrEqual(3 * 5);
   });
 
-  it('publishes ballots on the board only when asked, and withdraws them', () => {
+  it('publishes a tally on the board only when asked, never a ballot, and withdraws it', () => {
     const doc = exerciseBoard();
-    expect(readPublishedBallots(doc).size).toBe(0);
-    publishBallots(doc, new Map<string, Ballot>([['p1', { t1: 2 }], ['p2', { t2: 1 }]]));
-    publishBallots(doc, new Map([['p1', { t1: 3 }]]));
-    expect([...readPublishedBallots(doc)]).toEqual([['p1', { t1: 3 }]]);
-    withdrawBallots(doc);
-    expect(readPublishedBallots(doc).size).toBe(0);
+    expect(readVoteTally(doc)).toEqual({ items: {}, voters: 0 });
+    const ballots: Ballot[] = [{ t1: 2 }, { t2: 1 }, { t1: 9, t2: 9 }, {}];
+    const tally = countVotes(ballots, { budget: 5, cap: 3 }, new Set(['t1', 't2']));
+    expect(tally).toEqual({ items: { t1: { dots: 5, voters: 2 }, t2: { dots: 3, voters: 2 } }, voters: 3 });
+    publishVoteTally(doc, tally);
+    expect(readVoteTally(doc)).toEqual(tally);
+    expect([...doc.getMap('votes').keys()].sort()).toEqual(['items', 'voters']);
+    withdrawVoteTally(doc);
+    expect(readVoteTally(doc)).toEqual({ items: {}, voters: 0 });
   });
 });
 
@@ -399,33 +404,48 @@ describe('the shared timer', () => {
 });
 
 describe('private drafts', () => {
-  it('counts drafts by lane and dots placed, as progress on the board', () => {
+  it('counts drafts by lane, everyone together, as progress on the board', () => {
     const mine = new Y.Doc();
     note(mine, 'a', 'staff');
     note(mine, 'b', 'staff');
-    changeOwnVote(mine, 't1', 1, { budget: 5, cap: 3 });
+    const theirs = new Y.Doc();
+    note(theirs, 'c', 'hr');
+    const counts: Record<string, number> = {};
+    addDraftCounts(counts, mine);
+    addDraftCounts(counts, theirs);
     const board = exerciseBoard();
-    expect(writeProgress(board, 'p1', progressOf(mine))).toBe(true);
-    expect(writeProgress(board, 'p1', progressOf(mine))).toBe(false);
-    writeProgress(board, 'p2', { drafts: { staff: 1, hr: 4 }, dots: 0 });
-    expect(readProgress(board).get('p1')).toEqual({ drafts: { staff: 2 }, dots: 1 });
-    expect([...draftCountsByLane(board)].sort()).toEqual([['hr', 4], ['staff', 3]]);
+    // An entry of the earlier per-person layout goes at the first write.
+    board.getMap('progress').set('opaque-key', { drafts: { staff: 9 }, dots: 1 });
+    expect(writeProgress(board, { drafts: counts, voters: 1 })).toBe(true);
+    expect(writeProgress(board, { drafts: { ...counts }, voters: 1 })).toBe(false);
+    expect(readProgress(board)).toEqual({ drafts: { staff: 2, hr: 1 }, voters: 1 });
+    expect([...board.getMap('progress').keys()].sort()).toEqual(['drafts', 'voters']);
+    expect([...draftCountsByLane(board)].sort()).toEqual([['hr', 1], ['staff', 2]]);
   });
 
-  it('copies drafts onto the board with their ids, without the author when anonymous', () => {
+  it('reads a draft’s text, colour and lane field by field, and skips one that does not read', () => {
     const mine = new Y.Doc();
     const id = note(mine, 'Career conversations', 'managers');
+    const broken = new Y.Map<unknown>();
+    broken.set('text', new Y.Map());
+    mine.getMap('notes').set('broken', broken);
+    expect(readDrafts(mine)).toEqual({ drafts: [{ draftId: id, content: { text: 'Career conversations', colour: 'yellow', perspectiveId: 'managers' } }], unreadable: 1 });
+  });
+
+  it('adds revealed drafts as new notes at the reveal’s time, never over a note the board has', () => {
     const board = exerciseBoard();
-    expect(copyDraftsToBoard(board, mine, true)).toEqual([id]);
-    // Copying again (after a crash between the two writes) leaves one note.
-    copyDraftsToBoard(board, mine, true);
-    expect(readNotes(board)).toEqual([expect.objectContaining({ id, text: 'Career conversations', perspectiveId: 'managers', authorId: null, authorName: '' })]);
-    deleteDrafts(mine, [id]);
+    const existing = note(board, 'Already here', 'staff');
+    const content = { text: 'Career conversations', colour: 'pink' as const, perspectiveId: P('managers') };
+    addRevealedNotes(board, [{ noteId: 'n1' as NoteId, content, authorId: null, authorName: '' }], 500);
+    addRevealedNotes(board, [{ noteId: existing, content, authorId: person('p2'), authorName: 'Mallory' }], 600);
+    expect(readNotes(board)).toEqual([
+      expect.objectContaining({ id: existing, text: 'Already here', authorName: 'Priya' }),
+      expect.objectContaining({ id: 'n1', text: 'Career conversations', authorId: null, authorName: '', createdAt: 500, updatedAt: 500, x: 0, y: 0 }),
+    ]);
+    const mine = new Y.Doc();
+    const draft = note(mine, 'Sent', 'hr');
+    deleteDrafts(mine, [draft]);
     expect(readNotes(mine)).toEqual([]);
-    const named = new Y.Doc();
-    note(named, 'Named', 'hr');
-    copyDraftsToBoard(board, named, false);
-    expect(readNotes(board).find((n) => n.text === 'Named')).toMatchObject({ authorId: 'p1', authorName: 'Priya' });
   });
 });
 
@@ -476,7 +496,9 @@ describe('the board snapshot', () => {
     const b = note(doc, 'Self-rostering', 'managers');
     note(doc, 'Board papers', 'board');
     const theme = groupNotes(doc, b, a)!;
-    publishBallots(doc, new Map([['p1', { [theme]: 3 }], ['p2', { [theme]: 9 }]]));
+    publishVoteTally(doc, countVotes([{ [theme]: 3 }, { [theme]: 9 }], { budget: 5, cap: 3 }, new Set([theme])));
+    setGroup(doc, person('p1'), P('staff'));
+    setGroup(doc, person('p2'), P('managers'));
     doc.getMap('session').set('votingClosed', true);
     const action = addAction(doc, { themeId: theme, topic: 'Flexible working' });
     respondToAction(doc, action, person('p3'), 'concern');
@@ -499,7 +521,7 @@ describe('the board snapshot', () => {
     });
     expect(snapshot.ungroupedNotes.map((n) => n.text)).toEqual(['Board papers']);
     expect(snapshot.actions[0]).toMatchObject({ topic: 'Flexible working', themeTitle: 'Flexible rotas', agree: 0, concern: 1 });
-    // p1 wrote and voted, p2 voted, p3 responded.
+    // p1 and p2 are in groups (and voted), p3 responded: each counted once.
     expect(snapshot.participantCount).toBe(3);
   });
 });

@@ -8,11 +8,33 @@ import { planToIcs } from '../../shared/export/ics';
 import { planToXlsx } from '../../shared/export/xlsx';
 import { planToDocx } from '../../shared/export/docx';
 import JSZip from 'jszip';
-import { samplePlanDoc, TAKEN } from '../helpers/planSample';
+import * as Y from 'yjs';
+import { initBoard } from '../../shared/board/board';
+import { addDiagram, addDriverNode, updateDiagram, updateDriverNode } from '../../shared/board/drivers';
+import { addNote } from '../../shared/board/notes';
+import type { PerspectiveId } from '../../shared/schema/ids';
+import { samplePlanDoc, TAKEN, WORKSHOP } from '../helpers/planSample';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
 
 const sampleSnapshot = () => readBoardSnapshot(samplePlanDoc(), TAKEN);
+/** The sample board's id, as the server names it in the calendar's events. */
+const BOARD_ID = 'b_sample-board';
+
+/** Links, an image, raw HTML and a line that would start a heading of its own, as a hostile participant types them. */
+const HOSTILE_TEXT = '![x](http://tracker.invalid/p.png) [Sign in again](http://phish.invalid) <script>alert(1)</script> <img src=x onerror=alert(1)>\n# Planted heading';
+
+/** A board where everything people type into a diagram, a lane or the title is hostile. */
+function hostileBoard(): Y.Doc {
+  const doc = new Y.Doc();
+  initBoard(doc, { title: `Ward 7\n\n${HOSTILE_TEXT}`, createdAt: WORKSHOP, template: 'four-perspectives' });
+  const diagram = addDiagram(doc, { title: `Diagram\n${HOSTILE_TEXT}`, aim: HOSTILE_TEXT, now: WORKSHOP });
+  updateDiagram(doc, diagram, { aimMeasure: HOSTILE_TEXT });
+  const driver = addDriverNode(doc, { diagramId: diagram, parentId: null, text: HOSTILE_TEXT, now: WORKSHOP })!;
+  updateDriverNode(doc, driver, { measure: HOSTILE_TEXT });
+  addNote(doc, { text: 'Line one\nLine two\twith a tab', x: 0, y: 0, authorId: null, authorName: '', perspectiveId: 'staff' as PerspectiveId, now: WORKSHOP });
+  return doc;
+}
 
 /** A one-pixel PNG: the document only has to carry the picture it is given. */
 const ONE_PIXEL_PNG = Uint8Array.from(
@@ -80,7 +102,7 @@ describe('the action plan’s exports', () => {
 
   for (const format of PLAN_FORMATS.filter((f) => f !== 'xlsx' && f !== 'docx')) {
     it(`writes ${format.toUpperCase()} exactly as its golden file`, async () => {
-      const written = await exportPlan(sampleSnapshot(), format);
+      const written = await exportPlan(sampleSnapshot(), format, { boardId: BOARD_ID });
       const golden = path.join(goldenDir, `plan.${format}`);
       if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(golden, written);
       expect(written).toBe(fs.readFileSync(golden, 'utf8'));
@@ -88,17 +110,21 @@ describe('the action plan’s exports', () => {
   }
 
   it('writes CSV a spreadsheet reads right: BOM, quoted cells, CRLF, the template’s columns, no formulas', async () => {
-    const csv = (await exportPlan(sampleSnapshot(), 'csv')) as string;
+    const csv = (await exportPlan(sampleSnapshot(), 'csv', { boardId: BOARD_ID })) as string;
     expect(csv.startsWith('\uFEFF"Topic and objective","Action","Owner","Timescales","Steps to take","Success criteria","Progress"\r\n')).toBe(true);
     expect(csv).toContain('"2 months","[x] Review data\n[ ] Develop the board paper","Board agrees ""new approach""","Under way"');
     // A step cell starts with its tick box, so it can never start a formula.
     expect(csv).toContain(`"'=HYPERLINK(""http://example.invalid"",""click"")","'+1 rota per ward","'-Chief Nurse","'@3 months","[ ] =cmd|"" /C calc""!A0","'\rstarts with a return","Not started"`);
     for (const cell of ['=1+1', '+1', '-1', '@A1', '\tx', '\rx']) expect(neutraliseFormula(cell).startsWith("'")).toBe(true);
-    for (const cell of ['1+1', 'Chief Nurse', '', 'a=b']) expect(neutraliseFormula(cell)).toBe(cell);
+    for (const cell of ['1+1', 'Chief Nurse', '', 'a=b', 'a\n=b']) expect(neutraliseFormula(cell)).toBe(cell);
+  });
+
+  it('neutralises a formula hidden behind leading spaces, tabs or line ends', () => {
+    for (const cell of ['  =1+1', ' +1', '\n=cmd|" /C calc"!A0', '\r\n@SUM(A1)', '\t -1', '\u00a0=1']) expect(neutraliseFormula(cell)).toBe(`'${cell}`);
   });
 
   it('writes JSON that matches its published schema, version 2', async () => {
-    const plan = planJsonSchema.parse(JSON.parse((await exportPlan(sampleSnapshot(), 'json')) as string));
+    const plan = planJsonSchema.parse(JSON.parse((await exportPlan(sampleSnapshot(), 'json', { boardId: BOARD_ID })) as string));
     expect(plan).toMatchObject({ format: 'retain-action-plan', version: 2, workshopDate: '2026-11-23', actionsAgreed: true });
     expect(plan.actions[0]).toMatchObject({
       timescale: { kind: 'duration', amount: 2, unit: 'months' },
@@ -112,19 +138,63 @@ describe('the action plan’s exports', () => {
   });
 
   it('puts a check-in in the calendar 30, 60 and 90 days after the workshop, or after another start', () => {
-    const ics = planToIcs(sampleSnapshot());
+    const ics = planToIcs(sampleSnapshot(), BOARD_ID);
     expect([...ics.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20261223', '20270122', '20270221']);
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
     expect(ics).toContain('Review data on staff views');
-    const later = planToIcs(sampleSnapshot(), new Date(Date.UTC(2027, 0, 10)));
+    const later = planToIcs(sampleSnapshot(), BOARD_ID, new Date(Date.UTC(2027, 0, 10)));
     expect([...later.matchAll(/DTSTART;VALUE=DATE:(\d+)/g)].map((m) => m[1])).toEqual(['20270209', '20270311', '20270410']);
   });
 
   it('writes Markdown with the table in the template’s order, escaped cells, and the driver diagram', async () => {
-    const md = (await exportPlan(sampleSnapshot(), 'md')) as string;
+    const md = (await exportPlan(sampleSnapshot(), 'md', { boardId: BOARD_ID })) as string;
     expect(md).toContain('| Topic and objective | Action | Owner | Timescales | Steps to take | Success criteria | Progress |');
     expect(md).toContain('| Within 2 months | ☑ Review data<br>☐ Develop the board paper | Board agrees "new approach" | Under way |');
-    expect(md).toContain('# Nursing retention | board session');
+    expect(md).toContain('# Nursing retention \\| board session');
     expect(md).toContain('  - Primary driver: Predictable rotas');
+  });
+
+  it('writes everything a participant typed into the Markdown as text: no links, images, HTML or extra lines', async () => {
+    const md = (await exportPlan(readBoardSnapshot(hostileBoard(), TAKEN), 'md', { boardId: BOARD_ID })) as string;
+    // Every bracket, angle bracket and exclamation mark people typed is escaped with a backslash.
+    expect(md).not.toMatch(/(?<!\\)(?:!\[|\]\(|<script|<img)|^\\?# Planted/m);
+    // The title and the diagram's title stay on their heading's line; line breaks elsewhere stay inside their line.
+    const [title, afterTitle] = md.split('\n');
+    expect(title).toMatch(/^# Ward 7 \\!\\\[x\\\]\\\(http:\/\/tracker\.invalid\/p\.png\\\) \\\[Sign in again\\\]/);
+    expect(afterTitle).toBe('');
+    expect(md).toContain('### Diagram \\!\\[x\\]');
+    expect(md).toContain('- **Aim:** \\!\\[x\\]');
+    expect(md).toContain('  - Measure: \\!\\[x\\]');
+    expect(md).toContain('  - Primary driver: \\!\\[x\\]');
+    expect(md).toContain('(measure: \\!\\[x\\]');
+    expect(md.match(/^#+ /gm)).toEqual(['# ', '## ', '## ', '### ']);
+  });
+
+  it('names the calendar’s check-ins by the board, so boards with the same title on the same day do not replace each other', () => {
+    const wardSeven = (boardId: string) => {
+      const doc = new Y.Doc();
+      initBoard(doc, { title: 'Ward 7', createdAt: WORKSHOP, template: 'blank' });
+      return planToIcs(readBoardSnapshot(doc, TAKEN), boardId);
+    };
+    const uids = (ics: string) => [...ics.matchAll(/^UID:(.*)$/gm)].map((m) => m[1]);
+    expect(uids(wardSeven('b_first'))).toHaveLength(3);
+    expect(uids(wardSeven('b_first')).filter((uid) => uids(wardSeven('b_second')).includes(uid))).toEqual([]);
+    // Titles with no Latin letters at all are told apart too.
+    const titled = (title: string, boardId: string) => {
+      const doc = new Y.Doc();
+      initBoard(doc, { title, createdAt: WORKSHOP, template: 'blank' });
+      return uids(planToIcs(readBoardSnapshot(doc, TAKEN), boardId));
+    };
+    expect(titled('الاحتفاظ بالموظفين', 'b_one')).not.toEqual(titled('留住员工', 'b_two'));
+    // The same board downloaded again, even from another start, updates its events instead of adding more.
+    expect(uids(planToIcs(readBoardSnapshot(hostileBoard(), TAKEN), 'b_first', new Date(Date.UTC(2027, 0, 10))))).toEqual(uids(wardSeven('b_first')));
+  });
+
+  it('writes a note’s line breaks and tabs as Word breaks and tabs, and the aim’s measure', async () => {
+    const zip = await JSZip.loadAsync(await planToDocx(readBoardSnapshot(hostileBoard(), TAKEN)));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).not.toMatch(/<w:t[^>]*>[^<]*[\n\t][^<]*<\/w:t>/);
+    expect(xml).toMatch(/<w:t[^>]*>Line one<\/w:t><\/w:r><w:r><w:br\/><w:t[^>]*>Line two<\/w:t><w:tab\/><w:t[^>]*>with a tab<\/w:t>/);
+    expect(xml).toContain('Measure: ![x](http://tracker.invalid/p.png)');
   });
 });

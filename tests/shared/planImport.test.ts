@@ -9,10 +9,15 @@ import { readBoardSnapshot } from '../../shared/board/snapshot';
 import { exportPlan } from '../../shared/export/plan';
 import { parseStatus, parseStepsCell, parseTimescale, stepsCell, timescaleCell } from '../../shared/exercise/planText';
 import { detectPlanFormat, MAX_IMPORTED_ACTIONS, MAX_PLAN_FILE_BYTES, PlanImportError, readPlanFile } from '../../shared/import/plan';
+import { openWorkbookArchive } from '../../server/import/workbookArchive';
 import type { ActionId } from '../../shared/schema/ids';
 import { samplePlanDoc, TAKEN } from '../helpers/planSample';
+import { numberedRowsWorkbook, sharedStringsBomb, sheetBomb, workbookWithoutReferences } from '../helpers/hostileWorkbooks';
 
 const encode = (text: string) => new TextEncoder().encode(text);
+/** Reads a plan file as the server's worker does, its workbooks opened within the server's limits. */
+const readPlan = (bytes: Uint8Array) => readPlanFile(bytes, openWorkbookArchive);
+const EXPORTED = { boardId: 'b_sample-board' };
 
 /** What a plan holds, without what belongs to one board (ids, votes, themes). */
 function planOf(doc: Y.Doc) {
@@ -70,10 +75,10 @@ describe('importing a plan into a later check-in board', () => {
   for (const format of ['json', 'csv', 'xlsx'] as const) {
     it(`round-trips every action of a plan through ${format.toUpperCase()}: export, import, same plan`, async () => {
       const workshop = samplePlanDoc();
-      const exported = await exportPlan(readBoardSnapshot(workshop, TAKEN), format);
+      const exported = await exportPlan(readBoardSnapshot(workshop, TAKEN), format, EXPORTED);
       const bytes = typeof exported === 'string' ? encode(exported) : exported;
       expect(detectPlanFormat(bytes)).toBe(format);
-      const plan = await readPlanFile(bytes);
+      const plan = await readPlan(bytes);
       const checkIn = checkInBoard();
       expect(importPlanActions(checkIn, { source: `plan.${format}`, actions: plan.actions }, TAKEN)).toEqual({ added: 3, skipped: 0 });
       // XML (inside an XLSX) reads every line end as a line feed, so a lone carriage return comes back as one.
@@ -83,20 +88,20 @@ describe('importing a plan into a later check-in board', () => {
       expect(planOf(checkIn)[1]!.topic).toBe('=HYPERLINK("http://example.invalid","click")');
       expect(readBoardSnapshot(checkIn).actions.every((action) => action.importedFrom === `plan.${format}`)).toBe(true);
       // And the check-in's spreadsheet is the workshop's again, byte for byte.
-      if (format === 'csv') expect(await exportPlan(readBoardSnapshot(checkIn, TAKEN), 'csv')).toBe(exported);
+      if (format === 'csv') expect(await exportPlan(readBoardSnapshot(checkIn, TAKEN), 'csv', EXPORTED)).toBe(exported);
     });
   }
 
   it('says which plan a JSON or workbook came from', async () => {
     const snapshot = readBoardSnapshot(samplePlanDoc(), TAKEN);
-    expect((await readPlanFile(encode((await exportPlan(snapshot, 'json')) as string))).description).toBe('“Nursing retention | board session”, the workshop of 2026-11-23');
-    expect((await readPlanFile((await exportPlan(snapshot, 'xlsx')) as Uint8Array)).description).toBe('“Nursing retention | board session”');
-    expect((await readPlanFile(encode((await exportPlan(snapshot, 'csv')) as string))).description).toBeNull();
+    expect((await readPlan(encode((await exportPlan(snapshot, 'json', EXPORTED)) as string))).description).toBe('“Nursing retention | board session”, the workshop of 2026-11-23');
+    expect((await readPlan((await exportPlan(snapshot, 'xlsx', EXPORTED)) as Uint8Array)).description).toBe('“Nursing retention | board session”');
+    expect((await readPlan(encode((await exportPlan(snapshot, 'csv', EXPORTED)) as string))).description).toBeNull();
   });
 
   it('reads a version-1 JSON plan, from before timescales and steps had structure', async () => {
     const v1 = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan/plan-v1.json'));
-    const plan = await readPlanFile(new Uint8Array(v1));
+    const plan = await readPlan(new Uint8Array(v1));
     expect(plan.actions.map((a) => [a.timescale, a.steps, a.status])).toEqual([
       [{ kind: 'duration', amount: 2, unit: 'months' }, [{ text: 'Review data;', done: false }, { text: 'develop board paper', done: false }], 'not-started'],
       [{ kind: 'text', text: '@3 months' }, [{ text: 'step with a tab', done: false }], 'not-started'],
@@ -106,7 +111,7 @@ describe('importing a plan into a later check-in board', () => {
 
   it('reads a spreadsheet a person made with the same headings in another order, case and format', async () => {
     const csv = 'progress,OWNER,action,Timescales,Steps to take\r\nDone,Chief Nurse,Publish rotas early,31/03/2027,"✓ Agree calendar\n• Train leads"\r\n,,,,\r\n';
-    const plan = await readPlanFile(encode(csv));
+    const plan = await readPlan(encode(csv));
     expect(plan.actions).toEqual([
       {
         topic: '',
@@ -123,13 +128,13 @@ describe('importing a plan into a later check-in board', () => {
     sheet.addRow(['Action', 'Timescales', 'Owner']);
     // A real date cell and a formula cell: the date is read as a date, the formula by its last result only.
     sheet.addRow(['Survey leavers', new Date(Date.UTC(2027, 5, 30)), { formula: 'CONCAT("HR"," team")', result: 'HR team' }]);
-    const xlsx = await readPlanFile(new Uint8Array(await workbook.xlsx.writeBuffer()));
+    const xlsx = await readPlan(new Uint8Array(await workbook.xlsx.writeBuffer()));
     expect(xlsx.actions).toMatchObject([{ action: 'Survey leavers', timescale: { kind: 'date', date: '2027-06-30' }, owner: 'HR team' }]);
   });
 
   it('refuses files that are not plans, saying why', async () => {
     const refusal = async (bytes: Uint8Array) => {
-      const error = await readPlanFile(bytes).catch((e: unknown) => e);
+      const error = await readPlan(bytes).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PlanImportError);
       return (error as Error).message;
     };
@@ -147,8 +152,8 @@ describe('importing a plan into a later check-in board', () => {
   });
 
   it('adds nothing when the same plan is imported twice, and keeps the check-in’s own progress', async () => {
-    const bytes = encode((await exportPlan(readBoardSnapshot(samplePlanDoc(), TAKEN), 'csv')) as string);
-    const plan = await readPlanFile(bytes);
+    const bytes = encode((await exportPlan(readBoardSnapshot(samplePlanDoc(), TAKEN), 'csv', EXPORTED)) as string);
+    const plan = await readPlan(bytes);
     const checkIn = checkInBoard();
     importPlanActions(checkIn, { source: 'plan.csv', actions: plan.actions }, TAKEN);
     const [first] = readBoardSnapshot(checkIn).actions;
@@ -168,5 +173,37 @@ describe('importing a plan into a later check-in board', () => {
     expect(addActionSteps(doc, id, Array.from({ length: 40 }, (_, i) => ({ text: `Step ${i}` })))).toHaveLength(30);
     expect(addActionSteps(doc, id, [{ text: 'One more' }])).toEqual([]);
     expect(addActionSteps(checkInBoard(), id, [{ text: '  \n ' }])).toEqual([]);
+  });
+
+  it('reads a workbook written without the optional r= references, as other tools write them', async () => {
+    const plan = await readPlan(await workbookWithoutReferences());
+    expect(plan.actions).toMatchObject([
+      { action: 'Publish rotas six weeks ahead', owner: 'Chief Nurse', timescale: { kind: 'duration', amount: 3, unit: 'months' } },
+      { action: 'Stay interviews', owner: 'Ward managers', timescale: { kind: 'text', text: '2027' } },
+    ]);
+  });
+});
+
+describe('importing a hostile workbook', () => {
+  const refusal = async (bytes: Uint8Array) => {
+    const error = await readPlan(bytes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlanImportError);
+    return (error as Error).message;
+  };
+
+  it('stops reading a sheet at the action limit instead of reading every row', async () => {
+    expect(await refusal(numberedRowsWorkbook(20_000))).toBe('The plan has more than 100 actions; one import takes at most 100.');
+    // And the same holds for a CSV of as many rows.
+    expect(await refusal(encode(`Action\r\n${Array.from({ length: 20_000 }, (_, i) => i).join('\r\n')}\r\n`))).toMatch(/more than 100 actions/);
+  });
+
+  it('refuses a part that would inflate past its limit, before inflating it or as soon as it passes what it declared', async () => {
+    const tooLarge = /unpacks to more than a plan can hold/;
+    const bombs = { rows: numberedRowsWorkbook(230_000), sheet: await sheetBomb(), sharedStrings: await sharedStringsBomb() };
+    for (const bytes of Object.values(bombs)) expect(bytes.byteLength).toBeLessThan(MAX_PLAN_FILE_BYTES);
+    for (const bytes of Object.values(bombs)) expect(await refusal(bytes)).toMatch(tooLarge);
+    // The same bombs declaring a size of one kilobyte are stopped one byte past it.
+    expect(await refusal(await sheetBomb(true))).toMatch(tooLarge);
+    expect(await refusal(await sharedStringsBomb(true))).toMatch(tooLarge);
   });
 });

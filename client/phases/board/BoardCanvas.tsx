@@ -17,7 +17,7 @@ import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, type Note as NoteRecord, NOTE_HEIGHT_P
 import { Cursor } from '../../components/Cursor';
 import { Note } from '../../components/Note';
 import { startEditingNote, useBoardUi } from '../../state/boardUi';
-import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { BOARD_ELEMENT_ID, EditableNote } from './BoardNote';
 import { POINTER_DRAG_OPTIONS, TOUCH_DRAG_OPTIONS } from '../../components/useHandleDragSensors';
 
@@ -75,7 +75,7 @@ function announcementsFor(notes: readonly NoteRecord[]): Announcements {
 export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivElement | null> }) {
   const notes = useBoardState((state) => state.notes);
   const cursors = useBoardState((state) => state.cursors);
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const actions = useBoardActions();
   const editingNoteId = useBoardUi((state) => state.editingNoteId);
   const canvas = useRef<HTMLDivElement>(null);

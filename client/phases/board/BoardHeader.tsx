@@ -1,12 +1,11 @@
 import type { ReactNode } from 'react';
 import type { Role } from '../../../shared/schema/api';
-import { CopyButton } from '../../components/CopyField';
 import { SiteHeader } from '../../components/PageChrome';
 import { StatusBanner } from '../../components/StatusBanner';
-import { inviteLink } from '../../router';
-import { setJoinCodeEnlarged } from '../../state/boardUi';
+import { JoinCodePanel } from '../../components/JoinCode';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { DeleteBoard } from './DeleteBoard';
+import { LockNotice } from './LockNotice';
 
 const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
 
@@ -31,19 +30,11 @@ export function BoardHeader({ title, joinCode, children }: { title: string; join
       </SiteHeader>
       <div className="board-bar">
         <StatusBanner status={save} readOnly={!identity.canEdit} />
-        {joinCode && (
-          <div className="join-code-badge">
-            <span className="join-code-badge__label">Join code</span>
-            <strong className="join-code-badge__code">{joinCode}</strong>
-            <button type="button" className="button button--small button--secondary" onClick={() => setJoinCodeEnlarged(true)}>
-              Show large
-            </button>
-            <CopyButton label="Copy invite link" value={inviteLink(window.location.origin, joinCode)} />
-          </div>
-        )}
+        {identity.role === 'facilitator' && <JoinCodePanel code={joinCode} />}
         {children}
         <DeleteBoard title={title} />
       </div>
+      <LockNotice />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { LiveAnnouncer } from '../../components/LiveAnnouncer';
 import { SkipLink } from '../../components/PageChrome';
 import { PresenceList } from '../../components/PresenceList';
 import { announce, setJoinCodeEnlarged, startEditingNote, useBoardUi } from '../../state/boardUi';
-import { useBoardActions, useBoardIdentity, useBoardState, useBoardStateReader } from '../../sync/BoardProvider';
+import { useBoardActions, useBoardIdentity, useBoardState, useBoardStateReader, useCanChangeBoard } from '../../sync/BoardProvider';
 import { BoardCanvas } from './BoardCanvas';
 import { BOARD_ELEMENT_ID } from './BoardNote';
 import { findFreeSpot } from './placement';
@@ -25,6 +25,7 @@ interface BoardScreenProps {
 /** The live board: header with status, people and undo, then the notes. */
 export function BoardScreen({ title, joinCode }: BoardScreenProps) {
   const identity = useBoardIdentity();
+  const canChange = useCanChangeBoard();
   const actions = useBoardActions();
   const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
   const people = useBoardState((state) => state.people);
@@ -49,7 +50,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
     announce('Redone.');
   }, [actions, canRedo]);
 
-  useUndoShortcuts(identity.canEdit, undo, redo);
+  useUndoShortcuts(canChange, undo, redo);
   useDocumentTitle(`${boardTitle} – Retain`);
 
   const addNote = () => {
@@ -82,7 +83,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
           <div className="board-plan">
             <PlanView />
           </div>
-        ) : identity.canEdit ? (
+        ) : canChange ? (
           <div className="board-toolbar">
             <button type="button" className="button" onClick={addNote}>
               Add note
@@ -108,7 +109,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
             </button>
             <p className="board-toolbar__hint">Double-click an empty spot to add a note there. Undo only undoes your own changes.</p>
           </div>
-        ) : (
+        ) : identity.canEdit ? null : (
           <p className="board-toolbar board-toolbar__hint">You are viewing this board: changes appear as they happen, but you cannot make any.</p>
         )}
         {activity === 'workshop' && <BoardCanvas viewportRef={viewport} />}

@@ -6,6 +6,7 @@ import { BoardConnection } from '../../sync/BoardConnection';
 import { BoardProvider, useBoardState } from '../../sync/BoardProvider';
 import { measureServerClock } from '../../state/serverClock';
 import { MessagePage } from '../../components/PageChrome';
+import { JoinCodeProvider, useJoinCodeControl } from '../../components/JoinCode';
 import { ExerciseScreen } from '../exercise/ExerciseScreen';
 import { BoardScreen } from './BoardScreen';
 
@@ -49,7 +50,13 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
   if (!connection) return null;
   return (
     <BoardProvider session={connection}>
-      <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
+      {info.role === 'facilitator' ? (
+        <JoinCodeProvider boardId={boardId} token={token} code={info.joinCode} expiresAt={info.joinCodeExpiresAt}>
+          <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
+        </JoinCodeProvider>
+      ) : (
+        <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
+      )}
     </BoardProvider>
   );
 }
@@ -59,7 +66,10 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
  * template is only known once the document has arrived (from the server,
  * or from this device's copy), so until then the page says it is opening.
  */
-function ScreenForTemplate({ title, joinCode }: { title: string; joinCode: string | null }) {
+function ScreenForTemplate({ title, joinCode: codeWhenOpened }: { title: string; joinCode: string | null }) {
+  // The facilitator may issue a new code or stop it: the screens show the current one.
+  const control = useJoinCodeControl();
+  const joinCode = control ? control.code : codeWhenOpened;
   const known = useBoardState((state) => state.boardTitle !== null);
   const template = useBoardState((state) => state.exercise.session.template);
   if (!known) {

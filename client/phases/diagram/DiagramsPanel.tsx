@@ -4,7 +4,7 @@ import { DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/dr
 import { MeasureKindSelect } from './MeasureKindSelect';
 import { NameInput } from '../../components/NameInput';
 import { announce, showDiagram, useBoardUi } from '../../state/boardUi';
-import { useBoardActions, useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { OutlineView } from './OutlineView';
 import { PictureView } from './PictureView';
 import { useDiagramActions, useShownDiagram } from './useDiagram';
@@ -46,7 +46,7 @@ async function downloadPng(svg: string, width: number, height: number, name: str
 /** The aim: what we want to achieve, how it is measured, by when. */
 function AimFields({ diagram }: { diagram: Diagram }) {
   const actions = useDiagramActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const dateId = useId();
   const kindId = useId();
   return (
@@ -165,7 +165,7 @@ function NewDiagram() {
 export function DiagramsPanel() {
   const { diagrams } = useBoardState((state) => state.diagrams);
   const shown = useShownDiagram();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const actions = useDiagramActions();
   const view = useBoardUi((state) => state.diagramView);
   const collapsed = useBoardUi((state) => state.collapsed);

@@ -5,15 +5,16 @@ import { MeasureKindSelect } from './MeasureKindSelect';
 import type { DriverNodeId } from '../../../shared/schema/ids';
 import { NameInput } from '../../components/NameInput';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDiagramActions } from './useDiagram';
+import { useAddToPlan } from '../plan/useAddToPlan';
 
 const label = (node: DriverTreeNode) => `${LEVEL_NAMES[node.level].toLowerCase()} “${node.node?.text || 'empty'}”`;
 
 /** A node's measure: its kind and what is measured. */
 function MeasureFields({ node }: { node: DriverTreeNode }) {
   const actions = useDiagramActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const record = node.node!;
   return (
     <details className="outline__measure">
@@ -37,7 +38,7 @@ function MeasureFields({ node }: { node: DriverTreeNode }) {
 /** One node of the outline, with everything that can be done to it from the keyboard. */
 function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeNode; parent: DriverTreeNode; index: number; diagram: Diagram; tree: DriverTree }) {
   const actions = useDiagramActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const action = useBoardState((state) => state.exercise.actions.find((a) => a.id === node.node!.actionId));
   const source = useBoardState((state) => {
     const { sourceKind, sourceId } = node.node!;
@@ -52,6 +53,7 @@ function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeN
   const move = (to: DriverNodeId | null, at: number | undefined, done: string) => {
     if (actions.moveNode(id, to, at)) announce(done);
   };
+  const { addToPlan, prompt: addToPlanPrompt } = useAddToPlan();
   return (
     <li className={`outline__item outline__item--${node.level}`}>
       <div className="outline__row">
@@ -117,12 +119,17 @@ function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeN
               Delete<span className="visually-hidden"> the {label(node)}</span>
             </button>
             {node.level === 'change' && !action && (
-              <button type="button" className="button button--small" onClick={() => actions.toAction(id) && announce('Added to the action list.')}>
+              <button
+                type="button"
+                className="button button--small"
+                onClick={() => addToPlan(() => actions.toAction(id) && announce('Added to the action list.'))}
+              >
                 Make it an action<span className="visually-hidden">: {node.node!.text}</span>
               </button>
             )}
           </div>
         )}
+        {addToPlanPrompt}
         {source && <p className="outline__source">{source}</p>}
         {action && <p className="outline__link">Action: {action.action || action.topic || 'untitled'}</p>}
         <MeasureFields node={node} />
@@ -149,7 +156,7 @@ function OutlineList({ parent, diagram, tree }: { parent: DriverTreeNode; diagra
  */
 export function OutlineView({ diagram, tree }: { diagram: Diagram; tree: DriverTree }) {
   const actions = useDiagramActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   return (
     <div className="outline">
       <p className="outline__aim">

@@ -9,7 +9,7 @@ import type { Diagram } from '../../../shared/schema/drivers';
 import type { DriverNodeId } from '../../../shared/schema/ids';
 import { NameInput } from '../../components/NameInput';
 import { announce, toggleCollapsed } from '../../state/boardUi';
-import { useBoardIdentity } from '../../sync/BoardProvider';
+import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDiagramActions } from './useDiagram';
 
 /** How much of a box's height, at its top and at its bottom, drops a dragged box beside it rather than under it. */
@@ -92,7 +92,7 @@ function DiagramBox({ placed, diagram, canEdit }: { placed: PlacedNode; diagram:
  */
 export function PictureView({ diagram, tree, layout }: { diagram: Diagram; tree: DriverTree; layout: DiagramLayout }) {
   const actions = useDiagramActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const sensors = useHandleDragSensors();
   const textOf = useMemo(() => new Map(layout.nodes.map((n) => [n.id, n.text || 'empty'])), [layout.nodes]);
   const handleDragEnd = ({ active, over }: DragEndEvent) => {

@@ -13,7 +13,7 @@ import { actionName, StepsChecklist, TimescaleInput, usePlanPermissions } from '
 import { NameInput } from '../../components/NameInput';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardIdentity, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { useVoteResults } from './VotePhase';
 import { PlanDownloads } from '../plan/PlanDownloads';
@@ -27,7 +27,7 @@ const FIELD_HINTS: Partial<Record<ActionTextField, string>> = {
 
 function ActionField({ action, field }: { action: Action; field: ActionTextField }) {
   const actions = useExerciseActions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const { session } = useExercise();
   const id = useId();
   const hint = FIELD_HINTS[field];
@@ -59,7 +59,7 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
 function NextStepsCheck({ action, name }: { action: Action; name: string }) {
   const actions = useExerciseActions();
   const { checks } = useExercise();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const mine = checks[action.id] ?? {};
   const done = NEXT_STEP_QUESTIONS.filter((q) => mine[q.key]?.done).length;
   return (
@@ -99,7 +99,7 @@ function NextStepsCheck({ action, name }: { action: Action; name: string }) {
 function EvaluationPlan({ action, name }: { action: Action; name: string }) {
   const actions = useExerciseActions();
   const { evaluations } = useExercise();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const plan = evaluations[action.id] ?? {};
   const written = EVALUATION_STEPS.filter((step) => plan[step.key]).length;
   return (
@@ -131,7 +131,8 @@ function EvaluationPlan({ action, name }: { action: Action; name: string }) {
 function ActionCard({ action, index }: { action: Action; index: number }) {
   const actions = useExerciseActions();
   const { responses, session, themes } = useExercise();
-  const { participantId, canEdit } = useBoardIdentity();
+  const { participantId } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const response = responses[action.id] ?? { agree: [], concern: [] };
   const mine = participantId ? (response.agree.includes(participantId) ? 'agree' : response.concern.includes(participantId) ? 'concern' : null) : null;
   const theme = themes.find((t) => t.id === action.themeId);
@@ -224,12 +225,13 @@ function useTopThemes(): { id: ThemeId; title: string; dots: number | null }[] {
  */
 export function ActionsPhase() {
   const { actions: drafts, session } = useExercise();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();
   const topThemes = useTopThemes();
   const problems = agreementProblems(drafts);
-  const [shownProblems, setShownProblems] = useState<string[]>([]);
+  // Once the facilitator has been refused, the reasons stay in view as they are now, and go once met.
+  const [refused, setRefused] = useState(false);
   const drafted = new Set(drafts.map((d) => d.themeId));
 
   return (
@@ -297,16 +299,16 @@ export function ActionsPhase() {
               className="button"
               // Not disabled: pressing it says what is missing, which a greyed-out button cannot.
               onClick={() => {
-                const refused = actions.markActionsAgreed(true);
-                setShownProblems(refused);
-                if (refused.length === 0) announce('The actions are agreed.');
+                const refusal = actions.markActionsAgreed(true);
+                setRefused(refusal.length > 0);
+                if (refusal.length === 0) announce('The actions are agreed.');
               }}
             >
               Mark the actions agreed
             </button>
           ))}
         <p className="actions__refusal" role="alert">
-          {shownProblems.length > 0 ? `Not yet: ${shownProblems.join(' ')}` : ''}
+          {refused && !session.actionsAgreed && problems.length > 0 ? `Not yet: ${problems.join(' ')}` : ''}
         </p>
       </section>
       <PlanDownloads />

@@ -7,7 +7,7 @@ import type { NoteId, ThemeId } from '../../../shared/schema/ids';
 import type { Note } from '../../../shared/schema/records';
 import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useLaneNames } from './useExercise';
 import { NameInput } from '../../components/NameInput';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
@@ -237,7 +237,7 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
 export function ComparePhase() {
   const notes = useBoardState((state) => state.notes);
   const { themes, perspectives } = useExercise();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const actions = useExerciseActions();
   const [view, setView] = useState<'group' | 'compare'>('group');
   const comparison = useMemo(() => compareThemes(themes, notes, perspectives), [themes, notes, perspectives]);

@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { nextPhase, PHASE_GUIDE, previousPhase } from '../../../shared/exercise/phases';
+import { agreementProblems } from '../../../shared/exercise/actions';
+import { nextPhase, PHASE_GUIDE, phaseChangeProblem, previousPhase } from '../../../shared/exercise/phases';
 import { PHASES, type Phase } from '../../../shared/schema/exercise';
 import { JoinCodeOverlay } from '../../components/JoinCode';
 import { LiveAnnouncer } from '../../components/LiveAnnouncer';
 import { SkipLink } from '../../components/PageChrome';
-import { announce, setJoinCodeEnlarged, setPhaseProblem, useBoardUi } from '../../state/boardUi';
+import { announce, setJoinCodeEnlarged, setPhaseRefusal, useBoardUi } from '../../state/boardUi';
 import { useBoardState } from '../../sync/BoardProvider';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { ParticipantsPanel, useAutoGroup } from './ParticipantsPanel';
@@ -14,6 +15,7 @@ import { ComparePhase } from './ComparePhase';
 import { VotePhase } from './VotePhase';
 import { ActionsPhase } from './ActionsPhase';
 import { DonePhase } from './DonePhase';
+import { UnfinishedNotes } from './UnfinishedNotes';
 import { Timer, TimerControls } from './Timer';
 import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
 import { BoardHeader } from '../board/BoardHeader';
@@ -41,6 +43,17 @@ function PhasePanel({ phase }: { phase: Phase }) {
   }
 }
 
+/**
+ * Why the board cannot move to a phase now, by the phase rules, worked out
+ * from what the screen shows, so a reason goes as soon as it no longer holds.
+ */
+function usePhaseRuleProblem(): (phase: Phase) => string | null {
+  const { session, perspectives, themes, actions } = useExercise();
+  const noteCount = useBoardState((state) => state.notes.length);
+  const context = { session, perspectiveCount: perspectives.length, noteCount, themeCount: themes.length, actionProblems: agreementProblems(actions) };
+  return (phase) => phaseChangeProblem(context, phase, 'facilitator');
+}
+
 /** The facilitator's controls: move between phases, lock, bring everyone along, and the timer. */
 function FacilitatorControls() {
   const { session } = useExercise();
@@ -48,11 +61,14 @@ function FacilitatorControls() {
   const problem = useRef<HTMLParagraphElement>(null);
   const previous = previousPhase(session.phase);
   const next = nextPhase(session.phase);
-  const lastProblem = useBoardUi((state) => state.phaseProblem);
+  const refusal = useBoardUi((state) => state.phaseRefusal);
+  const ruleProblem = usePhaseRuleProblem();
+  // A refusal by the phase rules shows their reason as it is now, and nothing once they are met; any other stays until the next try.
+  const lastProblem = refusal && (refusal.byRule ? ruleProblem(refusal.phase) : refusal.reason);
 
   const goTo = (phase: Phase) => {
     const refusal = actions.changePhase(phase);
-    setPhaseProblem(refusal);
+    setPhaseRefusal(refusal ? { phase, reason: refusal, byRule: refusal === ruleProblem(phase) } : null);
     if (!refusal) announce(`Everyone is now at: ${PHASE_GUIDE[phase].title}.`);
     else problem.current?.focus();
   };
@@ -181,17 +197,13 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
           </h2>
           <p className="phase-bar__todo">{isFacilitator ? guide.facilitatorTodo : guide.todo}</p>
           <Timer />
-          {session.locked && (
-            <p className="phase-bar__locked" role="status">
-              {isFacilitator ? 'The board is locked: only you can change it.' : 'The facilitator has locked the board for now.'}
-            </p>
-          )}
         </div>
       </div>
       {isFacilitator && <FacilitatorControls />}
       <div className="exercise__layout">
         <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
           <ActivitySwitch workshopLabel="The exercise" />
+          {activity === 'workshop' && session.phase !== 'write' && session.phase !== 'reveal' && <UnfinishedNotes />}
           {activity === 'diagrams' ? <DiagramsPanel /> : activity === 'plan' ? <PlanView /> : <PhasePanel phase={session.phase} />}
         </main>
         <aside className="exercise__aside">

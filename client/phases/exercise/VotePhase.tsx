@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { dotProblem, dotsUsed, tallyVotes } from '../../../shared/exercise/votes';
+import { dotProblem, dotsUsed, rankVotes } from '../../../shared/exercise/votes';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
@@ -22,16 +22,16 @@ function useVoteItems(): VoteItem[] {
 
 /** The ranked results once voting has closed; null while votes are hidden. */
 export function useVoteResults() {
-  const { session, publishedBallots } = useExercise();
+  const { session, voteTally } = useExercise();
   const items = useVoteItems();
   return useMemo(() => {
     if (!session.votingClosed) return null;
     const labels = new Map(items.map((item) => [item.id, item.label]));
-    return tallyVotes(publishedBallots, { budget: session.voteBudget, cap: session.voteCap }, new Set(labels.keys())).map((result) => ({
+    return rankVotes(voteTally.items, new Set(labels.keys())).map((result) => ({
       ...result,
       label: labels.get(result.itemId) ?? '',
     }));
-  }, [session.votingClosed, session.voteBudget, session.voteCap, publishedBallots, items]);
+  }, [session.votingClosed, voteTally, items]);
 }
 
 function Dots({ count }: { count: number }) {

@@ -1,18 +1,21 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { NoteId } from '../../../shared/schema/ids';
 import { NOTE_TEXT_MAX_CHARS, type Note } from '../../../shared/schema/records';
 import type { Perspective } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardIdentity, useBoardState, useLockedOut } from '../../sync/BoardProvider';
 import { GroupPicker } from './ParticipantsPanel';
 import { plural, useExercise, useExerciseActions, useMyGroup } from './useExercise';
+import { keepUnfinishedText, setUnfinishedNote, unfinishedNoteKey, useUnfinishedNote } from './unfinishedNoteStore';
 
 /** One of this person's drafts: its text, which they can change or delete. */
 function Draft({ note }: { note: Note }) {
   const actions = useExerciseActions();
+  const lockedOut = useLockedOut();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(note.text);
   const id = useId();
+  useKeepEditOnLeaving(note, editing ? text : null);
   if (editing) {
     return (
       <li className="lane-note lane-note--mine">
@@ -45,6 +48,7 @@ function Draft({ note }: { note: Note }) {
         <button
           type="button"
           className="button button--small button--secondary"
+          disabled={lockedOut}
           onClick={() => {
             setText(note.text);
             setEditing(true);
@@ -55,6 +59,7 @@ function Draft({ note }: { note: Note }) {
         <button
           type="button"
           className="button button--small button--secondary"
+          disabled={lockedOut}
           onClick={() => {
             actions.deleteDraft(note.id as NoteId);
             announce('Note deleted.');
@@ -67,16 +72,41 @@ function Draft({ note }: { note: Note }) {
   );
 }
 
+/**
+ * A draft that leaves the screen while it is being changed (revealed onto the
+ * board, or the phase moved on) takes the change with it only if it is kept:
+ * the changed text goes to the lane's unfinished note, where the person finds
+ * it (docs/exercise.md, "Nothing typed is lost").
+ */
+function useKeepEditOnLeaving(note: Note, editedText: string | null) {
+  const { participantId } = useBoardIdentity();
+  const latest = useRef({ editedText, original: note.text });
+  latest.current = { editedText, original: note.text };
+  useEffect(
+    () => () => {
+      const { editedText: edited, original } = latest.current;
+      if (!participantId || edited === null || !edited.trim() || edited.trim() === original.trim()) return;
+      keepUnfinishedText(unfinishedNoteKey(participantId, note.perspectiveId ?? ''), edited.trim());
+      announce('Your note left this screen while you were changing it: your change is kept as an unfinished note.');
+    },
+    [participantId, note.perspectiveId],
+  );
+}
+
 /** Where this person writes a new note in their group's lane. */
 function AddDraft({ lane }: { lane: Perspective }) {
   const actions = useExerciseActions();
   const { session } = useExercise();
-  const [text, setText] = useState('');
+  const { participantId } = useBoardIdentity();
+  const key = unfinishedNoteKey(participantId ?? '', lane.id);
+  const text = useUnfinishedNote(key);
+  const setText = (value: string) => setUnfinishedNote(key, value);
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!text.trim()) return;
-    actions.addDraft(lane.id, text);
+    // Refused (offline lock, say): the text stays in the field.
+    if (actions.addDraft(lane.id, text) === null) return;
     setText('');
     announce(session.revealed ? 'Note added to the board.' : 'Note saved. Only you can read it until the reveal.');
   };
@@ -179,7 +209,7 @@ export function WritePhase() {
         })}
       </div>
       {identity.role === 'participant' && canWrite && session.phase === 'write' && (
-        <button type="button" className="button button--secondary" aria-pressed={ready} onClick={() => actions.setReady(!ready)}>
+        <button type="button" className="button button--secondary" aria-pressed={ready} disabled={session.locked} onClick={() => actions.setReady(!ready)}>
           {ready ? 'Done writing ✓ (press to keep writing)' : 'I’m done writing'}
         </button>
       )}

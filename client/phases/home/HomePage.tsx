@@ -46,7 +46,12 @@ function NewWorkshop() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreateBoardResponse | null>(null);
+  // Asked for only once the server says it needs one (CREATION_SECRET); most servers do not.
+  const [secretNeeded, setSecretNeeded] = useState(false);
+  const [secret, setSecret] = useState('');
+  const [secretError, setSecretError] = useState<string | null>(null);
   const titleField = useRef<HTMLInputElement>(null);
+  const secretField = useRef<HTMLInputElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,12 +62,20 @@ function NewWorkshop() {
       return;
     }
     setError(null);
+    setSecretError(null);
     setBusy(true);
     try {
-      setCreated(await createBoard(parsed.data.title));
+      setCreated(await createBoard(parsed.data.title, undefined, secretNeeded ? secret : undefined));
     } catch (failure) {
-      setError(messageOf(failure));
-      titleField.current?.focus();
+      if (failure instanceof ApiRequestError && failure.needs === 'creation-secret') {
+        setSecretNeeded(true);
+        setSecretError(failure.message);
+        // The field appears with this render: focus it once it is there.
+        requestAnimationFrame(() => secretField.current?.focus());
+      } else {
+        setError(messageOf(failure));
+        titleField.current?.focus();
+      }
     } finally {
       setBusy(false);
     }
@@ -85,6 +98,18 @@ function NewWorkshop() {
             inputRef={titleField}
             autoComplete="off"
           />
+          {secretNeeded && (
+            <TextField
+              label="Creation secret"
+              hint="This server asks for a secret before it creates a workshop. Your IT team or the person who runs Retain has it."
+              type="password"
+              value={secret}
+              onChange={(event) => setSecret(event.target.value)}
+              error={secretError}
+              inputRef={secretField}
+              autoComplete="off"
+            />
+          )}
           <button type="submit" className="button" disabled={busy}>
             {busy ? 'Creating…' : 'Create workshop board'}
           </button>

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/schema/exercise';
 import { NameInput } from '../../components/NameInput';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity } from '../../sync/BoardProvider';
+import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { useExercise, useExerciseActions, useIsFacilitator } from '../exercise/useExercise';
 
 /**
@@ -31,7 +31,7 @@ export interface PlanPermissions {
 }
 
 export function usePlanPermissions(): PlanPermissions {
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
   const { session } = useExercise();
   return { canWrite: canEdit && (isFacilitator || !session.actionsAgreed), canTrack: canEdit };

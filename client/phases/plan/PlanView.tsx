@@ -2,11 +2,12 @@ import { useId } from 'react';
 import { actionWarnings } from '../../../shared/exercise/actions';
 import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity } from '../../sync/BoardProvider';
+import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions } from '../exercise/useExercise';
 import { PlanDownloads } from './PlanDownloads';
 import { actionName, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
+import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
 
 /** A written field of the plan, edited in its table cell; everyone sees each keystroke, as in the actions phase. */
@@ -111,8 +112,9 @@ export function PlanView() {
   const { actions: planned, session } = useExercise();
   const actions = useExerciseActions();
   const permissions = usePlanPermissions();
-  const { canEdit } = useBoardIdentity();
+  const canEdit = useCanChangeBoard();
   const headingId = useId();
+  const { addToPlan, prompt: addToPlanPrompt } = useAddToPlan();
   const done = planned.filter((action) => action.status === 'done').length;
   return (
     <section className="plan-view" aria-labelledby={headingId}>
@@ -150,14 +152,17 @@ export function PlanView() {
         <button
           type="button"
           className="button button--secondary plan-view__add"
-          onClick={() => {
-            actions.addAction(null, '');
-            announce('Added an action at the end of the plan.');
-          }}
+          onClick={() =>
+            addToPlan(() => {
+              actions.addAction(null, '');
+              announce('Added an action at the end of the plan.');
+            })
+          }
         >
           Add an action
         </button>
       )}
+      {addToPlanPrompt}
       <PlanDownloads />
       <PlanImport />
     </section>

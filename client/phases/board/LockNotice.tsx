@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+
+/**
+ * Says, on every screen, that the facilitator has locked the board, and that
+ * a change this device made while it was locked was refused and dropped
+ * (docs/client.md, "The locked board"). The lock's status region is always
+ * in the page, so screen readers announce the words when they arrive; the
+ * refusal is an alert, announced as it appears. Viewers never change
+ * anything, so the lock is no news to them.
+ */
+export function LockNotice() {
+  const { role, canEdit } = useBoardIdentity();
+  const locked = useBoardState((state) => state.exercise.session.locked);
+  const refusals = useBoardState((state) => state.lockRefusals);
+  const [dismissedRefusals, setDismissedRefusals] = useState(0);
+  if (!canEdit) return null;
+  const isFacilitator = role === 'facilitator';
+  return (
+    <div className="lock-notice">
+      <p className="lock-notice__locked" role="status">
+        {locked &&
+          (isFacilitator
+            ? 'The board is locked: only you can change it.'
+            : 'The facilitator has locked the board for now. You can look, but you cannot change anything until they unlock it.')}
+      </p>
+      {refusals > dismissedRefusals && (
+        <div className="lock-notice__refused" role="alert">
+          <p className="lock-notice__refused-text">
+            Your latest change was not saved: the facilitator has locked the board. The board now shows what everyone sees.
+          </p>
+          <button type="button" className="button button--small button--secondary" onClick={() => setDismissedRefusals(refusals)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

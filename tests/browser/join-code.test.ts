@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+
+const ARRIVES_MS = 5000;
+
+describe('the join code, in real Chromium', () => {
+  let server: TestServer;
+  const { person } = chromiumPeople();
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('lets the facilitator issue a new code and stop it; someone typing the old or the stopped code is told why it fails', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server, 'Board away day');
+    const fay = await joinBoard(await person(), board.links.facilitator, 'Fay', ARRIVES_MS);
+    await visible(fay.locator('.join-code-badge__code').filter({ hasText: board.joinCode }));
+
+    await fay.getByRole('button', { name: 'New join code' }).click();
+    const badge = fay.locator('.join-code-badge__code');
+    await expect.poll(() => badge.innerText(), { timeout: ARRIVES_MS }).not.toBe(board.joinCode);
+    const newCode = await badge.innerText();
+    // The projector's large view shows the new code too.
+    await fay.getByRole('button', { name: 'Show large' }).click();
+    await visible(fay.locator('.big-join-code__code').filter({ hasText: newCode }));
+    await fay.getByRole('button', { name: 'Close' }).click();
+
+    const pat = await person();
+    await pat.goto(server.url);
+    await pat.getByLabel('Join code').fill(board.joinCode);
+    await pat.getByRole('button', { name: 'Join workshop' }).click();
+    await visible(pat.getByText(/No workshop has that code.*a new code replaces the old one/), ARRIVES_MS);
+
+    await fay.getByRole('button', { name: 'Stop the join code' }).click();
+    await visible(fay.getByText('No join code: people join with the participant link'), ARRIVES_MS);
+    await pat.getByLabel('Join code').fill(newCode);
+    await pat.getByRole('button', { name: 'Join workshop' }).click();
+    await visible(pat.getByText('This join code has expired or the facilitator has stopped it. Ask the facilitator for the current code.'), ARRIVES_MS);
+  });
+
+  it('tells someone who has tried too many wrong codes to wait, and for how long', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, joinFailuresPerAddress: 2 });
+    const pat = await person();
+    await pat.goto(server.url);
+    for (const code of ['ZZZZ-ZZZ2', 'ZZZZ-ZZZ3', 'ZZZZ-ZZZ4']) {
+      await pat.getByLabel('Join code').fill(code);
+      await pat.getByRole('button', { name: 'Join workshop' }).click();
+      await expect.poll(() => pat.getByRole('button', { name: 'Join workshop' }).isEnabled()).toBe(true);
+    }
+    await visible(pat.getByText(/Too many wrong codes or links have been tried from here\. Try again in \d+ minutes\./), ARRIVES_MS);
+  });
+});

@@ -1,0 +1,173 @@
+import * as Y from 'yjs';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as decoding from 'lib0/decoding';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { readNotes } from '../../shared/board/notes';
+import { MessageType, SyncMessageType } from '../../shared/protocol';
+import type { BoardId } from '../../shared/schema/ids';
+import type { CreateBoardResponse, Role } from '../../shared/schema/api';
+import { BoardConnection, type BoardConnectionOptions } from '../../client/sync/BoardConnection';
+import { localDatabaseName } from '../../client/sync/localCopies';
+import { GatedStorage } from '../helpers/gated-storage';
+import { createBoard, makeDataDir, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
+
+// The client's side of the facilitator's lock and of viewers, against the real
+// server over real sockets (docs/client.md, "The locked board" and "Viewers").
+
+const RECONNECT_TIMEOUT_MS = 8000;
+
+let server: TestServer;
+let storage: GatedStorage;
+let board: CreateBoardResponse;
+let opened: BoardConnection[] = [];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function open(role: Role, name: string, overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {
+  const token = board.tokens[role];
+  const registered = role === 'viewer' ? null : await registerParticipant(server, board.boardId, token, name);
+  const connection = new BoardConnection({
+    boardId: board.boardId,
+    token,
+    role,
+    participant: registered && { participantId: registered.participantId, key: registered.participantKey, displayName: name, colour: registered.colour },
+    websocketUrl: server.wsUrl,
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    indexedDb: false,
+    ...overrides,
+  });
+  opened.push(connection);
+  return connection;
+}
+
+const saveOf = (connection: BoardConnection) => connection.store.getState().save;
+const textsOf = (connection: BoardConnection) => connection.store.getState().notes.map((note) => note.text).sort();
+const lockedFor = (connection: BoardConnection) => connection.store.getState().exercise.session.locked;
+
+async function live(...connections: BoardConnection[]) {
+  for (const connection of connections) {
+    await expect.poll(() => saveOf(connection), { timeout: RECONNECT_TIMEOUT_MS }).toEqual({ kind: 'live', unsaved: 0 });
+  }
+}
+
+async function serverTexts(): Promise<string[]> {
+  const room = await server.rooms.get(board.boardId as BoardId);
+  if (!room) throw new Error('the board is not loaded on the server');
+  return readNotes(room.doc).map((note) => note.text).sort();
+}
+
+/** The texts of the notes in the board's IndexedDB copy named `name`, read with a fresh Y.Doc. */
+async function notesStoredIn(name: string): Promise<string[]> {
+  const probe = new Y.Doc();
+  const stored = new IndexeddbPersistence(name, probe);
+  await stored.whenSynced;
+  const texts = readNotes(probe).map((note) => note.text).sort();
+  await stored.destroy();
+  probe.destroy();
+  return texts;
+}
+
+/** Every sync step 2 or update a socket sent that changes something (anything but the empty update). */
+function changesSentBy(sent: Uint8Array[]): Uint8Array[] {
+  return sent.filter((message) => {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return false;
+    if (decoding.readVarUint(decoder) === SyncMessageType.step1) return false;
+    const update = decoding.readVarUint8Array(decoder);
+    return !(update.byteLength === 2 && update[0] === 0 && update[1] === 0);
+  });
+}
+
+beforeAll(() => {
+  // This file uses the network on purpose: undo dom-setup's guard against it.
+  vi.unstubAllGlobals();
+});
+
+beforeEach(async () => {
+  storage = new GatedStorage(await makeDataDir());
+  server = await startTestServer({}, { storage });
+  board = await createBoard(server, 'Locked workshop', 'four-perspectives');
+});
+
+afterEach(async () => {
+  for (const connection of opened) connection.destroy();
+  opened = [];
+  await server.stop();
+});
+
+describe('the locked board, on the client', { timeout: 20_000 }, () => {
+  it('makes no change of a participant’s while the facilitator has the board locked', async () => {
+    const fran = await open('facilitator', 'Fran');
+    const asha = await open('participant', 'Asha');
+    await live(fran, asha);
+    fran.actions.exercise.setLocked(true);
+    await expect.poll(() => lockedFor(asha)).toBe(true);
+
+    expect(asha.actions.addNote({ x: 10, y: 10 }, 'Written while locked')).toBeNull();
+    expect(asha.actions.exercise.addTheme('A theme while locked')).toBeNull();
+    expect(textsOf(asha)).toEqual([]);
+    expect(saveOf(asha)).toEqual({ kind: 'live', unsaved: 0 });
+    expect(fran.actions.addNote({ x: 10, y: 10 }, 'The facilitator still can')).not.toBeNull();
+    await live(fran);
+  });
+
+  it('drops a change the server refused on the locked board, with its copy on the device, and shows the board as it is', async () => {
+    const fran = await open('facilitator', 'Fran');
+    const asha = await open('participant', 'Asha', { indexedDb: true, ledgerStorage: null });
+    await live(fran, asha);
+    asha.actions.addNote({ x: 10, y: 10 }, 'Saved before the lock');
+    await live(asha);
+
+    // The lock reaches the server's document at once, but Asha hears of it only once it is stored:
+    // her change races it.
+    storage.gateClosed = true;
+    fran.actions.exercise.setLocked(true);
+    asha.actions.addNote({ x: 300, y: 10 }, 'Raced the lock');
+    await expect.poll(() => storage.heldCount).toBeGreaterThan(0);
+    storage.release();
+
+    await expect.poll(() => asha.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+    await live(asha);
+    expect(lockedFor(asha)).toBe(true);
+    expect(textsOf(asha)).toEqual(['Saved before the lock']);
+    await expect.poll(() => notesStoredIn(localDatabaseName(board.boardId, asha.identity.participantId!, 'board'))).toEqual(['Saved before the lock']);
+
+    fran.actions.exercise.setLocked(false);
+    await expect.poll(() => lockedFor(asha)).toBe(false);
+    asha.actions.addNote({ x: 600, y: 10 }, 'Written once unlocked');
+    await live(asha);
+    await expect.poll(() => textsOf(fran)).toEqual(['Saved before the lock', 'Written once unlocked']);
+    expect(await serverTexts()).toEqual(['Saved before the lock', 'Written once unlocked']);
+  });
+});
+
+describe('a viewer, on the client', { timeout: 20_000 }, () => {
+  it('sends the server no change when it reconnects to a board with deletions', async () => {
+    const fran = await open('facilitator', 'Fran');
+    await live(fran);
+    const kept = fran.actions.addNote({ x: 10, y: 10 }, 'Kept');
+    const removed = fran.actions.addNote({ x: 300, y: 10 }, 'Removed');
+    fran.actions.deleteNote(removed!);
+    expect(kept).not.toBeNull();
+    await live(fran);
+
+    const sent: Uint8Array[] = [];
+    class RecordingWebSocket extends WebSocket {
+      override send(data: Uint8Array, ...rest: unknown[]): void {
+        sent.push(new Uint8Array(data));
+        (super.send as (...args: unknown[]) => void)(data, ...rest);
+      }
+    }
+    const projector = await open('viewer', 'Projector', { WebSocketPolyfill: RecordingWebSocket as unknown as typeof globalThis.WebSocket });
+    await expect.poll(() => saveOf(projector).kind, { timeout: RECONNECT_TIMEOUT_MS }).toBe('live');
+    // The network drops and returns: the provider reconnects and syncs again.
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    await sleep(100);
+    await expect.poll(() => saveOf(projector).kind, { timeout: RECONNECT_TIMEOUT_MS }).toBe('live');
+    fran.actions.addNote({ x: 600, y: 10 }, 'After the reconnect');
+    await expect.poll(() => textsOf(projector)).toEqual(['After the reconnect', 'Kept']);
+    expect(changesSentBy(sent)).toEqual([]);
+  });
+});
