@@ -69,14 +69,29 @@ export const CloseCode = {
   /** The board was deleted. */
   boardGone: 4404,
   /**
-   * The change arrived while the facilitator had the board locked; nothing of
-   * it was applied, and it never will be. The client drops its local copy of
-   * the refused change and resyncs, so its screen shows the board's real state.
+   * The change was refused because of the board's state: the facilitator had
+   * the board locked, or it added an action to a plan the facilitator had
+   * marked agreed. Nothing of it was applied, and it never will be. The close
+   * reason is a `StateRefusalReason` saying which. The client drops its local
+   * copy of the refused change and resyncs, so its screen shows the board's
+   * real state.
    */
   lockedRefused: 4423,
   /** The board has reached the largest size the server allows (or the sender's share of it); the change was not applied. */
   boardFull: 4413,
 } as const;
+
+/**
+ * The reason a close with `CloseCode.lockedRefused` (4423) carries: what about
+ * the board's state refused the change, so the client can say why.
+ */
+export const StateRefusalReason = {
+  /** The facilitator has locked the board. */
+  locked: 'board-locked',
+  /** The facilitator has marked the plan's actions agreed, and the change added one. */
+  actionsAgreed: 'actions-agreed',
+} as const;
+export type StateRefusalReason = (typeof StateRefusalReason)[keyof typeof StateRefusalReason];
 
 /** Codes after which reconnecting cannot help: the client would only send the same again. */
 export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.forbidden, CloseCode.boardGone, CloseCode.boardFull];

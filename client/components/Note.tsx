@@ -26,6 +26,14 @@ export interface NoteProps {
   note: NoteRecord;
   /** False for viewers: the note can be read but not changed. */
   canEdit: boolean;
+  /**
+   * The text can be edited and the note deleted: only its author's and the
+   * facilitator's (docs/document-layout.md, "Who wrote a note"). Without it
+   * an editor still moves and colours the note.
+   */
+  canRewrite: boolean;
+  /** The id of the words telling screen-reader users that Enter edits the note and Delete deletes it. */
+  rewriteHintId?: string;
   /** The text is open for editing. */
   editing: boolean;
   onStartEdit?: () => void;
@@ -43,11 +51,14 @@ const INTERACTIVE = 'button, select, textarea, input, a';
 /**
  * A sticky note on the board. It is focusable: Enter edits its text, Delete
  * removes it, Space picks it up to move with the arrow keys (dnd-kit); a
- * click edits, a drag moves. Viewers get the same note with no controls.
+ * click edits, a drag moves. Someone else's note moves and recolours but
+ * offers no editor and no delete; viewers get the same note with no controls.
  */
 function NoteView({
   note,
   canEdit,
+  canRewrite,
+  rewriteHintId,
   editing,
   onStartEdit,
   onSaveText,
@@ -72,9 +83,11 @@ function NoteView({
 
   // Keyboard users go back to the note they were editing, not to the top of the page.
   const returnFocus = () => element.current?.focus();
+  // Screen readers hear of Enter and Delete only on a note whose editor and delete they are offered.
+  const describedBy = canEdit && !editing ? [drag?.describedBy, canRewrite ? rewriteHintId : undefined].filter(Boolean).join(' ') : '';
 
   const handleKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (canEdit && !editing && !isDragging && event.target === event.currentTarget) {
+    if (canRewrite && !editing && !isDragging && event.target === event.currentTarget) {
       if (event.key === 'Enter') {
         event.preventDefault();
         onStartEdit?.();
@@ -90,7 +103,7 @@ function NoteView({
   };
 
   const handleClick = (event: MouseEvent<HTMLDivElement>) => {
-    if (!canEdit || editing) return;
+    if (!canRewrite || editing) return;
     if (event.target instanceof Element && event.target.closest(INTERACTIVE)) return;
     onStartEdit?.();
   };
@@ -111,7 +124,7 @@ function NoteView({
       role="group"
       aria-roledescription="note"
       aria-labelledby={`${textId} ${authorId}`}
-      aria-describedby={canEdit && !editing ? drag?.describedBy : undefined}
+      aria-describedby={describedBy || undefined}
       tabIndex={0}
       data-note-id={note.id}
       {...(canEdit && !editing ? drag?.listeners : undefined)}
@@ -121,7 +134,7 @@ function NoteView({
       <p className="note__author" id={authorId}>
         <span className="visually-hidden">by</span> {note.authorName || 'Someone'}
       </p>
-      {editing ? (
+      {editing && canRewrite ? (
         <NoteEditor
           initialText={note.text}
           onSave={(text) => onSaveText?.(text)}
@@ -137,9 +150,11 @@ function NoteView({
         // A press on a control must not start a drag of the whole note.
         <div className="note__tools" onPointerDown={(event) => event.stopPropagation()}>
           <ColourChoice colour={note.colour} onChange={(colour) => onColourChange?.(colour)} />
-          <button type="button" className="note__delete" aria-label="Delete note" title="Delete note" onClick={() => onDelete?.()}>
-            <span aria-hidden="true">✕</span>
-          </button>
+          {canRewrite && (
+            <button type="button" className="note__delete" aria-label="Delete note" title="Delete note" onClick={() => onDelete?.()}>
+              <span aria-hidden="true">✕</span>
+            </button>
+          )}
         </div>
       )}
     </div>
@@ -308,7 +323,8 @@ function sameTransform(a: Transform | null | undefined, b: Transform | null | un
  * constant, so the draggables themselves do not re-render either.)
  */
 function sameNote(before: NoteProps, after: NoteProps): boolean {
-  if (before.note !== after.note || before.canEdit !== after.canEdit || before.editing !== after.editing) return false;
+  if (before.note !== after.note || before.canEdit !== after.canEdit || before.canRewrite !== after.canRewrite || before.editing !== after.editing) return false;
+  if (before.rewriteHintId !== after.rewriteHintId) return false;
   const [a, b] = [before.drag, after.drag];
   if (!a || !b) return a === b;
   return (

@@ -16,6 +16,7 @@ import {
   PRIVATE_DOCUMENT_SUFFIX,
   SYNC_PARAM_PARTICIPANT_KEY,
   SYNC_PARAM_TOKEN,
+  StateRefusalReason,
   SYNC_PATH_PREFIX,
   SyncMessageType,
 } from '../../shared/protocol';
@@ -404,16 +405,18 @@ export class BoardConnection implements BoardSession {
   }
 
   /**
-   * The server refused a change from this device because the facilitator
-   * has locked the board (4423), and it never takes that change later. Yjs
+   * The server refused a change from this device because of the board's
+   * state (4423): the facilitator has locked the board, or the change added
+   * an action to the agreed plan; it never takes that change later. Yjs
    * cannot take back what is in a document, so the document holding it is
    * dropped, with its copy in IndexedDB and the list of unsaved changes, and
    * the board is loaded afresh from the server. Whatever this device had not
    * yet saved to the board goes too: the server refuses every change from a
-   * participant while the board is locked. The private document (drafts,
-   * dots) is not the board's, and is kept. See docs/client.md, "The locked board".
+   * participant while the board is locked, and any update holding the refused
+   * action while the plan is agreed. The private document (drafts, dots) is
+   * not the board's, and is kept. See docs/client.md, "The locked board".
    */
-  private async discardRefusedChanges(): Promise<void> {
+  private async discardRefusedChanges(refusal: StateRefusalReason): Promise<void> {
     if (this.resyncing) return;
     this.resyncing = true;
     this.tracker = new SaveTracker();
@@ -423,7 +426,7 @@ export class BoardConnection implements BoardSession {
     this.replica = this.openBoardDocument();
     this.socket = 'connecting';
     this.hasLostConnection = false;
-    this.store.setState({ lockRefusals: this.store.getState().lockRefusals + 1, canUndo: false, canRedo: false });
+    this.store.setState({ lockRefusals: this.store.getState().lockRefusals + 1, lastStateRefusal: refusal, canUndo: false, canRedo: false });
     this.provider.connect();
     this.flush.schedule();
   }
@@ -635,10 +638,11 @@ export class BoardConnection implements BoardSession {
     this.flush.schedule();
   };
 
-  private readonly handleClosed = ({ code }: { code: number }): void => {
+  private readonly handleClosed = ({ code, reason }: { code: number; reason: string }): void => {
     if (this.destroyed) return;
     if (code === CloseCode.lockedRefused) {
-      void this.discardRefusedChanges();
+      // Any reason but the agreed plan is read as the lock, which 4423 meant first.
+      void this.discardRefusedChanges(reason === StateRefusalReason.actionsAgreed ? StateRefusalReason.actionsAgreed : StateRefusalReason.locked);
       return;
     }
     this.boardGone = code === CloseCode.boardGone;

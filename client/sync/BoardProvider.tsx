@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { PlanImportResult } from '../../shared/schema/api';
+import { mayRewriteNote } from '../../shared/board/access';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);
 
@@ -72,6 +73,16 @@ export function useCanChangeBoard(): boolean {
   const { role, canEdit } = useSession().identity;
   const locked = useBoardState((state) => state.exercise.session.locked);
   return canEdit && (role === 'facilitator' || !locked);
+}
+
+/**
+ * Whether this person may change the text of a note by this author, and
+ * delete it, when they may change the board at all: they wrote it, or they
+ * are the facilitator (docs/document-layout.md, "Who wrote a note"). The
+ * server refuses anyone else's (4403); they still move, colour and file it.
+ */
+export function useCanRewriteNote(authorId: string | null): boolean {
+  return mayRewriteNote(useSession().identity, authorId);
 }
 
 /** True for a facilitator or participant whom the facilitator's lock holds back right now. */

@@ -38,6 +38,7 @@ export function createBoardStore(overrides: Partial<BoardState> = {}): StoreApi<
     canUndo: false,
     canRedo: false,
     lockRefusals: 0,
+    lastStateRefusal: null,
     ...overrides,
   }));
 }

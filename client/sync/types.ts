@@ -23,6 +23,7 @@ import type { SessionSettings } from '../../shared/board/session';
 import type { ActionChanges, ActionResponses } from '../../shared/board/actions';
 import type { BoardSnapshot } from '../../shared/board/snapshot';
 import type { PlanFormat } from '../../shared/export/plan';
+import type { StateRefusalReason } from '../../shared/protocol';
 import type { NodeSource } from '../../shared/board/drivers';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
@@ -132,11 +133,14 @@ export interface BoardState {
   canUndo: boolean;
   canRedo: boolean;
   /**
-   * How many times the server has refused this device's changes because the
-   * facilitator had locked the board (close code 4423). Each time, the
+   * How many times the server has refused this device's changes because of
+   * the board's state (close code 4423): the facilitator had locked the
+   * board, or the change added an action to the agreed plan. Each time, the
    * refused changes were dropped and the board reloaded from the server.
    */
   lockRefusals: number;
+  /** What about the board's state refused the latest of those changes; null before any was. */
+  lastStateRefusal: StateRefusalReason | null;
 }
 
 /** The changes a person can make to a note's content in place. */

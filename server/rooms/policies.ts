@@ -1,15 +1,16 @@
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { noteAuthorshipRefusal, writeRefusal } from '../../shared/board/access';
+import { agreedPlanRefusal, noteAuthorshipRefusal, noteDeletionRefusal, type WriteRefusal, writeRefusal } from '../../shared/board/access';
 import { initBoard, readSchemaVersion } from '../../shared/board/board';
 import { notesMap, PrivateDocKey } from '../../shared/board/doc';
 import { BOARD_LAYOUT, PRIVATE_LAYOUT } from '../../shared/board/layout';
 import { migrateDoc } from '../../shared/board/migrations';
-import { isLocked } from '../../shared/board/session';
-import { CloseCode } from '../../shared/protocol';
+import { isLocked, isPlanAgreed } from '../../shared/board/session';
+import { CloseCode, StateRefusalReason } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
 import type { BoardRecord } from '../persistence/types';
 import type { RoomConnection } from './connection';
+import { repairDocument, type RepairCounts } from './documentRepair';
 import { locateUpdate } from './writeGuard';
 
 /**
@@ -21,14 +22,25 @@ import { locateUpdate } from './writeGuard';
  *   does not have yet, which the client resends with them);
  * - `refuse` it and close the connection with `code`, saying why: 4403 for a
  *   change the sender may never make, or one that does not fit the layout;
- *   4423 for a participant's change while the board is locked.
+ *   4423 for a participant's change the board's state refuses (the board is
+ *   locked, or the change adds an action to the agreed plan), with a
+ *   `StateRefusalReason` saying which.
  */
 export type Admission = { kind: 'apply'; addsContent: boolean } | { kind: 'drop'; reason: string } | { kind: 'refuse'; reason: string; code: number };
 
+/**
+ * What preparing a document did that the room must know: `repaired` counts
+ * what was removed because the layout has no place for it
+ * (server/rooms/documentRepair.ts), or is null when nothing was.
+ */
+export interface Preparation {
+  repaired: RepairCounts | null;
+}
+
 /** What a room's document starts as, and who may write what in it. */
 export interface RoomPolicy {
-  /** Runs once the stored state is loaded, before any client syncs: initialise, migrate. */
-  prepare(doc: Y.Doc, log: Logger): void;
+  /** Runs once the stored state is loaded, before any client syncs: initialise, migrate, remove what the layout has no place for. */
+  prepare(doc: Y.Doc, log: Logger): Preparation;
   /** Decides, before it is applied, what happens to an update. */
   admit(doc: Y.Doc, connection: RoomConnection, update: Uint8Array): Admission;
 }
@@ -37,6 +49,13 @@ const UNRESOLVED: Admission = { kind: 'drop', reason: 'refers to items the serve
 
 function forbidden(reason: string): Admission {
   return { kind: 'refuse', reason, code: CloseCode.forbidden };
+}
+
+/** The room's answer to a refusal of the guard's rules (shared/board/access.ts). */
+function refusalAdmission(refusal: WriteRefusal): Admission {
+  if (refusal.kind === 'locked') return { kind: 'refuse', reason: StateRefusalReason.locked, code: CloseCode.lockedRefused };
+  if (refusal.kind === 'actionsAgreed') return { kind: 'refuse', reason: StateRefusalReason.actionsAgreed, code: CloseCode.lockedRefused };
+  return forbidden(refusal.reason);
 }
 
 /** Refuses what is larger than a field holds, or does not fit the document's layout. */
@@ -61,6 +80,8 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
       if (migration.applied.length > 0) {
         log.info({ boardId: board.id, from: migration.from, to: migration.to }, 'migrated board document');
       }
+      // After the migrations, so the document is judged by this release's layout.
+      return { repaired: repairDocument(doc, BOARD_LAYOUT) };
     },
     admit(doc, connection, update) {
       const located = locateUpdate(doc, update, BOARD_LAYOUT);
@@ -73,9 +94,13 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
       const shape = shapeRefusal(located);
       if (shape) return shape;
       const refusal = writeRefusal(connection.role, connection.participantId, { locked: isLocked(doc) }, located.locations);
-      if (refusal) return refusal.kind === 'locked' ? { kind: 'refuse', reason: refusal.reason, code: CloseCode.lockedRefused } : forbidden(refusal.reason);
+      if (refusal) return refusalAdmission(refusal);
       const authorship = noteAuthorshipRefusal(connection, located.fieldWrites, (noteId) => authorOf(doc, noteId));
       if (authorship) return forbidden(authorship);
+      const deletion = noteDeletionRefusal(connection, located.deletedRecords, (noteId) => authorOf(doc, noteId));
+      if (deletion) return forbidden(deletion);
+      const planRefusal = agreedPlanRefusal(connection.role, { actionsAgreed: isPlanAgreed(doc) }, located.createdRecords);
+      if (planRefusal) return refusalAdmission(planRefusal);
       return { kind: 'apply', addsContent: located.addsContent };
     },
   };
@@ -90,7 +115,9 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
  * anything of it is applied.
  */
 export const privatePolicy: RoomPolicy = {
-  prepare() {},
+  prepare(doc) {
+    return { repaired: repairDocument(doc, PRIVATE_LAYOUT) };
+  },
   admit(doc, connection, update) {
     const located = locateUpdate(doc, update, PRIVATE_LAYOUT);
     if (located.kind === 'unresolved') return UNRESOLVED;

@@ -218,8 +218,11 @@ export class Room {
     this.unsubscribeFanout = this.fanout.subscribe(this.name, (update) => {
       if (!this.closed) Y.applyUpdate(this.doc, update, FANOUT_ORIGIN);
     });
-    this.policy.prepare(this.doc, this.log);
-    await this.persistPending();
+    const { repaired } = this.policy.prepare(this.doc, this.log);
+    if (repaired) {
+      this.log.warn({ room: this.name, removed: repaired }, 'removed from the document what its layout has no place for');
+      await this.storeRepaired();
+    } else await this.persistPending();
     this.ready = true;
     this.schedulePipeline();
   }
@@ -467,6 +470,26 @@ export class Room {
     if (origin === FANOUT_ORIGIN) this.broadcast(encodeSyncUpdate(update));
     else this.pendingUpdates.push(update);
   };
+
+  /**
+   * Stores a document the policy repaired at load as one snapshot in place of
+   * its log, then tells other processes of each repairing update on its own.
+   * The repair deletes deep structures bottom-up in bounded transactions
+   * (server/rooms/documentRepair.ts); merged into one update, or replayed
+   * from the log in one transaction at the next load, those deletions would
+   * recurse as deep as the structure and overflow the stack. The snapshot
+   * holds only what is left (the deleted parts as flat ranges), and is what a
+   * newcomer is sent (docs/server-promises.md, "Hostile documents").
+   */
+  private async storeRepaired(): Promise<void> {
+    const updates = this.pendingUpdates;
+    this.pendingUpdates = [];
+    const state = Y.encodeStateAsUpdate(this.doc);
+    await this.store.compactDocument(this.name, state);
+    this.storedBytes = state.byteLength;
+    this.newcomerSync = encodeSyncStep2(state);
+    for (const update of updates) this.fanout.publish(this.name, update);
+  }
 
   /** Makes every update applied so far durable, then broadcasts them as one message. */
   private async persistPending(): Promise<void> {

@@ -24,8 +24,11 @@ import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
  * `misshapen` why it puts something where the document's layout
  * (shared/board/layout.ts, docs/document-layout.md) has no such thing, or is
  * null. `fieldWrites` lists the record fields it sets or removes, for the
- * rules that look at values (who may change a note's text); `addsContent` is
- * false for an update that only deletes.
+ * rules that look at values (who may change a note's text);
+ * `createdRecords` the records it creates and `deletedRecords` those it
+ * deletes (a record replaced under its key is both), for the rules about
+ * whole records (who may delete a note, when an action may be added);
+ * `addsContent` is false for an update that only deletes.
  */
 export type UpdateLocations =
   | {
@@ -34,6 +37,8 @@ export type UpdateLocations =
       oversized: string | null;
       misshapen: string | null;
       fieldWrites: FieldWrite[];
+      createdRecords: WriteLocation[];
+      deletedRecords: WriteLocation[];
       addsContent: boolean;
     }
   | { kind: 'unresolved' };
@@ -193,7 +198,8 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
   const fieldWrites: FieldWrite[] = [];
   /** The fields each new record is created with, by its item. */
   const newRecordFields = new Map<Y.Item, { root: string; key: string; fields: Set<string> }>();
-  const removedRecords = new Set<string>();
+  /** The records the update deletes, by their root and key. */
+  const removedRecords = new Map<string, WriteLocation>();
   let unresolved = false;
   let oversized: string | null = null;
   let misshapen: string | null = null;
@@ -402,7 +408,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
   /** A deletion of a record, of a field's value, or of characters of a field's Y.Text. */
   function noteRemoval(root: string, [record, field, inField]: Level[]): void {
     if (!record?.key || layout.get(root)?.kind !== 'records') return;
-    if (!field) removedRecords.add(`${root}\u0000${record.key}`);
+    if (!field) removedRecords.set(`${root}\u0000${record.key}`, { root, record: record.key });
     else if (field.key !== null) fieldWrites.push({ root, record: record.key, field: field.key, value: undefined, kind: inField ? 'set' : 'remove', recordIsNew: false });
   }
 
@@ -425,5 +431,14 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
       misshapen ??= `${write.root}/${write.record} would lose its ${write.field}`;
     }
   }
-  return { kind: 'located', locations: [...locations.values()], oversized, misshapen, fieldWrites: writes, addsContent };
+  return {
+    kind: 'located',
+    locations: [...locations.values()],
+    oversized,
+    misshapen,
+    fieldWrites: writes,
+    createdRecords: [...newRecordFields.values()].map(({ root, key }) => ({ root, record: key })),
+    deletedRecords: [...removedRecords.values()],
+    addsContent,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../schema/api';
 import type { Session } from '../schema/exercise';
+import { actionAdditionProblem } from '../exercise/actions';
 import { DocKey } from './doc';
 
 /**
@@ -26,8 +27,12 @@ const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.
 const OWN_RECORD_ROOTS = new Set<string>([DocKey.members, DocKey.actionResponses]);
 // progress and votes are written by the server alone: they summarise private documents.
 
-/** Why a write is refused: `forbidden` closes the connection with 4403; `locked` with 4423 (the board is locked). */
-export type WriteRefusal = { kind: 'forbidden' | 'locked'; reason: string };
+/**
+ * Why a write is refused: `forbidden` closes the connection with 4403;
+ * `locked` (the board is locked) and `actionsAgreed` (the plan is agreed)
+ * with 4423, a refusal because of the board's state.
+ */
+export type WriteRefusal = { kind: 'forbidden' | 'locked' | 'actionsAgreed'; reason: string };
 
 function ownsRecord(record: string | null, participantId: string | null): boolean {
   if (record === null || participantId === null) return false;
@@ -55,6 +60,45 @@ export function writeRefusal(
     return { kind: 'forbidden', reason: `Not allowed to change ${record === null ? root : `${root}/${record}`}.` };
   }
   if (count > 0 && session.locked && role !== 'facilitator') return { kind: 'locked', reason: 'The facilitator has locked the board.' };
+  return null;
+}
+
+/**
+ * Whether a participant's update adds an action while the plan is agreed,
+ * which the 3-to-5 rule forbids (`actionAdditionProblem`; docs/exercise.md,
+ * "Agreeing the actions"); null when it does not. The facilitator is never
+ * refused: their client reopens the agreement before adding one.
+ */
+export function agreedPlanRefusal(role: Role, session: Pick<Session, 'actionsAgreed'>, createdRecords: Iterable<WriteLocation>): WriteRefusal | null {
+  if (role === 'facilitator') return null;
+  const reason = actionAdditionProblem({ actionsAgreed: session.actionsAgreed, actionCount: 0 }, false);
+  if (reason === null) return null;
+  for (const { root } of createdRecords) if (root === DocKey.actions) return { kind: 'actionsAgreed', reason };
+  return null;
+}
+
+/**
+ * Whether this person may change a note's text or delete it: its author
+ * (`authorId` is their participant id) or the facilitator, so a note with no
+ * author is the facilitator's (docs/document-layout.md, "Who wrote a note").
+ * Anyone who may write still moves, colours and files it. The server's guard
+ * and the screens share this rule, so nobody is offered what would be refused.
+ */
+export function mayRewriteNote(writer: Pick<Writer, 'role' | 'participantId'>, authorId: unknown): boolean {
+  if (writer.role === 'facilitator') return true;
+  return writer.role === 'participant' && writer.participantId !== null && authorId === writer.participantId;
+}
+
+/**
+ * Whether the notes an update deletes are the sender's to delete (their own,
+ * or any for the facilitator; see `mayRewriteNote`); null when they are. A
+ * note replaced under its key counts as deleted.
+ */
+export function noteDeletionRefusal(writer: Writer, deletedRecords: Iterable<WriteLocation>, authorOf: (noteId: string) => unknown): string | null {
+  for (const { root, record } of deletedRecords) {
+    if (root !== DocKey.notes || record === null) continue;
+    if (!mayRewriteNote(writer, authorOf(record))) return 'Only a note’s author or the facilitator may delete it.';
+  }
   return null;
 }
 
@@ -104,8 +148,8 @@ export function noteAuthorshipRefusal(
       const own = write.field === 'authorId' ? writer.participantId : writer.displayName;
       const empty = write.value === null || write.value === '';
       if (!empty && (own === null || write.value !== own)) return 'A note’s author is the person who writes it.';
-    } else if (write.field === 'text' && textByAuthorOnly && !write.recordIsNew && writer.role !== 'facilitator') {
-      if (writer.participantId === null || authorOf(write.record) !== writer.participantId) return 'Only a note’s author or the facilitator may change its text.';
+    } else if (write.field === 'text' && textByAuthorOnly && !write.recordIsNew && !mayRewriteNote(writer, authorOf(write.record))) {
+      return 'Only a note’s author or the facilitator may change its text.';
     }
   }
   return null;

@@ -122,11 +122,6 @@ export function readProgress(doc: Y.Doc): Progress {
   };
 }
 
-/** Drafts in each lane across everyone: the counts people see before the reveal. */
-export function draftCountsByLane(doc: Y.Doc): Map<string, number> {
-  return new Map(Object.entries(readProgress(doc).drafts));
-}
-
 /** A draft on its way to the board: its content, the id the server made for it, and the author the server knows. */
 export interface RevealedDraft {
   noteId: NoteId;

@@ -45,12 +45,14 @@ export type FieldShape = ValueShape | TextShape;
  * How a top-level `Y.Map` holds what it holds:
  * - `records`: each key a record, one `Y.Map` of the listed fields (no
  *   other), which a new record must all carry but for `optional` ones; when
- *   the record has an `id` field it equals the record's key;
+ *   the record has an `id` field it equals the record's key; `reader` is the
+ *   validator the readers take a record through (a record it refuses does
+ *   not read);
  * - `values`: each key a plain JSON value of one shape;
  * - `fields`: the listed keys only, each a plain JSON value of its own shape.
  */
 export type RootLayout =
-  | { kind: 'records'; fields: ReadonlyMap<string, FieldShape>; required: ReadonlySet<string> }
+  | { kind: 'records'; fields: ReadonlyMap<string, FieldShape>; required: ReadonlySet<string>; reader: z.ZodType }
   | { kind: 'values'; value: ValueShape }
   | { kind: 'fields'; fields: ReadonlyMap<string, ValueShape> };
 
@@ -122,7 +124,7 @@ function records(schema: z.ZodObject, options: { optional?: readonly string[]; t
     fields.set(name, options.text?.includes(name) ? { kind: 'text' } : valueShape(strictSchema(field)));
   }
   const required = new Set([...fields.keys()].filter((name) => !options.optional?.includes(name)));
-  return { kind: 'records', fields, required };
+  return { kind: 'records', fields, required, reader: schema };
 }
 
 function values(schema: z.ZodType): RootLayout {

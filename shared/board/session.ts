@@ -104,3 +104,8 @@ export function writePhase(doc: Y.Doc, phase: Phase, origin: unknown = null): vo
 export function isLocked(doc: Y.Doc): boolean {
   return sessionMap(doc).get('locked') === true;
 }
+
+/** Whether the facilitator has marked the plan's actions agreed; cheap enough to ask on every update. */
+export function isPlanAgreed(doc: Y.Doc): boolean {
+  return sessionMap(doc).get('actionsAgreed') === true;
+}

@@ -76,29 +76,41 @@ describe('two people on one board, in real Chromium', () => {
     await fay.mouse.move(box.x + 420, box.y + 310);
     await visible(pat.locator('.cursor').filter({ hasText: 'Fay' }), ARRIVES_MS);
 
-    // A note added by Fay appears for Pat; Pat's edit appears for Fay.
+    // A note added by Fay appears for Pat, who is offered no editor and no delete on it: its text is Fay's.
     await addNote(fay, 'Rotas published six weeks ahead');
     await visible(note(pat, 'Rotas published six weeks ahead'), ARRIVES_MS);
-    await note(pat, 'Rotas published six weeks ahead').click();
-    const editor = pat.getByRole('textbox', { name: 'Note text' });
-    await editor.fill('Rotas published eight weeks ahead');
-    await editor.press('Enter');
-    await visible(note(fay, 'Rotas published eight weeks ahead'), ARRIVES_MS);
+    await note(pat, 'six weeks').click();
+    await note(pat, 'six weeks').press('Enter');
+    expect(await pat.getByRole('textbox', { name: 'Note text' }).count()).toBe(0);
+    expect(await note(pat, 'six weeks').getByRole('button', { name: 'Delete note' }).count()).toBe(0);
 
-    // Pat recolours it with the keyboard: the colour button opens the list of colours,
+    // Pat's own note, and her edit of it, appear for Fay; Fay's edit of it (the facilitator's to make) appears for Pat.
+    await addNote(pat, 'Exit interviews');
+    await note(pat, 'Exit interviews').click();
+    const patsEditor = pat.getByRole('textbox', { name: 'Note text' });
+    await patsEditor.fill('Exit interviews for every leaver');
+    await patsEditor.press('Enter');
+    await visible(note(fay, 'Exit interviews for every leaver'), ARRIVES_MS);
+    await note(fay, 'every leaver').click();
+    const faysEditor = fay.getByRole('textbox', { name: 'Note text' });
+    await faysEditor.fill('Exit interviews for every leaver, by a peer');
+    await faysEditor.press('Enter');
+    await visible(note(pat, 'by a peer'), ARRIVES_MS);
+
+    // Pat recolours Fay's note with the keyboard: the colour button opens the list of colours,
     // and focus comes back to the button, now naming the new colour. Fay sees it change.
-    await note(pat, 'eight weeks').getByRole('button', { name: 'Note colour: Yellow' }).focus();
+    await note(pat, 'six weeks').getByRole('button', { name: 'Note colour: Yellow' }).focus();
     await pat.keyboard.press('Enter');
-    const colours = note(pat, 'eight weeks').getByRole('combobox', { name: 'Note colour' });
+    const colours = note(pat, 'six weeks').getByRole('combobox', { name: 'Note colour' });
     await visible(colours);
     expect(await colours.evaluate((el) => el === document.activeElement)).toBe(true);
     await colours.selectOption({ label: 'Green' });
-    await visible(note(fay, 'eight weeks').getByRole('button', { name: 'Note colour: Green' }), ARRIVES_MS);
+    await visible(note(fay, 'six weeks').getByRole('button', { name: 'Note colour: Green' }), ARRIVES_MS);
     await expect.poll(() => pat.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Note colour: Green');
 
-    // Pat moves it with the keyboard; Fay sees it move.
-    const before = await position(fay, 'eight weeks');
-    await note(pat, 'eight weeks').focus();
+    // Pat moves Fay's note with the keyboard; Fay sees it move.
+    const before = await position(fay, 'six weeks');
+    await note(pat, 'six weeks').focus();
     await pat.keyboard.press('Space');
     // As a keyboard user waits to hear the note was picked up before moving it.
     await visible(pat.locator('.note--dragging'));
@@ -114,30 +126,35 @@ describe('two people on one board, in real Chromium', () => {
     for (let i = 0; i < 3; i++) await pat.keyboard.press('ArrowRight');
     await pat.keyboard.press('Space');
     await expect.poll(() => pat.locator('.note--dragging').count()).toBe(0);
-    await expect.poll(() => position(fay, 'eight weeks'), { timeout: ARRIVES_MS }).not.toEqual(before);
+    await expect.poll(() => position(fay, 'six weeks'), { timeout: ARRIVES_MS }).not.toEqual(before);
 
     // Fay drags it with the mouse; Pat sees it where she dropped it.
-    const card = (await note(fay, 'eight weeks').boundingBox())!;
+    const card = (await note(fay, 'six weeks').boundingBox())!;
     await fay.mouse.move(card.x + 40, card.y + 70);
     await fay.mouse.down();
     await fay.mouse.move(card.x + 140, card.y + 170, { steps: 8 });
     await fay.mouse.move(card.x + 240, card.y + 270, { steps: 8 });
     await fay.mouse.up();
-    const dropped = await position(fay, 'eight weeks');
-    await expect.poll(() => position(pat, 'eight weeks'), { timeout: ARRIVES_MS }).toEqual(dropped);
+    const dropped = await position(fay, 'six weeks');
+    await expect.poll(() => position(pat, 'six weeks'), { timeout: ARRIVES_MS }).toEqual(dropped);
     expect(parseInt(dropped.left)).toBeGreaterThan(parseInt(before.left));
 
-    // Pat deletes it; it goes for both. Pat's undo brings it back for both.
-    await note(pat, 'eight weeks').focus();
+    // Pat deletes her own note; it goes for both. Pat's undo brings it back for both.
+    await note(pat, 'by a peer').focus();
     await pat.keyboard.press('Delete');
-    await expect.poll(() => notes(fay).count(), { timeout: ARRIVES_MS }).toBe(0);
+    await expect.poll(() => note(fay, 'by a peer').count(), { timeout: ARRIVES_MS }).toBe(0);
     await pat.getByRole('button', { name: 'Undo' }).click();
-    await visible(note(fay, 'eight weeks'), ARRIVES_MS);
+    await visible(note(fay, 'by a peer'), ARRIVES_MS);
 
-    // Undo only ever undoes one's own changes: Fay has none left to undo of Pat's.
+    // Undo only ever undoes one's own changes: Fay's takes back her drag, never Pat's notes.
     await fay.getByRole('button', { name: 'Undo' }).click();
-    await visible(note(fay, 'eight weeks'));
-    await visible(note(pat, 'eight weeks'));
+    await expect.poll(() => position(pat, 'six weeks'), { timeout: ARRIVES_MS }).not.toEqual(dropped);
+    for (const page of [fay, pat]) {
+      await visible(note(page, 'six weeks'));
+      await visible(note(page, 'by a peer'));
+    }
+    // Nobody's change was refused on the way.
+    for (const page of [fay, pat]) expect(await page.getByText('The board refused a change from this device').count()).toBe(0);
   });
 
   it('keeps notes written while offline, says how many are unsaved, and delivers them on reconnecting', async () => {

@@ -9,14 +9,16 @@ import type { BoardActions, BoardIdentity, DiagramActions, ExerciseActions, Boar
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 import type { Note } from '../../shared/schema/records';
 
-function makeNote(id: string, text: string, position: BoardPoint = { x: 100, y: 100 }): Note {
+/** Priya, the person the board is rendered for unless a test says otherwise. */
+const PRIYA = { authorId: 'p-priya' as ParticipantId, authorName: 'Priya' };
+
+function makeNote(id: string, text: string, position: BoardPoint = { x: 100, y: 100 }, author = { authorId: 'p-sam' as ParticipantId, authorName: 'Sam' }): Note {
   return {
     id: id as NoteId,
     text,
     ...position,
     colour: 'blue',
-    authorId: 'p-sam' as ParticipantId,
-    authorName: 'Sam',
+    ...author,
     perspectiveId: null,
     themeId: null,
     createdAt: 1,
@@ -34,7 +36,7 @@ function renderBoard(identity: Partial<BoardIdentity> = {}, state: Partial<Board
   });
   const actions: { [K in Exclude<keyof BoardActions, 'exercise' | 'diagrams'>]: ReturnType<typeof vi.fn<BoardActions[K]>> } = {
     addNote: vi.fn<BoardActions['addNote']>((position) => {
-      store.setState({ notes: [...store.getState().notes, makeNote('added', '', position)] });
+      store.setState({ notes: [...store.getState().notes, makeNote('added', '', position, PRIYA)] });
       return 'added' as NoteId;
     }),
     updateNote: vi.fn(),
@@ -90,7 +92,7 @@ describe('the board screen', () => {
   });
 
   it('undoes with Ctrl+Z and redoes with Ctrl+Shift+Z or Ctrl+Y, but leaves a text field its own undo', async () => {
-    const { user, actions } = renderBoard({}, { canUndo: true, canRedo: true });
+    const { user, actions } = renderBoard({}, { canUndo: true, canRedo: true, notes: [makeNote('n1', 'Flexible working', undefined, PRIYA)] });
     await user.keyboard('{Control>}z{/Control}');
     expect(actions.undo).toHaveBeenCalledTimes(1);
     expect(await screen.findByText('Undone.')).toBeTruthy();
@@ -117,8 +119,8 @@ describe('the board screen', () => {
   });
 
   it('deletes a focused note with the Delete key and says how to bring it back', async () => {
-    const { user, actions } = renderBoard();
-    screen.getByRole('group', { name: 'Flexible working by Sam' }).focus();
+    const { user, actions } = renderBoard({}, { notes: [makeNote('n1', 'Flexible working', undefined, PRIYA)] });
+    screen.getByRole('group', { name: 'Flexible working by Priya' }).focus();
     await user.keyboard('{Delete}');
     expect(actions.deleteNote).toHaveBeenCalledWith('n1');
     expect(await screen.findByText('Note deleted. Use Undo to bring it back.')).toBeTruthy();
@@ -138,6 +140,39 @@ describe('the board screen', () => {
     expect(id).toBe('n1');
     expect(position.x).toBeGreaterThan(100);
     expect(position.y).toBeGreaterThan(100);
+  });
+
+  it('offers a participant the editor and delete on their own note only; someone else’s they still move and recolour', async () => {
+    const { user, actions } = renderBoard({}, { notes: [makeNote('n1', 'Flexible working'), makeNote('n2', 'Rota gaps', { x: 400, y: 100 }, PRIYA)] });
+    const sams = screen.getByRole('group', { name: 'Flexible working by Sam' });
+    expect(within(sams).queryByRole('button', { name: 'Delete note' })).toBeNull();
+    sams.focus();
+    await user.keyboard('{Enter}{Delete}');
+    await user.click(within(sams).getByText('Flexible working'));
+    expect(screen.queryByRole('textbox', { name: 'Note text' })).toBeNull();
+    expect(actions.deleteNote).not.toHaveBeenCalled();
+    expect(document.getElementById(sams.getAttribute('aria-describedby')!.split(' ').at(-1)!)?.textContent).not.toContain('Delete');
+    await user.click(within(sams).getByRole('button', { name: 'Note colour: Blue' }));
+    await user.selectOptions(within(sams).getByRole('combobox', { name: 'Note colour' }), 'green');
+    expect(actions.updateNote).toHaveBeenCalledWith('n1', { colour: 'green' });
+    sams.focus();
+    await user.keyboard(' {ArrowRight} ');
+    expect(actions.moveNote.mock.calls[0]?.[0]).toBe('n1');
+
+    const mine = screen.getByRole('group', { name: 'Rota gaps by Priya' });
+    await user.click(within(mine).getByText('Rota gaps'));
+    const editor = screen.getByRole('textbox', { name: 'Note text' });
+    await user.type(editor, ' at night{Enter}');
+    expect(actions.updateNote).toHaveBeenCalledWith('n2', { text: 'Rota gaps at night' });
+    await user.click(within(mine).getByRole('button', { name: 'Delete note' }));
+    expect(actions.deleteNote).toHaveBeenCalledWith('n2');
+  });
+
+  it('offers the facilitator the editor and delete on everyone’s notes', async () => {
+    const { user, actions } = renderBoard({ role: 'facilitator', participantId: 'p-fay', displayName: 'Fay' });
+    const sams = screen.getByRole('group', { name: 'Flexible working by Sam' });
+    await user.click(within(sams).getByRole('button', { name: 'Delete note' }));
+    expect(actions.deleteNote).toHaveBeenCalledWith('n1');
   });
 
   it('shows another person’s pointer with their name', () => {

@@ -21,7 +21,7 @@ const note: NoteRecord = {
 };
 
 /** A note whose editing state is kept the way the board keeps it, with every callback recorded. */
-function renderNote(canEdit = true) {
+function renderNote(canEdit = true, canRewrite = canEdit) {
   const calls = {
     onSaveText: vi.fn<(text: string) => void>(),
     onCancelEdit: vi.fn(),
@@ -34,6 +34,8 @@ function renderNote(canEdit = true) {
       <Note
         note={note}
         canEdit={canEdit}
+        canRewrite={canRewrite}
+        rewriteHintId="rewrite-hint"
         editing={editing}
         onStartEdit={() => setEditing(true)}
         onSaveText={(text) => {
@@ -52,6 +54,7 @@ function renderNote(canEdit = true) {
   render(
     <>
       <Harness />
+      <p id="rewrite-hint">Press Enter to edit its text and Delete to delete it.</p>
       <button type="button">Elsewhere</button>
     </>,
   );
@@ -147,6 +150,25 @@ describe('a note', () => {
     await user.click(screen.getByRole('button', { name: 'Elsewhere' }));
     expect(screen.queryByRole('combobox')).toBeNull();
     expect(calls.onColourChange).not.toHaveBeenCalled();
+  });
+
+  it('offers someone else’s note to move and recolour, but no editor and no delete, by pointer, key or screen reader', async () => {
+    const { user, calls, noteElement } = renderNote(true, false);
+    expect(screen.queryByRole('button', { name: 'Delete note' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Note colour: Yellow' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Note colour' }), 'green');
+    expect(calls.onColourChange).toHaveBeenCalledWith('green');
+    noteElement().focus();
+    await user.keyboard('{Enter}{Delete}');
+    await user.click(noteElement());
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(calls.onDelete).not.toHaveBeenCalled();
+    expect(noteElement().getAttribute('aria-describedby') ?? '').not.toContain('rewrite-hint');
+  });
+
+  it('tells a screen reader of Enter and Delete on a note it may edit', () => {
+    const { noteElement } = renderNote();
+    expect(noteElement().getAttribute('aria-describedby')).toContain('rewrite-hint');
   });
 
   it('shows a viewer its text and author with no way to change it', async () => {

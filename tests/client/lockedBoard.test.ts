@@ -4,7 +4,8 @@ import * as decoding from 'lib0/decoding';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { readNotes } from '../../shared/board/notes';
-import { MessageType, SyncMessageType } from '../../shared/protocol';
+import { readActions } from '../../shared/board/actions';
+import { MessageType, StateRefusalReason, SyncMessageType } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse, Role } from '../../shared/schema/api';
 import { BoardConnection, type BoardConnectionOptions } from '../../client/sync/BoardConnection';
@@ -139,6 +140,44 @@ describe('the locked board, on the client', { timeout: 20_000 }, () => {
     await live(asha);
     await expect.poll(() => textsOf(fran)).toEqual(['Saved before the lock', 'Written once unlocked']);
     expect(await serverTexts()).toEqual(['Saved before the lock', 'Written once unlocked']);
+  });
+});
+
+describe('the agreed plan, on the client', { timeout: 20_000 }, () => {
+  it('drops an action a participant added offline that arrives after the plan was agreed, says why, and shows the agreed plan', async () => {
+    // A socket that reaches the server only while this device is online.
+    let online = true;
+    class DeviceWebSocket extends WebSocket {
+      constructor(url: string, ...rest: unknown[]) {
+        super(online ? url : 'ws://127.0.0.1:1', ...(rest as []));
+      }
+    }
+    const fran = await open('facilitator', 'Fran');
+    const asha = await open('participant', 'Asha', { WebSocketPolyfill: DeviceWebSocket as unknown as typeof globalThis.WebSocket });
+    await live(fran, asha);
+
+    online = false;
+    window.dispatchEvent(new Event('offline'));
+    expect(asha.actions.exercise.addAction(null, 'Written on the train')).not.toBeNull();
+    const agreed = ['Exit interviews', 'Flexible rotas', 'Mentoring'].map((topic) => {
+      const id = fran.actions.exercise.addAction(null, topic)!;
+      fran.actions.exercise.updateAction(id, { owner: 'Ward manager', timescale: { kind: 'duration', amount: 3, unit: 'months' } });
+      return id;
+    });
+    expect(fran.actions.exercise.markActionsAgreed(true)).toEqual([]);
+    // The window's offline event reached Fran's connection too; her socket still reaches the server.
+    const room = await server.rooms.get(board.boardId as BoardId);
+    await expect.poll(() => room!.doc.getMap('session').get('actionsAgreed')).toBe(true);
+
+    online = true;
+    window.dispatchEvent(new Event('online'));
+    await expect.poll(() => asha.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+    expect(asha.store.getState().lastStateRefusal).toBe(StateRefusalReason.actionsAgreed);
+    await live(asha);
+    const agreedIds = [...agreed].sort();
+    expect(asha.store.getState().exercise.actions.map((action) => action.id).sort()).toEqual(agreedIds);
+    expect(asha.store.getState().exercise.session.actionsAgreed).toBe(true);
+    expect(readActions(room!.doc).map((action) => action.id).sort()).toEqual(agreedIds);
   });
 });
 

@@ -207,7 +207,9 @@ class Scenario {
         break;
       }
       case 'delete': {
-        const id = pickNote(client!.doc, action.pick);
+        // Only a note's author deletes it (docs/document-layout.md, "Who wrote a note").
+        const person = this.people[this.clients.indexOf(client!)]!;
+        const id = pickNote(client!.doc, action.pick, person.participantId);
         if (id && deleteNote(client!.doc, id)) this.notes.get(id)?.deleters.add(client!);
         break;
       }
@@ -481,8 +483,12 @@ function serverConfig() {
 }
 
 /** A note of the client's document, every key (readable or not) in a fixed order. */
-function pickNote(doc: Y.Doc, pick: number): NoteId | null {
-  const ids = [...notesMap(doc).keys()].sort();
+/** One of the document's notes, chosen by `pick`; only among those by `authorId` when given. */
+function pickNote(doc: Y.Doc, pick: number, authorId?: ParticipantId): NoteId | null {
+  const ids = [...notesMap(doc)]
+    .filter(([, note]) => authorId === undefined || (note instanceof Y.Map && note.get('authorId') === authorId))
+    .map(([id]) => id)
+    .sort();
   return ids.length === 0 ? null : (ids[pick % ids.length] as NoteId);
 }
 

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addAction, addActionSteps } from '../../shared/board/actions';
+import { addAction, addActionSteps, readActions, updateAction } from '../../shared/board/actions';
 import { readBoardMeta, renameBoard } from '../../shared/board/board';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
+import { markActionsAgreed } from '../../shared/board/phases';
 import { setLocked } from '../../shared/board/session';
-import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
+import { CloseCode, PRIVATE_DOCUMENT_SUFFIX, StateRefusalReason } from '../../shared/protocol';
 import type { ServerConfig } from '../../server/config';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { ActionId, BoardId, NoteId, ParticipantId } from '../../shared/schema/ids';
@@ -78,6 +79,11 @@ function change(client: RawClient, write: (doc: Y.Doc) => void): Uint8Array {
   const before = Y.encodeStateVector(client.doc);
   write(client.doc);
   return Y.encodeStateAsUpdate(client.doc, before);
+}
+
+/** The code and reason the server closed a raw client's socket with. */
+function closedWith(client: RawClient): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => client.socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })));
 }
 
 async function boardDoc(board: CreateBoardResponse): Promise<Y.Doc> {
@@ -235,6 +241,108 @@ describe('who wrote a note', () => {
   });
 });
 
+describe('deleting a note', () => {
+  it('lets only a note’s author or the facilitator delete it, refusing anyone else with 4403, also by replacing it under its key', async () => {
+    const { board } = await start();
+    const alex = await register(board, 'participant', 'Alex');
+    const bea = await register(board, 'participant', 'Bea');
+    const alexBoard = await stock(board, alex);
+    const id = addNote(alexBoard.doc, { text: 'Rota gaps', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' });
+    const doc = await boardDoc(board);
+    await eventually(() => expect(readNotes(doc)).toHaveLength(1));
+
+    const deleter = await raw(board, bea);
+    deleter.sendUpdate(change(deleter, (d) => deleteNote(d, id)));
+    expect(await deleter.closed()).toBe(CloseCode.forbidden);
+    const replacer = await raw(board, bea);
+    replacer.sendUpdate(change(replacer, (d) => addNote(d, { id, text: 'Bea’s instead', x: 0, y: 0, authorId: bea.id, authorName: 'Bea' })));
+    expect(await replacer.closed()).toBe(CloseCode.forbidden);
+    expect(readNotes(doc)).toMatchObject([{ id, text: 'Rota gaps', authorId: alex.id }]);
+
+    deleteNote(alexBoard.doc, id);
+    await eventually(() => expect(readNotes(doc)).toEqual([]));
+    expect(alexBoard.closes).toEqual([]);
+  });
+
+  it('lets a note with no author be deleted by the facilitator alone', async () => {
+    const { board } = await start();
+    const fran = await stock(board, await register(board, 'facilitator', 'Fran'));
+    const alex = await register(board, 'participant', 'Alex');
+    const id = addNote(fran.doc, { text: 'Revealed anonymously', x: 0, y: 0, authorId: null, authorName: '' });
+    const doc = await boardDoc(board);
+    await eventually(() => expect(readNotes(doc)).toHaveLength(1));
+    const participant = await raw(board, alex);
+    participant.sendUpdate(change(participant, (d) => deleteNote(d, id)));
+    expect(await participant.closed()).toBe(CloseCode.forbidden);
+    deleteNote(fran.doc, id);
+    await eventually(() => expect(readNotes(doc)).toEqual([]));
+    expect(fran.closes).toEqual([]);
+  });
+
+  it('accepts what undo sends: a participant bringing back their own deleted note and undoing a move of someone else’s, the facilitator bringing back anyone’s', async () => {
+    const { board } = await start();
+    const fran = await register(board, 'facilitator', 'Fran');
+    const alex = await register(board, 'participant', 'Alex');
+    const bea = await register(board, 'participant', 'Bea');
+    const [franBoard, alexBoard, beaBoard] = [await stock(board, fran), await stock(board, alex), await stock(board, bea)];
+    const origin = { local: true };
+    const undoOf = (client: StockClient) => new Y.UndoManager(client.doc.getMap('notes'), { trackedOrigins: new Set([origin]) });
+    const [franUndo, alexUndo, beaUndo] = [undoOf(franBoard), undoOf(alexBoard), undoOf(beaBoard)];
+    const doc = await boardDoc(board);
+
+    const own = addNote(alexBoard.doc, { text: 'Mine to take back', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' }, origin);
+    const other = addNote(alexBoard.doc, { text: 'Kept', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' });
+    alexUndo.stopCapturing();
+    deleteNote(alexBoard.doc, own, origin);
+    await eventually(() => expect(readNotes(doc).map((note) => note.text)).toEqual(['Kept']));
+    alexUndo.undo();
+    await eventually(() => expect(readNotes(doc).find((note) => note.id === own)).toMatchObject({ authorId: alex.id, authorName: 'Alex' }));
+
+    await eventually(() => expect(readNotes(beaBoard.doc)).toHaveLength(2));
+    updateNote(beaBoard.doc, other, { x: 400, y: 300 }, origin);
+    await eventually(() => expect(readNotes(doc).find((note) => note.id === other)).toMatchObject({ x: 400, y: 300 }));
+    beaUndo.undo();
+    await eventually(() => expect(readNotes(doc).find((note) => note.id === other)).toMatchObject({ x: 0, y: 0 }));
+
+    await eventually(() => expect(readNotes(franBoard.doc)).toHaveLength(2));
+    deleteNote(franBoard.doc, other, origin);
+    await eventually(() => expect(readNotes(doc)).toHaveLength(1));
+    franUndo.undo();
+    await eventually(() => expect(readNotes(doc).find((note) => note.id === other)).toMatchObject({ text: 'Kept', authorId: alex.id, authorName: 'Alex' }));
+    expect([franBoard.closes, alexBoard.closes, beaBoard.closes]).toEqual([[], [], []]);
+  });
+});
+
+describe('an agreed plan', () => {
+  it('refuses a participant’s new action while the actions are agreed with 4423, saying so, applying nothing; they still edit the agreed ones, and the facilitator adds', async () => {
+    const { board } = await start();
+    const fran = await stock(board, await register(board, 'facilitator', 'Fran'));
+    const alex = await register(board, 'participant', 'Alex');
+    const agreed = ['Exit interviews', 'Flexible rotas', 'Mentoring'].map((topic) => {
+      const id = addAction(fran.doc, { topic });
+      updateAction(fran.doc, id, { owner: 'Ward manager', timescale: { kind: 'duration', amount: 3, unit: 'months' } });
+      return id;
+    });
+    expect(markActionsAgreed(fran.doc, true)).toEqual([]);
+    const doc = await boardDoc(board);
+    await eventually(() => expect(doc.getMap('session').get('actionsAgreed')).toBe(true));
+    await eventually(() => expect(readActions(doc)).toHaveLength(3));
+
+    const participant = await raw(board, alex);
+    const closing = closedWith(participant);
+    participant.sendUpdate(change(participant, (d) => addAction(d, { topic: 'A fourth, after the agreement' })));
+    expect(await closing).toEqual({ code: CloseCode.lockedRefused, reason: StateRefusalReason.actionsAgreed });
+    expect(readActions(doc).map((action) => action.id).sort()).toEqual([...agreed].sort());
+
+    const alexBoard = await stock(board, alex);
+    updateAction(alexBoard.doc, agreed[0]!, { success: 'Fewer leavers by March' });
+    await eventually(() => expect(readActions(doc).find((action) => action.id === agreed[0])?.success).toBe('Fewer leavers by March'));
+    addAction(fran.doc, { topic: 'The facilitator’s fourth' });
+    await eventually(() => expect(readActions(doc)).toHaveLength(4));
+    expect([fran.closes, alexBoard.closes]).toEqual([[], []]);
+  });
+});
+
 describe('a locked board and viewers', () => {
   it('refuses a participant’s change on a locked board with 4423, applying nothing, and the facilitator keeps writing', async () => {
     const { board } = await start();
@@ -244,8 +352,9 @@ describe('a locked board and viewers', () => {
     const doc = await boardDoc(board);
     await eventually(() => expect(doc.getMap('session').get('locked')).toBe(true));
     const participant = await raw(board, alex);
+    const closing = closedWith(participant);
     participant.sendUpdate(change(participant, (d) => addNote(d, { text: 'Sneaked in', x: 0, y: 0, authorId: alex.id, authorName: 'Alex' })));
-    expect(await participant.closed()).toBe(CloseCode.lockedRefused);
+    expect(await closing).toEqual({ code: CloseCode.lockedRefused, reason: StateRefusalReason.locked });
     addNote(fran.doc, { text: 'Still mine to write', x: 0, y: 0, authorId: null, authorName: '' });
     await eventually(() => expect(readNotes(doc).map((note) => note.text)).toEqual(['Still mine to write']));
   });

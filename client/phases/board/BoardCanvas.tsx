@@ -18,7 +18,7 @@ import { Cursor } from '../../components/Cursor';
 import { Note } from '../../components/Note';
 import { startEditingNote, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
-import { BOARD_ELEMENT_ID, EditableNote } from './BoardNote';
+import { BOARD_ELEMENT_ID, EditableNote, NOTE_REWRITE_HINT_ID } from './BoardNote';
 import { POINTER_DRAG_OPTIONS, TOUCH_DRAG_OPTIONS } from '../../components/useHandleDragSensors';
 
 /**
@@ -46,10 +46,13 @@ class MouseAndPenSensor extends PointerSensor {
  */
 const KEYBOARD_OPTIONS: KeyboardSensorOptions = { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } };
 
+/*
+ * Every note an editor sees can move; only their own (or, for the
+ * facilitator, any) can be edited and deleted, so those keys are told apart,
+ * on the notes that offer them (NOTE_REWRITE_HINT_ID).
+ */
 const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
-  draggable:
-    'To move this note, press Space to pick it up, use the arrow keys to move it, then press Space again to drop it, or Escape to cancel. ' +
-    'Press Enter to edit its text and Delete to delete it.',
+  draggable: 'To move this note, press Space to pick it up, use the arrow keys to move it, then press Space again to drop it, or Escape to cancel.',
 };
 
 function describeNote(notes: readonly NoteRecord[], id: UniqueIdentifier): string {
@@ -124,8 +127,13 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
             canEdit ? (
               <EditableNote key={note.id} note={note} editing={editingNoteId === note.id} />
             ) : (
-              <Note key={note.id} note={note} canEdit={false} editing={false} />
+              <Note key={note.id} note={note} canEdit={false} canRewrite={false} editing={false} />
             ),
+          )}
+          {canEdit && (
+            <p id={NOTE_REWRITE_HINT_ID} hidden>
+              Press Enter to edit its text and Delete to delete it.
+            </p>
           )}
           {cursors.map((cursor) => (
             <Cursor key={cursor.clientId} name={cursor.name} colour={cursor.colour} x={cursor.x} y={cursor.y} />

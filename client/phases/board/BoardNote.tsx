@@ -3,17 +3,23 @@ import { useDraggable } from '@dnd-kit/core';
 import type { Note as NoteRecord } from '../../../shared/schema/records';
 import { Note } from '../../components/Note';
 import { announce, startEditingNote, stopEditingNote } from '../../state/boardUi';
-import { useBoardActions } from '../../sync/BoardProvider';
+import { useBoardActions, useCanRewriteNote } from '../../sync/BoardProvider';
 
 /** The id of the board's scrolling area, where focus goes when the focused note is deleted. */
 export const BOARD_ELEMENT_ID = 'board';
 
+/** The id of the board's words that Enter edits a note and Delete deletes it, read out only on notes that offer both. */
+export const NOTE_REWRITE_HINT_ID = 'note-rewrite-hint';
+
 /**
  * A note someone may change: wired to drag-and-drop, the editor and the
- * board's actions. Memoised for the same reason as Note.
+ * board's actions. Anyone who may change the board moves and recolours it;
+ * its text and deleting it are its author's and the facilitator's alone.
+ * Memoised for the same reason as Note.
  */
 export const EditableNote = memo(function EditableNote({ note, editing }: { note: NoteRecord; editing: boolean }) {
   const actions = useBoardActions();
+  const canRewrite = useCanRewriteNote(note.authorId);
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({
     id: note.id,
     disabled: editing,
@@ -32,6 +38,8 @@ export const EditableNote = memo(function EditableNote({ note, editing }: { note
     <Note
       note={note}
       canEdit
+      canRewrite={canRewrite}
+      rewriteHintId={NOTE_REWRITE_HINT_ID}
       editing={editing}
       drag={{ setNodeRef: setRef, listeners, describedBy: attributes['aria-describedby'], transform, isDragging }}
       onStartEdit={() => startEditingNote(note.id)}
