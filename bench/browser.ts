@@ -1,8 +1,8 @@
 /**
- * The client side of the benchmark (issue 7, point 4): a blank board with
- * 1,000 notes open in headless Chromium while another client adds 10 notes a
- * second, reporting the page's frame times and how long it takes to become
- * usable; and the production bundle's first-load size.
+ * The client side of the benchmark ("The board in the browser" in
+ * docs/benchmarks.md): a blank board with 1,000 notes open in headless
+ * Chromium while another client adds 10 notes a second, reporting the
+ * page's frame times and how long it takes to become usable; and the production bundle's first-load size.
  *
  * Run on its own with `npm run bench:browser` (it builds the client first),
  * or as part of `npm run bench`. Prints a table; `--json` prints the figures

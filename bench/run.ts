@@ -507,7 +507,7 @@ async function main(): Promise<void> {
 
   console.log('\n== Results (median of repeats; range in brackets) ==\n');
   console.log(textTable(rows));
-  console.log('\nTargets (issue 7):');
+  console.log('\nTargets:');
   for (const check of targets) console.log(`  ${check.met === null ? '?' : check.met ? 'met    ' : 'not met'}  ${check.target}: ${check.measured}`);
   if (capacityDetails.length) console.log(`\nCapacity steps:\n${capacityDetails.join('\n')}`);
   if (warnings.length) console.log(`\nWarnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}`);
@@ -560,7 +560,7 @@ async function main(): Promise<void> {
           '',
         ]
       : []),
-    '## Targets (issue 7)',
+    '## Targets',
     '',
     '| Target | Measured | Met |',
     '|---|---|---|',

@@ -42,9 +42,9 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 /**
  * Decides at the HTTP upgrade, before any WebSocket exists, whether the
- * request may join a board and in which role (DESIGN rule 7). A refusal is a
- * plain HTTP answer with a clear status, so the browser never opens a socket
- * it would only have to close.
+ * request may join a board and in which role ("Roles and who may do what" in
+ * docs/server-promises.md). A refusal is a plain HTTP answer with a clear
+ * status, so the browser never opens a socket it would only have to close.
  */
 export function createUpgradeHandler(ctx: UpgradeContext) {
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -7,8 +7,9 @@ import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 /**
  * Finds where in a document an update would write, before it is applied, so
  * the room can refuse an update that touches what its sender may not change
- * (DESIGN rule 7: the role lives on the connection). Yjs has no way to take
- * an applied update back, so the check has to come first.
+ * (the role lives on the connection: "Roles and who may do what" in
+ * docs/server-promises.md). Yjs has no way to take an applied update back,
+ * so the check has to come first.
  *
  * An update names the parent of each new item only sometimes: an item
  * inserted next to another inherits that neighbour's parent, so the parent

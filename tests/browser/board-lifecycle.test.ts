@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { chromiumPeople, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
 describe('a board’s end, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
-
-  const join = async (link: string, name: string): Promise<Page> => joinBoard(await person(), link, name, ARRIVES_MS);
+  const { person, join, startServer } = chromiumPeople();
 
   it('lets the facilitator delete the board for everyone, after asking; everyone is told it is gone', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Board away day');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');

@@ -1,63 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { addNote } from '../../shared/board/notes';
 import { writePhase } from '../../shared/board/session';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import { BUILT_CLIENT_DIR, expectNoCspViolations, launchChromium, newPersonContext, visible } from '../helpers/browser';
-import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
+import { chromiumPeople, visible } from '../helpers/browser';
+import { createBoard, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 const MINUTE_MS = 60_000;
 
 describe('the facilitator’s controls and private drafts, in real Chromium', () => {
-  let browser: Browser;
   let server: TestServer;
   let board: CreateBoardResponse;
-  const contexts: BrowserContext[] = [];
-  const cleanups: (() => void)[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    expectNoCspViolations();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    for (const context of contexts.splice(0)) await context.close();
-    await server.stop();
-  });
+  const { join, startServer, scriptedFacilitator } = chromiumPeople();
 
   async function start() {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    server = await startServer();
     board = await createBoard(server, 'Controls', 'four-perspectives');
   }
 
-  async function join(link: string, name: string, options: { mobile?: boolean; clockSkewMs?: number } = {}): Promise<Page> {
-    const context = await newPersonContext(browser, options);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    // A machine whose clock is wrong: the page's Date runs this far ahead of the real time.
-    if (options.clockSkewMs) await context.clock.install({ time: Date.now() + options.clockSkewMs });
-    const page = await context.newPage();
-    await page.goto(link);
-    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-    await page.getByRole('button', { name: 'Join the board' }).click();
-    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
-    return page;
-  }
-
-  /** A facilitator working through plain Yjs, to put the board in a phase without clicking through. */
-  async function facilitatorDoc(): Promise<Y.Doc> {
-    const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Setup script');
-    const client = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
-    cleanups.push(() => client.destroy());
-    await whenSynced(client.provider);
-    return client.doc;
-  }
+  const facilitatorDoc = () => scriptedFacilitator(server, board);
 
   const secondsLeft = async (page: Page) => {
     const [minutes, seconds] = (await page.getByRole('timer').innerText()).split(':').map(Number);

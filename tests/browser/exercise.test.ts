@@ -35,8 +35,12 @@ describe('“What does good look like?” run live by a facilitator and three pa
   /** Drags a note by its handle with the mouse, in small steps as a hand would, onto the target. */
   async function dragNoteOnto(page: Page, text: string, target: ReturnType<Page['locator']>) {
     const handle = groupableNote(page, text).getByRole('button', { name: /^Drag note/ });
-    // Both measured after scrolling: the reveal puts notes in a random order, so the target may be further down.
-    await target.scrollIntoViewIfNeeded();
+    // The reveal puts notes in a random order, so the note and its target may
+    // be far apart: a window tall enough to show both, scrolled to the top,
+    // keeps the whole drag on screen, as a person would arrange it.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: size.width, height: 2400 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     const from = (await handle.boundingBox())!;
     const to = (await target.boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -49,6 +53,7 @@ describe('“What does good look like?” run live by a facilitator and three pa
       );
     }
     await page.mouse.up();
+    await page.setViewportSize(size);
   }
 
   it('runs the whole exercise, from set-up to agreed actions, with drafts private until the reveal', async () => {
@@ -201,6 +206,8 @@ describe('“What does good look like?” run live by a facilitator and three pa
       const table = page.getByRole('table');
       await expect.poll(() => table.innerText(), { timeout: ARRIVES_MS }).toContain('Publish rotas six weeks ahead');
       await expect.poll(() => table.innerText()).toContain('HR Director');
+      // Each person who took part once: the three participants (the facilitator steered and wrote nothing).
+      await visible(page.getByText(/\b3 people took part\./), ARRIVES_MS);
     }
     // The plan leaves with them: the spreadsheet, downloaded from the summary.
     const [download] = await Promise.all([fran.waitForEvent('download'), fran.getByRole('link', { name: 'Spreadsheet (CSV)' }).click()]);

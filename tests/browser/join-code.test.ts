@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { chromiumPeople, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
 describe('the join code, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
+  const { person, join, startServer } = chromiumPeople();
 
   it('lets the facilitator issue a new code and stop it; someone typing the old or the stopped code is told why it fails', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Board away day');
-    const fay = await joinBoard(await person(), board.links.facilitator, 'Fay', ARRIVES_MS);
+    const fay = await join(board.links.facilitator, 'Fay');
     await visible(fay.locator('.join-code-badge__code').filter({ hasText: board.joinCode }));
 
     await fay.getByRole('button', { name: 'New join code' }).click();
@@ -40,7 +36,7 @@ describe('the join code, in real Chromium', () => {
   });
 
   it('tells someone who has tried too many wrong codes to wait, and for how long', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, joinFailuresPerAddress: 2 });
+    const server = await startServer({ joinFailuresPerAddress: 2 });
     const pat = await person();
     await pat.goto(server.url);
     for (const code of ['ZZZZ-ZZZ2', 'ZZZZ-ZZZ3', 'ZZZZ-ZZZ4']) {

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import { addAction } from '../../shared/board/actions';
 import { addDiagram, addDriverNode } from '../../shared/board/drivers';
@@ -7,43 +7,23 @@ import { addNote } from '../../shared/board/notes';
 import { writePhase } from '../../shared/board/session';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import { BUILT_CLIENT_DIR, expectNoCspViolations, joinBoard, launchChromium, newPersonContext, visible } from '../helpers/browser';
-import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
+import { chromiumPeople, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 const LOCKED = 'The facilitator has locked the board';
 const REFUSED = 'Your latest change was not saved: the facilitator has locked the board.';
 
 describe('the locked board, in real Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
   let board: CreateBoardResponse;
   let script: Y.Doc;
-  const contexts: BrowserContext[] = [];
-  const cleanups: (() => void)[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    expectNoCspViolations();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    for (const context of contexts.splice(0)) await context.close();
-    await server.stop();
-  });
+  const { join, startServer, scriptedFacilitator } = chromiumPeople();
 
   /** A board in the compare phase with revealed notes, an action and a driver diagram, set up through plain Yjs. */
   async function boardInCompare(): Promise<void> {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     board = await createBoard(server, 'Locked board', 'four-perspectives');
-    const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Setup script');
-    const client = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
-    cleanups.push(() => client.destroy());
-    await whenSynced(client.provider);
-    script = client.doc;
+    script = await scriptedFacilitator(server, board);
     for (const text of ['Flexible rotas', 'Career conversations']) {
       addNote(script, { text, x: 0, y: 0, authorId: null, authorName: 'Script', perspectiveId: 'staff' as PerspectiveId });
     }
@@ -52,15 +32,6 @@ describe('the locked board, in real Chromium', () => {
     addDriverNode(script, { diagramId: diagram, parentId: null, text: 'Flexible working' });
     script.getMap('session').set('revealed', true);
     writePhase(script, 'compare');
-  }
-
-  async function person(link: string, name: string): Promise<Page> {
-    const context = await newPersonContext(browser);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await joinBoard(page, link, name, ARRIVES_MS);
-    return page;
   }
 
   const themes = (page: Page) => page.getByRole('region', { name: /^Theme: / });
@@ -74,8 +45,8 @@ describe('the locked board, in real Chromium', () => {
 
   it('holds back a participant’s controls in compare, the driver diagram and the plan, and says why', async () => {
     await boardInCompare();
-    const fran = await person(board.links.facilitator, 'Fran');
-    const pat = await person(board.links.participant, 'Pat');
+    const fran = await join(board.links.facilitator, 'Fran');
+    const pat = await join(board.links.participant, 'Pat');
     await visible(pat.getByRole('combobox', { name: 'Move to theme' }), ARRIVES_MS);
 
     await fran.getByRole('button', { name: 'Lock the board' }).click();
@@ -109,8 +80,8 @@ describe('the locked board, in real Chromium', () => {
 
   it('refuses a change that raced the lock, puts the participant’s screen back, and never shows it to anyone', async () => {
     await boardInCompare();
-    const fran = await person(board.links.facilitator, 'Fran');
-    const pat = await person(board.links.participant, 'Pat');
+    const fran = await join(board.links.facilitator, 'Fran');
+    const pat = await join(board.links.participant, 'Pat');
     await visible(pat.getByRole('combobox', { name: 'Move to theme' }), ARRIVES_MS);
 
     // Pat's connection drops; Pat groups a note, not knowing the facilitator locks the board meanwhile.

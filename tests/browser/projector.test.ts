@@ -1,52 +1,29 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { addAction } from '../../shared/board/actions';
 import { addNote } from '../../shared/board/notes';
 import { setLocked, writePhase } from '../../shared/board/session';
 import { PHASE_GUIDE } from '../../shared/exercise/phases';
 import type { Phase } from '../../shared/schema/exercise';
 import type { PerspectiveId } from '../../shared/schema/ids';
-import { BUILT_CLIENT_DIR, expectNoCspViolations, launchChromium, newPersonContext, visible } from '../helpers/browser';
-import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
+import { chromiumPeople, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 const VIEW_ONLY = 'Live – view only';
 
 describe('a projector on the viewer link, in real Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
-  const contexts: BrowserContext[] = [];
-  const cleanups: (() => void)[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    expectNoCspViolations();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    for (const context of contexts.splice(0)) await context.close();
-    await server.stop();
-  });
+  const { person, startServer, scriptedFacilitator } = chromiumPeople();
 
   const showsPhase = (page: Page, phase: Phase) => visible(page.getByRole('heading', { name: `Now: ${PHASE_GUIDE[phase].title}` }), ARRIVES_MS);
   const showsViewOnly = (page: Page) => visible(page.getByRole('status').filter({ hasText: VIEW_ONLY }), ARRIVES_MS);
 
   it('stays live through three reloads and follows the facilitator through every phase', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Projected workshop', 'four-perspectives');
-    const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Fran');
-    const facilitator = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
-    cleanups.push(() => facilitator.destroy());
-    await whenSynced(facilitator.provider);
-    const doc = facilitator.doc;
+    const doc = await scriptedFacilitator(server, board, 'Fran');
 
-    const context = await newPersonContext(browser);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    const projector = await context.newPage();
+    const projector = await person();
     await projector.goto(board.links.viewer);
     await showsViewOnly(projector);
     await showsPhase(projector, 'setup');

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import { addAction, readActions, updateAction } from '../../shared/board/actions';
 import { addDiagram, addDriverNode } from '../../shared/board/drivers';
@@ -8,8 +8,8 @@ import { readSession, writePhase } from '../../shared/board/session';
 import { addTheme } from '../../shared/board/themes';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { DriverNodeId } from '../../shared/schema/ids';
-import { BUILT_CLIENT_DIR, expectNoCspViolations, launchChromium, newPersonContext, visible } from '../helpers/browser';
-import { connectStockClient, createBoard, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
+import { chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { createBoard, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
@@ -18,54 +18,17 @@ const ARRIVES_MS = 5000;
  * of those moments as the people in the room did, in real Chromium.
  */
 describe('a six-person workshop’s rough edges, in real Chromium', () => {
-  let browser: Browser;
   let server: TestServer;
   let board: CreateBoardResponse;
-  const contexts: BrowserContext[] = [];
-  const cleanups: (() => void)[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser.close();
-    expectNoCspViolations();
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    for (const context of contexts.splice(0)) await context.close();
-    await server.stop();
-  });
+  const { join, personBrowser, startServer, scriptedFacilitator } = chromiumPeople();
 
   async function start() {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    server = await startServer();
     board = await createBoard(server, 'Ward 7 retention', 'four-perspectives');
   }
 
-  async function newBrowser(): Promise<BrowserContext> {
-    const context = await newPersonContext(browser);
-    contexts.push(context);
-    context.setDefaultTimeout(10_000);
-    return context;
-  }
-
-  async function join(link: string, name: string, context?: BrowserContext): Promise<Page> {
-    const page = await (context ?? (await newBrowser())).newPage();
-    await page.goto(link);
-    await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-    await page.getByRole('button', { name: 'Join the board' }).click();
-    await visible(page.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
-    return page;
-  }
-
   /** A facilitator working through plain Yjs, to put the board where the workshop was. */
-  async function facilitatorDoc(): Promise<Y.Doc> {
-    const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Setup script');
-    const client = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
-    cleanups.push(() => client.destroy());
-    await whenSynced(client.provider);
-    return client.doc;
-  }
+  const facilitatorDoc = () => scriptedFacilitator(server, board);
 
   /** Five actions, each with an owner and a timescale, marked agreed; and a diagram with one change idea. */
   function agreedPlanOfFive(doc: Y.Doc): void {
@@ -189,9 +152,9 @@ describe('a six-person workshop’s rough edges, in real Chromium', () => {
     await start();
     const doc = await facilitatorDoc();
     writePhase(doc, 'write');
-    const oneBrowser = await newBrowser();
-    const fran = await join(board.links.facilitator, 'Fran', oneBrowser);
-    const pat = await join(board.links.participant, 'Pat', oneBrowser);
+    const oneBrowser = await personBrowser();
+    const fran = await joinBoard(await oneBrowser.newPage(), board.links.facilitator, 'Fran');
+    const pat = await joinBoard(await oneBrowser.newPage(), board.links.participant, 'Pat');
     await pat.getByRole('radio', { name: 'Staff' }).click();
     const field = pat.getByRole('textbox', { name: 'Your note for “Staff”' });
     await field.fill('Written by Pat in the second tab');

@@ -1,14 +1,15 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol';
 import { readNotes } from '../../shared/board/notes';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import { BoardConnection, type BoardConnectionOptions, type BoardParticipant } from '../../client/sync/BoardConnection';
+import type { BoardConnection, BoardConnectionOptions, BoardParticipant } from '../../client/sync/BoardConnection';
 import type { LedgerStorage } from '../../client/sync/unsavedLedger';
 import { localDatabaseName } from '../../client/sync/localCopies';
+import { openBoardConnection } from '../helpers/board-connection';
 import { GatedStorage } from '../helpers/gated-storage';
 import { createBoard, makeDataDir, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
 
@@ -78,18 +79,8 @@ async function participant(name: string): Promise<BoardParticipant> {
 }
 
 async function open(name: string, overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {
-  const connection = new BoardConnection({
-    boardId: board.boardId,
-    token: board.tokens.participant,
-    role: 'participant',
-    participant: await participant(name),
-    websocketUrl: server.wsUrl,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    indexedDb: false,
-    ...overrides,
-  });
-  opened.push(connection);
-  return connection;
+  const options = { boardId: board.boardId, token: board.tokens.participant, role: 'participant' as const, participant: await participant(name) };
+  return openBoardConnection(server, { ...options, ...overrides }, opened);
 }
 
 function openViewer(overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {

@@ -8,8 +8,9 @@ import { readActions } from '../../shared/board/actions';
 import { MessageType, StateRefusalReason, SyncMessageType } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse, Role } from '../../shared/schema/api';
-import { BoardConnection, type BoardConnectionOptions } from '../../client/sync/BoardConnection';
+import type { BoardConnection, BoardConnectionOptions } from '../../client/sync/BoardConnection';
 import { localDatabaseName } from '../../client/sync/localCopies';
+import { openBoardConnection } from '../helpers/board-connection';
 import { GatedStorage } from '../helpers/gated-storage';
 import { createBoard, makeDataDir, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
 
@@ -28,18 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function open(role: Role, name: string, overrides: Partial<BoardConnectionOptions> = {}): Promise<BoardConnection> {
   const token = board.tokens[role];
   const registered = role === 'viewer' ? null : await registerParticipant(server, board.boardId, token, name);
-  const connection = new BoardConnection({
-    boardId: board.boardId,
-    token,
-    role,
-    participant: registered && { participantId: registered.participantId, key: registered.participantKey, displayName: name, colour: registered.colour },
-    websocketUrl: server.wsUrl,
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    indexedDb: false,
-    ...overrides,
-  });
-  opened.push(connection);
-  return connection;
+  const participant = registered && { participantId: registered.participantId, key: registered.participantKey, displayName: name, colour: registered.colour };
+  return openBoardConnection(server, { boardId: board.boardId, token, role, participant, ...overrides }, opened);
 }
 
 const saveOf = (connection: BoardConnection) => connection.store.getState().save;

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type * as Y from 'yjs';
+import type { ServerConfig } from '../../server/config';
+import type { CreateBoardResponse } from '../../shared/schema/api';
 import { launchChromium } from './chromium';
+import { connectStockClient, registerParticipant, startTestServer, type StockClient, type TestServer, whenSynced } from './server';
 
 export { chromiumPath, launchChromium } from './chromium';
 
@@ -42,14 +46,43 @@ export async function visible(locator: Locator, timeoutMs = UI_TIMEOUT_MS): Prom
   await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/** How a person's browser differs from an ordinary laptop's. */
+export interface PersonOptions {
+  /** A phone: small screen, touch. */
+  mobile?: boolean;
+  /** A machine whose clock is wrong: the page's Date runs this far ahead of the real time. */
+  clockSkewMs?: number;
+}
+
+/** The people of one test, and what the test started for them; everything is closed after each test. */
+export interface ChromiumPeople {
+  /** A person with a browser of their own (a fresh context), on a blank page. */
+  person(options?: PersonOptions): Promise<Page>;
+  /** A person's browser, for a test that opens several tabs in the same one. */
+  personBrowser(options?: PersonOptions): Promise<BrowserContext>;
+  /** A person who opens the link in a browser of their own, enters their name and waits until the board is live. */
+  join(link: string, name: string, options?: PersonOptions): Promise<Page>;
+  /** The real server serving the built client; stopped after the test, once the people's browsers are closed. */
+  startServer(overrides?: Partial<ServerConfig>): Promise<TestServer>;
+  /**
+   * A facilitator working through plain Yjs (registered under `name`,
+   * connected with the stock provider, synced), to put the board where a test
+   * needs it without clicking through; disconnected after the test.
+   */
+  scriptedFacilitator(server: TestServer, board: CreateBoardResponse, name?: string): Promise<Y.Doc>;
+}
+
 /**
  * One Chromium for a test file, and a fresh context per person (separate
- * storage, like separate browsers), closed after each test. Call it inside
+ * storage, like separate browsers), closed after each test, then the test's
+ * server stopped and the content security policy checked. Call it inside
  * `describe`; it registers its own hooks.
  */
-export function chromiumPeople(): { person(options?: { mobile?: boolean }): Promise<Page> } {
+export function chromiumPeople(): ChromiumPeople {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  const servers: TestServer[] = [];
+  const clients: StockClient[] = [];
   beforeAll(async () => {
     browser = await launchChromium();
   });
@@ -57,15 +90,39 @@ export function chromiumPeople(): { person(options?: { mobile?: boolean }): Prom
     await browser.close();
   });
   afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
     for (const context of contexts.splice(0)) await context.close();
+    for (const server of servers.splice(0)) await server.stop();
     expectNoCspViolations();
   });
+  async function personBrowser(options: PersonOptions = {}): Promise<BrowserContext> {
+    const context = await newPersonContext(browser, options);
+    contexts.push(context);
+    context.setDefaultTimeout(10_000);
+    if (options.clockSkewMs) await context.clock.install({ time: Date.now() + options.clockSkewMs });
+    return context;
+  }
+  async function person(options: PersonOptions = {}): Promise<Page> {
+    return (await personBrowser(options)).newPage();
+  }
   return {
-    async person(options = {}) {
-      const context = await newPersonContext(browser, options);
-      contexts.push(context);
-      context.setDefaultTimeout(10_000);
-      return context.newPage();
+    person,
+    personBrowser,
+    async join(link, name, options = {}) {
+      return joinBoard(await person(options), link, name);
+    },
+    async startServer(overrides = {}) {
+      // A room outlives a page reload, as it does for people in a session.
+      const server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000, ...overrides });
+      servers.push(server);
+      return server;
+    },
+    async scriptedFacilitator(server, board, name = 'Setup script') {
+      const registered = await registerParticipant(server, board.boardId, board.tokens.facilitator, name);
+      const client = connectStockClient(server, board.boardId, { token: board.tokens.facilitator, participant: registered.participantKey });
+      clients.push(client);
+      await whenSynced(client.provider);
+      return client.doc;
     },
   };
 }

@@ -15,6 +15,8 @@ import {
   type RegisterParticipantResponse,
 } from '../../shared/schema/api';
 import type { Template } from '../../shared/schema/exercise';
+import type { ParticipantId } from '../../shared/schema/ids';
+import { PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 
 /** A server on 127.0.0.1 and a free port, with its own temporary data directory. */
 export interface TestServer extends RunningServer {
@@ -104,7 +106,7 @@ export interface StockClient {
   destroy(): void;
 }
 
-/** Connects the stock WebsocketProvider exactly as DESIGN's contract says any integration may. */
+/** Connects the stock WebsocketProvider exactly as docs/document-layout.md says any integration may. */
 export function connectStockClient(
   server: { wsUrl: string },
   boardId: string,
@@ -126,6 +128,52 @@ export function connectStockClient(
       doc.destroy();
     },
   };
+}
+
+/** Someone on a board through plain Yjs: their view of the board and their private document. */
+export interface BoardPerson {
+  id: ParticipantId;
+  name: string;
+  key: string;
+  token: string;
+  board: StockClient;
+  private: StockClient;
+  /** The codes the server closed the board connection with. */
+  closeCodes: number[];
+}
+
+/**
+ * Registers someone in the role and connects them, with the stock provider,
+ * to the board and to their private document (docs/document-layout.md);
+ * resolves once both have synced. Both clients go into `opened` at once, for
+ * the test to destroy; `presence`, when given, is published from the start.
+ */
+export async function joinWithPrivateDocument(
+  server: TestServer,
+  board: CreateBoardResponse,
+  role: 'facilitator' | 'participant',
+  name: string,
+  options: { opened: StockClient[]; presence?: Record<string, unknown> },
+): Promise<BoardPerson> {
+  const token = board.tokens[role];
+  const registered = await registerParticipant(server, board.boardId, token, name);
+  const params = { token, participant: registered.participantKey };
+  const person: BoardPerson = {
+    id: registered.participantId as ParticipantId,
+    name,
+    key: registered.participantKey,
+    token,
+    board: connectStockClient(server, board.boardId, params),
+    private: connectStockClient(server, `${board.boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, params),
+    closeCodes: [],
+  };
+  options.opened.push(person.board, person.private);
+  person.board.provider.on('connection-close', (event: CloseEvent | null) => {
+    if (event) person.closeCodes.push(event.code);
+  });
+  if (options.presence) person.board.provider.awareness.setLocalState(options.presence);
+  await Promise.all([whenSynced(person.board.provider), whenSynced(person.private.provider)]);
+  return person;
 }
 
 /** Resolves when the provider has completed its first sync with the server. */

@@ -11,27 +11,20 @@ import { addTheme } from '../../shared/board/themes';
 import { changeOwnVote, readVoteTally } from '../../shared/board/votes';
 import { PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import type { BoardId, NoteId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import type { BoardId, NoteId, PerspectiveId } from '../../shared/schema/ids';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 import { privateDocumentName, type DocumentName } from '../../server/persistence/types';
 import {
+  type BoardPerson,
   connectStockClient,
   createBoard,
   eventually,
-  registerParticipant,
+  joinWithPrivateDocument,
   startTestServer,
   type StockClient,
   type TestServer,
   whenSynced,
 } from '../helpers/server';
-
-/** Someone on the board: their view of it, and their private document. */
-interface Person {
-  id: ParticipantId;
-  name: string;
-  board: StockClient;
-  private: StockClient;
-}
 
 const STAFF = 'staff' as PerspectiveId;
 
@@ -43,23 +36,11 @@ afterEach(async () => {
   await server?.stop();
 });
 
-async function join(board: CreateBoardResponse, role: 'facilitator' | 'participant', name: string): Promise<Person> {
-  const token = board.tokens[role];
-  const registered = await registerParticipant(server, board.boardId, token, name);
-  const params = { token, participant: registered.participantKey };
-  const person: Person = {
-    id: registered.participantId as ParticipantId,
-    name,
-    board: connectStockClient(server, board.boardId, params),
-    private: connectStockClient(server, `${board.boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, params),
-  };
-  clients.push(person.board, person.private);
-  person.board.provider.awareness.setLocalState({ cursor: null });
-  await Promise.all([whenSynced(person.board.provider), whenSynced(person.private.provider)]);
-  return person;
+function join(board: CreateBoardResponse, role: 'facilitator' | 'participant', name: string): Promise<BoardPerson> {
+  return joinWithPrivateDocument(server, board, role, name, { opened: clients, presence: { cursor: null } });
 }
 
-function draft(person: Person, text: string, lane: PerspectiveId = STAFF): NoteId {
+function draft(person: BoardPerson, text: string, lane: PerspectiveId = STAFF): NoteId {
   return addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: person.name, perspectiveId: lane });
 }
 
@@ -165,7 +146,7 @@ describe('an anonymous board, seen by someone trying to name the authors', () =>
       writePhase(fran.board.doc, 'write');
       const themes = [addTheme(fran.board.doc, { title: 'Rotas' }), addTheme(fran.board.doc, { title: 'Pay' }), addTheme(fran.board.doc, { title: 'Careers' })];
       const authorOf = new Map<string, string>();
-      const people: Person[] = [];
+      const people: BoardPerson[] = [];
       // People arrive one at a time and write soon after arriving, as in a room.
       for (const [index, { pauseMs, dots }] of plan.entries()) {
         const person = await join(board, 'participant', `Person ${index}`);
@@ -237,7 +218,7 @@ describe('the reveal and late drafts', () => {
   }
 
   /** Writes a draft straight into someone's stored private document, as a tampered client could have. */
-  async function storeDraft(dataDir: string, boardId: string, owner: Person, fields: Record<string, unknown>): Promise<void> {
+  async function storeDraft(dataDir: string, boardId: string, owner: BoardPerson, fields: Record<string, unknown>): Promise<void> {
     const name = privateDocumentName(boardId as BoardId, owner.id);
     const doc = await loadDocument(dataDir, name);
     doc.transact(() => {
@@ -248,7 +229,7 @@ describe('the reveal and late drafts', () => {
     await storeDocument(dataDir, name, doc);
   }
 
-  async function restart(dataDir: string, board: CreateBoardResponse, name: string): Promise<Person> {
+  async function restart(dataDir: string, board: CreateBoardResponse, name: string): Promise<BoardPerson> {
     server = await startTestServer({ dataDir });
     return join(board, 'participant', name);
   }

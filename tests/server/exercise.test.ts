@@ -8,12 +8,13 @@ import { addTheme } from '../../shared/board/themes';
 import { changeOwnVote, readVoteTally } from '../../shared/board/votes';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import type { BoardId, ParticipantId, PerspectiveId } from '../../shared/schema/ids';
+import type { BoardId, PerspectiveId } from '../../shared/schema/ids';
 import {
+  type BoardPerson,
   connectStockClient,
   createBoard,
   eventually,
-  registerParticipant,
+  joinWithPrivateDocument,
   makeDataDir,
   startTestServer,
   type StockClient,
@@ -23,61 +24,30 @@ import {
 import { tryUpgrade } from '../helpers/raw-socket';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 
-/** Someone on the board: their view of the board, and their private document. */
-interface Person {
-  id: ParticipantId;
-  name: string;
-  key: string;
-  token: string;
-  board: StockClient;
-  private: StockClient;
-  closeCodes: number[];
-}
-
 describe('the exercise on the server: private drafts, the reveal, roles and votes', () => {
   let server: TestServer;
   let board: CreateBoardResponse;
-  const people: Person[] = [];
+  const clients: StockClient[] = [];
 
   beforeEach(async () => {
     server = await startTestServer();
     board = await createBoard(server, 'What does good look like?', 'four-perspectives');
   });
   afterEach(async () => {
-    for (const person of people.splice(0)) {
-      person.board.destroy();
-      person.private.destroy();
-    }
+    for (const client of clients.splice(0)) client.destroy();
     await server.stop();
   });
 
-  async function join(role: 'facilitator' | 'participant', name: string): Promise<Person> {
-    const token = board.tokens[role];
-    const registered = await registerParticipant(server, board.boardId, token, name);
-    const params = { token, participant: registered.participantKey };
-    const person: Person = {
-      id: registered.participantId as ParticipantId,
-      name,
-      key: registered.participantKey,
-      token,
-      board: connectStockClient(server, board.boardId, params),
-      private: connectStockClient(server, `${board.boardId}/${PRIVATE_DOCUMENT_SUFFIX}`, params),
-      closeCodes: [],
-    };
-    person.board.provider.on('connection-close', (event: CloseEvent | null) => {
-      if (event) person.closeCodes.push(event.code);
-    });
-    people.push(person);
-    await Promise.all([whenSynced(person.board.provider), whenSynced(person.private.provider)]);
-    return person;
+  function join(role: 'facilitator' | 'participant', name: string): Promise<BoardPerson> {
+    return joinWithPrivateDocument(server, board, role, name, { opened: clients });
   }
 
-  function draft(person: Person, text: string, lane: string): void {
+  function draft(person: BoardPerson, text: string, lane: string): void {
     addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: person.name, perspectiveId: lane as PerspectiveId });
   }
 
   /** True when the text appears anywhere in the person's copy of the board, even in a deleted item's bytes. */
-  function boardBytesContain(person: Person, text: string): boolean {
+  function boardBytesContain(person: BoardPerson, text: string): boolean {
     return Buffer.from(Y.encodeStateAsUpdate(person.board.doc)).includes(Buffer.from(text));
   }
 
@@ -254,9 +224,7 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
     draft(alex, 'Written before the restart', 'staff');
     const { dataDir } = server;
     await eventually(() => expect(readProgress(alex.board.doc).drafts['staff']).toBe(1));
-    alex.board.destroy();
-    alex.private.destroy();
-    people.splice(0);
+    for (const client of clients.splice(0)) client.destroy();
     await server.close();
 
     // As if the server died right after storing the facilitator's phase change.

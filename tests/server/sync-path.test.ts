@@ -13,7 +13,8 @@ import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
 import { connectStockClient, createBoard, eventually, makeDataDir, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 
 /**
- * The sync path's shortcuts (issue 7): newcomers share one encoding of the
+ * The sync path's shortcuts (for the performance targets in
+ * docs/benchmarks.md): newcomers share one encoding of the
  * document until it changes, large messages leave in fragments, presence in
  * a big room goes out once a frame, and a board's last use is written at
  * most every few minutes. Each must be invisible to a client: these tests
