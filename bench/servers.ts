@@ -144,9 +144,12 @@ export async function startOurs(cpu: number | null): Promise<ServerUnderTest> {
           body: JSON.stringify({ title: `Benchmark ${label} ${i + 1}` }),
         });
         if (res.status !== 201) throw new Error(`POST /api/boards answered ${res.status}: ${await res.text()}`);
-        const body = (await res.json()) as { boardId: string; tokens: { participant: string } };
-        // A participant may write notes (the write guard's shared roots); a viewer may not.
-        return `${wsBase}/sync/${encodeURIComponent(body.boardId)}?token=${encodeURIComponent(body.tokens.participant)}`;
+        const body = (await res.json()) as { boardId: string; tokens: { facilitator: string } };
+        // Every client of a room shares one link, and its writers edit the text
+        // of notes they all wrote under their own names: only the facilitator
+        // may do that (docs/document-layout.md, "Who wrote a note"). The write
+        // guard still reads and checks every update as it does a participant's.
+        return `${wsBase}/sync/${encodeURIComponent(body.boardId)}?token=${encodeURIComponent(body.tokens.facilitator)}`;
       });
     },
     async restart() {
