@@ -100,7 +100,7 @@ export function getBoardInfo(boardId: string, token: string, participantKey?: st
   return request(boardPath(boardId), { headers }, boardInfoSchema);
 }
 
-/** Turns a typed join code into a board and a token: `POST /api/join`. */
+/** Turns a typed join code into a board and the token to keep for it (as a link's is kept): `POST /api/join`. */
 export function joinWithCode(code: string): Promise<JoinResponse> {
   return request('/api/join', postJson({ code }), joinResponseSchema);
 }

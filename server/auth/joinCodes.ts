@@ -8,6 +8,11 @@ import type { StoredJoinCode } from '../persistence/types';
  * derived from the facilitator's token, which is itself kept only as a hash:
  * the server can show the code to the facilitator who presents their token,
  * and to no one else, and the file alone shows no code.
+ *
+ * The code is only a way in: whoever types a live one is given the board's
+ * participant token, which the database keeps sealed twice, under a key
+ * derived from the current code (removed when the code stops) and under one
+ * derived from the facilitator's token (so a new code can seal it again).
  */
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -15,6 +20,14 @@ const SEAL_KEY_BYTES = 32;
 const SEAL_IV_BYTES = 12;
 const SEAL_TAG_BYTES = 16;
 const SEAL_ALGORITHM = 'aes-256-gcm';
+
+/** What a seal holds, named in its key's derivation so that a key made for one never opens another. */
+const SEAL_PURPOSES = {
+  joinCodeForFacilitator: 'retain join code',
+  participantTokenForFacilitator: 'retain participant token for the facilitator',
+  participantTokenForJoinCode: 'retain participant token for the join code',
+} as const;
+type SealPurpose = keyof typeof SEAL_PURPOSES;
 
 /** The hash a join code is looked up by: SHA-256 of its canonical form. */
 export function hashJoinCode(code: string): Buffer {
@@ -26,25 +39,28 @@ export function hashJoinCode(code: string): Buffer {
 /**
  * The facilitator's token has 256 random bits, so HKDF (not a slow password
  * hash) makes a key as strong; the board id as salt gives each board its own.
+ * A join code has 40 bits, no more than its SHA-256 lookup hash already
+ * gives away, which is why the seal under a code lasts only while the code
+ * does.
  */
-function sealKey(facilitatorToken: string, boardId: BoardId): Buffer {
-  return Buffer.from(hkdfSync('sha256', facilitatorToken, boardId, 'retain join code', SEAL_KEY_BYTES));
+function sealKey(secret: string, boardId: BoardId, purpose: SealPurpose): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, boardId, SEAL_PURPOSES[purpose], SEAL_KEY_BYTES));
 }
 
-/** The code encrypted for the facilitator: IV, tag, then ciphertext, bound to the board. */
-function sealJoinCode(code: string, facilitatorToken: string, boardId: BoardId): Buffer {
+/** Text encrypted under a secret: IV, tag, then ciphertext, bound to the board. */
+function seal(text: string, secret: string, boardId: BoardId, purpose: SealPurpose): Buffer {
   const iv = randomBytes(SEAL_IV_BYTES);
-  const cipher = createCipheriv(SEAL_ALGORITHM, sealKey(facilitatorToken, boardId), iv);
+  const cipher = createCipheriv(SEAL_ALGORITHM, sealKey(secret, boardId, purpose), iv);
   cipher.setAAD(Buffer.from(boardId, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(code, 'utf8'), cipher.final()]);
+  const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
 }
 
-/** The code, for the facilitator who presents the token it was sealed with; null for any other token or a damaged seal. */
-export function openJoinCode(sealed: Buffer, facilitatorToken: string, boardId: BoardId): string | null {
+/** The text of a seal, for the secret it was sealed under; null for any other secret or a damaged seal. */
+function open(sealed: Buffer, secret: string, boardId: BoardId, purpose: SealPurpose): string | null {
   if (sealed.length <= SEAL_IV_BYTES + SEAL_TAG_BYTES) return null;
   try {
-    const decipher = createDecipheriv(SEAL_ALGORITHM, sealKey(facilitatorToken, boardId), sealed.subarray(0, SEAL_IV_BYTES));
+    const decipher = createDecipheriv(SEAL_ALGORITHM, sealKey(secret, boardId, purpose), sealed.subarray(0, SEAL_IV_BYTES));
     decipher.setAAD(Buffer.from(boardId, 'utf8'));
     decipher.setAuthTag(sealed.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES));
     return Buffer.concat([decipher.update(sealed.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES)), decipher.final()]).toString('utf8');
@@ -53,10 +69,50 @@ export function openJoinCode(sealed: Buffer, facilitatorToken: string, boardId: 
   }
 }
 
-/** A fresh code for a board, and what the database keeps of it. */
-export function issueJoinCode(facilitatorToken: string, boardId: BoardId, now: number): { code: string; stored: StoredJoinCode } {
+/** The code, for the facilitator who presents the token it was sealed with; null for any other token or a damaged seal. */
+export function openJoinCode(sealed: Buffer, facilitatorToken: string, boardId: BoardId): string | null {
+  return open(sealed, facilitatorToken, boardId, 'joinCodeForFacilitator');
+}
+
+/** The board's participant token sealed for its facilitator, kept with the board so that every new code can carry it. */
+export function sealParticipantTokenForFacilitator(participantToken: string, facilitatorToken: string, boardId: BoardId): Buffer {
+  return seal(participantToken, facilitatorToken, boardId, 'participantTokenForFacilitator');
+}
+
+/** The participant token, for the facilitator who presents the token it was sealed with; null otherwise. */
+export function openParticipantTokenForFacilitator(sealed: Buffer, facilitatorToken: string, boardId: BoardId): string | null {
+  return open(sealed, facilitatorToken, boardId, 'participantTokenForFacilitator');
+}
+
+/** The participant token, for the person who typed the code it was sealed under; null for any other code or a damaged seal. */
+export function openParticipantTokenWithCode(sealed: Buffer, code: string, boardId: BoardId): string | null {
+  const canonical = normaliseJoinCode(code);
+  return canonical ? open(sealed, canonical, boardId, 'participantTokenForJoinCode') : null;
+}
+
+/**
+ * A fresh code for a board, and what the database keeps of it. With the
+ * board's participant token, the code hands that token out; without it (a
+ * board from before the token was kept sealed, docs/server-promises.md
+ * "Roles") the code itself is what people who type it connect with.
+ */
+export function issueJoinCode(
+  facilitatorToken: string,
+  boardId: BoardId,
+  now: number,
+  participantToken: string | null,
+): { code: string; stored: StoredJoinCode } {
   const code = newJoinCode();
-  return { code, stored: { hash: hashJoinCode(code), sealed: sealJoinCode(code, facilitatorToken, boardId), issuedAt: now, stoppedAt: null } };
+  return {
+    code,
+    stored: {
+      hash: hashJoinCode(code),
+      sealed: seal(code, facilitatorToken, boardId, 'joinCodeForFacilitator'),
+      participantTokenSealed: participantToken === null ? null : seal(participantToken, code, boardId, 'participantTokenForJoinCode'),
+      issuedAt: now,
+      stoppedAt: null,
+    },
+  };
 }
 
 /** When a code stops working by itself; null for one the facilitator stopped. */

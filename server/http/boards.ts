@@ -19,7 +19,16 @@ import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
 import { type Access, type AuthContext, authoriseRequest } from '../auth/request';
-import { hashJoinCode, issueJoinCode, joinCodeExpiresAt, joinCodeIsLive, openJoinCode } from '../auth/joinCodes';
+import {
+  hashJoinCode,
+  issueJoinCode,
+  joinCodeExpiresAt,
+  joinCodeIsLive,
+  openJoinCode,
+  openParticipantTokenForFacilitator,
+  openParticipantTokenWithCode,
+  sealParticipantTokenForFacilitator,
+} from '../auth/joinCodes';
 import { HttpError, readJson, sendValidatedJson } from './respond';
 import { clientAddress } from './rateLimits';
 import type { BoardCreationGate } from './boardCreation';
@@ -48,7 +57,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
   const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
   const createdAt = Date.now();
   const boardId = newBoardId();
-  const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt);
+  const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt, tokens.participant);
   const board: BoardRecord = {
     id: boardId,
     title,
@@ -58,6 +67,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
       participant: hashSecret(tokens.participant),
       viewer: hashSecret(tokens.viewer),
     },
+    participantTokenSealed: sealParticipantTokenForFacilitator(tokens.participant, tokens.facilitator, boardId),
     joinCode: joinCode.stored,
   };
   const doc = new Y.Doc();
@@ -104,10 +114,12 @@ function facilitatorsJoinCode(ctx: BoardRoutesContext, access: Access): { joinCo
 }
 
 /**
- * `POST /api/join`: turns a typed join code into the board it opens. Every
- * attempt is counted before the code is looked up, and a right code given
- * back, so an address tries at most `joinFailuresPerAddress` wrong codes per
- * window (server/auth/joinAttempts.ts).
+ * `POST /api/join`: turns a typed join code into the board it opens and the
+ * board's participant token, so that stopping or replacing the code later
+ * never shuts out the people already in (docs/server-promises.md, "Roles").
+ * Every attempt is counted before the code is looked up, and a right code
+ * given back, so an address tries at most `joinFailuresPerAddress` wrong
+ * codes per window (server/auth/joinAttempts.ts).
  */
 export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { code } = await readJson(req, joinRequestSchema, ctx.config.maxJsonBodyBytes);
@@ -117,32 +129,59 @@ export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage
   const board = normalised ? await ctx.storage.findBoardByJoinCodeHash(hashJoinCode(normalised)) : null;
   if (!board || !normalised) throw new HttpError(404, 'No workshop has that code. Check it with the facilitator: a new code replaces the old one.');
   if (!joinCodeIsLive(board.joinCode, ctx.config.joinCodeTtlHours, Date.now())) {
+    await forgetExpiredCodesSeal(ctx.storage, board);
     throw new HttpError(410, 'This join code has expired or the facilitator has stopped it. Ask the facilitator for the current code.');
   }
   await ctx.joinAttempts.codeAccepted(address, null);
-  sendValidatedJson(res, 200, joinResponseSchema, { boardId: board.id, token: normalised });
+  sendValidatedJson(res, 200, joinResponseSchema, { boardId: board.id, token: tokenForCode(ctx, board, normalised) });
+}
+
+/**
+ * What a person who typed a live code connects with: the participant token
+ * sealed under the code, or the code itself on a board whose participant
+ * token the server cannot recover (docs/server-promises.md, "Roles").
+ */
+function tokenForCode(ctx: BoardRoutesContext, board: BoardRecord, code: string): string {
+  const sealed = board.joinCode?.participantTokenSealed;
+  if (!sealed) return code;
+  const participantToken = openParticipantTokenWithCode(sealed, code, board.id);
+  if (participantToken === null) ctx.log.warn({ boardId: board.id }, 'the participant token sealed under the join code does not open: the code is given back as the token');
+  return participantToken ?? code;
+}
+
+/** An expired code can no longer hand out the participant token: the copy sealed under it goes. */
+async function forgetExpiredCodesSeal(storage: Storage, board: BoardRecord): Promise<void> {
+  if (board.joinCode?.participantTokenSealed) await storage.setJoinCode(board.id, { ...board.joinCode, participantTokenSealed: null });
 }
 
 /**
  * `POST /api/boards/<id>/join-code` with the facilitator's token: a new join
  * code, which the answer carries; the one before it stops working at once.
+ * The facilitator's token opens the participant token, which the new code
+ * then hands out; people already in keep theirs.
  */
 export async function renewJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
   const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can issue a join code.');
-  const issued = await unusedJoinCode(ctx.storage, access.token, access.board.id, Date.now());
+  const sealed = access.board.participantTokenSealed;
+  const participantToken = sealed ? openParticipantTokenForFacilitator(sealed, access.token, access.board.id) : null;
+  if (sealed && participantToken === null) ctx.log.warn({ boardId: access.board.id }, 'the participant token sealed for the facilitator does not open: the new code is the credential itself');
+  const issued = await unusedJoinCode(ctx.storage, access.token, access.board.id, Date.now(), participantToken);
   await ctx.storage.setJoinCode(access.board.id, issued.stored);
   sendValidatedJson(res, 201, joinCodeResponseSchema, { joinCode: issued.code, expiresAt: joinCodeExpiresAt(issued.stored, ctx.config.joinCodeTtlHours)! });
 }
 
 /**
  * `DELETE /api/boards/<id>/join-code` with the facilitator's token: the
- * workshop is over for newcomers; the code stops working at once. People
- * typing it are told it was stopped; links keep working.
+ * workshop is over for newcomers; the code stops working at once, and the
+ * participant token sealed under it is removed. People typing it are told it
+ * was stopped; links, and the people who joined with the code, keep working.
  */
 export async function stopJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
   const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can stop the join code.');
   const stored = access.board.joinCode;
-  if (stored && stored.stoppedAt === null) await ctx.storage.setJoinCode(access.board.id, { ...stored, stoppedAt: Date.now() });
+  if (stored && stored.stoppedAt === null) {
+    await ctx.storage.setJoinCode(access.board.id, { ...stored, participantTokenSealed: null, stoppedAt: Date.now() });
+  }
   res.writeHead(204, { 'Cache-Control': 'no-store' });
   res.end();
 }
@@ -181,9 +220,15 @@ export async function registerParticipant(
   sendValidatedJson(res, 201, registerParticipantResponseSchema, { participantId, participantKey, displayName, colour, role: access.role });
 }
 
-async function unusedJoinCode(storage: Storage, facilitatorToken: string, boardId: BoardId, now: number): Promise<ReturnType<typeof issueJoinCode>> {
+async function unusedJoinCode(
+  storage: Storage,
+  facilitatorToken: string,
+  boardId: BoardId,
+  now: number,
+  participantToken: string | null,
+): Promise<ReturnType<typeof issueJoinCode>> {
   for (let attempt = 0; attempt < JOIN_CODE_ATTEMPTS; attempt++) {
-    const issued = issueJoinCode(facilitatorToken, boardId, now);
+    const issued = issueJoinCode(facilitatorToken, boardId, now, participantToken);
     if (!(await storage.findBoardByJoinCodeHash(issued.stored.hash))) return issued;
   }
   throw new HttpError(503, 'Could not find a free join code; try again.');

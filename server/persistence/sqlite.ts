@@ -24,7 +24,7 @@ export class StorageVersionError extends Error {
 }
 
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 4;
+const SQL_SCHEMA_VERSION = 5;
 
 /** How stale a board's recorded last use may be: the retention period is counted in days. */
 const LAST_USE_PRECISION_MS = 10 * 60 * 1000;
@@ -129,6 +129,14 @@ DROP TABLE boards;
 ALTER TABLE boards_v4 RENAME TO boards;
 CREATE INDEX boards_last_active ON boards(last_active_at);
 `,
+  // 4 -> 5: the participant token sealed for the facilitator, and under the
+  // current join code, so that the code hands it out (server/auth/joinCodes.ts).
+  // A board from before has neither: its participant token is known to no one
+  // but the people holding its link, and its code stays their credential.
+  `
+ALTER TABLE boards ADD COLUMN participant_token_sealed BLOB;
+ALTER TABLE boards ADD COLUMN join_code_participant_token_sealed BLOB;
+`,
 ];
 
 /** Only the service's own account may read the database: the folder and every file in it. */
@@ -144,8 +152,10 @@ interface BoardRow {
   facilitator_token_hash: Buffer;
   participant_token_hash: Buffer;
   viewer_token_hash: Buffer;
+  participant_token_sealed: Buffer | null;
   join_code_hash: Buffer | null;
   join_code_sealed: Buffer | null;
+  join_code_participant_token_sealed: Buffer | null;
   join_code_issued_at: number | null;
   join_code_stopped_at: number | null;
 }
@@ -209,15 +219,15 @@ export class SqliteStorage implements Storage {
     this.statements = {
       insertBoard: this.db.prepare(
         `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
-           join_code_hash, join_code_sealed, join_code_issued_at, join_code_stopped_at)
+           participant_token_sealed, join_code_hash, join_code_sealed, join_code_participant_token_sealed, join_code_issued_at, join_code_stopped_at)
          VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @created_at,
-           @join_code_hash, @join_code_sealed, @join_code_issued_at, @join_code_stopped_at)`,
+           @participant_token_sealed, @join_code_hash, @join_code_sealed, @join_code_participant_token_sealed, @join_code_issued_at, @join_code_stopped_at)`,
       ),
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
       getBoardByJoinCodeHash: this.db.prepare('SELECT * FROM boards WHERE join_code_hash = ?'),
       setJoinCode: this.db.prepare(
         `UPDATE boards SET join_code_hash = @join_code_hash, join_code_sealed = @join_code_sealed,
-           join_code_issued_at = @join_code_issued_at, join_code_stopped_at = @join_code_stopped_at WHERE id = @id`,
+           join_code_participant_token_sealed = @join_code_participant_token_sealed, join_code_issued_at = @join_code_issued_at, join_code_stopped_at = @join_code_stopped_at WHERE id = @id`,
       ),
       countBoards: this.db.prepare('SELECT COUNT(*) AS n FROM boards'),
       insertParticipant: this.db.prepare(
@@ -275,6 +285,7 @@ export class SqliteStorage implements Storage {
         facilitator_token_hash: board.tokenHashes.facilitator,
         participant_token_hash: board.tokenHashes.participant,
         viewer_token_hash: board.tokenHashes.viewer,
+        participant_token_sealed: board.participantTokenSealed ?? null,
         ...joinCodeColumns(board.joinCode),
       });
       this.statements.upsertSnapshot.run(board.id, board.id, initialState, board.createdAt);
@@ -450,9 +461,16 @@ function toBoardRecord(row: BoardRow): BoardRecord {
       participant: row.participant_token_hash,
       viewer: row.viewer_token_hash,
     },
+    participantTokenSealed: row.participant_token_sealed,
     joinCode:
       row.join_code_hash && row.join_code_issued_at !== null
-        ? { hash: row.join_code_hash, sealed: row.join_code_sealed, issuedAt: row.join_code_issued_at, stoppedAt: row.join_code_stopped_at }
+        ? {
+            hash: row.join_code_hash,
+            sealed: row.join_code_sealed,
+            participantTokenSealed: row.join_code_participant_token_sealed,
+            issuedAt: row.join_code_issued_at,
+            stoppedAt: row.join_code_stopped_at,
+          }
         : null,
   };
 }
@@ -461,6 +479,7 @@ function joinCodeColumns(joinCode: StoredJoinCode | null) {
   return {
     join_code_hash: joinCode?.hash ?? null,
     join_code_sealed: joinCode?.sealed ?? null,
+    join_code_participant_token_sealed: joinCode?.participantTokenSealed ?? null,
     join_code_issued_at: joinCode?.issuedAt ?? null,
     join_code_stopped_at: joinCode?.stoppedAt ?? null,
   };

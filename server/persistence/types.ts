@@ -34,6 +34,13 @@ export interface StoredJoinCode {
   hash: Buffer;
   /** The code encrypted with a key derived from the facilitator's token; null for a code stored before codes were sealed. */
   sealed: Buffer | null;
+  /**
+   * The board's participant token encrypted with a key derived from this
+   * code, handed to whoever types the code while it is live; null once the
+   * code is stopped, and for a code of a board whose participant token the
+   * server cannot recover (the code itself is then the credential).
+   */
+  participantTokenSealed: Buffer | null;
   issuedAt: number;
   /** When the facilitator stopped it; null while it runs. */
   stoppedAt: number | null;
@@ -45,6 +52,12 @@ export interface BoardRecord {
   title: string;
   createdAt: number;
   tokenHashes: Record<Role, Buffer>;
+  /**
+   * The participant token encrypted with a key derived from the facilitator's
+   * token, so that each new join code can carry it; null for a board created
+   * before the server kept it (server/auth/joinCodes.ts); a store may leave it out then.
+   */
+  participantTokenSealed?: Buffer | null;
   /** The board's current join code; a stopped or expired one is kept so that people typing it are told why it fails. */
   joinCode: StoredJoinCode | null;
 }

@@ -75,6 +75,12 @@ export type BoardInfo = z.infer<typeof boardInfoSchema>;
 
 /** `POST /api/join`: a short join code typed by a participant. */
 export const joinRequestSchema = z.object({ code: z.string().trim().min(1).max(20) }).strict();
+/**
+ * The answer to `POST /api/join`: the board, and the token to open it with
+ * from now on, kept like a link's. It is the board's participant token, which
+ * keeps working when the code is stopped or replaced; only on a board from
+ * before the server kept that token sealed is it the code itself.
+ */
 export const joinResponseSchema = z.object({ boardId: z.string(), token: z.string() });
 export type JoinResponse = z.infer<typeof joinResponseSchema>;
 

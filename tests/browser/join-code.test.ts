@@ -35,6 +35,34 @@ describe('the join code, in real Chromium', () => {
     await visible(pat.getByText('This join code has expired or the facilitator has stopped it. Ask the facilitator for the current code.'), ARRIVES_MS);
   });
 
+  it('keeps someone who joined with the code live on the board through reloads after the facilitator issues a new code and stops it', async () => {
+    const server = await startServer();
+    const board = await createBoard(server, 'Board away day');
+    const fay = await join(board.links.facilitator, 'Fay');
+    const pat = await person();
+    await pat.goto(server.url);
+    await pat.getByLabel('Join code').fill(board.joinCode);
+    await pat.getByRole('button', { name: 'Join workshop' }).click();
+    await pat.getByRole('textbox', { name: /Your name/ }).fill('Pat');
+    await pat.getByRole('button', { name: 'Join the board' }).click();
+    await visible(pat.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+
+    await fay.getByRole('button', { name: 'New join code' }).click();
+    await expect.poll(() => fay.locator('.join-code-badge__code').innerText(), { timeout: ARRIVES_MS }).not.toBe(board.joinCode);
+    await pat.reload();
+    await visible(pat.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+
+    await fay.getByRole('button', { name: 'Stop the join code' }).click();
+    await visible(fay.getByText('No join code: people join with the participant link'), ARRIVES_MS);
+    await pat.reload();
+    await visible(pat.getByRole('status').filter({ hasText: 'Live' }), ARRIVES_MS);
+    await pat.getByRole('button', { name: 'Add note' }).click();
+    const editor = pat.getByRole('textbox', { name: 'Note text' });
+    await editor.fill('Still here after the code stopped');
+    await editor.press('Enter');
+    await visible(fay.locator('[data-note-id]').filter({ hasText: 'Still here after the code stopped' }), ARRIVES_MS);
+  });
+
   it('tells someone who has tried too many wrong codes to wait, and for how long', async () => {
     const server = await startServer({ joinFailuresPerAddress: 2 });
     const pat = await person();

@@ -109,12 +109,12 @@ describe('the HTTP API', () => {
     await expect(registerParticipant(server, board.boardId, 'wrong', 'Sam')).rejects.toThrow(/401/);
   });
 
-  it('turns a typed join code into the board, forgiving case, spaces and look-alike letters', async () => {
+  it('turns a typed join code into the board and its participant token, forgiving case, spaces and look-alike letters', async () => {
     const board = await createBoard(server);
     const typed = ` ${board.joinCode.toLowerCase().replace('-', ' ')} `;
     const res = await post('/api/join', { code: typed });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ boardId: board.boardId, token: board.joinCode });
+    expect(await res.json()).toEqual({ boardId: board.boardId, token: board.tokens.participant });
     const unknown = await post('/api/join', { code: 'ZZZZ-ZZZZ' });
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error).toMatch(/No workshop has that code/);

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../server/http/router';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { addNote, readNotes } from '../../shared/board/notes';
+import { connectStockClient, createBoard, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 import type { ServerConfig } from '../../server/config';
 
 /** An upgrade's outcome with the refusal's headers, which tests/helpers/raw-socket.ts does not keep. */
@@ -172,7 +173,7 @@ describe('the join code’s life', () => {
     expect(joinCode).not.toBe(board.joinCode);
     expect((await join(board.joinCode)).status).toBe(404);
     expect(await upgrade(`${server.wsUrl}/${board.boardId}?token=${board.joinCode}`)).toMatchObject({ status: 401 });
-    expect(await (await join(joinCode)).json()).toEqual({ boardId: board.boardId, token: joinCode });
+    expect(await (await join(joinCode)).json()).toEqual({ boardId: board.boardId, token: board.tokens.participant });
     expect((await (await call(`/api/boards/${board.boardId}`, 'GET', board.tokens.facilitator)).json()).joinCode).toBe(joinCode);
 
     expect((await call(`/api/boards/${board.boardId}/join-code`, 'DELETE', board.tokens.facilitator)).status).toBe(204);
@@ -184,25 +185,99 @@ describe('the join code’s life', () => {
     expect(await (await call(`/api/boards/${board.boardId}`, 'GET', board.tokens.facilitator)).json()).toMatchObject({ joinCode: null, joinCodeExpiresAt: null });
   });
 
-  it('stops a code by itself once JOIN_CODE_TTL_HOURS have passed since it was issued', async () => {
+  it('stops a code by itself once JOIN_CODE_TTL_HOURS have passed since it was issued, leaving in whoever joined with it', async () => {
     server = await startTestServer({ joinCodeTtlHours: 0.3 / 3600 });
     const board = await createBoard(server);
-    expect((await join(board.joinCode)).status).toBe(200);
+    const joined = await join(board.joinCode);
+    expect(joined.status).toBe(200);
+    const { token } = (await joined.json()) as { token: string };
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await join(board.joinCode)).status).toBe(410);
     expect(await upgrade(`${server.wsUrl}/${board.boardId}?token=${board.joinCode}`)).toMatchObject({ status: 401 });
+    expect(await upgrade(`${server.wsUrl}/${board.boardId}?token=${encodeURIComponent(token)}`)).toEqual({ accepted: true });
+    // The expired code can no longer hand the participant token out: the copy sealed under it is gone.
+    expect((await server.storage.getBoard(board.boardId as never))!.joinCode!.participantTokenSealed).toBeNull();
   });
 
-  it('keeps the code only hashed and sealed: no file holds it, and no other token opens it', async () => {
+  it('keeps the code and the participant token only hashed and sealed: no file holds either, and no other token opens the code', async () => {
     server = await startTestServer();
     const board = await createBoard(server);
+    expect((await join(board.joinCode)).status).toBe(200);
+    const renewed = (await (await call(`/api/boards/${board.boardId}/join-code`, 'POST', board.tokens.facilitator)).json()) as { joinCode: string };
+    expect((await join(renewed.joinCode)).status).toBe(200);
     const { readdir, readFile } = await import('node:fs/promises');
     for (const file of await readdir(server.dataDir)) {
-      expect((await readFile(`${server.dataDir}/${file}`)).includes(Buffer.from(board.joinCode)), file).toBe(false);
+      const bytes = await readFile(`${server.dataDir}/${file}`);
+      for (const secret of [board.joinCode, renewed.joinCode, board.tokens.participant, board.tokens.facilitator]) {
+        expect(bytes.includes(Buffer.from(secret)), `${file} holds ${secret}`).toBe(false);
+      }
     }
     const stored = (await server.storage.getBoard(board.boardId as never))!.joinCode!;
-    expect(stored.sealed!.includes(Buffer.from(board.joinCode))).toBe(false);
+    expect(stored.sealed!.includes(Buffer.from(renewed.joinCode))).toBe(false);
     const asParticipant = await (await call(`/api/boards/${board.boardId}`, 'GET', board.tokens.participant)).json();
     expect(asParticipant).toMatchObject({ joinCode: null, joinCodeExpiresAt: null });
+  });
+});
+
+describe('people who joined with the code', () => {
+  let server: TestServer;
+  const opened: StockClient[] = [];
+  afterEach(async () => {
+    for (const client of opened.splice(0)) client.destroy();
+    await server.stop();
+  });
+
+  const call = (path: string, method: string, token: string) =>
+    fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+  const join = (code: string) =>
+    fetch(`${server.url}/api/join`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) });
+
+  /** Someone who typed the code, entered their name and is live on the board, as the client does it. */
+  async function joinByCode(boardId: string, code: string, name: string): Promise<StockClient> {
+    const answer = await join(code);
+    expect(answer.status).toBe(200);
+    const { token } = (await answer.json()) as { token: string };
+    const registered = await registerParticipant(server, boardId, token, name);
+    const client = connectStockClient(server, boardId, { token, participant: registered.participantKey });
+    opened.push(client);
+    await whenSynced(client.provider);
+    return client;
+  }
+
+  /** A phone that slept, or a page reloaded: the socket closes and the client connects again with what it kept. */
+  async function reconnect(client: StockClient): Promise<void> {
+    client.provider.disconnect();
+    client.provider.connect();
+    await whenSynced(client.provider);
+  }
+
+  it('are given the participant token, the same access as the participant link', async () => {
+    server = await startTestServer();
+    const board = await createBoard(server);
+    expect(await (await join(board.joinCode)).json()).toEqual({ boardId: board.boardId, token: board.tokens.participant });
+  });
+
+  it('reconnect after the facilitator stops the code, while a newcomer typing the stopped code is told 410', async () => {
+    server = await startTestServer();
+    const board = await createBoard(server);
+    const pat = await joinByCode(board.boardId, board.joinCode, 'Pat');
+    expect((await call(`/api/boards/${board.boardId}/join-code`, 'DELETE', board.tokens.facilitator)).status).toBe(204);
+
+    await reconnect(pat);
+    expect((await join(board.joinCode)).status).toBe(410);
+    expect((await server.storage.getBoard(board.boardId as never))!.joinCode!.participantTokenSealed).toBeNull();
+  });
+
+  it('reconnect after the facilitator issues a new code, which lets newcomers in with the same participant token', async () => {
+    server = await startTestServer();
+    const board = await createBoard(server);
+    const pat = await joinByCode(board.boardId, board.joinCode, 'Pat');
+    const renewed = (await (await call(`/api/boards/${board.boardId}/join-code`, 'POST', board.tokens.facilitator)).json()) as { joinCode: string };
+
+    await reconnect(pat);
+    expect((await join(board.joinCode)).status).toBe(404);
+    const sam = await joinByCode(board.boardId, renewed.joinCode, 'Sam');
+    addNote(pat.doc, { text: 'Written after the code changed', x: 0, y: 0, authorId: null, authorName: '' });
+    await expect.poll(() => readNotes(sam.doc).map((note) => note.text)).toContain('Written after the code changed');
   });
 });

@@ -6,7 +6,9 @@ import * as Y from 'yjs';
 import { SQLITE_FILE_NAME, SqliteStorage } from '../../server/persistence/sqlite';
 import { privateDocumentName } from '../../server/persistence/types';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
-import { makeDataDir } from '../helpers/server';
+import { hashSecret, newSecret } from '../../server/auth/tokens';
+import { hashJoinCode } from '../../server/auth/joinCodes';
+import { makeDataDir, startTestServer, type TestServer } from '../helpers/server';
 
 /** The tables as release 1 wrote them, frozen: a trust's file may still look like this. */
 const VERSION_1_TABLES = `
@@ -24,9 +26,32 @@ CREATE INDEX document_updates_board ON document_updates(board_id, seq);
 PRAGMA user_version = 1;
 `;
 
+/** The tables as release 4 wrote them, frozen: join codes hashed and sealed, the participant token known only by its hash. */
+const VERSION_4_TABLES = `
+CREATE TABLE boards (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at INTEGER NOT NULL,
+  facilitator_token_hash BLOB NOT NULL, participant_token_hash BLOB NOT NULL, viewer_token_hash BLOB NOT NULL,
+  last_active_at INTEGER NOT NULL DEFAULT 0, join_code_hash BLOB UNIQUE, join_code_sealed BLOB,
+  join_code_issued_at INTEGER, join_code_stopped_at INTEGER);
+CREATE INDEX boards_last_active ON boards(last_active_at);
+CREATE TABLE participants (id TEXT PRIMARY KEY, board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  key_hash BLOB NOT NULL UNIQUE, display_name TEXT NOT NULL, colour TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX participants_board ON participants(board_id);
+CREATE TABLE document_snapshots (doc_name TEXT PRIMARY KEY, board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+  state BLOB NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX document_snapshots_board ON document_snapshots(board_id);
+CREATE TABLE document_updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_name TEXT NOT NULL,
+  board_id TEXT NOT NULL REFERENCES boards(id) ON DELETE CASCADE, data BLOB NOT NULL);
+CREATE INDEX document_updates_doc ON document_updates(doc_name, seq);
+CREATE INDEX document_updates_board ON document_updates(board_id);
+PRAGMA user_version = 4;
+`;
+
 describe('the SQLite tables', () => {
   let dataDir = '';
+  let server: TestServer | null = null;
   afterEach(async () => {
+    await server?.stop();
+    server = null;
     if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });
 
@@ -63,7 +88,37 @@ describe('the SQLite tables', () => {
       await storage.close();
     }
     const reopened = new Database(path.join(dataDir, SQLITE_FILE_NAME));
-    expect(reopened.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
     reopened.close();
+  });
+
+  it('brings a release-4 file forward: the code of a board whose participant token it cannot recover stays the credential of those who type it, a new code too', async () => {
+    dataDir = await makeDataDir();
+    const boardId = 'board-from-release-4' as BoardId;
+    const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
+    const code = 'WXYZ-2345';
+    const old = new Database(path.join(dataDir, SQLITE_FILE_NAME));
+    old.exec(VERSION_4_TABLES);
+    const now = Date.now();
+    old
+      .prepare('INSERT INTO boards VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)')
+      .run(boardId, 'Old board', now, hashSecret(tokens.facilitator), hashSecret(tokens.participant), hashSecret(tokens.viewer), now, hashJoinCode(code), now);
+    old.prepare('INSERT INTO document_snapshots VALUES (?, ?, ?, ?)').run(boardId, boardId, Y.encodeStateAsUpdate(new Y.Doc()), now);
+    old.close();
+
+    server = await startTestServer({ dataDir });
+    const join = async (typed: string) =>
+      (await fetch(`${server!.url}/api/join`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: typed }) })).json();
+    const opensBoard = async (token: string) => (await fetch(`${server!.url}/api/boards/${boardId}?token=${encodeURIComponent(token)}`)).status;
+    expect(await join(code)).toEqual({ boardId, token: code });
+    expect(await opensBoard(code)).toBe(200);
+
+    const renewed = await fetch(`${server.url}/api/boards/${boardId}/join-code`, { method: 'POST', headers: { Authorization: `Bearer ${tokens.facilitator}` } });
+    const { joinCode } = (await renewed.json()) as { joinCode: string };
+    expect(await join(joinCode)).toEqual({ boardId, token: joinCode });
+    expect(await opensBoard(joinCode)).toBe(200);
+    expect(await opensBoard(tokens.participant)).toBe(200);
+    const stored = await server.storage.getBoard(boardId);
+    expect(stored).toMatchObject({ participantTokenSealed: null, joinCode: { participantTokenSealed: null } });
   });
 });

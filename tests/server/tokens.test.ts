@@ -19,7 +19,7 @@ describe('tokens are compared in constant time', () => {
     title: 't',
     createdAt: 0,
     tokenHashes: { facilitator: hashSecret(tokens.facilitator), participant: hashSecret(tokens.participant), viewer: hashSecret(tokens.viewer) },
-    joinCode: { hash: hashJoinCode('ABCD-2345'), sealed: null, issuedAt: 0, stoppedAt: null },
+    joinCode: { hash: hashJoinCode('ABCD-2345'), sealed: null, participantTokenSealed: null, issuedAt: 0, stoppedAt: null },
   };
 
   it('compares every role’s hash (and the join code) with timingSafeEqual, whichever token is presented and whether it matches', () => {
