@@ -37,6 +37,8 @@ import {
   type StateVector,
 } from './saveTracking';
 import { throttle } from './throttle';
+import { bindSharedText, type SharedTextField } from './sharedText';
+import type { TextFieldAddress } from '../../shared/board/text';
 import type {
   BoardActions,
   BoardIdentity,
@@ -150,6 +152,9 @@ function forwardTo<T extends object>(current: () => T): T {
   }
   return forwarded as T;
 }
+
+/** Typing with pauses shorter than this is one undo step (docs/client.md, "Undo"). */
+const TEXT_UNDO_CAPTURE_MS = 500;
 
 /** The board document and everything bound to it; replaced whole when the server refuses a change on the locked board. */
 interface BoardReplica {
@@ -349,6 +354,7 @@ export class BoardConnection implements BoardSession {
           [DocKey.notes, DocKey.board, DocKey.themes, DocKey.actions, DocKey.actionSteps, DocKey.diagrams, DocKey.driverNodes].map((name) => topMap(doc, name)),
           {
           trackedOrigins: new Set([this.localOrigin]),
+          captureTimeout: TEXT_UNDO_CAPTURE_MS,
         })
       : null;
 
@@ -533,6 +539,30 @@ export class BoardConnection implements BoardSession {
   /** Each action is its own undo step, however quickly the next one follows. */
   private endUndoStep(): void {
     this.undoManager?.stopCapturing();
+  }
+
+  /** The shared-text field last typed into, so typing in another one starts a new undo step. */
+  private lastTypedField: string | null = null;
+
+  /**
+   * Binds a shared-text field for typing into it live. A burst of typing in
+   * one field is one undo step (`TEXT_UNDO_CAPTURE_MS`), unlike every other
+   * change, which is a step of its own.
+   */
+  textField(address: TextFieldAddress): SharedTextField {
+    return bindSharedText(
+      {
+        doc: () => this.doc,
+        origin: this.localOrigin,
+        canWrite: () => this.canWrite(),
+        beforeEdit: ({ root, record, field }) => {
+          const typed = `${root}/${record}/${field}`;
+          if (typed !== this.lastTypedField) this.endUndoStep();
+          this.lastTypedField = typed;
+        },
+      },
+      address,
+    );
   }
 
   private readonly markDocumentDirty = (): void => {

@@ -1,9 +1,11 @@
-import { createContext, type ReactNode, useCallback, useContext } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { PlanImportResult } from '../../shared/schema/api';
 import { mayRewriteNote } from '../../shared/board/access';
+import type { TextFieldAddress } from '../../shared/board/text';
+import type { SharedTextField } from './sharedText';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);
 
@@ -19,6 +21,12 @@ function useSession(): BoardSession {
   const session = useContext(BoardSessionContext);
   if (!session) throw new Error('Board components must be rendered inside <BoardProvider>.');
   return session;
+}
+
+/** One shared-text field bound for an input, or null where the session has no live document (see useSharedText). */
+export function useSharedTextField(address: TextFieldAddress): SharedTextField | null {
+  const session = useSession();
+  return useMemo(() => session.textField?.(address) ?? null, [session, address]);
 }
 
 /** Reads part of the board state; the component re-renders only when that part changes. */

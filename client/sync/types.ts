@@ -25,6 +25,8 @@ import type { BoardSnapshot } from '../../shared/board/snapshot';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { StateRefusalReason } from '../../shared/protocol';
 import type { NodeSource } from '../../shared/board/drivers';
+import type { TextFieldAddress } from '../../shared/board/text';
+import type { SharedTextField } from './sharedText';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
@@ -254,4 +256,6 @@ export interface BoardSession {
   importPlan?(file: Blob, name: string): Promise<PlanImportResult>;
   /** Deletes the board for everyone (the facilitator's); absent where there is no server. */
   deleteBoard?(): Promise<void>;
+  /** Binds a shared-text field for typing into it live; absent where there is no live document. */
+  textField?(address: TextFieldAddress): SharedTextField;
 }

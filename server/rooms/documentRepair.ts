@@ -66,13 +66,17 @@ function sharedTypeOf(item: Y.Item, type: abstract new (...args: never[]) => unk
 
 /**
  * Whether an item holds what a field of this shape may: one plain value no
- * deeper than the shape, or for a text field a `Y.Text` of plain characters.
+ * deeper than the shape, or for a text field a `Y.Text` of plain characters
+ * (or a plain string, as written before schema 6).
  * Only the item itself is looked at (and a value only as deep as its shape
  * allows), never what a hostile writer nested inside it, so a clean board
  * costs one look per field.
  */
 function fits(shape: FieldShape, item: Y.Item): boolean {
   if (shape.kind === 'text') {
+    // A plain string written before the field was a Y.Text still reads as its text; the next edit replaces it.
+    const plain = item.content instanceof Y.ContentAny && item.content.arr.length === 1 ? item.content.arr[0] : undefined;
+    if (typeof plain === 'string') return true;
     const text = sharedTypeOf(item, Y.Text);
     if (!text || text._map.size > 0) return false;
     for (let part = text._start; part !== null; part = part.right) {
@@ -101,7 +105,8 @@ function bottomUp(top: Y.Item): Y.Item[] {
 
 /** Whether a record, without the fields about to be removed, still passes its readers' validator under its key. */
 function readsWithout(record: SharedType, key: string, removed: ReadonlySet<string>, reader: RootLayout & { kind: 'records' }): boolean {
-  const fields = readRecordFields(record);
+  const textFields = new Set([...reader.fields].filter(([, shape]) => shape.kind === 'text').map(([field]) => field));
+  const fields = readRecordFields(record, textFields);
   if (!fields) return false;
   for (const field of removed) delete fields[field];
   const parsed = reader.reader.safeParse(fields);

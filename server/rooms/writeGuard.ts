@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { FieldWrite, WriteLocation } from '../../shared/board/access';
 import { DocKey } from '../../shared/board/doc';
-import { BOARD_LAYOUT, type DocumentLayout, type FieldShape, valueDepthBeyond, valueProblem } from '../../shared/board/layout';
+import { BOARD_LAYOUT, type DocumentLayout, type FieldShape, type RootLayout, valueDepthBeyond, valueProblem } from '../../shared/board/layout';
 import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 
 /**
@@ -205,6 +205,17 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
   let oversized: string | null = null;
   let misshapen: string | null = null;
   let addsContent = false;
+  /**
+   * The characters the update adds to and removes from each shared-text
+   * field it types into, by the field's item, so the text it leaves behind
+   * is held to the field's limit (docs/document-layout.md, "Shared text").
+   */
+  const typedTexts = new Map<Y.Item, { where: string; maxChars: number; added: number; removed: number }>();
+  const typedText = (fieldItem: Y.Item, where: string, maxChars: number) => {
+    let typed = typedTexts.get(fieldItem);
+    if (!typed) typedTexts.set(fieldItem, (typed = { where, maxChars, added: 0, removed: 0 }));
+    return typed;
+  };
 
   /** Where an item the document already holds lives. */
   const placementIntegrated = (item: Y.Item): Placement => {
@@ -320,6 +331,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
     if (shape.kind !== 'text' || !isSharedType(field.item.content, Y.Text) || inField.key !== null || !(item.content instanceof Y.ContentString)) {
       return `${where}/${field.key} holds something the layout does not have there`;
     }
+    typedText(field.item, `${where}/${field.key}`, shape.maxChars).added += item.length;
     fieldWrites.push({ root, record: record.key, field: field.key, value: undefined, kind: 'set', recordIsNew });
     return null;
   };
@@ -399,11 +411,30 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
           if (typeof path === 'object') {
             add({ root: path.root, record: path.levels[0]!.key });
             if (known) noteRemoval(path.root, path.levels);
+            const [, field, inField] = path.levels;
+            const shape = field?.key ? layoutOfRecords(path.root)?.fields.get(field.key) : undefined;
+            if (inField && shape?.kind === 'text' && struct.content instanceof Y.ContentString) {
+              const overlap = Math.min(clock + len, struct.id.clock + struct.length) - Math.max(at, struct.id.clock);
+              typedText(field!.item, `${path.root}/${path.levels[0]!.key}/${field!.key}`, shape.maxChars).removed += overlap;
+            }
           }
         }
         at = struct.id.clock + struct.length;
       }
     }
+  }
+
+  for (const [fieldItem, typed] of typedTexts) {
+    const content = fieldItem.content as unknown;
+    const before = isNew(fieldItem) || !(content instanceof Y.ContentType) ? 0 : content.type._length;
+    const after = before + typed.added - typed.removed;
+    if (after > typed.maxChars) oversized ??= `${typed.where} would hold ${after} characters; it holds at most ${typed.maxChars}.`;
+  }
+
+  /** The layout of a record root, or undefined for any other root. */
+  function layoutOfRecords(root: string): (RootLayout & { kind: 'records' }) | undefined {
+    const rootLayout = layout.get(root);
+    return rootLayout?.kind === 'records' ? rootLayout : undefined;
   }
 
   /** A deletion of a record, of a field's value, or of characters of a field's Y.Text. */

@@ -9,6 +9,7 @@ import {
   type ActionResponse,
   actionResponseSchema,
   actionSchema,
+  ACTION_TEXT_FIELDS,
   type ActionTextField,
   EVALUATION_STEPS,
   type EvaluationStep,
@@ -21,7 +22,8 @@ import {
   timescaleSchema,
 } from '../schema/exercise';
 import { type ActionId, type ActionStepId, newRecordId, type ParticipantId, type ThemeId } from '../schema/ids';
-import { DocKey, newRecord, readFlatObject, readRecords, topMap, writeFields } from './doc';
+import { DocKey, newRecord, readFlatObject, readRecordFields, readRecords, type RecordMap, sharedTextFieldsOf, topMap, writeFields } from './doc';
+import { isSharedText, writeTextField } from './text';
 import { readSession, setSessionFlag } from './session';
 
 /** Every draft action, oldest first. */
@@ -44,11 +46,11 @@ export function addAction(
       newRecord({
         id,
         themeId: input.themeId ?? null,
-        topic: (input.topic ?? '').slice(0, ACTION_FIELD_MAX_CHARS),
-        action: '',
-        owner: '',
+        topic: new Y.Text((input.topic ?? '').slice(0, ACTION_FIELD_MAX_CHARS)),
+        action: new Y.Text(),
+        owner: new Y.Text(),
         timescale: null,
-        success: '',
+        success: new Y.Text(),
         status: 'not-started',
         importedFrom: input.importedFrom ?? null,
         createdAt: input.now ?? Date.now(),
@@ -67,13 +69,16 @@ export function updateAction(doc: Y.Doc, id: ActionId, changes: ActionChanges, o
   if (!(record instanceof Y.Map)) return false;
   const { timescale, status, ...text } = changes;
   if (timescale && !timescaleSchema.safeParse(timescale).success) return false;
-  const fields: Record<string, unknown> = Object.fromEntries(
-    Object.entries(text).map(([key, value]) => [key, value === undefined ? undefined : value.slice(0, ACTION_FIELD_MAX_CHARS)]),
-  );
+  const fields: Record<string, unknown> = {};
   // Objects are compared by content: rewriting an equal timescale would be an edit that changes nothing.
   if (timescale !== undefined && !holdsTimescale(record.get('timescale'), timescale)) fields.timescale = timescale;
   if (status !== undefined) fields.status = status;
-  doc.transact(() => writeFields(record, fields), origin);
+  doc.transact(() => {
+    for (const [field, value] of Object.entries(text)) {
+      if (value !== undefined && ACTION_TEXT_FIELDS.includes(field as ActionTextField)) writeTextField(record, field, value.slice(0, ACTION_FIELD_MAX_CHARS));
+    }
+    writeFields(record, fields);
+  }, origin);
   return true;
 }
 
@@ -90,10 +95,21 @@ function holdsTimescale(stored: unknown, timescale: Timescale | null): boolean {
   return Object.keys(current).length === wanted.length && wanted.every(([key, value]) => current[key] === value);
 }
 
-/** A step as stored (`{ text, done, order }`), validated; null when it does not read. */
+/**
+ * A step as stored, validated; null when it does not read. Since schema 6 a
+ * step is a record (`Y.Map` of `text` as a `Y.Text`, `done`, `order`); one
+ * stored as a plain object (`{ text, done, order }`, before schema 6) still
+ * reads.
+ */
 function parseStep(value: unknown): Omit<ActionStep, 'id' | 'actionId'> | null {
-  const parsed = actionStepSchema.safeParse(readFlatObject(value));
+  const fields = value instanceof Y.Map ? readRecordFields(value, sharedTextFieldsOf(DocKey.actionSteps)) : readFlatObject(value);
+  const parsed = actionStepSchema.safeParse(fields);
   return parsed.success ? parsed.data : null;
+}
+
+/** A new step record. */
+function newStepRecord(step: { text: string; done: boolean; order: number }): RecordMap {
+  return newRecord({ text: new Y.Text(step.text), done: step.done, order: step.order });
 }
 
 /** A next-steps check as stored (`{ done, note }`), validated; null when it does not read. */
@@ -143,7 +159,7 @@ export function addActionSteps(
       const text = stepText(step.text);
       if (!text) continue;
       const id = newRecordId<ActionStepId>();
-      topMap(doc, DocKey.actionSteps).set(stepKey(actionId, id), { text, done: step.done ?? false, order: ++order });
+      topMap(doc, DocKey.actionSteps).set(stepKey(actionId, id), newStepRecord({ text, done: step.done ?? false, order: ++order }));
       ids.push(id);
     }
   }, origin);
@@ -159,12 +175,17 @@ export function updateActionStep(
   origin: unknown = null,
 ): void {
   const steps = topMap(doc, DocKey.actionSteps);
-  const current = parseStep(steps.get(stepKey(actionId, stepId)));
+  const stored = steps.get(stepKey(actionId, stepId));
+  const current = parseStep(stored);
   if (!current) return;
   const text = changes.text === undefined ? current.text : stepText(changes.text);
+  const done = changes.done ?? current.done;
   doc.transact(() => {
     if (!text) steps.delete(stepKey(actionId, stepId));
-    else steps.set(stepKey(actionId, stepId), { ...current, text, done: changes.done ?? current.done });
+    else if (stored instanceof Y.Map && isSharedText(stored.get('text'))) {
+      writeTextField(stored, 'text', text);
+      writeFields(stored, { done });
+    } else steps.set(stepKey(actionId, stepId), newStepRecord({ ...current, text, done }));
   }, origin);
 }
 

@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS } from '../schema/drivers';
+import { ACTION_FIELD_MAX_CHARS, ACTION_STEP_MAX_CHARS, THEME_TITLE_MAX_CHARS } from '../schema/exercise';
 
 /**
  * The names of the top-level shared types in a board's Y.Doc. Changing one
@@ -55,6 +57,24 @@ export const PrivateDocKey = {
   votes: 'votes',
 } as const;
 
+/**
+ * The fields people co-edit as live text (schema 6): each a `Y.Text` of
+ * plain characters, by top-level name, with the most characters it holds
+ * (docs/document-layout.md, "Shared text").
+ */
+export const SHARED_TEXT_FIELDS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map([
+  [DocKey.themes, new Map([['title', THEME_TITLE_MAX_CHARS]])],
+  [DocKey.actions, new Map([['topic', ACTION_FIELD_MAX_CHARS], ['action', ACTION_FIELD_MAX_CHARS], ['owner', ACTION_FIELD_MAX_CHARS], ['success', ACTION_FIELD_MAX_CHARS]])],
+  [DocKey.actionSteps, new Map([['text', ACTION_STEP_MAX_CHARS]])],
+  [DocKey.diagrams, new Map([['title', DIAGRAM_TITLE_MAX_CHARS], ['aim', DIAGRAM_TEXT_MAX_CHARS], ['aimMeasure', DIAGRAM_TEXT_MAX_CHARS]])],
+  [DocKey.driverNodes, new Map([['text', DIAGRAM_TEXT_MAX_CHARS], ['measure', DIAGRAM_TEXT_MAX_CHARS]])],
+]);
+
+/** The names of a root's shared-text fields (none for a root without any). */
+export function sharedTextFieldsOf(root: string): ReadonlySet<string> {
+  return new Set(SHARED_TEXT_FIELDS.get(root)?.keys() ?? []);
+}
+
 /** A top-level map of a document, by name. */
 export function topMap(doc: Y.Doc, name: string): Y.Map<unknown> {
   return doc.getMap(name);
@@ -107,17 +127,21 @@ export function readFlatObject(value: unknown): Record<string, string | number |
  * Reads a record's fields one by one into a plain object for validation, or
  * null when the record is not a `Y.Map`. A field holds what the layout allows
  * (docs/document-layout.md): a string, number, boolean or null, or a flat
- * object. Anything else (a nested `Y.Map`, a `Y.Text` or `Y.Array`, an array,
- * a deeper object) is left out, so the validator sees the field as missing:
- * it defaults it or refuses the record. Nothing is copied recursively, so a
- * record nested thousands of levels deep costs one look per field.
+ * object, or for one of `textFields` a `Y.Text`, read as its characters.
+ * Anything else (a nested `Y.Map`, a `Y.Text` where the layout has none, a
+ * `Y.Array`, an array, a deeper object) is left out, so the validator sees
+ * the field as missing: it defaults it or refuses the record. Nothing is
+ * copied recursively, so a record nested thousands of levels deep costs one
+ * look per field.
  */
-export function readRecordFields(record: unknown): Record<string, unknown> | null {
+export function readRecordFields(record: unknown, textFields: ReadonlySet<string> = new Set()): Record<string, unknown> | null {
   if (!(record instanceof Y.Map)) return null;
   const fields: Record<string, unknown> = {};
   for (const [key, value] of (record as Y.Map<unknown>).entries()) {
     if (isPrimitive(value)) fields[key] = value;
-    else {
+    else if (value instanceof Y.Text && value.constructor === Y.Text) {
+      if (textFields.has(key)) fields[key] = value.toString();
+    } else {
       const flat = readFlatObject(value);
       if (flat) fields[key] = flat;
     }
@@ -161,8 +185,9 @@ export function recordKeysChangedBy(transaction: Y.Transaction): string[] {
  */
 export function readRecords<T>(doc: Y.Doc, name: string, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }): T[] {
   const records: T[] = [];
+  const textFields = sharedTextFieldsOf(name);
   for (const [key, value] of topMap(doc, name).entries()) {
-    const parsed = schema.safeParse(readRecordFields(value));
+    const parsed = schema.safeParse(readRecordFields(value, textFields));
     if (parsed.success && (parsed.data as { id?: unknown }).id === key) records.push(parsed.data as T);
   }
   return records;

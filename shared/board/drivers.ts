@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { addAction } from './actions';
-import { DocKey, newRecord, notesMap, readRecords, topMap, writeFields } from './doc';
+import { DocKey, newRecord, notesMap, readRecords, type RecordMap, topMap, writeFields } from './doc';
+import { readTextValue, writeTextField } from './text';
 import { buildDriverTree, type DriverTree, isWithin, orderBetween } from '../exercise/driverTree';
 import {
   type Diagram,
@@ -46,9 +47,9 @@ export function addDiagram(doc: Y.Doc, input: { title?: string; aim?: string; no
       id,
       newRecord({
         id,
-        title: clip(input.title?.trim() || 'Driver diagram', DIAGRAM_TITLE_MAX_CHARS),
-        aim: clip(input.aim ?? ''),
-        aimMeasure: '',
+        title: new Y.Text(clip(input.title?.trim() || 'Driver diagram', DIAGRAM_TITLE_MAX_CHARS)),
+        aim: new Y.Text(clip(input.aim ?? '')),
+        aimMeasure: new Y.Text(),
         aimMeasureKind: null,
         aimTargetDate: '',
         createdAt: input.now ?? Date.now(),
@@ -67,12 +68,18 @@ export function updateDiagram(
 ): boolean {
   const record = topMap(doc, DocKey.diagrams).get(id);
   if (!(record instanceof Y.Map)) return false;
-  const fields: Record<string, unknown> = { ...changes };
-  if (changes.title !== undefined) fields.title = clip(changes.title, DIAGRAM_TITLE_MAX_CHARS);
-  for (const key of ['aim', 'aimMeasure'] as const) if (changes[key] !== undefined) fields[key] = clip(changes[key]!);
-  if (changes.aimTargetDate !== undefined && !/^(\d{4}-\d{2}-\d{2})?$/.test(changes.aimTargetDate)) delete fields.aimTargetDate;
-  doc.transact(() => writeFields(record, fields), origin);
+  const { title, aim, aimMeasure, ...fields } = changes;
+  if (fields.aimTargetDate !== undefined && !/^(\d{4}-\d{2}-\d{2})?$/.test(fields.aimTargetDate)) delete fields.aimTargetDate;
+  doc.transact(() => {
+    writeTexts(record, { title: title === undefined ? undefined : clip(title, DIAGRAM_TITLE_MAX_CHARS), aim, aimMeasure });
+    writeFields(record, fields);
+  }, origin);
   return true;
+}
+
+/** Writes the given shared-text fields of a record, each clipped to a diagram text's limit. */
+function writeTexts(record: RecordMap, texts: Record<string, string | undefined>): void {
+  for (const [field, value] of Object.entries(texts)) if (value !== undefined) writeTextField(record, field, clip(value));
 }
 
 /** Deletes a diagram and all its nodes. */
@@ -125,11 +132,11 @@ export function addDriverNode(
         id,
         diagramId: input.diagramId,
         parentId: input.parentId,
-        text: clip(input.text ?? ''),
+        text: new Y.Text(clip(input.text ?? '')),
         order: orderAt(tree, input.parentId, input.diagramId, input.index),
         movedAt: nextMove(doc, input.diagramId),
         deleted: false,
-        measure: '',
+        measure: new Y.Text(),
         measureKind: null,
         sourceKind: input.source?.kind ?? null,
         sourceId: input.source?.id ?? null,
@@ -150,10 +157,11 @@ export function updateDriverNode(
 ): boolean {
   const record = topMap(doc, DocKey.driverNodes).get(id);
   if (!(record instanceof Y.Map)) return false;
-  const fields: Record<string, unknown> = { ...changes };
-  if (changes.text !== undefined) fields.text = clip(changes.text);
-  if (changes.measure !== undefined) fields.measure = clip(changes.measure);
-  doc.transact(() => writeFields(record, fields), origin);
+  const { text, measure, ...fields } = changes;
+  doc.transact(() => {
+    writeTexts(record, { text, measure });
+    writeFields(record, fields);
+  }, origin);
   return true;
 }
 
@@ -218,7 +226,7 @@ export function promoteToDiagram(
   const sourceRecord =
     input.source.kind === 'note' ? notesMap(doc).get(input.source.id) : topMap(doc, DocKey.themes).get(input.source.id);
   if (!(sourceRecord instanceof Y.Map)) return null;
-  const text = String(sourceRecord.get(input.source.kind === 'note' ? 'text' : 'title') ?? '');
+  const text = readTextValue(sourceRecord.get(input.source.kind === 'note' ? 'text' : 'title')) ?? '';
   return addDriverNode(doc, { diagramId: input.diagramId, parentId: input.parentId, text, source: input.source }, origin);
 }
 
@@ -235,7 +243,7 @@ export function changeIdeaToAction(doc: Y.Doc, id: DriverNodeId, origin: unknown
   if (typeof existing === 'string' && topMap(doc, DocKey.actions).has(existing)) return existing as ActionId;
   let actionId: ActionId | null = null;
   doc.transact(() => {
-    actionId = addAction(doc, { topic: String(record.get('text') ?? '') }, origin);
+    actionId = addAction(doc, { topic: readTextValue(record.get('text')) ?? '' }, origin);
     record.set('actionId', actionId);
   }, origin);
   return actionId;

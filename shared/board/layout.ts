@@ -14,7 +14,7 @@ import {
   voteTallySchema,
 } from '../schema/exercise';
 import { boardMetaSchema, noteSchema } from '../schema/records';
-import { DocKey, PrivateDocKey } from './doc';
+import { DocKey, PrivateDocKey, SHARED_TEXT_FIELDS } from './doc';
 
 /**
  * The shape of every top-level type of a document, root by root and field
@@ -22,9 +22,9 @@ import { DocKey, PrivateDocKey } from './doc';
  * guard (server/rooms/writeGuard.ts) refuses any update that puts a shared
  * type, or a value, where this table has none. The fields and their types
  * come from the validators in shared/schema/, so the readers and the guard
- * share one source of truth; only what the validators cannot say (which
- * fields a new record may leave out, which fields are a `Y.Text`) is written
- * here.
+ * share one source of truth; only what the validators cannot say is written
+ * elsewhere: which fields a new record may leave out (here), and which are a
+ * `Y.Text` (`SHARED_TEXT_FIELDS` in ./doc.ts, shared with the readers).
  */
 
 /** A plain JSON value of a field: nested no deeper than `depth` (0: a string, number, boolean or null), and valid for `schema`. */
@@ -34,9 +34,10 @@ export interface ValueShape {
   schema: z.ZodType;
 }
 
-/** A field held as a `Y.Text` that people co-edit: plain characters only, no formats or embeds. */
+/** A field held as a `Y.Text` that people co-edit: plain characters only, no formats or embeds, at most `maxChars` of them. */
 export interface TextShape {
   kind: 'text';
+  maxChars: number;
 }
 
 export type FieldShape = ValueShape | TextShape;
@@ -117,11 +118,17 @@ function valueShape(schema: z.ZodType): ValueShape {
   return { kind: 'value', depth: schemaDepth(schema), schema };
 }
 
-/** A record root from the validator of its records: every field of the validator, written as the validator reads it. */
-function records(schema: z.ZodObject, options: { optional?: readonly string[]; text?: readonly string[] } = {}): RootLayout {
+/**
+ * A record root from the validator of its records: every field of the
+ * validator, written as the validator reads it, but for the root's
+ * shared-text fields (`SHARED_TEXT_FIELDS`), each a `Y.Text`.
+ */
+function records(root: string, schema: z.ZodObject, options: { optional?: readonly string[] } = {}): RootLayout {
   const fields = new Map<string, FieldShape>();
+  const text = SHARED_TEXT_FIELDS.get(root);
   for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    fields.set(name, options.text?.includes(name) ? { kind: 'text' } : valueShape(strictSchema(field)));
+    const maxChars = text?.get(name);
+    fields.set(name, maxChars === undefined ? valueShape(strictSchema(field)) : { kind: 'text', maxChars });
   }
   const required = new Set([...fields.keys()].filter((name) => !options.optional?.includes(name)));
   return { kind: 'records', fields, required, reader: schema };
@@ -138,25 +145,25 @@ function namedFields(schema: z.ZodObject): RootLayout {
 }
 
 /** A note: written before schema 2, it had no lane or theme, and absent still reads as null. */
-const noteRecords = records(noteSchema, { optional: ['perspectiveId', 'themeId'] });
+const noteRecords = records(DocKey.notes, noteSchema, { optional: ['perspectiveId', 'themeId'] });
 
 /** The board document (docs/document-layout.md, "Top-level types"). */
 export const BOARD_LAYOUT: DocumentLayout = new Map<string, RootLayout>([
   [DocKey.board, namedFields(boardMetaSchema)],
   [DocKey.notes, noteRecords],
   [DocKey.session, namedFields(sessionSchema)],
-  [DocKey.perspectives, records(perspectiveSchema)],
-  [DocKey.members, records(memberSchema)],
+  [DocKey.perspectives, records(DocKey.perspectives, perspectiveSchema)],
+  [DocKey.members, records(DocKey.members, memberSchema)],
   [DocKey.progress, namedFields(progressSchema)],
-  [DocKey.themes, records(themeSchema)],
+  [DocKey.themes, records(DocKey.themes, themeSchema)],
   [DocKey.votes, namedFields(voteTallySchema)],
-  [DocKey.actions, records(actionSchema)],
+  [DocKey.actions, records(DocKey.actions, actionSchema)],
   [DocKey.actionResponses, values(actionResponseSchema)],
-  [DocKey.diagrams, records(diagramSchema)],
-  [DocKey.driverNodes, records(driverNodeSchema)],
+  [DocKey.diagrams, records(DocKey.diagrams, diagramSchema)],
+  [DocKey.driverNodes, records(DocKey.driverNodes, driverNodeSchema)],
   [DocKey.actionChecks, values(nextStepCheckSchema)],
   [DocKey.actionEvaluations, values(z.string().max(ACTION_FIELD_MAX_CHARS))],
-  [DocKey.actionSteps, values(actionStepSchema)],
+  [DocKey.actionSteps, records(DocKey.actionSteps, actionStepSchema)],
 ]);
 
 /** A participant's private document: drafts are notes; votes are item id → number of dots. */

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { ActionId } from '../schema/ids';
 import { parseStepsCell, parseTimescale } from '../exercise/planText';
 import { addActionSteps } from './actions';
-import { DocKey, topMap } from './doc';
+import { DocKey, newRecord, readFlatObject, SHARED_TEXT_FIELDS, topMap } from './doc';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import { readSchemaVersion, writeSchemaVersion } from './board';
 import { sessionMap } from './session';
@@ -57,6 +57,31 @@ export const MIGRATIONS: readonly Migration[] = [
         record.delete('steps');
         if (record.get('status') === undefined) record.set('status', 'not-started');
         if (record.get('importedFrom') === undefined) record.set('importedFrom', null);
+      }
+    },
+  },
+  {
+    from: 5,
+    to: 6,
+    description:
+      'makes co-edited text live: the written fields of actions, themes, diagrams and driver nodes become Y.Text, and each step becomes a record whose text is a Y.Text',
+    run(doc) {
+      for (const [root, fields] of SHARED_TEXT_FIELDS) {
+        if (root === DocKey.actionSteps) continue;
+        for (const record of topMap(doc, root).values()) {
+          if (!(record instanceof Y.Map)) continue;
+          for (const field of fields.keys()) {
+            const value: unknown = record.get(field);
+            if (typeof value === 'string') record.set(field, new Y.Text(value));
+          }
+        }
+      }
+      const steps = topMap(doc, DocKey.actionSteps);
+      for (const [key, value] of [...steps.entries()]) {
+        const step = readFlatObject(value);
+        // A value that is no plain step was never read as one; the load-time repair removes it.
+        if (!step || typeof step.text !== 'string') continue;
+        steps.set(key, newRecord({ text: new Y.Text(step.text), done: step.done === true, order: typeof step.order === 'number' ? step.order : 0 }));
       }
     },
   },

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { type Theme, THEME_TITLE_MAX_CHARS, themeSchema } from '../schema/exercise';
 import { newRecordId, type NoteId, type ThemeId } from '../schema/ids';
 import { DocKey, newRecord, notesMap, readRecords, topMap, writeFields } from './doc';
+import { writeTextField } from './text';
 
 /** Every theme, oldest first. */
 export function readThemes(doc: Y.Doc): Theme[] {
@@ -29,7 +30,7 @@ export function addTheme(
 ): ThemeId {
   const id = input.id ?? newRecordId<ThemeId>();
   doc.transact(() => {
-    topMap(doc, DocKey.themes).set(id, newRecord({ id, title: cleanTitle(input.title) || 'Untitled theme', createdAt: input.now ?? Date.now() }));
+    topMap(doc, DocKey.themes).set(id, newRecord({ id, title: new Y.Text(cleanTitle(input.title) || 'Untitled theme'), createdAt: input.now ?? Date.now() }));
     for (const noteId of input.noteIds ?? []) setNoteTheme(doc, noteId, id);
   }, origin);
   return id;
@@ -40,7 +41,7 @@ export function renameTheme(doc: Y.Doc, id: ThemeId, title: string, origin: unkn
   const record = topMap(doc, DocKey.themes).get(id);
   const cleaned = cleanTitle(title);
   if (!(record instanceof Y.Map) || !cleaned) return false;
-  doc.transact(() => writeFields(record, { title: cleaned }), origin);
+  doc.transact(() => writeTextField(record, 'title', cleaned), origin);
   return true;
 }
 

@@ -343,9 +343,13 @@ export const actionSchema = z.object({
   createdAt: finite.catch(0),
 });
 
-/** A step is its text: one without text is not a step (blank text deletes a step). */
+/**
+ * A step is its text: one without a text field is not a step. Its text may
+ * be empty for a moment while someone retypes it live (schema 6); leaving it
+ * blank deletes the step.
+ */
 export const actionStepSchema = z.object({
-  text: z.string().min(1).max(ACTION_STEP_MAX_CHARS),
+  text: z.string().max(ACTION_STEP_MAX_CHARS),
   done: z.boolean().catch(false),
   order: finite.catch(0),
 });

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { DocKey, topMap } from '../../shared/board/doc';
+import { DocKey, newRecord, topMap } from '../../shared/board/doc';
 
 /**
  * How deep the hostile records nest: 20,000 Y.Maps fit one 243 KB update,
@@ -60,8 +60,10 @@ const note = (id: string, text: string, createdAt: number, themeId: string | nul
  * good notes, a theme, actions and steps (one action without `createdAt`,
  * which older readers dropped), and beside them records that do not read: a
  * note whose text is Y.Maps nested `HOSTILE_DEPTH` deep, a record that is
- * such a chain whole in every record map, text as a Y.Text or a Y.Array, a
- * step and a check written as nested Y.Maps, a timescale nested in objects.
+ * such a chain whole in every record map, a note's text as a Y.Text or a
+ * Y.Array, a theme's title and an action's topic as a Y.Array, a step whose
+ * text is a Y.Array, a check written as a nested Y.Map, a timescale nested in
+ * objects.
  */
 export function writeHostileRecords(doc: Y.Doc): void {
   doc.transact(() => {
@@ -75,7 +77,7 @@ export function writeHostileRecords(doc: Y.Doc): void {
     putRecord(doc, DocKey.notes, 'other-key', note('not-other-key', 'filed under another id', 7));
 
     putRecord(doc, DocKey.themes, 'theme-1', { id: 'theme-1', title: GOOD.theme, createdAt: 1 });
-    putRecord(doc, DocKey.themes, 'theme-ytext', { id: 'theme-ytext', title: new Y.Text('no'), createdAt: 2 });
+    putRecord(doc, DocKey.themes, 'theme-yarray', { id: 'theme-yarray', title: Y.Array.from(['no']), createdAt: 2 });
 
     // Written before the layout had createdAt, or by a client that left it out.
     putRecord(doc, DocKey.actions, 'action-1', {
@@ -95,7 +97,7 @@ export function writeHostileRecords(doc: Y.Doc): void {
     putRecord(doc, DocKey.actions, 'action-2', {
       id: 'action-2',
       themeId: null,
-      topic: new Y.Text('not a string'),
+      topic: Y.Array.from(['not a string']),
       action: GOOD.actions[1],
       owner: 'HR',
       timescale: nestedTimescale,
@@ -106,11 +108,11 @@ export function writeHostileRecords(doc: Y.Doc): void {
     });
 
     const steps = topMap(doc, DocKey.actionSteps);
-    steps.set('action-1/s1', { text: GOOD.steps[0], done: true, order: 1 });
-    steps.set('action-1/s2', { text: GOOD.steps[1], done: false, order: 2 });
+    steps.set('action-1/s1', newRecord({ text: new Y.Text(GOOD.steps[0]), done: true, order: 1 }));
+    steps.set('action-1/s2', newRecord({ text: new Y.Text(GOOD.steps[1]), done: false, order: 2 }));
     const stepAsMap = new Y.Map<unknown>();
     steps.set('action-1/s3', stepAsMap);
-    stepAsMap.set('text', 'a step written as a Y.Map');
+    stepAsMap.set('text', Y.Array.from(['a step whose text is a Y.Array']));
     stepAsMap.set('done', true);
     stepAsMap.set('order', 3);
     steps.set('action-1/s4', { done: true, order: 4 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { addAction, addActionSteps } from '../../shared/board/actions';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 import { privateDocumentName, type DocumentName } from '../../server/persistence/types';
 import { repairDocument } from '../../server/rooms/documentRepair';
@@ -233,7 +234,7 @@ describe('repairing a clean board', () => {
     const doc = new Y.Doc();
     doc.transact(() => {
       for (let index = 0; index < 10_000; index++) addNote(doc, { text: `Note ${index}`, x: index % 3000, y: 0, authorId: null, authorName: '' });
-      topMap(doc, 'actionSteps').set('action-1/step-1', { text: 'Book the room', done: false, order: 1 });
+      addActionSteps(doc, addAction(doc, { topic: 'Welcome week' }), [{ text: 'Book the room' }]);
     });
     const updates: Uint8Array[] = [];
     doc.on('update', (update: Uint8Array) => updates.push(update));

@@ -153,7 +153,7 @@ describe('the shapes a board holds', () => {
     expect([doc.getMap('notes').size, doc.getMap('actionChecks').size, doc.getMap('actionEvaluations').size]).toEqual([0, 0, 0]);
   });
 
-  it('refuses an action created without createdAt, and a step written as a nested Y.Map', async () => {
+  it('refuses an action created without createdAt, a step whose text is a plain string, and a step written as a plain object', async () => {
     const { board } = await start();
     const alex = await register(board, 'participant', 'Alex');
     const withoutDate = await raw(board, alex);
@@ -175,6 +175,10 @@ describe('the shapes a board holds', () => {
       }),
     );
     expect(await mapStep.closed()).toBe(CloseCode.forbidden);
+
+    const plainStep = await raw(board, alex);
+    plainStep.sendUpdate(change(plainStep, (doc) => doc.getMap('actionSteps').set('a1/s2', { text: 'Book the room', done: false, order: 1 })));
+    expect(await plainStep.closed()).toBe(CloseCode.forbidden);
     const doc = await boardDoc(board);
     expect([doc.getMap('actions').size, doc.getMap('actionSteps').size]).toEqual([0, 0]);
   });
@@ -189,6 +193,59 @@ describe('the shapes a board holds', () => {
     const doc = await boardDoc(board);
     await eventually(() => expect([doc.getMap('actions').size, doc.getMap('actionSteps').size, readNotes(doc).length]).toEqual([1, 1, 1]));
     expect(alex.closes).toEqual([]);
+  });
+});
+
+describe('shared text (docs/document-layout.md, "Shared text")', () => {
+  it('merges two people typing into one action field at once, character by character', async () => {
+    const { board } = await start();
+    const alex = await stock(board, await register(board, 'participant', 'Alex'));
+    const sam = await stock(board, await register(board, 'participant', 'Sam'));
+    const actionId = addAction(alex.doc, { topic: 'Rotas' });
+    await eventually(() => expect(readActions(sam.doc).map((a) => a.topic)).toEqual(['Rotas']));
+    updateAction(alex.doc, actionId, { topic: 'Rotas early' });
+    updateAction(sam.doc, actionId, { topic: 'Fair rotas' });
+    const merged = (client: StockClient) => readActions(client.doc)[0]?.topic;
+    await eventually(() => expect(merged(alex)).toBe('Fair rotas early'));
+    await eventually(() => expect(merged(sam)).toBe('Fair rotas early'));
+    expect([alex.closes, sam.closes]).toEqual([[], []]);
+  });
+
+  it('refuses typing that would take a field past its limit, formatting, an embed, and a plain string where the layout has a Y.Text', async () => {
+    const { board } = await start();
+    const alex = await register(board, 'participant', 'Alex');
+    const writer = await stock(board, alex);
+    const actionId = addAction(writer.doc, { topic: 'Rotas' });
+    updateAction(writer.doc, actionId, { owner: 'x'.repeat(1990) });
+    const doc = await boardDoc(board);
+    await eventually(() => expect(readActions(doc)[0]?.owner).toHaveLength(1990));
+
+    const textOf = (client: RawClient, field: string) => (client.doc.getMap('actions').get(actionId) as Y.Map<unknown>).get(field) as Y.Text;
+    const tooLong = await raw(board, alex);
+    await eventually(() => expect(tooLong.doc.getMap('actions').has(actionId)).toBe(true));
+    tooLong.sendUpdate(change(tooLong, () => textOf(tooLong, 'owner').insert(0, 'y'.repeat(11))));
+    expect(await tooLong.closed()).toBe(CloseCode.forbidden);
+
+    const formatted = await raw(board, alex);
+    await eventually(() => expect(formatted.doc.getMap('actions').has(actionId)).toBe(true));
+    formatted.sendUpdate(change(formatted, () => textOf(formatted, 'topic').format(0, 2, { bold: true })));
+    expect(await formatted.closed()).toBe(CloseCode.forbidden);
+
+    const embedded = await raw(board, alex);
+    await eventually(() => expect(embedded.doc.getMap('actions').has(actionId)).toBe(true));
+    embedded.sendUpdate(change(embedded, () => textOf(embedded, 'topic').insertEmbed(0, { image: 'x' })));
+    expect(await embedded.closed()).toBe(CloseCode.forbidden);
+
+    const plain = await raw(board, alex);
+    await eventually(() => expect(plain.doc.getMap('actions').has(actionId)).toBe(true));
+    plain.sendUpdate(change(plain, (target) => (target.getMap('actions').get(actionId) as Y.Map<unknown>).set('topic', 'Written whole')));
+    expect(await plain.closed()).toBe(CloseCode.forbidden);
+
+    // Replacing the whole text with as much again stays within the limit: what counts is what is left.
+    updateAction(writer.doc, actionId, { owner: 'z'.repeat(1990) });
+    await eventually(() => expect(readActions(doc)[0]?.owner).toBe('z'.repeat(1990)));
+    expect(readActions(doc)[0]?.topic).toBe('Rotas');
+    expect(writer.closes).toEqual([]);
   });
 });
 

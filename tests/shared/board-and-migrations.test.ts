@@ -172,6 +172,25 @@ describe('migrations', () => {
     });
   });
 
+  it('turns the version-5 fixture’s co-edited text into Y.Text and each step into a record, reading exactly what it read before', () => {
+    const v5 = new Y.Doc();
+    Y.applyUpdate(v5, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v5.bin'))));
+    const before = readBoardSnapshot(v5, 1);
+    migrateDoc(v5);
+    expect(readBoardSnapshot(v5, 1)).toEqual(before);
+    const action = topMap(v5, DocKey.actions).get('fixture-action-1') as Y.Map<unknown>;
+    for (const field of ['topic', 'action', 'owner', 'success']) expect(action.get(field)).toBeInstanceOf(Y.Text);
+    expect((topMap(v5, DocKey.themes).get('fixture-theme-1') as Y.Map<unknown>).get('title')).toBeInstanceOf(Y.Text);
+    const diagram = topMap(v5, DocKey.diagrams).get('fixture-diagram-1') as Y.Map<unknown>;
+    for (const field of ['title', 'aim', 'aimMeasure']) expect(diagram.get(field)).toBeInstanceOf(Y.Text);
+    const node = topMap(v5, DocKey.driverNodes).get('fixture-idea') as Y.Map<unknown>;
+    for (const field of ['text', 'measure']) expect(node.get(field)).toBeInstanceOf(Y.Text);
+    const steps = [...topMap(v5, DocKey.actionSteps).values()];
+    expect(steps).toHaveLength(2);
+    for (const step of steps) expect((step as Y.Map<unknown>).get('text')).toBeInstanceOf(Y.Text);
+    expect(readBoardMeta(v5)!.schemaVersion).toBe(6);
+  });
+
   it('reads the driver diagram of the version-3 fixture', () => {
     const v3 = new Y.Doc();
     Y.applyUpdate(v3, new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'board-schema-v3.bin'))));

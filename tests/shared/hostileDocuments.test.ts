@@ -53,11 +53,22 @@ describe('reading a board a hostile participant wrote', () => {
     expect(readNotes(board).map((n) => n.id)).not.toContain('not-other-key');
   });
 
-  it('keeps an action without createdAt, and reads a column written as a Y.Text or a timescale nested in objects as empty', () => {
+  it('keeps an action without createdAt, and reads a column written as a Y.Array or a timescale nested in objects as empty', () => {
     const actions = readActions(board);
     expect(actions.map((a) => a.action)).toEqual(GOOD.actions);
     expect(actions[0]).toMatchObject({ id: 'action-1', createdAt: 0, timescale: { kind: 'duration', amount: 3, unit: 'months' }, status: 'under-way' });
     expect(actions[1]).toMatchObject({ id: 'action-2', topic: '', timescale: null, owner: 'HR' });
+  });
+
+  it('reads a shared-text column as its characters, a plain string written before schema 6 as itself, and a Y.Text where the layout has a plain string as missing', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Ward 7 retention', createdAt: 1 });
+    const typed = new Y.Text('Exit interviews');
+    topMap(doc, DocKey.actions).set('typed', newRecord({ id: 'typed', topic: typed, action: 'Ask every leaver', owner: new Y.Text('HR'), success: '', createdAt: 1 }));
+    notesMap(doc).set('ytext' as NoteId, newRecord({ id: 'ytext', text: new Y.Text('a note is never a Y.Text') }));
+    typed.insert(typed.length, ' for all');
+    expect(readActions(doc)).toMatchObject([{ id: 'typed', topic: 'Exit interviews for all', action: 'Ask every leaver', owner: 'HR', success: '' }]);
+    expect(readNotes(doc)).toEqual([]);
   });
 
   it('replaces a timescale nested in objects when someone sets one, and leaves an equal one alone', () => {
@@ -71,7 +82,7 @@ describe('reading a board a hostile participant wrote', () => {
     expect(writes).toBe(0);
    }, BUILD_TIMEOUT_MS);
 
-  it('reads a step written as a nested Y.Map, nested 20,000 deep or without text as no step, never as an empty unticked one', () => {
+  it('reads a step whose text is a Y.Array, one nested 20,000 deep or one without text as no step, never as an empty unticked one', () => {
     const steps = readActionSteps(board).get('action-1');
     expect(steps?.map(({ text, done }) => ({ text, done }))).toEqual([
       { text: GOOD.steps[0], done: true },

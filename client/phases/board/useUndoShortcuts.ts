@@ -1,15 +1,20 @@
 import { useEffect } from 'react';
 
-/** True for fields where Ctrl+Z must keep undoing typing, not board changes. */
+/**
+ * True for fields where Ctrl+Z must keep the browser's own undo of typing.
+ * A shared-text field (`data-shared-text`) is not one: what is typed there is
+ * on the board, so the board's undo takes back this person's last burst of
+ * typing and never anyone else's (docs/client.md, "Live text and undo").
+ */
 function isTextField(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
+  if (!(target instanceof HTMLElement) || target.dataset.sharedText !== undefined) return false;
   if (target.isContentEditable || target instanceof HTMLTextAreaElement) return true;
   return target instanceof HTMLInputElement && !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(target.type);
 }
 
 /**
  * Ctrl/Cmd+Z undoes this person's last change on the board; Ctrl/Cmd+Shift+Z
- * and Ctrl+Y redo. Left alone inside text fields, which have their own undo.
+ * and Ctrl+Y redo. Left alone inside other text fields, which have their own undo.
  */
 export function useUndoShortcuts(enabled: boolean, undo: () => void, redo: () => void): void {
   useEffect(() => {

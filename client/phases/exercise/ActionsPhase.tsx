@@ -11,6 +11,7 @@ import {
 } from '../../../shared/schema/exercise';
 import { actionName, StepsChecklist, TimescaleInput, usePlanPermissions } from '../plan/ActionEditors';
 import { NameInput } from '../../components/NameInput';
+import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
@@ -31,14 +32,16 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
   const { session } = useExercise();
   const id = useId();
   const hint = FIELD_HINTS[field];
+  const text = useSharedText<HTMLInputElement & HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
+    actions.updateAction(action.id, { [field]: next }),
+  );
   const common = {
+    ...text,
     id,
     className: 'field__input action__input',
-    value: action[field],
     maxLength: ACTION_FIELD_MAX_CHARS,
     readOnly: !canEdit || session.actionsAgreed,
     'aria-describedby': hint ? `${id}-hint` : undefined,
-    onChange: (event: { target: { value: string } }) => actions.updateAction(action.id, { [field]: event.target.value }),
   };
   return (
     <div className="action__field">

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { actionWarnings } from '../../../shared/exercise/actions';
 import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
+import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions } from '../exercise/useExercise';
 import { PlanDownloads } from './PlanDownloads';
@@ -10,18 +11,20 @@ import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
 
-/** A written field of the plan, edited in its table cell; everyone sees each keystroke, as in the actions phase. */
+/** A written field of the plan, typed into live in its table cell by anyone at once, as in the actions phase. */
 function PlanTextCell({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
   const actions = useExerciseActions();
+  const text = useSharedText<HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
+    actions.updateAction(action.id, { [field]: next }),
+  );
   return (
     <textarea
+      {...text}
       className="field__input plan-table__input"
       aria-label={`${ACTION_FIELD_LABELS[field]} of “${name}”`}
       rows={field === 'owner' ? 1 : 3}
-      value={action[field]}
       maxLength={ACTION_FIELD_MAX_CHARS}
       readOnly={readOnly}
-      onChange={(event) => actions.updateAction(action.id, { [field]: event.target.value })}
     />
   );
 }

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard } from '../helpers/browser';
+import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+
+const ARRIVES_MS = 5000;
+/** Longer than the pause that ends a burst of typing (TEXT_UNDO_CAPTURE_MS in client/sync/BoardConnection.ts). */
+const PAUSE_BETWEEN_BURSTS_MS = 800;
+
+describe('live text in the action plan, in real Chromium', () => {
+  let server: TestServer;
+  const { person } = chromiumPeople();
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  async function join(link: string, name: string): Promise<Page> {
+    const page = await person();
+    await joinBoard(page, link, name, ARRIVES_MS);
+    await page.getByRole('button', { name: 'Action plan' }).click();
+    return page;
+  }
+
+  it('keeps what two people type into the same field at once, each caret where its owner left it, and undo takes back only one’s own last burst', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server, 'Ward 7: action plan');
+    const fay = await join(board.links.facilitator, 'Fay');
+    const pat = await join(board.links.participant, 'Pat');
+
+    await fay.getByRole('button', { name: 'Add an action' }).click();
+    const fayField = fay.getByRole('textbox', { name: /^Action of “/ });
+    await fayField.fill('rotas');
+    const patField = pat.getByRole('textbox', { name: /^Action of “/ });
+    await expect.poll(() => patField.inputValue(), { timeout: ARRIVES_MS }).toBe('rotas');
+
+    // Fay types on at the end while Pat types at the start, at the same time.
+    await fayField.click();
+    await fayField.press('Control+End');
+    await patField.click();
+    await patField.press('Control+Home');
+    await Promise.all([fayField.pressSequentially(' six weeks ahead', { delay: 40 }), patField.pressSequentially('Publish ', { delay: 60 })]);
+    const both = 'Publish rotas six weeks ahead';
+    await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
+    await expect.poll(() => patField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
+
+    // Pat types a second burst, then undoes once: only that burst goes, for everyone.
+    await pat.waitForTimeout(PAUSE_BETWEEN_BURSTS_MS);
+    await patField.press('Control+End');
+    await patField.pressSequentially(', every ward', { delay: 30 });
+    await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe(`${both}, every ward`);
+    await pat.waitForTimeout(PAUSE_BETWEEN_BURSTS_MS);
+    await patField.press('Control+z');
+    await expect.poll(() => patField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
+    await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
+
+    // Once more takes back Pat's first burst, and still none of Fay's typing.
+    await patField.press('Control+z');
+    await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe('rotas six weeks ahead');
+  });
+});
