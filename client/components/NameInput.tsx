@@ -12,7 +12,7 @@ interface NameInputProps extends Omit<InputHTMLAttributes<HTMLInputElement & HTM
 }
 
 /**
- * A name that everyone sees (a lane, a theme), edited in place. It is shared
+ * A name that everyone sees (a lane), edited in place. It is shared
  * when the person leaves the field or presses Enter, not on every keystroke,
  * so others never see a half-typed name; a blank name puts the old one back.
  * A change made by someone else shows as soon as it arrives.

@@ -430,6 +430,7 @@ export class BoardConnection implements BoardSession {
     await this.closeBoardDocument(this.replica, { discardLocalCopy: true });
     if (this.destroyed) return;
     this.replica = this.openBoardDocument();
+    for (const listener of this.documentReplacedListeners) listener();
     this.socket = 'connecting';
     this.hasLostConnection = false;
     this.store.setState({ lockRefusals: this.store.getState().lockRefusals + 1, lastStateRefusal: refusal, canUndo: false, canRedo: false });
@@ -544,6 +545,9 @@ export class BoardConnection implements BoardSession {
   /** The shared-text field last typed into, so typing in another one starts a new undo step. */
   private lastTypedField: string | null = null;
 
+  /** Bound shared-text fields, told when a refused change makes the connection open a fresh document. */
+  private readonly documentReplacedListeners = new Set<() => void>();
+
   /**
    * Binds a shared-text field for typing into it live. A burst of typing in
    * one field is one undo step (`TEXT_UNDO_CAPTURE_MS`), unlike every other
@@ -559,6 +563,10 @@ export class BoardConnection implements BoardSession {
           const typed = `${root}/${record}/${field}`;
           if (typed !== this.lastTypedField) this.endUndoStep();
           this.lastTypedField = typed;
+        },
+        onDocumentReplaced: (listener) => {
+          this.documentReplacedListeners.add(listener);
+          return () => this.documentReplacedListeners.delete(listener);
         },
       },
       address,

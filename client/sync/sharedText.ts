@@ -35,6 +35,8 @@ export interface SharedTextContext {
   canWrite(): boolean;
   /** Called before each edit with the field it goes to, so a burst of typing in one field never shares an undo step with another field. */
   beforeEdit(address: TextFieldAddress): void;
+  /** Calls `listener` each time the connection replaces its document (after a refused change, docs/client.md "The locked board"). Returns the unsubscribe. */
+  onDocumentReplaced(listener: () => void): () => void;
 }
 
 /** Binds one shared-text field of the board. */
@@ -44,15 +46,25 @@ export function bindSharedText(context: SharedTextContext, address: TextFieldAdd
   return {
     read: () => text()?.toString() ?? '',
     subscribe(listener) {
-      const doc = context.doc();
       const onTransaction = (transaction: Y.Transaction) => {
         const current = text();
         const holder = record();
         const changed = transaction.changed as Map<unknown, unknown>;
         if ((current && changed.has(current)) || (holder instanceof Y.Map && changed.has(holder))) listener();
       };
+      // The document listened to follows the connection's: a field bound before a resync hears the new one.
+      let doc = context.doc();
       doc.on('afterTransaction', onTransaction);
-      return () => doc.off('afterTransaction', onTransaction);
+      const stopFollowing = context.onDocumentReplaced(() => {
+        doc.off('afterTransaction', onTransaction);
+        doc = context.doc();
+        doc.on('afterTransaction', onTransaction);
+        listener();
+      });
+      return () => {
+        stopFollowing();
+        doc.off('afterTransaction', onTransaction);
+      };
     },
     edit(next, caret) {
       if (!context.canWrite()) return;

@@ -1,16 +1,39 @@
 import { type ChangeEvent, type SyntheticEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DocKey } from '../../shared/board/doc';
 import type { TextFieldAddress } from '../../shared/board/text';
-import type { ActionId } from '../../shared/schema/ids';
+import { stepKey } from '../../shared/board/actions';
+import type { ActionId, ActionStepId, DiagramId, DriverNodeId, ThemeId } from '../../shared/schema/ids';
 import type { ActionTextField } from '../../shared/schema/exercise';
 import { useSharedTextField } from './BoardProvider';
 import type { SelectionAnchor } from './sharedText';
+
+export type { TextFieldAddress };
 
 type TextInput = HTMLInputElement | HTMLTextAreaElement;
 
 /** The address of one written column of an action, for `useSharedText`. */
 export function actionTextField(id: ActionId, field: ActionTextField): TextFieldAddress {
   return { root: DocKey.actions, record: id, field };
+}
+
+/** The address of a step's text, for `useSharedText`. */
+export function stepTextField(actionId: ActionId, stepId: ActionStepId): TextFieldAddress {
+  return { root: DocKey.actionSteps, record: stepKey(actionId, stepId), field: 'text' };
+}
+
+/** The address of a theme's title, for `useSharedText`. */
+export function themeTitleField(id: ThemeId): TextFieldAddress {
+  return { root: DocKey.themes, record: id, field: 'title' };
+}
+
+/** The address of a diagram's title, aim or aim's measure, for `useSharedText`. */
+export function diagramTextField(id: DiagramId, field: 'title' | 'aim' | 'aimMeasure'): TextFieldAddress {
+  return { root: DocKey.diagrams, record: id, field };
+}
+
+/** The address of a driver node's text or measure, for `useSharedText`. */
+export function driverNodeTextField(id: DriverNodeId, field: 'text' | 'measure'): TextFieldAddress {
+  return { root: DocKey.driverNodes, record: id, field };
 }
 
 /** The props that bind an <input> or <textarea> to a shared-text field. */

@@ -119,7 +119,8 @@ function parseNextStepCheck(value: unknown): NextStepCheck | null {
 }
 
 /** The key of one step of an action. */
-const stepKey = (actionId: ActionId, stepId: ActionStepId) => `${actionId}/${stepId}`;
+/** A step's key in `actionSteps`: its action's id and its own (docs/document-layout.md). */
+export const stepKey = (actionId: ActionId, stepId: ActionStepId) => `${actionId}/${stepId}`;
 /** Steps are one line each, so that a spreadsheet cell can hold them one per line. */
 const stepText = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, ACTION_STEP_MAX_CHARS);
 

@@ -125,7 +125,8 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await visible(theme(fran, 'Protected time for one-to-ones'), ARRIVES_MS);
     const title = theme(fran, 'Protected time for one-to-ones').getByRole('textbox', { name: 'Theme title' });
     await title.fill('Time with managers');
-    await title.press('Enter');
+    // The theme is renamed as the title is typed, so its region is found by the new title now.
+    await theme(fran, 'Time with managers').getByRole('textbox', { name: 'Theme title' }).press('Enter');
     await visible(theme(cal, 'Time with managers'), ARRIVES_MS);
     await groupableNote(cal, 'Exit interview data').getByLabel('Move to theme').selectOption({ label: 'Time with managers' });
     await visible(theme(bea, 'Rotas six weeks ahead').or(groupableNote(bea, 'Rotas six weeks ahead')));

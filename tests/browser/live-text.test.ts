@@ -7,7 +7,7 @@ const ARRIVES_MS = 5000;
 /** Longer than the pause that ends a burst of typing (TEXT_UNDO_CAPTURE_MS in client/sync/BoardConnection.ts). */
 const PAUSE_BETWEEN_BURSTS_MS = 800;
 
-describe('live text in the action plan, in real Chromium', () => {
+describe('live shared text, in real Chromium', () => {
   let server: TestServer;
   const { person } = chromiumPeople();
   afterEach(async () => {
@@ -56,5 +56,34 @@ describe('live text in the action plan, in real Chromium', () => {
     // Once more takes back Pat's first burst, and still none of Fay's typing.
     await patField.press('Control+z');
     await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe('rotas six weeks ahead');
+  });
+
+  it('keeps what two people type into the same driver at once', async () => {
+    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const board = await createBoard(server, 'Ward 7: driver diagram');
+    const fay = await person();
+    const pat = await person();
+    for (const [page, link, name] of [[fay, board.links.facilitator, 'Fay'], [pat, board.links.participant, 'Pat']] as const) {
+      await joinBoard(page, link, name, ARRIVES_MS);
+      await page.getByRole('button', { name: 'Driver diagrams' }).click();
+    }
+    await fay.getByRole('textbox', { name: 'New driver diagram' }).fill('Keeping newly qualified nurses');
+    await fay.getByRole('button', { name: 'Start a diagram' }).click();
+    for (const page of [fay, pat]) await page.getByRole('button', { name: 'Outline' }).click();
+    await fay.getByRole('button', { name: 'Add a primary driver' }).last().click();
+
+    // Held by their elements: the driver's name in the outline changes as they type.
+    const fieldOf = async (page: Page) => (await page.locator('.outline > ul > li > .outline__row input.outline__text').first().elementHandle())!;
+    const fayField = await fieldOf(fay);
+    await fayField.fill('rotas');
+    await expect.poll(async () => (await fieldOf(pat)).inputValue(), { timeout: ARRIVES_MS }).toBe('rotas');
+    const patField = await fieldOf(pat);
+
+    await fayField.press('End');
+    await patField.press('Home');
+    await Promise.all([fayField.type(' six weeks ahead', { delay: 40 }), patField.type('Predictable ', { delay: 60 })]);
+    const both = 'Predictable rotas six weeks ahead';
+    await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
+    await expect.poll(() => patField.inputValue(), { timeout: ARRIVES_MS }).toBe(both);
   });
 });

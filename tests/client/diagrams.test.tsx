@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as Y from 'yjs';
 import { DiagramsPanel } from '../../client/phases/diagram/DiagramsPanel';
@@ -94,9 +94,7 @@ describe('the driver diagram panel', () => {
     await user.click(within(six).getByRole('button', { name: /^Delete/ }));
     expect(actions.deleteNode).toHaveBeenCalledWith('n-six');
     expect(screen.getByText('From the theme “Flexible working”')).toBeTruthy();
-    const text = screen.getByDisplayValue('Six weeks ahead');
-    await user.clear(text);
-    await user.type(text, 'Eight weeks ahead{Enter}');
+    fireEvent.change(screen.getByDisplayValue('Six weeks ahead'), { target: { value: 'Eight weeks ahead' } });
     expect(actions.updateNode).toHaveBeenCalledWith('n-six', { text: 'Eight weeks ahead' });
   });
 
@@ -107,12 +105,24 @@ describe('the driver diagram panel', () => {
     await user.click(within(rotas).getByText('Measure'));
     await user.selectOptions(within(rotas).getByRole('combobox', { name: /Kind of measure/ }), 'process');
     expect(actions.updateNode).toHaveBeenLastCalledWith('n-rotas', { measureKind: 'process' });
-    await user.type(within(rotas).getByRole('textbox', { name: /What is measured/ }), 'Rotas out six weeks ahead{Enter}');
+    fireEvent.change(within(rotas).getByRole('textbox', { name: /What is measured/ }), { target: { value: 'Rotas out six weeks ahead' } });
     expect(actions.updateNode).toHaveBeenLastCalledWith('n-rotas', { measure: 'Rotas out six weeks ahead' });
-    await user.type(screen.getByRole('textbox', { name: 'How we will measure it' }), 'Leavers in year one{Enter}');
+    fireEvent.change(screen.getByRole('textbox', { name: 'How we will measure it' }), { target: { value: 'Leavers in year one' } });
     expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { aimMeasure: 'Leavers in year one' });
     await user.selectOptions(screen.getByRole('combobox', { name: 'Kind of measure' }), 'outcome');
     expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { aimMeasureKind: 'outcome' });
+  });
+
+  it('shares the diagram’s title and aim as they are typed, and finishes each with Enter', () => {
+    const { actions } = renderDiagram();
+    const title = screen.getByRole('textbox', { name: 'Title of the diagram' });
+    fireEvent.change(title, { target: { value: 'Keeping newly qualified nurses' } });
+    expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { title: 'Keeping newly qualified nurses' });
+    fireEvent.change(screen.getByRole('textbox', { name: 'What we want to achieve' }), { target: { value: 'Keep nine in ten newly qualified nurses' } });
+    expect(actions.updateDiagram).toHaveBeenLastCalledWith('d1', { aim: 'Keep nine in ten newly qualified nurses' });
+    title.focus();
+    fireEvent.keyDown(title, { key: 'Enter' });
+    expect(document.activeElement).not.toBe(title);
   });
 
   it('shows a viewer the diagram without anything to change', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ExerciseScreen } from '../../client/phases/exercise/ExerciseScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
@@ -159,6 +159,16 @@ describe('the exercise screens', () => {
     expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', null, { kind: 'theme', id: 't1' });
     await user.click(screen.getByRole('button', { name: /^Add to the driver diagram\s*: Self-rostering$/ }));
     expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', 'n1', { kind: 'note', id: 'n-a' });
+  });
+
+  it('share a theme’s title as it is typed, and finish it with Enter', () => {
+    const { actions } = renderExercise({ phase: 'compare' }, { themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }] });
+    const title = screen.getByRole('textbox', { name: 'Theme title' });
+    fireEvent.change(title, { target: { value: 'Flexible working patterns' } });
+    expect(actions.renameTheme).toHaveBeenCalledWith('t1', 'Flexible working patterns');
+    title.focus();
+    fireEvent.keyDown(title, { key: 'Enter' });
+    expect(document.activeElement).not.toBe(title);
   });
 
   it('show, on an action, the change idea it came from', () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { WebSocket } from 'ws';
 import { readNotes } from '../../shared/board/notes';
 import { readActions } from '../../shared/board/actions';
+import { DocKey } from '../../shared/board/doc';
 import { MessageType, StateRefusalReason, SyncMessageType } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse, Role } from '../../shared/schema/api';
@@ -131,6 +132,29 @@ describe('the locked board, on the client', { timeout: 20_000 }, () => {
     await live(asha);
     await expect.poll(() => textsOf(fran)).toEqual(['Saved before the lock', 'Written once unlocked']);
     expect(await serverTexts()).toEqual(['Saved before the lock', 'Written once unlocked']);
+  });
+
+  it('keeps a shared-text field bound before a refused change showing what others type into the fresh document', async () => {
+    const fran = await open('facilitator', 'Fran');
+    const asha = await open('participant', 'Asha');
+    await live(fran, asha);
+    const themeId = fran.actions.exercise.addTheme('Rotas')!;
+    const title = asha.textField({ root: DocKey.themes, record: themeId, field: 'title' });
+    await expect.poll(() => title.read()).toBe('Rotas');
+    const heard: string[] = [];
+    const stopListening = title.subscribe(() => heard.push(title.read()));
+
+    storage.gateClosed = true;
+    fran.actions.exercise.setLocked(true);
+    asha.actions.addNote({ x: 300, y: 10 }, 'Raced the lock');
+    await expect.poll(() => storage.heldCount).toBeGreaterThan(0);
+    storage.release();
+    await expect.poll(() => asha.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+    await live(asha);
+
+    fran.actions.exercise.renameTheme(themeId, 'Predictable rotas');
+    await expect.poll(() => heard.at(-1)).toBe('Predictable rotas');
+    stopListening();
   });
 });
 

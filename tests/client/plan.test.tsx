@@ -106,6 +106,17 @@ describe('the action plan view', () => {
     expect(actions.addAction).toHaveBeenCalledWith(null, '');
   });
 
+  it('shares a step’s rewording as it is typed, and finishes it with Enter', () => {
+    const { actions } = renderPlan({ actions: [rotas], steps });
+    const stepInput = screen.getByRole('textbox', { name: 'Step 2 of “Publish rotas six weeks ahead”' });
+    fireEvent.change(stepInput, { target: { value: 'Train the rota leads' } });
+    expect(actions.updateActionStep).toHaveBeenCalledWith('a1', 's2', { text: 'Train the rota leads' });
+    stepInput.focus();
+    fireEvent.keyDown(stepInput, { key: 'Enter' });
+    expect(document.activeElement).not.toBe(stepInput);
+    expect(actions.deleteActionStep).not.toHaveBeenCalled();
+  });
+
   it('shows a timescale written before as it was, until a date or a time is chosen', async () => {
     const { user, actions } = renderPlan({ actions: [action('a3', { action: 'Survey', timescale: { kind: 'text', text: 'End of Q2' } })] });
     expect(screen.getByText('“End of Q2”')).toBeTruthy();

@@ -1,8 +1,9 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { driverDiagramToSvg, layoutDriverDiagram } from '../../../shared/export/diagram';
-import { DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
 import { MeasureKindSelect } from './MeasureKindSelect';
-import { NameInput } from '../../components/NameInput';
+import { SharedTextInput } from '../../components/SharedTextInput';
+import { diagramTextField } from '../../sync/useSharedText';
 import { announce, showDiagram, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { OutlineView } from './OutlineView';
@@ -54,16 +55,38 @@ function AimFields({ diagram }: { diagram: Diagram }) {
       <legend>Aim</legend>
       <label className="field__label">
         Title of the diagram
-        <NameInput className="field__input" value={diagram.title} maxLength={DIAGRAM_TITLE_MAX_CHARS} disabled={!canEdit} onCommit={(title) => actions.updateDiagram(diagram.id, { title })} />
+        <SharedTextInput
+          className="field__input"
+          address={diagramTextField(diagram.id, 'title')}
+          value={diagram.title}
+          maxLength={DIAGRAM_TITLE_MAX_CHARS}
+          disabled={!canEdit}
+          onFallbackChange={(title) => actions.updateDiagram(diagram.id, { title })}
+          onLeftBlank={(title) => actions.updateDiagram(diagram.id, { title })}
+        />
       </label>
       <label className="field__label">
         What we want to achieve
-        <NameInput className="field__input" value={diagram.aim} disabled={!canEdit} allowBlank onCommit={(aim) => actions.updateDiagram(diagram.id, { aim })} />
+        <SharedTextInput
+          className="field__input"
+          address={diagramTextField(diagram.id, 'aim')}
+          value={diagram.aim}
+          maxLength={DIAGRAM_TEXT_MAX_CHARS}
+          disabled={!canEdit}
+          onFallbackChange={(aim) => actions.updateDiagram(diagram.id, { aim })}
+        />
       </label>
       <div className="aim__row">
         <label className="field__label">
           How we will measure it
-          <NameInput className="field__input" value={diagram.aimMeasure} disabled={!canEdit} allowBlank onCommit={(aimMeasure) => actions.updateDiagram(diagram.id, { aimMeasure })} />
+          <SharedTextInput
+            className="field__input"
+            address={diagramTextField(diagram.id, 'aimMeasure')}
+            value={diagram.aimMeasure}
+            maxLength={DIAGRAM_TEXT_MAX_CHARS}
+            disabled={!canEdit}
+            onFallbackChange={(aimMeasure) => actions.updateDiagram(diagram.id, { aimMeasure })}
+          />
         </label>
         <div>
           <label className="field__label" htmlFor={kindId}>

@@ -1,9 +1,10 @@
 import type { DriverTree, DriverTreeNode } from '../../../shared/exercise/driverTree';
 import { LEVEL_NAMES } from '../../../shared/export/diagram';
-import type { Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
 import { MeasureKindSelect } from './MeasureKindSelect';
 import type { DriverNodeId } from '../../../shared/schema/ids';
-import { NameInput } from '../../components/NameInput';
+import { SharedTextInput } from '../../components/SharedTextInput';
+import { driverNodeTextField } from '../../sync/useSharedText';
 import { announce } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDiagramActions } from './useDiagram';
@@ -23,13 +24,14 @@ function MeasureFields({ node }: { node: DriverTreeNode }) {
         Kind of measure for the {label(node)}{' '}
         <MeasureKindSelect value={record.measureKind} disabled={!canEdit} onChange={(measureKind) => actions.updateNode(record.id, { measureKind })} />
       </label>
-      <NameInput
+      <SharedTextInput
         aria-label={`What is measured for the ${label(node)}`}
         className="field__input"
+        address={driverNodeTextField(record.id, 'measure')}
         value={record.measure}
+        maxLength={DIAGRAM_TEXT_MAX_CHARS}
         disabled={!canEdit}
-        allowBlank
-        onCommit={(measure) => actions.updateNode(record.id, { measure })}
+        onFallbackChange={(measure) => actions.updateNode(record.id, { measure })}
       />
     </details>
   );
@@ -58,13 +60,14 @@ function OutlineItem({ node, parent, index, diagram, tree }: { node: DriverTreeN
     <li className={`outline__item outline__item--${node.level}`}>
       <div className="outline__row">
         <span className="outline__level">{LEVEL_NAMES[node.level]}</span>
-        <NameInput
+        <SharedTextInput
           aria-label={`Text of the ${LEVEL_NAMES[node.level].toLowerCase()}`}
           className="field__input outline__text"
+          address={driverNodeTextField(id, 'text')}
           value={node.node!.text}
+          maxLength={DIAGRAM_TEXT_MAX_CHARS}
           disabled={!canEdit}
-          allowBlank
-          onCommit={(text) => actions.updateNode(id, { text })}
+          onFallbackChange={(text) => actions.updateNode(id, { text })}
         />
         {canEdit && (
           <div className="outline__tools" role="group" aria-label={`Change the ${label(node)}`}>

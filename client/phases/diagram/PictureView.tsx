@@ -5,9 +5,10 @@ import { CSS } from '@dnd-kit/utilities';
 import type { DriverTree } from '../../../shared/exercise/driverTree';
 import { isWithin } from '../../../shared/exercise/driverTree';
 import { DIAGRAM_NODE_HEIGHT_PX, DIAGRAM_NODE_WIDTH_PX, type DiagramLayout, LEVEL_NAMES, type PlacedNode } from '../../../shared/export/diagram';
-import type { Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
 import type { DriverNodeId } from '../../../shared/schema/ids';
-import { NameInput } from '../../components/NameInput';
+import { SharedTextInput } from '../../components/SharedTextInput';
+import { diagramTextField, driverNodeTextField } from '../../sync/useSharedText';
 import { announce, toggleCollapsed } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDiagramActions } from './useDiagram';
@@ -59,13 +60,14 @@ function DiagramBox({ placed, diagram, canEdit }: { placed: PlacedNode; diagram:
         )}
       </div>
       {canEdit ? (
-        <NameInput
+        <SharedTextInput
           multiline
           aria-label={`Text of the ${LEVEL_NAMES[placed.level].toLowerCase()}`}
           className="diagram-box__text"
+          address={isAim ? diagramTextField(diagram.id, 'aim') : driverNodeTextField(placed.id as DriverNodeId, 'text')}
           value={placed.text}
-          allowBlank
-          onCommit={(text) => (isAim ? actions.updateDiagram(diagram.id, { aim: text }) : actions.updateNode(placed.id as DriverNodeId, { text }))}
+          maxLength={DIAGRAM_TEXT_MAX_CHARS}
+          onFallbackChange={(text) => (isAim ? actions.updateDiagram(diagram.id, { aim: text }) : actions.updateNode(placed.id as DriverNodeId, { text }))}
         />
       ) : (
         <p className="diagram-box__text">{placed.text}</p>

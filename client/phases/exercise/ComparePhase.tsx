@@ -9,7 +9,8 @@ import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exerci
 import { announce } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useLaneNames } from './useExercise';
-import { NameInput } from '../../components/NameInput';
+import { SharedTextInput } from '../../components/SharedTextInput';
+import { themeTitleField } from '../../sync/useSharedText';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
 
 const NEW_THEME = '__new__';
@@ -86,7 +87,7 @@ function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[];
   );
 }
 
-/** A theme's title, saved when the field loses focus. */
+/** A theme's title, typed into live; one left blank gets back the title it had. */
 function ThemeTitle({ theme, canEdit }: { theme: Theme; canEdit: boolean }) {
   const actions = useExerciseActions();
   const id = useId();
@@ -96,12 +97,14 @@ function ThemeTitle({ theme, canEdit }: { theme: Theme; canEdit: boolean }) {
       <label htmlFor={id} className="visually-hidden">
         Theme title
       </label>
-      <NameInput
+      <SharedTextInput
         id={id}
         className="field__input theme__title-input"
+        address={themeTitleField(theme.id)}
         value={theme.title}
         maxLength={THEME_TITLE_MAX_CHARS}
-        onCommit={(title) => actions.renameTheme(theme.id, title)}
+        onFallbackChange={(title) => actions.renameTheme(theme.id, title)}
+        onLeftBlank={(before) => actions.renameTheme(theme.id, before)}
       />
     </div>
   );

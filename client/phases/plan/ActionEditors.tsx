@@ -12,9 +12,10 @@ import {
   ACTION_STEP_MAX_CHARS,
   type Timescale,
 } from '../../../shared/schema/exercise';
-import { NameInput } from '../../components/NameInput';
+import { SharedTextInput } from '../../components/SharedTextInput';
 import { announce } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
+import { stepTextField } from '../../sync/useSharedText';
 import { useExercise, useExerciseActions, useIsFacilitator } from '../exercise/useExercise';
 
 /**
@@ -174,13 +175,15 @@ export function StepsChecklist({ action, name, permissions }: { action: Action; 
               />
               {permissions.canWrite ? (
                 <>
-                  <NameInput
+                  <SharedTextInput
                     aria-label={`Step ${index + 1} of “${name}”`}
                     className="field__input steps__text"
+                    address={stepTextField(action.id, step.id)}
                     value={step.text}
                     maxLength={ACTION_STEP_MAX_CHARS}
-                    allowBlank
-                    onCommit={(text) => actions.updateActionStep(action.id, step.id, { text })}
+                    // A step may be blank while someone retypes it; one left blank is deleted (docs/document-layout.md, "Shared text").
+                    onFallbackChange={(text) => actions.updateActionStep(action.id, step.id, { text })}
+                    onLeftBlank={() => actions.deleteActionStep(action.id, step.id)}
                   />
                   <button
                     type="button"
