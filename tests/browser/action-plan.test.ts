@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
@@ -17,11 +17,7 @@ const WORKSHOP_PLAN_CSV = [
 ].join('\r\n');
 
 describe('the action plan, reviewed at a check-in, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
+  const { person, startServer } = chromiumPeople();
 
   async function join(link: string, name: string, mobile = false): Promise<Page> {
     const page = await person({ mobile });
@@ -33,7 +29,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
   const row = (page: Page, action: string): Locator => page.locator('tr.plan-table__row').filter({ has: page.locator(`textarea:text-is("${action}")`) });
 
   it('imports the workshop’s plan, and both people tick steps, set dates and progress live; the spreadsheet downloaded holds it all', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Ward 7: 30-day check-in');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat', true);
@@ -107,7 +103,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
   });
 
   it('tells the facilitator why a file is not a plan, and changes nothing', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Check-in');
     const fay = await join(board.links.facilitator, 'Fay');
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'retain-plan-')), 'contacts.csv');

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard, visible } from '../helpers/browser';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
 describe('two people build a driver diagram at the same time, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
+  const { person, startServer } = chromiumPeople();
 
   async function join(link: string, name: string): Promise<Page> {
     const page = await person();
@@ -67,7 +63,7 @@ describe('two people build a driver diagram at the same time, in real Chromium',
   const levelOf = (page: Page, text: string) => item(page, text).locator('> .outline__row .outline__level').innerText();
 
   it('lets both add drivers and change ideas concurrently, three levels deep, move a branch by dragging, and download the picture', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Retention away day');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');

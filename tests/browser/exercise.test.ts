@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { chromiumPeople, visible } from '../helpers/browser';
 
 /** Generous but finite: a live change should arrive in well under a second. */
 const ARRIVES_MS = 5000;
 
 describe('“What does good look like?” run live by a facilitator and three participants, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
+  const { person, startServer } = chromiumPeople();
 
   async function enterName(page: Page, name: string) {
     await page.getByRole('textbox', { name: /Your name/ }).fill(name);
@@ -57,7 +52,7 @@ describe('“What does good look like?” run live by a facilitator and three pa
   }
 
   it('runs the whole exercise, from set-up to agreed actions, with drafts private until the reveal', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
 
     // Set up: the facilitator creates the workshop, which opens on the four-perspective exercise.
     const fran = await person();

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, joinBoard } from '../helpers/browser';
-import { createBoard, startTestServer, type TestServer } from '../helpers/server';
+import { chromiumPeople, joinBoard } from '../helpers/browser';
+import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 /** Longer than the pause that ends a burst of typing (TEXT_UNDO_CAPTURE_MS in client/sync/BoardConnection.ts). */
 const PAUSE_BETWEEN_BURSTS_MS = 800;
 
 describe('live shared text, in real Chromium', () => {
-  let server: TestServer;
-  const { person } = chromiumPeople();
-  afterEach(async () => {
-    await server.stop();
-  });
+  const { person, startServer } = chromiumPeople();
 
   async function join(link: string, name: string): Promise<Page> {
     const page = await person();
@@ -22,7 +18,7 @@ describe('live shared text, in real Chromium', () => {
   }
 
   it('keeps what two people type into the same field at once, each caret where its owner left it, and undo takes back only one’s own last burst', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Ward 7: action plan');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');
@@ -59,7 +55,7 @@ describe('live shared text, in real Chromium', () => {
   });
 
   it('keeps what two people type into the same driver at once', async () => {
-    server = await startTestServer({ clientDir: BUILT_CLIENT_DIR, roomUnloadGraceMs: 60_000 });
+    const server = await startServer();
     const board = await createBoard(server, 'Ward 7: driver diagram');
     const fay = await person();
     const pat = await person();

@@ -44,6 +44,20 @@ async function live(...connections: BoardConnection[]) {
   }
 }
 
+/**
+ * The facilitator locks the board while the participant's note is on its
+ * way: the lock reaches the server's document at once, but is stored (and so
+ * sent) only after her note arrives, which is refused with 4423.
+ */
+async function raceTheLock(facilitator: BoardConnection, participant: BoardConnection): Promise<void> {
+  storage.gateClosed = true;
+  facilitator.actions.exercise.setLocked(true);
+  participant.actions.addNote({ x: 300, y: 10 }, 'Raced the lock');
+  await expect.poll(() => storage.heldCount).toBeGreaterThan(0);
+  storage.release();
+  await expect.poll(() => participant.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+}
+
 async function serverTexts(): Promise<string[]> {
   const room = await server.rooms.get(board.boardId as BoardId);
   if (!room) throw new Error('the board is not loaded on the server');
@@ -114,13 +128,7 @@ describe('the locked board, on the client', { timeout: 20_000 }, () => {
 
     // The lock reaches the server's document at once, but Asha hears of it only once it is stored:
     // her change races it.
-    storage.gateClosed = true;
-    fran.actions.exercise.setLocked(true);
-    asha.actions.addNote({ x: 300, y: 10 }, 'Raced the lock');
-    await expect.poll(() => storage.heldCount).toBeGreaterThan(0);
-    storage.release();
-
-    await expect.poll(() => asha.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+    await raceTheLock(fran, asha);
     await live(asha);
     expect(lockedFor(asha)).toBe(true);
     expect(textsOf(asha)).toEqual(['Saved before the lock']);
@@ -144,12 +152,7 @@ describe('the locked board, on the client', { timeout: 20_000 }, () => {
     const heard: string[] = [];
     const stopListening = title.subscribe(() => heard.push(title.read()));
 
-    storage.gateClosed = true;
-    fran.actions.exercise.setLocked(true);
-    asha.actions.addNote({ x: 300, y: 10 }, 'Raced the lock');
-    await expect.poll(() => storage.heldCount).toBeGreaterThan(0);
-    storage.release();
-    await expect.poll(() => asha.store.getState().lockRefusals, { timeout: RECONNECT_TIMEOUT_MS }).toBe(1);
+    await raceTheLock(fran, asha);
     await live(asha);
 
     fran.actions.exercise.renameTheme(themeId, 'Predictable rotas');

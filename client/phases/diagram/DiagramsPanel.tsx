@@ -45,6 +45,27 @@ async function downloadPng(svg: string, width: number, height: number, name: str
 }
 
 /** The aim: what we want to achieve, how it is measured, by when. */
+/** One of the diagram's own texts, typed into live by everyone at once. */
+function DiagramTextInput({ diagram, field, label, keepWhenBlank = false }: { diagram: Diagram; field: 'title' | 'aim' | 'aimMeasure'; label: string; keepWhenBlank?: boolean }) {
+  const actions = useDiagramActions();
+  const canEdit = useCanChangeBoard();
+  const write = (text: string) => actions.updateDiagram(diagram.id, { [field]: text });
+  return (
+    <label className="field__label">
+      {label}
+      <SharedTextInput
+        className="field__input"
+        address={diagramTextField(diagram.id, field)}
+        value={diagram[field]}
+        maxLength={field === 'title' ? DIAGRAM_TITLE_MAX_CHARS : DIAGRAM_TEXT_MAX_CHARS}
+        disabled={!canEdit}
+        onFallbackChange={write}
+        onLeftBlank={keepWhenBlank ? write : undefined}
+      />
+    </label>
+  );
+}
+
 function AimFields({ diagram }: { diagram: Diagram }) {
   const actions = useDiagramActions();
   const canEdit = useCanChangeBoard();
@@ -53,41 +74,11 @@ function AimFields({ diagram }: { diagram: Diagram }) {
   return (
     <fieldset className="aim">
       <legend>Aim</legend>
-      <label className="field__label">
-        Title of the diagram
-        <SharedTextInput
-          className="field__input"
-          address={diagramTextField(diagram.id, 'title')}
-          value={diagram.title}
-          maxLength={DIAGRAM_TITLE_MAX_CHARS}
-          disabled={!canEdit}
-          onFallbackChange={(title) => actions.updateDiagram(diagram.id, { title })}
-          onLeftBlank={(title) => actions.updateDiagram(diagram.id, { title })}
-        />
-      </label>
-      <label className="field__label">
-        What we want to achieve
-        <SharedTextInput
-          className="field__input"
-          address={diagramTextField(diagram.id, 'aim')}
-          value={diagram.aim}
-          maxLength={DIAGRAM_TEXT_MAX_CHARS}
-          disabled={!canEdit}
-          onFallbackChange={(aim) => actions.updateDiagram(diagram.id, { aim })}
-        />
-      </label>
+      {/* A title left blank gets back the one it had; the aim and its measure may stay blank. */}
+      <DiagramTextInput diagram={diagram} field="title" label="Title of the diagram" keepWhenBlank />
+      <DiagramTextInput diagram={diagram} field="aim" label="What we want to achieve" />
       <div className="aim__row">
-        <label className="field__label">
-          How we will measure it
-          <SharedTextInput
-            className="field__input"
-            address={diagramTextField(diagram.id, 'aimMeasure')}
-            value={diagram.aimMeasure}
-            maxLength={DIAGRAM_TEXT_MAX_CHARS}
-            disabled={!canEdit}
-            onFallbackChange={(aimMeasure) => actions.updateDiagram(diagram.id, { aimMeasure })}
-          />
-        </label>
+        <DiagramTextInput diagram={diagram} field="aimMeasure" label="How we will measure it" />
         <div>
           <label className="field__label" htmlFor={kindId}>
             Kind of measure
