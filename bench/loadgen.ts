@@ -530,8 +530,11 @@ class Swarm {
       const entry = entries[i]!;
       const sender = senders[i];
       if (!sender) continue;
+      // When the sender sent this clock, and in which window (a removal's clock was never sent by us: none).
+      const sentAt = sender.cursorSentAt[entry.clock - 1] ?? null;
+      const sentInWindow = sender.cursorWindow[entry.clock - 1] ?? -1;
       if (sender === client) {
-        if (client.onOwnAwareness && entry.sentAt !== null) client.onOwnAwareness(entry.sentAt, entry.window);
+        if (client.onOwnAwareness && sentAt !== null) client.onOwnAwareness(sentAt, sentInWindow);
         continue;
       }
       // Presence is a latest-state value: a state older than one already seen is stale, the same one twice a repeat.
@@ -540,11 +543,11 @@ class Swarm {
       clocks[sender.roomIndex] = entry.clock;
       if (!client.tracksCursors) continue;
       if (previous !== undefined && entry.clock > previous + 1) this.countSuperseded(client, sender, previous + 1, entry.clock);
-      if (entry.sentAt === null || entry.window < 0 || entry.sentAt < client.activeSince) continue;
-      const window = this.windows[entry.window];
+      if (sentAt === null || sentInWindow < 0 || sentAt < client.activeSince) continue;
+      const window = this.windows[sentInWindow];
       if (!window) continue;
       window.cursorsDelivered++;
-      record(window.cursorHistogram, now - entry.sentAt);
+      record(window.cursorHistogram, now - sentAt);
     }
   }
 
@@ -557,18 +560,18 @@ class Swarm {
     }
   }
 
-  sendCursor(client: Client, extra: Record<string, unknown> = {}): void {
+  sendCursor(client: Client): void {
     if (client.socket.readyState !== WebSocket.OPEN) return;
     const window = this.current;
     const now = performance.now();
-    const state = { cursor: { x: Math.round(Math.random() * 2000), y: Math.round(Math.random() * 1200) }, t: now, w: window ? window.index : -1, ...extra };
+    const state = { cursor: { x: Math.round(Math.random() * 2000), y: Math.round(Math.random() * 1200) } };
     // The probe's echoes are timed on their own, not counted as cursors.
     if (window && client.role !== 'uncounted') {
       window.cursorsSent++;
       window.cursorsExpected += client.cursorReceiversOfOwnMessage();
     }
     client.cursorSentAt.push(now);
-    client.cursorWindow.push(window && client.role !== 'uncounted' ? window.index : -1);
+    client.cursorWindow.push(window ? window.index : -1);
     client.socket.send(encodeAwareness(client.awarenessId, ++client.awarenessClock, state));
   }
 

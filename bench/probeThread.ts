@@ -68,17 +68,23 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
   const awarenessId = Math.floor(Math.random() * 0xffffffff);
   const echoes: ProbeEcho[] = [];
   let clock = 0;
+  /** When each clock (1, 2, …) was sent: the server may rebuild the state, so the time travels only here. */
+  const sentAtByClock: number[] = [];
   const socket = new WebSocket(url, { perMessageDeflate: false });
   socket.on('error', (error) => port.postMessage({ error: error.message }));
   socket.on('message', (data: Buffer) => {
     if (data[0] !== MessageType.awareness) return;
     const now = epochNow();
     for (const entry of awarenessEntries(data)) {
-      if (entry.clientId === awarenessId && entry.sentAt !== null) echoes.push({ sentAt: entry.sentAt, echoMs: now - entry.sentAt });
+      const sentAt = entry.clientId === awarenessId ? sentAtByClock[entry.clock - 1] : undefined;
+      if (sentAt !== undefined) echoes.push({ sentAt, echoMs: now - sentAt });
     }
   });
   socket.on('open', () => {
-    const timer = setInterval(() => socket.send(encodeAwareness(awarenessId, ++clock, { t: epochNow() })), intervalMs);
+    const timer = setInterval(() => {
+      sentAtByClock.push(epochNow());
+      socket.send(encodeAwareness(awarenessId, ++clock, { cursor: { x: 0, y: 0 } }));
+    }, intervalMs);
     port.on('message', () => {
       clearInterval(timer);
       socket.close();

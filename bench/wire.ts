@@ -49,14 +49,16 @@ export interface ClientRange {
   to: number;
 }
 
-/** One entry of an awareness message, reduced to what the harness reads back. */
+/**
+ * One entry of an awareness message, reduced to what the harness reads back:
+ * whose state it is and its clock. The sender keeps when it sent each clock
+ * (servers may rebuild the state itself: ours keeps only the cursor and
+ * stamps the person from the connection), so the send time is found by the
+ * clock, never read from the state.
+ */
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
-  /** The sender's clock reading when it sent the state (performance.now in the load generator), or null. */
-  sentAt: number | null;
-  /** Which measured window the state was sent in; -1 outside any. */
-  window: number;
 }
 
 /**
@@ -134,7 +136,7 @@ export function updateRanges(message: Buffer): ClientRange[] {
   });
 }
 
-/** The entries of an awareness message; a removal (null state) has no send time. */
+/** The entries of an awareness message (the states themselves are not read). */
 export function awarenessEntries(message: Buffer): AwarenessEntry[] {
   return awarenessCache.get(message, (bytes) => {
     const outer = decoding.createDecoder(bytes);
@@ -144,10 +146,8 @@ export function awarenessEntries(message: Buffer): AwarenessEntry[] {
     for (let count = decoding.readVarUint(decoder); count > 0; count--) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
-      const state = JSON.parse(decoding.readVarString(decoder)) as { t?: unknown; w?: unknown } | null;
-      const sentAt = state && typeof state.t === 'number' ? state.t : null;
-      const window = state && typeof state.w === 'number' ? state.w : -1;
-      entries.push({ clientId, clock, sentAt, window });
+      decoding.readVarUint8Array(decoder);
+      entries.push({ clientId, clock });
     }
     return entries;
   });
