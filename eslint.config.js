@@ -52,7 +52,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: YJS_PACKAGES, message: 'Only client/sync/ may use Yjs; read a zustand store and call an action instead.' },
-            { group: ['**/shared/board/**', '**/shared/board'], message: 'shared/board/ writes the Y.Doc; the client calls it only from client/sync/.' },
+            { group: ['**/shared/document/**', '**/shared/document'], message: 'shared/document/ writes the Y.Doc; the client calls it only from client/sync/.' },
             { group: ['**/server/**', '../server'], message: 'The client must not import server code.' },
           ],
         },

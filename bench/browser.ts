@@ -15,7 +15,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { startServer } from '../server/app';
-import { addNote } from '../shared/board/notes';
+import { addNote } from '../shared/document/notes';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX } from '../shared/schema/records';
 import { createBoardResponseSchema } from '../shared/schema/api';
 import { launchChromium } from '../tests/helpers/chromium';

@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { createHistogram, monitorEventLoopDelay, performance, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { addNote, updateNote } from '../shared/board/notes';
+import { addNote, updateNote } from '../shared/document/notes';
 import type { NoteId } from '../shared/schema/ids';
 import { encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '../shared/protocol';
 import { machineCpuMs, processCpuMs, processPeakRssMb, processRssMb, processRunQueueWaitMs, processState } from './procfs';

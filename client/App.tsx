@@ -1,10 +1,10 @@
 import { lazy, Suspense } from 'react';
 import { boardIdFromPath, inviteCodeFromPath, usePathname } from './router';
-import { HomePage } from './phases/home/HomePage';
+import { HomePage } from './screens/home/HomePage';
 import { MessagePage } from './components/PageChrome';
 
 // The board brings Yjs, the sync provider and drag-and-drop; the home page needs none of them.
-const BoardPage = lazy(() => import('./phases/board/BoardPage'));
+const BoardPage = lazy(() => import('./screens/board/BoardPage'));
 
 /**
  * Picks the page for the current path: a board at `/b/<id>`, the home page

@@ -8,14 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { initBoard } from '../shared/board/board';
-import { addNote } from '../shared/board/notes';
+import { initBoard } from '../shared/document/board';
+import { addNote } from '../shared/document/notes';
 import { CURRENT_SCHEMA_VERSION } from '../shared/schema/version';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
-import { addTheme } from '../shared/board/themes';
-import { addAction, addActionSteps, respondToAction, setEvaluationStep, setNextStepCheck, updateAction } from '../shared/board/actions';
-import { setGroup } from '../shared/board/perspectives';
-import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/board/drivers';
+import { addTheme } from '../shared/document/themes';
+import { addAction, addActionSteps, respondToAction, setEvaluationStep, setNextStepCheck, updateAction } from '../shared/document/actions';
+import { setGroup } from '../shared/document/perspectives';
+import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/document/drivers';
 import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
 
 const target = path.resolve(import.meta.dirname, `../tests/fixtures/board-schema-v${CURRENT_SCHEMA_VERSION}.bin`);

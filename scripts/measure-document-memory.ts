@@ -6,7 +6,7 @@
  * The board is the benchmark's big board: 10,000 notes unless told otherwise.
  */
 import * as Y from 'yjs';
-import { addNote } from '../shared/board/notes';
+import { addNote } from '../shared/document/notes';
 import { trimLoadedDocument } from '../server/rooms/documentMemory';
 
 const gc = (globalThis as { gc?: () => void }).gc;

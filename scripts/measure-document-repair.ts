@@ -8,9 +8,9 @@
  */
 import * as Y from 'yjs';
 import { repairDocument } from '../server/rooms/documentRepair';
-import { notesMap } from '../shared/board/doc';
-import { BOARD_LAYOUT } from '../shared/board/layout';
-import { addNote } from '../shared/board/notes';
+import { notesMap } from '../shared/document/doc';
+import { BOARD_LAYOUT } from '../shared/document/layout';
+import { addNote } from '../shared/document/notes';
 
 const notes = Number(process.argv[2] ?? 10_000);
 const RUNS = 5;

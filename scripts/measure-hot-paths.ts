@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { addNote, NoteIndex, readNotes, updateNote } from '../shared/board/notes';
+import { addNote, NoteIndex, readNotes, updateNote } from '../shared/document/notes';
 import type { BoardId, NoteId } from '../shared/schema/ids';
 import { SqliteStorage } from '../server/persistence/sqlite';
 import { locateUpdate } from '../server/rooms/writeGuard';

@@ -8,7 +8,7 @@
  * Real server on 127.0.0.1 and a free port with the default limits.
  */
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../shared/board/notes';
+import { addNote, readNotes } from '../shared/document/notes';
 import type { BoardId } from '../shared/schema/ids';
 import { RawClient } from '../tests/helpers/raw-socket';
 import { createBoard, registerParticipant, startTestServer } from '../tests/helpers/server';

@@ -6,8 +6,8 @@
  *   node --import tsx scripts/measure-reveal.ts [people] [drafts]
  * Real server on 127.0.0.1 and a free port, real sockets, real SQLite.
  */
-import { addNote, readNotes } from '../shared/board/notes';
-import { readSession, writePhase } from '../shared/board/session';
+import { addNote, readNotes } from '../shared/document/notes';
+import { readSession, writePhase } from '../shared/document/session';
 import type { ParticipantId, PerspectiveId } from '../shared/schema/ids';
 import { DEFAULT_PERSPECTIVES } from '../shared/schema/exercise';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, whenSynced } from '../tests/helpers/server';

@@ -9,7 +9,7 @@ import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
 import { singleProcessFanout, type BoardFanout } from './rooms/fanout';
 import { createUpgradeHandler } from './auth/upgrade';
-import { ExerciseCoordinator } from './rooms/exercise';
+import { ExerciseCoordinator } from './rooms/exerciseJobs';
 import { createRequestHandler } from './http/router';
 import { startRetentionSweep } from './lifecycle';
 import { JoinAttempts } from './auth/joinAttempts';

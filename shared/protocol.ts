@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 
 /**
@@ -24,6 +25,17 @@ export const SyncMessageType = {
   update: 2,
 } as const;
 
+/**
+ * The codec: every y-websocket message the server, the client, the tests and
+ * the benchmark write or read goes through these functions, so the wire
+ * format is written down once (docs/architecture.md, "The wire").
+ */
+
+/** A sync step 1 carrying the sender's state vector: "send me what I lack". */
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return encodeSyncMessage(SyncMessageType.step1, stateVector);
+}
+
 /** A sync step 2 carrying `update`: the answer to a step 1, everything the asker lacks. */
 export function encodeSyncStep2(update: Uint8Array): Uint8Array {
   return encodeSyncMessage(SyncMessageType.step2, update);
@@ -34,12 +46,121 @@ export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
   return encodeSyncMessage(SyncMessageType.update, update);
 }
 
-function encodeSyncMessage(syncType: number, update: Uint8Array): Uint8Array {
+function encodeSyncMessage(syncType: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);
   encoding.writeVarUint(encoder, syncType);
-  encoding.writeVarUint8Array(encoder, update);
+  encoding.writeVarUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
+}
+
+/** An awareness message carrying an awareness update (as y-protocols/awareness encodes it). */
+export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, awarenessUpdate);
+  return encoding.toUint8Array(encoder);
+}
+
+/** One client's entry in an awareness update: its state (`null` when it left). */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: unknown;
+}
+
+/** An awareness update (the payload of an awareness message) holding `entries`, as y-protocols/awareness writes it. */
+export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId);
+    encoding.writeVarUint(encoder, entry.clock);
+    encoding.writeVarString(encoder, JSON.stringify(entry.state));
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+/** One entry of an awareness update as read off the wire: its state still the JSON's UTF-8 bytes (a view), so a reader can check its size before parsing it. */
+export interface EncodedAwarenessEntry {
+  clientId: number;
+  clock: number;
+  stateJson: Uint8Array;
+}
+
+/** Reads an awareness update's entries. Throws MalformedMessageError on bytes that do not read as one. */
+export function decodeAwarenessUpdate(update: Uint8Array): EncodedAwarenessEntry[] {
+  return readOrMalformed(update, (decoder) => {
+    const entries: EncodedAwarenessEntry[] = [];
+    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
+      const clientId = decoding.readVarUint(decoder);
+      const clock = decoding.readVarUint(decoder);
+      entries.push({ clientId, clock, stateJson: decoding.readVarUint8Array(decoder) });
+    }
+    return entries;
+  });
+}
+
+/** A message asking for everyone's awareness states. */
+export function encodeQueryAwareness(): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.queryAwareness);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A y-websocket message, its envelope read: what kind it is and its payload (a view on the message's bytes, not a copy). */
+export type WireMessage =
+  | { type: 'syncStep1'; stateVector: Uint8Array }
+  | { type: 'syncStep2'; update: Uint8Array }
+  | { type: 'syncUpdate'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'queryAwareness' }
+  | { type: 'auth'; deniedReason: string | null };
+
+/** Bytes that do not read as a y-websocket message. */
+export class MalformedMessageError extends Error {}
+
+/**
+ * Reads a message's envelope: its type, its sync type and its payload. The
+ * payload itself (an update, a state vector, an awareness update) is left
+ * for its reader. Throws MalformedMessageError on an unknown type or
+ * truncated bytes. Bytes after the payload are ignored, as y-websocket does.
+ */
+export function decodeMessage(message: Uint8Array): WireMessage {
+  return readOrMalformed(message, (decoder) => {
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.sync: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (syncType === SyncMessageType.step1) return { type: 'syncStep1', stateVector: payload };
+        if (syncType === SyncMessageType.step2) return { type: 'syncStep2', update: payload };
+        if (syncType === SyncMessageType.update) return { type: 'syncUpdate', update: payload };
+        throw new MalformedMessageError(`unknown sync message type ${syncType}`);
+      }
+      case MessageType.awareness:
+        return { type: 'awareness', update: decoding.readVarUint8Array(decoder) };
+      case MessageType.queryAwareness:
+        return { type: 'queryAwareness' };
+      case MessageType.auth: {
+        // y-protocols/auth: 0 means "permission denied", followed by the reason.
+        const denied = decoding.readVarUint(decoder) === 0;
+        return { type: 'auth', deniedReason: denied ? decoding.readVarString(decoder) : null };
+      }
+      default:
+        throw new MalformedMessageError(`unknown message type ${type}`);
+    }
+  });
+}
+
+/** Runs `read` over the bytes; lib0's errors on truncated or oversized fields become MalformedMessageError. */
+function readOrMalformed<T>(bytes: Uint8Array, read: (decoder: decoding.Decoder) => T): T {
+  try {
+    return read(decoding.createDecoder(bytes));
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    throw new MalformedMessageError(`unreadable message: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**

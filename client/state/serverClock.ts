@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { clockOffsetMs } from '../../shared/exercise/timer';
+import { clockOffsetMs } from '../../shared/rules/countdown';
 import { getServerTime } from '../api';
 
 /**

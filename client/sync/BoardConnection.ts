@@ -5,10 +5,10 @@ import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import { readSyncStep2 } from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import type { StoreApi } from 'zustand/vanilla';
-import { readBoardMeta } from '../../shared/board/board';
-import { isLocked } from '../../shared/board/session';
-import { boardMap, DocKey, notesMap, recordKeysChangedBy, topMap } from '../../shared/board/doc';
-import { addNote, deleteNote, moveNote, NoteIndex, updateNote } from '../../shared/board/notes';
+import { readBoardMeta } from '../../shared/document/board';
+import { isLocked } from '../../shared/document/session';
+import { boardMap, DocKey, notesMap, recordKeysChangedBy, topMap } from '../../shared/document/doc';
+import { addNote, deleteNote, moveNote, NoteIndex, updateNote } from '../../shared/document/notes';
 import {
   CLOSE_CODES_FINAL,
   CloseCode,
@@ -38,7 +38,7 @@ import {
 } from './saveTracking';
 import { throttle } from './throttle';
 import { bindSharedText, type SharedTextField } from './sharedText';
-import type { TextFieldAddress } from '../../shared/board/text';
+import type { TextFieldAddress } from '../../shared/document/text';
 import type {
   BoardActions,
   BoardIdentity,
@@ -172,7 +172,7 @@ interface BoardReplica {
 /**
  * One open board: the Y.Doc, its IndexedDB copy, the sync socket and
  * awareness, turned into a zustand store that components read, and the
- * actions they call. Every write goes through shared/board with this
+ * actions they call. Every write goes through shared/document with this
  * connection's own origin, which is what undo tracks.
  */
 export class BoardConnection implements BoardSession {

@@ -3,8 +3,8 @@ import { useStore } from 'zustand';
 import type { BoardActions, BoardIdentity, BoardSession, BoardState } from './types';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { PlanImportResult } from '../../shared/schema/api';
-import { mayRewriteNote } from '../../shared/board/access';
-import type { TextFieldAddress } from '../../shared/board/text';
+import { mayRewriteNote } from '../../shared/document/access';
+import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);

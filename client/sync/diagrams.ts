@@ -11,8 +11,8 @@ import {
   readDriverNodes,
   updateDiagram,
   updateDriverNode,
-} from '../../shared/board/drivers';
-import { readActionAdditionProblem } from '../../shared/board/phases';
+} from '../../shared/document/drivers';
+import { readActionAdditionProblem } from '../../shared/document/phases';
 import type { Role } from '../../shared/schema/api';
 import type { DiagramActions, DiagramState } from './types';
 

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
-import { recordKeysChangedBy } from '../../shared/board/doc';
+import { recordKeysChangedBy } from '../../shared/document/doc';
 import { rangesOfDeleteSet, readServerSyncMessage, SaveTracker } from './saveTracking';
 import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
 

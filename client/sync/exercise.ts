@@ -14,10 +14,10 @@ import {
   setEvaluationStep,
   setNextStepCheck,
   updateAction,
-} from '../../shared/board/actions';
-import { readProgress } from '../../shared/board/drafts';
-import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
-import { changePhase, markActionsAgreed, readActionAdditionProblem } from '../../shared/board/phases';
+} from '../../shared/document/actions';
+import { readProgress } from '../../shared/document/drafts';
+import { addNote, deleteNote, readNotes, updateNote } from '../../shared/document/notes';
+import { changePhase, markActionsAgreed, readActionAdditionProblem } from '../../shared/document/phases';
 import {
   addPerspective,
   readMembers,
@@ -26,13 +26,13 @@ import {
   renamePerspective,
   setGroup,
   setReady,
-} from '../../shared/board/perspectives';
-import { chooseTemplate, readSession, setLocked, setSessionFlag, summonEveryone, updateSettings } from '../../shared/board/session';
-import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
-import { readBoardSnapshot } from '../../shared/board/snapshot';
-import { balanceGroups } from '../../shared/exercise/groups';
-import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
-import { changeOwnVote, readOwnBallot, readVoteTally } from '../../shared/board/votes';
+} from '../../shared/document/perspectives';
+import { chooseTemplate, readSession, setLocked, setSessionFlag, summonEveryone, updateSettings } from '../../shared/document/session';
+import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/document/themes';
+import { readBoardSnapshot } from '../../shared/export/snapshot';
+import { balanceGroups } from '../../shared/rules/laneBalance';
+import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/document/timer';
+import { changeOwnVote, readOwnBallot, readVoteTally } from '../../shared/document/votes';
 import type { Role } from '../../shared/schema/api';
 import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import { serverNow } from '../state/serverClock';

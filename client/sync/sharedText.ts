@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import { editTextField, readTextField, type TextFieldAddress } from '../../shared/board/text';
-import { topMap } from '../../shared/board/doc';
+import { editTextField, readTextField, type TextFieldAddress } from '../../shared/document/text';
+import { topMap } from '../../shared/document/doc';
 
 /**
  * One shared-text field (docs/document-layout.md, "Shared text") bound for

@@ -19,13 +19,13 @@ import type {
   Theme,
   VoteTally,
 } from '../../shared/schema/exercise';
-import type { SessionSettings } from '../../shared/board/session';
-import type { ActionChanges, ActionResponses } from '../../shared/board/actions';
-import type { BoardSnapshot } from '../../shared/board/snapshot';
+import type { SessionSettings } from '../../shared/document/session';
+import type { ActionChanges, ActionResponses } from '../../shared/document/actions';
+import type { BoardSnapshot } from '../../shared/export/snapshot';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { StateRefusalReason } from '../../shared/protocol';
-import type { NodeSource } from '../../shared/board/drivers';
-import type { TextFieldAddress } from '../../shared/board/text';
+import type { NodeSource } from '../../shared/document/drivers';
+import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';

@@ -1,7 +1,7 @@
 import { type ChangeEvent, type SyntheticEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { DocKey } from '../../shared/board/doc';
-import type { TextFieldAddress } from '../../shared/board/text';
-import { stepKey } from '../../shared/board/actions';
+import { DocKey } from '../../shared/document/doc';
+import type { TextFieldAddress } from '../../shared/document/text';
+import { stepKey } from '../../shared/document/actions';
 import type { ActionId, ActionStepId, DiagramId, DriverNodeId, ThemeId } from '../../shared/schema/ids';
 import type { ActionTextField } from '../../shared/schema/exercise';
 import { useSharedTextField } from './BoardProvider';
@@ -42,7 +42,7 @@ export interface SharedTextProps<Element extends TextInput> {
   value: string;
   onChange(event: ChangeEvent<Element>): void;
   onSelect(event: SyntheticEvent<Element>): void;
-  /** Marks the field as the board's, so Ctrl+Z in it is the board's undo (client/phases/board/useUndoShortcuts.ts). */
+  /** Marks the field as the board's, so Ctrl+Z in it is the board's undo (client/screens/board/useUndoShortcuts.ts). */
   'data-shared-text': true;
 }
 

@@ -13,7 +13,7 @@ import {
   type Role,
 } from '../../shared/schema/api';
 import { newBoardId, newParticipantId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
-import { initBoard } from '../../shared/board/board';
+import { initBoard } from '../../shared/document/board';
 import { pickPersonColour } from '../../shared/schema/presence';
 import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';

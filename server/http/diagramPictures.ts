@@ -1,4 +1,4 @@
-import type { BoardSnapshot } from '../../shared/board/snapshot';
+import type { BoardSnapshot } from '../../shared/export/snapshot';
 import type { DiagramPicture } from '../../shared/export/docx';
 
 /** Drawn at twice the size, so the picture stays sharp when a document is printed or zoomed. */

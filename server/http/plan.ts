@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { exportPlan, type PlanFormat, PLAN_FORMATS, PLAN_MEDIA_TYPES } from '../../shared/export/plan';
 import type { Storage } from '../persistence/types';
 import type { RoomRegistry } from '../rooms/registry';
@@ -7,7 +7,7 @@ import { type AuthContext, authoriseRequest } from '../auth/request';
 import { HttpError, readBody, sendValidatedJson } from './respond';
 import { MAX_PLAN_FILE_BYTES, PlanImportError } from '../../shared/import/plan';
 import type { PlanImports } from '../import/planImports';
-import { importPlanActions } from '../../shared/board/actions';
+import { importPlanActions } from '../../shared/document/actions';
 import { planImportResultSchema } from '../../shared/schema/api';
 import { drawDiagramPictures } from './diagramPictures';
 

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
-import { readRecordFields } from '../../shared/board/doc';
-import { type DocumentLayout, type FieldShape, type RootLayout, valueDepthBeyond } from '../../shared/board/layout';
+import { readRecordFields } from '../../shared/document/doc';
+import { type DocumentLayout, type FieldShape, type RootLayout, valueDepthBeyond } from '../../shared/document/layout';
 
 /**
- * Removes from a loaded document what its layout (shared/board/layout.ts,
+ * Removes from a loaded document what its layout (shared/document/layout.ts,
  * docs/document-layout.md "What the server accepts") has no place for: a
  * board stored before the write guard refused such shapes may hold them,
  * and no one can delete them the ordinary way (docs/server-promises.md,

@@ -1,11 +1,11 @@
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { agreedPlanRefusal, noteAuthorshipRefusal, noteDeletionRefusal, type WriteRefusal, writeRefusal } from '../../shared/board/access';
-import { initBoard, readSchemaVersion } from '../../shared/board/board';
-import { notesMap, PrivateDocKey } from '../../shared/board/doc';
-import { BOARD_LAYOUT, PRIVATE_LAYOUT } from '../../shared/board/layout';
-import { migrateDoc } from '../../shared/board/migrations';
-import { isLocked, isPlanAgreed } from '../../shared/board/session';
+import { agreedPlanRefusal, noteAuthorshipRefusal, noteDeletionRefusal, type WriteRefusal, writeRefusal } from '../../shared/document/access';
+import { initBoard, readSchemaVersion } from '../../shared/document/board';
+import { notesMap, PrivateDocKey } from '../../shared/document/doc';
+import { BOARD_LAYOUT, PRIVATE_LAYOUT } from '../../shared/document/layout';
+import { migrateDoc } from '../../shared/document/migrations';
+import { isLocked, isPlanAgreed } from '../../shared/document/session';
 import { CloseCode, StateRefusalReason } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
 import type { BoardRecord } from '../persistence/types';
@@ -51,7 +51,7 @@ function forbidden(reason: string): Admission {
   return { kind: 'refuse', reason, code: CloseCode.forbidden };
 }
 
-/** The room's answer to a refusal of the guard's rules (shared/board/access.ts). */
+/** The room's answer to a refusal of the guard's rules (shared/document/access.ts). */
 function refusalAdmission(refusal: WriteRefusal): Admission {
   if (refusal.kind === 'locked') return { kind: 'refuse', reason: StateRefusalReason.locked, code: CloseCode.lockedRefused };
   if (refusal.kind === 'actionsAgreed') return { kind: 'refuse', reason: StateRefusalReason.actionsAgreed, code: CloseCode.lockedRefused };

@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
-import type { FieldWrite, WriteLocation } from '../../shared/board/access';
-import { DocKey } from '../../shared/board/doc';
-import { BOARD_LAYOUT, type DocumentLayout, type FieldShape, type RootLayout, valueDepthBeyond, valueProblem } from '../../shared/board/layout';
+import type { FieldWrite, WriteLocation } from '../../shared/document/access';
+import { DocKey } from '../../shared/document/doc';
+import { BOARD_LAYOUT, type DocumentLayout, type FieldShape, type RootLayout, valueDepthBeyond, valueProblem } from '../../shared/document/layout';
 import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 
 /**
@@ -23,7 +23,7 @@ import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
  * does not have. `oversized` says why a value in it is larger than any field
  * of a board may be (a note longer than the limit, say), or is null;
  * `misshapen` why it puts something where the document's layout
- * (shared/board/layout.ts, docs/document-layout.md) has no such thing, or is
+ * (shared/document/layout.ts, docs/document-layout.md) has no such thing, or is
  * null. `fieldWrites` lists the record fields it sets or removes, for the
  * rules that look at values (who may change a note's text);
  * `createdRecords` the records it creates and `deletedRecords` those it

@@ -1,5 +1,5 @@
 import { hierarchy, tree as treeLayout } from 'd3-hierarchy';
-import { flattenDriverTree, type DriverTree, type DriverTreeNode } from '../exercise/driverTree';
+import { flattenDriverTree, type DriverTree, type DriverTreeNode } from '../rules/driverTree';
 import type { Diagram, DriverLevel } from '../schema/drivers';
 import { markdownText } from './markdown';
 

@@ -12,7 +12,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { BoardSnapshot, SnapshotDriver } from '../board/snapshot';
+import type { BoardSnapshot, SnapshotDriver } from './snapshot';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
 import { LEVEL_NAMES } from './diagram';
 

@@ -1,6 +1,6 @@
 import { createEvents, type EventAttributes } from 'ics';
-import type { BoardSnapshot } from '../board/snapshot';
-import { describeTimescale } from '../exercise/planText';
+import type { BoardSnapshot } from './snapshot';
+import { describeTimescale } from '../rules/planText';
 import { CHECK_IN_DAYS, dateOf } from './plan';
 
 /**

@@ -1,8 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { BoardSnapshot } from '../board/snapshot';
+import type { BoardSnapshot } from './snapshot';
 import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
-import { describeTimescale } from '../exercise/planText';
+import { describeTimescale } from '../rules/planText';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
 import type { DiagramPicture } from './docx';
 import { markdownText } from './markdown';

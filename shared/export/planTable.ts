@@ -1,6 +1,6 @@
-import type { BoardSnapshot } from '../board/snapshot';
+import type { BoardSnapshot } from './snapshot';
 import { ACTION_FIELD_LABELS, ACTION_STATUS_LABELS, PLAN_COLUMNS, type PlanColumn } from '../schema/exercise';
-import { describeTimescale, stepsCell, timescaleCell } from '../exercise/planText';
+import { describeTimescale, stepsCell, timescaleCell } from '../rules/planText';
 
 /**
  * The action table every export shares: the guide's template columns in its

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { BoardSnapshot } from '../board/snapshot';
+import type { BoardSnapshot } from './snapshot';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn, planTableRow } from './planTable';
 
 /** Column widths, in characters, so long text wraps where people can read it. */

@@ -6,8 +6,8 @@ import {
   MAX_STEPS_PER_ACTION,
   timescaleSchema,
 } from '../schema/exercise';
-import { parseStatus, parseStepsCell, parseTimescale } from '../exercise/planText';
-import type { PlanActionInput } from '../board/actions';
+import { parseStatus, parseStepsCell, parseTimescale } from '../rules/planText';
+import type { PlanActionInput } from '../document/actions';
 import { FORMULA_LIKE } from '../export/plan';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn } from '../export/planTable';
 import { PlanImportError } from './errors';
@@ -20,7 +20,7 @@ export type { WorkbookParts } from './xlsx';
  * Reads an action plan back in, so that a later check-in board can review
  * progress against it: our JSON (versions 1 and 2), or the CSV or XLSX we
  * export (or a spreadsheet a person made with the same column headings).
- * Pure: bytes in, plain actions out; shared/board writes them to a board.
+ * Pure: bytes in, plain actions out; shared/document writes them to a board.
  * Every reader stops at the action limit rather than reading a whole file
  * first (docs/plan-export.md).
  */
@@ -30,7 +30,7 @@ export const MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024;
 /** The most actions one import adds. The guide asks for three to five; a merged plan may have more. */
 export const MAX_IMPORTED_ACTIONS = 100;
 
-/** One action as read from a plan file: what shared/board adds to a board. */
+/** One action as read from a plan file: what shared/document adds to a board. */
 export type ImportedAction = PlanActionInput;
 
 export interface ImportedPlan {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addNote } from '../../shared/board/notes';
-import { writePhase } from '../../shared/board/session';
+import { addNote } from '../../shared/document/notes';
+import { writePhase } from '../../shared/document/session';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import { chromiumPeople, visible } from '../helpers/browser';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type * as Y from 'yjs';
-import { addAction } from '../../shared/board/actions';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
-import { addNote } from '../../shared/board/notes';
-import { writePhase } from '../../shared/board/session';
+import { addAction } from '../../shared/document/actions';
+import { addDiagram, addDriverNode } from '../../shared/document/drivers';
+import { addNote } from '../../shared/document/notes';
+import { writePhase } from '../../shared/document/session';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import { chromiumPeople, visible } from '../helpers/browser';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addAction } from '../../shared/board/actions';
-import { addNote } from '../../shared/board/notes';
-import { setLocked, writePhase } from '../../shared/board/session';
-import { PHASE_GUIDE } from '../../shared/exercise/phases';
+import { addAction } from '../../shared/document/actions';
+import { addNote } from '../../shared/document/notes';
+import { setLocked, writePhase } from '../../shared/document/session';
+import { PHASE_GUIDE } from '../../shared/rules/phaseRules';
 import type { Phase } from '../../shared/schema/exercise';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import { chromiumPeople, visible } from '../helpers/browser';

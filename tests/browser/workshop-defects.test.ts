@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type * as Y from 'yjs';
-import { addAction, readActions, updateAction } from '../../shared/board/actions';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
-import { markActionsAgreed } from '../../shared/board/phases';
-import { readSession, writePhase } from '../../shared/board/session';
-import { addTheme } from '../../shared/board/themes';
+import { addAction, readActions, updateAction } from '../../shared/document/actions';
+import { addDiagram, addDriverNode } from '../../shared/document/drivers';
+import { markActionsAgreed } from '../../shared/document/phases';
+import { readSession, writePhase } from '../../shared/document/session';
+import { addTheme } from '../../shared/document/themes';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { DriverNodeId } from '../../shared/schema/ids';
 import { chromiumPeople, joinBoard, visible } from '../helpers/browser';

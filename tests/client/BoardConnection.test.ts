@@ -3,7 +3,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol';
-import { readNotes } from '../../shared/board/notes';
+import { readNotes } from '../../shared/document/notes';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { BoardConnection, BoardConnectionOptions, BoardParticipant } from '../../client/sync/BoardConnection';

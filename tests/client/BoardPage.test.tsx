@@ -5,7 +5,7 @@ import type { BoardInfo, RegisterParticipantResponse } from '../../shared/schema
 import { recallParticipant, rememberParticipant } from '../../client/state/credentials';
 
 // The live board opens a socket; these tests stop at the door, so it is replaced by a marker.
-vi.mock('../../client/phases/board/BoardSessionView', () => ({
+vi.mock('../../client/screens/board/BoardSessionView', () => ({
   BoardSessionView: ({ participant, info }: { participant: { participantId: string; displayName: string } | null; info: BoardInfo }) => (
     <p>
       Board open as {info.role} {participant ? `${participant.displayName} (${participant.participantId})` : 'without a name'}
@@ -13,7 +13,7 @@ vi.mock('../../client/phases/board/BoardSessionView', () => ({
   ),
 }));
 
-const { default: BoardPage } = await import('../../client/phases/board/BoardPage');
+const { default: BoardPage } = await import('../../client/screens/board/BoardPage');
 
 const BOARD_ID = 'Vq3xK9mZ2pL8wR4t';
 

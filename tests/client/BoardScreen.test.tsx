@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { BoardScreen } from '../../client/phases/board/BoardScreen';
+import { BoardScreen } from '../../client/screens/board/BoardScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { createBoardStore } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';

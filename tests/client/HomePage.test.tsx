@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { HomePage } from '../../client/phases/home/HomePage';
+import { HomePage } from '../../client/screens/home/HomePage';
 import { inviteCodeFromPath, inviteLink } from '../../client/router';
 import createdBoard from '../fixtures/api/create-board-response.json';
 

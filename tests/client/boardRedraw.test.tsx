@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, render } from '@testing-library/react';
 import * as dndKit from '@dnd-kit/core';
-import { BoardScreen } from '../../client/phases/board/BoardScreen';
+import { BoardScreen } from '../../client/screens/board/BoardScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { createBoardStore } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';

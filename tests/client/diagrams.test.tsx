@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as Y from 'yjs';
-import { DiagramsPanel } from '../../client/phases/diagram/DiagramsPanel';
+import { DiagramsPanel } from '../../client/screens/diagram/DiagramsPanel';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
 import { readDiagramState } from '../../client/sync/diagrams';
 import type { BoardSession, DiagramActions, ExerciseActions } from '../../client/sync/types';
-import { addDiagram, addDriverNode, promoteToDiagram } from '../../shared/board/drivers';
-import { addTheme } from '../../shared/board/themes';
+import { addDiagram, addDriverNode, promoteToDiagram } from '../../shared/document/drivers';
+import { addTheme } from '../../shared/document/themes';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
 /** A real board document with a three-level diagram, shown through a plain store with spied actions. */

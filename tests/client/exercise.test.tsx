@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { ExerciseScreen } from '../../client/phases/exercise/ExerciseScreen';
+import { ExerciseScreen } from '../../client/screens/exercise/ExerciseScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { measureServerClock, serverClockStore } from '../../client/state/serverClock';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';

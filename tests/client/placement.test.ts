@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFreeSpot } from '../../client/phases/board/placement';
+import { findFreeSpot } from '../../client/screens/board/placement';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, NOTE_HEIGHT_PX, NOTE_WIDTH_PX } from '../../shared/schema/records';
 
 const overlaps = (a: { x: number; y: number }, b: { x: number; y: number }) =>

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { PlanView } from '../../client/phases/plan/PlanView';
+import { PlanView } from '../../client/screens/plan/PlanView';
 import { resetBoardUi } from '../../client/state/boardUi';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';

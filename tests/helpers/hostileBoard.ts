@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { DocKey, newRecord, topMap } from '../../shared/board/doc';
+import { DocKey, newRecord, topMap } from '../../shared/document/doc';
 
 /**
  * How deep the hostile records nest: 20,000 Y.Maps fit one 243 KB update,

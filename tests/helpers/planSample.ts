@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
 import * as Y from 'yjs';
-import { initBoard } from '../../shared/board/board';
-import { type ActionChanges, addAction, addActionSteps, readActionSteps, respondToAction, updateAction, updateActionStep } from '../../shared/board/actions';
-import { addNote } from '../../shared/board/notes';
-import { markActionsAgreed } from '../../shared/board/phases';
-import { addTheme } from '../../shared/board/themes';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
+import { initBoard } from '../../shared/document/board';
+import { type ActionChanges, addAction, addActionSteps, readActionSteps, respondToAction, updateAction, updateActionStep } from '../../shared/document/actions';
+import { addNote } from '../../shared/document/notes';
+import { markActionsAgreed } from '../../shared/document/phases';
+import { addTheme } from '../../shared/document/themes';
+import { addDiagram, addDriverNode } from '../../shared/document/drivers';
 import type { ActionId, DiagramId, DriverNodeId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 
 /** The workshop and the moment the plan is exported, fixed so golden files do not change. */

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
 import { createBoard, eventually, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
 import { RawClient, tryUpgrade } from '../helpers/raw-socket';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { addNote } from '../../shared/board/notes';
+import { addNote } from '../../shared/document/notes';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
 import { privateDocumentName } from '../../server/persistence/types';
 import { SQLITE_FILE_NAME, SqliteStorage } from '../../server/persistence/sqlite';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { addAction, addActionSteps } from '../../shared/board/actions';
+import { addAction, addActionSteps } from '../../shared/document/actions';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 import { privateDocumentName, type DocumentName } from '../../server/persistence/types';
 import { repairDocument } from '../../server/rooms/documentRepair';
-import { notesMap, topMap } from '../../shared/board/doc';
-import { BOARD_LAYOUT } from '../../shared/board/layout';
-import { addNote, deleteNote, readNotes } from '../../shared/board/notes';
+import { notesMap, topMap } from '../../shared/document/doc';
+import { BOARD_LAYOUT } from '../../shared/document/layout';
+import { addNote, deleteNote, readNotes } from '../../shared/document/notes';
 import { PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { BoardId, NoteId, ParticipantId } from '../../shared/schema/ids';

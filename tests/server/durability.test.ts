@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import { CloseCode } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
 import { SqliteStorage } from '../../server/persistence/sqlite';

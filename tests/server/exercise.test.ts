@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../../shared/board/notes';
-import { readProgress } from '../../shared/board/drafts';
-import { readMembers, setGroup } from '../../shared/board/perspectives';
-import { readSession, setLocked, updateSettings, writePhase } from '../../shared/board/session';
-import { addTheme } from '../../shared/board/themes';
-import { changeOwnVote, readVoteTally } from '../../shared/board/votes';
+import { addNote, readNotes } from '../../shared/document/notes';
+import { readProgress } from '../../shared/document/drafts';
+import { readMembers, setGroup } from '../../shared/document/perspectives';
+import { readSession, setLocked, updateSettings, writePhase } from '../../shared/document/session';
+import { addTheme } from '../../shared/document/themes';
+import { changeOwnVote, readVoteTally } from '../../shared/document/votes';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { BoardId, PerspectiveId } from '../../shared/schema/ids';

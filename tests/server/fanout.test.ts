@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import type { BoardId } from '../../shared/schema/ids';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 import { connectStockClient, createBoard, eventually, makeDataDir, startTestServer, whenSynced } from '../helpers/server';

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addAction, addActionSteps, readActions, updateAction } from '../../shared/board/actions';
-import { readBoardMeta, renameBoard } from '../../shared/board/board';
-import { addNote, deleteNote, readNotes, updateNote } from '../../shared/board/notes';
-import { markActionsAgreed } from '../../shared/board/phases';
-import { setLocked } from '../../shared/board/session';
+import { addAction, addActionSteps, readActions, updateAction } from '../../shared/document/actions';
+import { readBoardMeta, renameBoard } from '../../shared/document/board';
+import { addNote, deleteNote, readNotes, updateNote } from '../../shared/document/notes';
+import { markActionsAgreed } from '../../shared/document/phases';
+import { setLocked } from '../../shared/document/session';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX, StateRefusalReason } from '../../shared/protocol';
 import type { ServerConfig } from '../../server/config';
 import type { CreateBoardResponse } from '../../shared/schema/api';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IncomingHttpHeaders } from 'node:http';
 import { WebSocket } from 'ws';
 import { SECURITY_HEADERS } from '../../server/http/router';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import { connectStockClient, createBoard, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 import type { ServerConfig } from '../../server/config';
 

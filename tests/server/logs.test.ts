@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import * as Y from 'yjs';
-import { addNote } from '../../shared/board/notes';
-import { addAction, updateAction } from '../../shared/board/actions';
+import { addNote } from '../../shared/document/notes';
+import { addAction, updateAction } from '../../shared/document/actions';
 import { connectStockClient, createBoard, eventually, makeDataDir, registerParticipant, type StockClient, whenSynced } from '../helpers/server';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process';
 import { RawClient } from '../helpers/raw-socket';

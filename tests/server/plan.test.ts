@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
-import { addAction, addActionSteps, updateAction } from '../../shared/board/actions';
-import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { addAction, addActionSteps, updateAction } from '../../shared/document/actions';
+import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { readPlanFile } from '../../shared/import/plan';
 import { openWorkbookArchive } from '../../server/import/workbookArchive';
-import { addDiagram, addDriverNode } from '../../shared/board/drivers';
+import { addDiagram, addDriverNode } from '../../shared/document/drivers';
 import { planJsonSchema } from '../../shared/export/plan';
 import { type CreateBoardResponse, planImportResultSchema } from '../../shared/schema/api';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';

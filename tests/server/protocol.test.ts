@@ -1,8 +1,8 @@
 import { CURRENT_SCHEMA_VERSION } from '../../shared/schema/version';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, readNotes, updateNote, deleteNote } from '../../shared/board/notes';
-import { readBoardMeta } from '../../shared/board/board';
+import { addNote, readNotes, updateNote, deleteNote } from '../../shared/document/notes';
+import { readBoardMeta } from '../../shared/document/board';
 import type { NoteId } from '../../shared/schema/ids';
 import {
   connectStockClient,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import * as Y from 'yjs';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import { CloseCode } from '../../shared/protocol';
 import { PLAN_FORMATS } from '../../shared/export/plan';
 import { connectStockClient, createBoard, eventually, makeDataDir, whenSynced, type StockClient } from '../helpers/server';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { CloseCode, MessageType } from '../../shared/protocol';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
 import { SECURITY_HEADERS } from '../../server/http/router';

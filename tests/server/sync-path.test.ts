@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
-import { addNote, readNotes } from '../../shared/board/notes';
+import { addNote, readNotes } from '../../shared/document/notes';
 import type { BoardId } from '../../shared/schema/ids';
 import { FRAGMENT_BYTES, sendTo, type RoomConnection } from '../../server/rooms/connection';
 import { trimLoadedDocument } from '../../server/rooms/documentMemory';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, deleteNote, updateNote } from '../../shared/board/notes';
-import { initBoard } from '../../shared/board/board';
-import { writePhase } from '../../shared/board/session';
+import { addNote, deleteNote, updateNote } from '../../shared/document/notes';
+import { initBoard } from '../../shared/document/board';
+import { writePhase } from '../../shared/document/session';
 import type { ParticipantId } from '../../shared/schema/ids';
 import { locateUpdate, MAX_VALUE_CHARS } from '../../server/rooms/writeGuard';
 import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addAction, importPlanActions, readActions, updateAction } from '../../shared/board/actions';
-import { markActionsAgreed, readActionAdditionProblem } from '../../shared/board/phases';
-import { readSession } from '../../shared/board/session';
-import { actionAdditionProblem } from '../../shared/exercise/actions';
+import { addAction, importPlanActions, readActions, updateAction } from '../../shared/document/actions';
+import { markActionsAgreed, readActionAdditionProblem } from '../../shared/document/phases';
+import { readSession } from '../../shared/document/session';
+import { actionAdditionProblem } from '../../shared/rules/actionReadiness';
 
 function agreedBoard(actionCount: number): Y.Doc {
   const doc = new Y.Doc();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addDiagram, addDriverNode, readDiagrams, readDriverTree, updateDiagram, updateDriverNode } from '../../shared/board/drivers';
+import { addDiagram, addDriverNode, readDiagrams, readDriverTree, updateDiagram, updateDriverNode } from '../../shared/document/drivers';
 import {
   DIAGRAM_NODE_HEIGHT_PX,
   driverDiagramToMarkdown,

@@ -15,11 +15,11 @@ import {
   readDriverTree,
   updateDiagram,
   updateDriverNode,
-} from '../../shared/board/drivers';
-import { readActions } from '../../shared/board/actions';
-import { addNote } from '../../shared/board/notes';
-import { addTheme } from '../../shared/board/themes';
-import { type DriverTreeNode, flattenDriverTree, levelAtDepth, orderBetween } from '../../shared/exercise/driverTree';
+} from '../../shared/document/drivers';
+import { readActions } from '../../shared/document/actions';
+import { addNote } from '../../shared/document/notes';
+import { addTheme } from '../../shared/document/themes';
+import { type DriverTreeNode, flattenDriverTree, levelAtDepth, orderBetween } from '../../shared/rules/driverTree';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
 /** The shape of a tree as nested ids, to compare replicas. */

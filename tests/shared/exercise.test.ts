@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initBoard } from '../../shared/board/board';
-import { addNote, readNotes } from '../../shared/board/notes';
-import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings } from '../../shared/board/session';
-import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/board/perspectives';
-import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/board/themes';
-import { changeOwnVote, publishVoteTally, readOwnBallot, readVoteTally, withdrawVoteTally } from '../../shared/board/votes';
+import { initBoard } from '../../shared/document/board';
+import { addNote, readNotes } from '../../shared/document/notes';
+import { chooseTemplate, readSession, setLocked, summonEveryone, updateSettings } from '../../shared/document/session';
+import { addPerspective, readMembers, readPerspectives, removePerspective, renamePerspective, setGroup, setReady } from '../../shared/document/perspectives';
+import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/document/themes';
+import { changeOwnVote, publishVoteTally, readOwnBallot, readVoteTally, withdrawVoteTally } from '../../shared/document/votes';
 import {
   addAction,
   deleteAction,
@@ -17,20 +17,20 @@ import {
   setEvaluationStep,
   setNextStepCheck,
   updateAction,
-} from '../../shared/board/actions';
-import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/board/phases';
-import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/board/timer';
-import { balanceGroups, smallestGroup } from '../../shared/exercise/groups';
-import { compareThemes } from '../../shared/exercise/themes';
-import { countVotes, dotProblem, rankVotes } from '../../shared/exercise/votes';
+} from '../../shared/document/actions';
+import { changePhase, markActionsAgreed, readPhaseContext } from '../../shared/document/phases';
+import { clearTimer, extendTimer, pauseTimer, setTimer, setTimerSound, startTimer } from '../../shared/document/timer';
+import { balanceGroups, smallestGroup } from '../../shared/rules/laneBalance';
+import { compareThemes } from '../../shared/rules/comparison';
+import { countVotes, dotProblem, rankVotes } from '../../shared/rules/dotVoting';
 
 const tallyVotes = (ballots: Ballot[], limits: { budget: number; cap: number }, items: ReadonlySet<string>) => rankVotes(countVotes(ballots, limits, items).items, items);
-import { actionWarnings, agreementProblems } from '../../shared/exercise/actions';
-import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/exercise/phases';
-import { clockOffsetMs, formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../shared/exercise/timer';
-import { addDraftCounts, addRevealedNotes, deleteDrafts, readDrafts, readProgress, writeProgress } from '../../shared/board/drafts';
-import { writeRefusal } from '../../shared/board/access';
-import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { actionWarnings, agreementProblems } from '../../shared/rules/actionReadiness';
+import { nextPhase, phaseChangeProblem, phaseRevealsDrafts, previousPhase } from '../../shared/rules/phaseRules';
+import { clockOffsetMs, formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../shared/rules/countdown';
+import { addDraftCounts, addRevealedNotes, deleteDrafts, readDrafts, readProgress, writeProgress } from '../../shared/document/drafts';
+import { writeRefusal } from '../../shared/document/access';
+import { readBoardSnapshot } from '../../shared/export/snapshot';
 import type { Action, Ballot } from '../../shared/schema/exercise';
 import type { ActionId, NoteId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, deleteNote, moveNote, NoteIndex, readNote, readNotes, updateNote } from '../../shared/board/notes';
-import { notesMap, recordKeysChangedBy } from '../../shared/board/doc';
-import { initBoard, renameBoard } from '../../shared/board/board';
+import { addNote, deleteNote, moveNote, NoteIndex, readNote, readNotes, updateNote } from '../../shared/document/notes';
+import { notesMap, recordKeysChangedBy } from '../../shared/document/doc';
+import { initBoard, renameBoard } from '../../shared/document/board';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, NOTE_HEIGHT_PX, NOTE_TEXT_MAX_CHARS, NOTE_WIDTH_PX } from '../../shared/schema/records';
 import type { NoteId, ParticipantId } from '../../shared/schema/ids';
 

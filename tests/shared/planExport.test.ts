@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readBoardSnapshot } from '../../shared/board/snapshot';
+import { readBoardSnapshot } from '../../shared/export/snapshot';
 import ExcelJS from 'exceljs';
 import { exportPlan, neutraliseFormula, PLAN_FORMATS, planJsonSchema } from '../../shared/export/plan';
 import { planToIcs } from '../../shared/export/ics';
@@ -9,9 +9,9 @@ import { planToXlsx } from '../../shared/export/xlsx';
 import { planToDocx } from '../../shared/export/docx';
 import JSZip from 'jszip';
 import * as Y from 'yjs';
-import { initBoard } from '../../shared/board/board';
-import { addDiagram, addDriverNode, updateDiagram, updateDriverNode } from '../../shared/board/drivers';
-import { addNote } from '../../shared/board/notes';
+import { initBoard } from '../../shared/document/board';
+import { addDiagram, addDriverNode, updateDiagram, updateDriverNode } from '../../shared/document/drivers';
+import { addNote } from '../../shared/document/notes';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import { samplePlanDoc, TAKEN, WORKSHOP } from '../helpers/planSample';
 

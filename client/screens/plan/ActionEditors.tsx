@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { durationText } from '../../../shared/exercise/planText';
+import { durationText } from '../../../shared/rules/planText';
 import {
   type Action,
   ACTION_STATUS_LABELS,

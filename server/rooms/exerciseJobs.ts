@@ -1,12 +1,12 @@
 import { createHmac, randomInt } from 'node:crypto';
 import type * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { addDraftCounts, addRevealedNotes, deleteDrafts, hasStaleProgress, readDrafts, type RevealedDraft, writeProgress } from '../../shared/board/drafts';
-import { DocKey, topMap } from '../../shared/board/doc';
-import { phaseRevealsDrafts } from '../../shared/exercise/phases';
-import { readSession, setSessionFlag } from '../../shared/board/session';
-import { hasStaleVotes, publishVoteTally, readOwnBallot, withdrawVoteTally } from '../../shared/board/votes';
-import { countVotes, dotsUsed } from '../../shared/exercise/votes';
+import { addDraftCounts, addRevealedNotes, deleteDrafts, hasStaleProgress, readDrafts, type RevealedDraft, writeProgress } from '../../shared/document/drafts';
+import { DocKey, topMap } from '../../shared/document/doc';
+import { phaseRevealsDrafts } from '../../shared/rules/phaseRules';
+import { readSession, setSessionFlag } from '../../shared/document/session';
+import { hasStaleVotes, publishVoteTally, readOwnBallot, withdrawVoteTally } from '../../shared/document/votes';
+import { countVotes, dotsUsed } from '../../shared/rules/dotVoting';
 import type { Ballot, Progress } from '../../shared/schema/exercise';
 import type { BoardId, NoteId } from '../../shared/schema/ids';
 import {

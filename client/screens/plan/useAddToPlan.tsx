@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { actionAdditionProblem } from '../../../shared/exercise/actions';
+import { actionAdditionProblem } from '../../../shared/rules/actionReadiness';
 import { announce } from '../../state/boardUi';
 import { useExercise, useExerciseActions, useIsFacilitator } from '../exercise/useExercise';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { agreementProblems } from '../../../shared/exercise/actions';
-import { nextPhase, PHASE_GUIDE, phaseChangeProblem, previousPhase } from '../../../shared/exercise/phases';
+import { agreementProblems } from '../../../shared/rules/actionReadiness';
+import { nextPhase, PHASE_GUIDE, phaseChangeProblem, previousPhase } from '../../../shared/rules/phaseRules';
 import { PHASES, type Phase } from '../../../shared/schema/exercise';
 import { JoinCodeOverlay } from '../../components/JoinCode';
 import { LiveAnnouncer } from '../../components/LiveAnnouncer';

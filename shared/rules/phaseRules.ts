@@ -4,7 +4,7 @@ import type { Role } from '../schema/api';
 /**
  * The rules of the exercise's phases, over plain data: what each phase is
  * for, their order, and what moving forward needs. No Y.Doc here, so the
- * screens use these directly; shared/board applies them to a document.
+ * screens use these directly; shared/document applies them to a document.
  */
 
 /** What each phase is called, and what to do in it, for everyone and for the facilitator. */

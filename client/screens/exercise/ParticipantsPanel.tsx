@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo } from 'react';
-import { smallestGroup } from '../../../shared/exercise/groups';
+import { smallestGroup } from '../../../shared/rules/laneBalance';
 import type { PerspectiveId } from '../../../shared/schema/ids';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { announce } from '../../state/boardUi';

@@ -1,18 +1,18 @@
 import type * as Y from 'yjs';
 import type { Action, Phase, Template, VoteTarget } from '../schema/exercise';
-import { DocKey, topMap } from './doc';
-import { readBoardMeta } from './board';
-import { readNotes } from './notes';
-import { readPerspectives } from './perspectives';
-import { readSession } from './session';
-import { readThemes } from './themes';
-import { readVoteTally } from './votes';
-import { compareThemes, type ThemeKind } from '../exercise/themes';
-import { rankVotes } from '../exercise/votes';
-import { readActionResponses, readActions, readActionSteps } from './actions';
-import { nodesByAction, readDiagrams, readDriverNodes } from './drivers';
-import { buildDriverTree, type DriverTreeNode } from '../exercise/driverTree';
-import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from '../export/diagram';
+import { DocKey, topMap } from '../document/doc';
+import { readBoardMeta } from '../document/board';
+import { readNotes } from '../document/notes';
+import { readPerspectives } from '../document/perspectives';
+import { readSession } from '../document/session';
+import { readThemes } from '../document/themes';
+import { readVoteTally } from '../document/votes';
+import { compareThemes, type ThemeKind } from '../rules/comparison';
+import { rankVotes } from '../rules/dotVoting';
+import { readActionResponses, readActions, readActionSteps } from '../document/actions';
+import { nodesByAction, readDiagrams, readDriverNodes } from '../document/drivers';
+import { buildDriverTree, type DriverTreeNode } from '../rules/driverTree';
+import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from './diagram';
 import type { DriverLevel, MeasureKind } from '../schema/drivers';
 
 /** A note as the summary and exports show it. */

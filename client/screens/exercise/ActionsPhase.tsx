@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import { actionWarnings, agreementProblems } from '../../../shared/exercise/actions';
+import { actionWarnings, agreementProblems } from '../../../shared/rules/actionReadiness';
 import {
   type Action,
   ACTION_FIELD_LABELS,

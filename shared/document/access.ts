@@ -1,6 +1,6 @@
 import type { Role } from '../schema/api';
 import type { Session } from '../schema/exercise';
-import { actionAdditionProblem } from '../exercise/actions';
+import { actionAdditionProblem } from '../rules/actionReadiness';
 import { DocKey } from './doc';
 
 /**

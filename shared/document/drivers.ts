@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { addAction } from './actions';
 import { DocKey, newRecord, notesMap, readRecords, type RecordMap, topMap, writeFields } from './doc';
 import { readTextValue, writeTextField } from './text';
-import { buildDriverTree, type DriverTree, isWithin, orderBetween } from '../exercise/driverTree';
+import { buildDriverTree, type DriverTree, isWithin, orderBetween } from '../rules/driverTree';
 import {
   type Diagram,
   DIAGRAM_TEXT_MAX_CHARS,

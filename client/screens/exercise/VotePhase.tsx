@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { dotProblem, dotsUsed, rankVotes } from '../../../shared/exercise/votes';
+import { dotProblem, dotsUsed, rankVotes } from '../../../shared/rules/dotVoting';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';

@@ -1,9 +1,9 @@
 import type * as Y from 'yjs';
 import type { Phase } from '../schema/exercise';
 import type { Role } from '../schema/api';
-import { type PhaseContext, phaseChangeProblem } from '../exercise/phases';
+import { type PhaseContext, phaseChangeProblem } from '../rules/phaseRules';
 import { readActions } from './actions';
-import { actionAdditionProblem, agreementProblems } from '../exercise/actions';
+import { actionAdditionProblem, agreementProblems } from '../rules/actionReadiness';
 import { readPerspectives } from './perspectives';
 import { readSession, setSessionFlag, writePhase } from './session';
 import { readNotes } from './notes';

@@ -1,4 +1,4 @@
-import type { DriverTree, DriverTreeNode } from '../../../shared/exercise/driverTree';
+import type { DriverTree, DriverTreeNode } from '../../../shared/rules/driverTree';
 import { LEVEL_NAMES } from '../../../shared/export/diagram';
 import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
 import { MeasureKindSelect } from './MeasureKindSelect';

@@ -1,7 +1,7 @@
 import type * as Y from 'yjs';
 import { type Ballot, itemTallySchema, type ItemTally, type VoteTally } from '../schema/exercise';
 import { DocKey, PrivateDocKey, topMap } from './doc';
-import { dotProblem } from '../exercise/votes';
+import { dotProblem } from '../rules/dotVoting';
 
 /**
  * This person's dots, from their private document: only whole, positive

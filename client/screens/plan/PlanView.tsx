@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { actionWarnings } from '../../../shared/exercise/actions';
+import { actionWarnings } from '../../../shared/rules/actionReadiness';
 import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { actionTextField, useSharedText } from '../../sync/useSharedText';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../../shared/exercise/timer';
+import { formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '../../../shared/rules/countdown';
 import type { TimerState } from '../../../shared/schema/exercise';
 import { serverNow, useServerClockOffset } from '../../state/serverClock';
 import { announce } from '../../state/boardUi';

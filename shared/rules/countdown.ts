@@ -1,6 +1,6 @@
 import type { Phase, TimerState } from '../schema/exercise';
 
-/** Reading the shared countdown: times are on the server's clock (see shared/board/timer.ts). */
+/** Reading the shared countdown: times are on the server's clock (see shared/document/timer.ts). */
 
 /** The timer of this phase, if the facilitator set one: a timer set in another phase is not shown. */
 export function timerForPhase(timer: TimerState | null, phase: Phase): TimerState | null {

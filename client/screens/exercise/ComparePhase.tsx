@@ -2,7 +2,7 @@ import { type FormEvent, useId, useMemo, useState } from 'react';
 import { type Announcements, DndContext, type DragEndEvent, useDraggable, useDroppable } from '@dnd-kit/core';
 import { useHandleDragSensors } from '../../components/useHandleDragSensors';
 import { CSS } from '@dnd-kit/utilities';
-import { compareThemes, type ThemeComparison } from '../../../shared/exercise/themes';
+import { compareThemes, type ThemeComparison } from '../../../shared/rules/comparison';
 import type { NoteId, ThemeId } from '../../../shared/schema/ids';
 import type { Note } from '../../../shared/schema/records';
 import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';

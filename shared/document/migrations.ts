@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { ActionId } from '../schema/ids';
-import { parseStepsCell, parseTimescale } from '../exercise/planText';
+import { parseStepsCell, parseTimescale } from '../rules/planText';
 import { addActionSteps } from './actions';
 import { DocKey, newRecord, readFlatObject, SHARED_TEXT_FIELDS, topMap } from './doc';
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';

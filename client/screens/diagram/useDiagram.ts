@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { buildDriverTree, type DriverTree } from '../../../shared/exercise/driverTree';
+import { buildDriverTree, type DriverTree } from '../../../shared/rules/driverTree';
 import type { Diagram } from '../../../shared/schema/drivers';
 import { useBoardActions, useBoardState } from '../../sync/BoardProvider';
 import type { DiagramActions } from '../../sync/types';
