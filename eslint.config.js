@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-/** Packages that speak Yjs. In the client only client/sync/ may import them (DESIGN rule 1). */
+/** Packages that speak Yjs. In the client only client/sync/ may import them; see docs/architecture.md, "The layers". */
 const YJS_PACKAGES = ['yjs', 'y-websocket', 'y-indexeddb', 'y-protocols', 'y-protocols/*', 'lib0', 'lib0/*'];
 
 export default tseslint.config(
@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // In the client, components read zustand stores and call action functions;
-    // only client/sync/ touches Yjs (DESIGN rule 1).
+    // only client/sync/ touches Yjs; see docs/architecture.md, "The layers".
     files: ['client/**/*.{ts,tsx}'],
     ignores: ['client/sync/**'],
     rules: {

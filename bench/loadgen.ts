@@ -3,10 +3,10 @@ import * as Y from 'yjs';
 import { createHistogram, monitorEventLoopDelay, performance, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { addNote, updateNote } from '../shared/document/notes';
 import type { NoteId } from '../shared/schema/ids';
-import { encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '../shared/protocol';
+import { decodeMessage, encodeAwarenessMessage, encodeAwarenessUpdate, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../shared/protocol';
 import { machineCpuMs, processCpuMs, processPeakRssMb, processRssMb, processRunQueueWaitMs, processState } from './procfs';
 import { epochNow, startProbeThread } from './probeThread';
-import { awarenessEntries, type AwarenessEntry, cacheStats, encodeAwareness, encodeSyncStep1Empty, syncPayload, updateRanges } from './wire';
+import { awarenessEntries, type AwarenessStamp, cacheStats, updateRanges } from './wire';
 import type {
   CapacityJob,
   CapacityResult,
@@ -343,6 +343,8 @@ class Client {
 }
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+/** The state vector of an empty document: a sync step 1 with it asks for everything. */
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 /** How often the responsiveness probe sends: often enough to catch short stalls, too seldom to load the server. */
 const PROBE_INTERVAL_MS = 5;
 /** How many clients of each room follow every cursor state (see Client.tracksCursors). */
@@ -357,7 +359,7 @@ let activeSwarm: Swarm | null = null;
 class Swarm {
   readonly writersById = new Map<number, Writer>();
   readonly clientsByAwarenessId = new Map<number, Client>();
-  private readonly sendersOf = new WeakMap<AwarenessEntry[], (Client | undefined)[]>();
+  private readonly sendersOf = new WeakMap<AwarenessStamp[], (Client | undefined)[]>();
   readonly windows: Measurement[] = [];
   current: Measurement | null = null;
   messagesReceived = 0;
@@ -412,35 +414,32 @@ class Swarm {
       }, timeoutMs);
       let synced = false;
       let bytesBeforeStep2 = 0;
-      socket.on('open', () => socket.send(encodeSyncStep1Empty()));
+      socket.on('open', () => socket.send(encodeSyncStep1(EMPTY_STATE_VECTOR)));
       socket.on('message', (data: Buffer) => {
         this.messagesReceived++;
         this.bytesReceived += data.byteLength;
-        const type = data[0];
-        if (type === MessageType.sync) {
-          const syncType = data[1];
-          if (syncType === SyncMessageType.update) {
-            // Before its step 2 a client is still joining: a server may send the board as updates
-            // followed by an empty step 2 (ours does), and nothing is expected of it yet.
-            if (synced) this.receiveUpdate(client, data);
-            else bytesBeforeStep2 += data.byteLength;
-          } else if (syncType === SyncMessageType.step2) {
-            if (synced) return;
-            synced = true;
-            clearTimeout(timer);
-            client.syncBytes = bytesBeforeStep2 + data.byteLength;
-            client.activeSince = performance.now();
-            if (client.counted) room.countedActive++;
-            if (client.tracksCursors) room.cursorTrackedActive++;
-            room.clients.push(client);
-            this.clients.push(client);
-            if (this.traffic) this.startClientTraffic(client);
-            resolve(client);
-          } else if (syncType === SyncMessageType.step1) {
-            const answer = writer ? Y.encodeStateAsUpdate(writer.doc, syncPayload(data)) : EMPTY_UPDATE;
-            socket.send(encodeSyncStep2(answer));
-          }
-        } else if (type === MessageType.awareness) {
+        const message = decodeMessage(data);
+        if (message.type === 'syncUpdate') {
+          // Before its step 2 a client is still joining: a server may send the board as updates
+          // followed by an empty step 2 (ours does), and nothing is expected of it yet.
+          if (synced) this.receiveUpdate(client, data);
+          else bytesBeforeStep2 += data.byteLength;
+        } else if (message.type === 'syncStep2') {
+          if (synced) return;
+          synced = true;
+          clearTimeout(timer);
+          client.syncBytes = bytesBeforeStep2 + data.byteLength;
+          client.activeSince = performance.now();
+          if (client.counted) room.countedActive++;
+          if (client.tracksCursors) room.cursorTrackedActive++;
+          room.clients.push(client);
+          this.clients.push(client);
+          if (this.traffic) this.startClientTraffic(client);
+          resolve(client);
+        } else if (message.type === 'syncStep1') {
+          const answer = writer ? Y.encodeStateAsUpdate(writer.doc, message.stateVector) : EMPTY_UPDATE;
+          socket.send(encodeSyncStep2(answer));
+        } else if (message.type === 'awareness') {
           this.receiveAwareness(client, data);
         }
       });
@@ -572,7 +571,7 @@ class Swarm {
     }
     client.cursorSentAt.push(now);
     client.cursorWindow.push(window ? window.index : -1);
-    client.socket.send(encodeAwareness(client.awarenessId, ++client.awarenessClock, state));
+    client.socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientId: client.awarenessId, clock: ++client.awarenessClock, state }])));
   }
 
   private startClientTraffic(client: Client): void {

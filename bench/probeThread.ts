@@ -11,8 +11,8 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
-import { awarenessEntries, encodeAwareness } from './wire';
-import { MessageType } from '../shared/protocol';
+import { awarenessEntries } from './wire';
+import { decodeMessage, encodeAwarenessMessage, encodeAwarenessUpdate } from '../shared/protocol';
 
 /** One echo: when the state was sent (ms since the epoch, comparable across threads) and how long its echo took. */
 export interface ProbeEcho {
@@ -73,7 +73,7 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
   const socket = new WebSocket(url, { perMessageDeflate: false });
   socket.on('error', (error) => port.postMessage({ error: error.message }));
   socket.on('message', (data: Buffer) => {
-    if (data[0] !== MessageType.awareness) return;
+    if (decodeMessage(data).type !== 'awareness') return;
     const now = epochNow();
     for (const entry of awarenessEntries(data)) {
       const sentAt = entry.clientId === awarenessId ? sentAtByClock[entry.clock - 1] : undefined;
@@ -83,7 +83,7 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
   socket.on('open', () => {
     const timer = setInterval(() => {
       sentAtByClock.push(epochNow());
-      socket.send(encodeAwareness(awarenessId, ++clock, { cursor: { x: 0, y: 0 } }));
+      socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientId: awarenessId, clock: ++clock, state: { cursor: { x: 0, y: 0 } } }])));
     }, intervalMs);
     port.on('message', () => {
       clearInterval(timer);

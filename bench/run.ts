@@ -448,7 +448,7 @@ async function main(): Promise<void> {
   const kinds = (args.servers ?? 'ours,reference').split(',').map((kind) => kind.trim()) as ServerKind[];
   if (kinds.length === 0 || kinds.some((kind) => kind !== 'ours' && kind !== 'reference')) throw new Error('--servers takes ours, reference or both (comma-separated)');
   const chosen = scenarios().filter((scenario) => !only || only.has(scenario.id));
-  // The client side (point 4 of the issue): the board in headless Chromium, after the servers' scenarios.
+  // The client side: the board in headless Chromium (docs/benchmarks.md, "The board in the browser"), after the servers' scenarios.
   const withBrowser = !only || only.has('browser');
   if (chosen.length === 0 && !withBrowser) throw new Error(`no scenario matches --only ${args.only}; the ids are ${[...scenarios().map((s) => s.id), 'browser'].join(', ')}`);
   const cores = os.cpus().length;

@@ -1,46 +1,14 @@
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import { MessageType, SyncMessageType } from '../shared/protocol';
+import { decodeAwarenessUpdate, decodeMessage } from '../shared/protocol';
 
 /**
- * The y-websocket wire format, as the load generator's raw sockets speak it,
- * and the one decoding path every receiving client shares. The same
- * broadcast reaches every client of a room as identical bytes, so each
- * distinct message is decoded once and the answer reused by the other
- * receivers: without that, the harness would spend N times the server's
- * effort on decoding and become the bottleneck it is meant to measure.
+ * The one decoding path every receiving client of the load generator
+ * shares, reading messages with the codec (shared/protocol.ts). The same broadcast reaches every client of a room as
+ * identical bytes, so each distinct message is decoded once and the answer
+ * reused by the other receivers: without that, the harness would spend N
+ * times the server's effort on decoding and become the bottleneck it is
+ * meant to measure.
  */
-
-/** Sync step 1 with an empty state vector: "send me everything". */
-export function encodeSyncStep1Empty(): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  encoding.writeVarUint(encoder, SyncMessageType.step1);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(new Y.Doc()));
-  return encoding.toUint8Array(encoder);
-}
-
-/** An awareness message with one client's state, encoded as y-protocols/awareness does. */
-export function encodeAwareness(clientId: number, clock: number, state: unknown): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.awareness);
-  encoding.writeVarUint8Array(encoder, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(encoder);
-}
-
-/** The payload of a sync message (step 1's state vector, step 2's or an update's update). */
-export function syncPayload(message: Uint8Array): Uint8Array {
-  const decoder = decoding.createDecoder(message);
-  decoding.readVarUint(decoder);
-  decoding.readVarUint(decoder);
-  return decoding.readVarUint8Array(decoder);
-}
 
 /** The clock range of one client's structs in an update: [from, to). */
 export interface ClientRange {
@@ -56,7 +24,7 @@ export interface ClientRange {
  * stamps the person from the connection), so the send time is found by the
  * clock, never read from the state.
  */
-export interface AwarenessEntry {
+export interface AwarenessStamp {
   clientId: number;
   clock: number;
 }
@@ -119,7 +87,7 @@ function cacheKey(message: Buffer): string {
 }
 
 const updateCache = new DecodeCache<ClientRange[]>(20_000);
-const awarenessCache = new DecodeCache<AwarenessEntry[]>(20_000);
+const awarenessCache = new DecodeCache<AwarenessStamp[]>(20_000);
 
 /**
  * Which clients' structs an update message carries, and their clock ranges.
@@ -129,27 +97,22 @@ const awarenessCache = new DecodeCache<AwarenessEntry[]>(20_000);
  */
 export function updateRanges(message: Buffer): ClientRange[] {
   return updateCache.get(message, (bytes) => {
-    const { from, to } = Y.parseUpdateMeta(syncPayload(bytes));
+    const decoded = decodeMessage(bytes);
+    if (decoded.type !== 'syncUpdate' && decoded.type !== 'syncStep2') return [];
+    const { from, to } = Y.parseUpdateMeta(decoded.update);
     const ranges: ClientRange[] = [];
     for (const [clientId, end] of to) ranges.push({ clientId, from: from.get(clientId) ?? 0, to: end });
     return ranges;
   });
 }
 
-/** The entries of an awareness message (the states themselves are not read). */
-export function awarenessEntries(message: Buffer): AwarenessEntry[] {
+/** The entries of an awareness message: whose state and which clock (the states themselves are not parsed). */
+export function awarenessEntries(message: Buffer): AwarenessStamp[] {
   return awarenessCache.get(message, (bytes) => {
-    const outer = decoding.createDecoder(bytes);
-    decoding.readVarUint(outer);
-    const decoder = decoding.createDecoder(decoding.readVarUint8Array(outer));
-    const entries: AwarenessEntry[] = [];
-    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      decoding.readVarUint8Array(decoder);
-      entries.push({ clientId, clock });
-    }
-    return entries;
+    const decoded = decodeMessage(bytes);
+    if (decoded.type !== 'awareness') return [];
+    // Each state's bytes are a view on the socket's read buffer: left behind, not kept in the cache.
+    return decodeAwarenessUpdate(decoded.update).map(({ clientId, clock }) => ({ clientId, clock }));
   });
 }
 

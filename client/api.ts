@@ -20,6 +20,7 @@ import {
 } from '../shared/schema/api';
 
 import type { Template } from '../shared/schema/exercise';
+import type { PlanFormat } from '../shared/export/plan';
 
 /**
  * The HTTP API, seen from the browser. Every answer is validated with the
@@ -121,6 +122,15 @@ export function importPlanFile(boardId: string, token: string, file: Blob, name:
     { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' }, body: file },
     planImportResultSchema,
   );
+}
+
+/**
+ * The address of a board's action plan in a format, for a download link:
+ * `GET /api/boards/<id>/plan.<format>`. A link sends no Authorization header,
+ * so the token goes in the query.
+ */
+export function planDownloadPath(boardId: string, token: string, format: PlanFormat): string {
+  return `${boardPath(boardId)}/plan.${format}?token=${encodeURIComponent(token)}`;
 }
 
 /** Issues a new join code, which stops the old one: `POST /api/boards/<id>/join-code` (the facilitator's token). */

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SERVER_BUNDLE } from './build-server';
+import { SERVER_BUNDLE } from './build-server.mjs';
 import { numberedRowsWorkbook, sharedStringsBomb, sheetBomb } from '../tests/helpers/hostileWorkbooks';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retain-measure-'));

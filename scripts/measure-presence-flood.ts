@@ -14,9 +14,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 import { startServer } from '../server/app';
-import { MessageType, SyncMessageType } from '../shared/protocol';
+import { decodeMessage, encodeAwarenessMessage, encodeAwarenessUpdate, encodeSyncStep1 } from '../shared/protocol';
 import { createBoardResponseSchema } from '../shared/schema/api';
 
 const sockets = Number(process.argv[2] ?? 2);
@@ -25,22 +25,13 @@ const IDS_PER_MESSAGE = 200;
 /** Just under the default MAX_PRESENCE_BYTES, so that each state alone is allowed. */
 const STATE_PADDING = 'x'.repeat(4000);
 
-function awarenessMessage(entries: { clientId: number; json: string }[]): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const { clientId, json } of entries) {
-    encoding.writeVarUint(update, clientId);
-    encoding.writeVarUint(update, 1);
-    encoding.writeVarString(update, json);
-  }
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, MessageType.awareness);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
+/** An awareness message publishing `states`, one client id each, all at clock 1. */
+function awarenessMessage(states: { clientId: number; state: unknown }[]): Uint8Array {
+  return encodeAwarenessMessage(encodeAwarenessUpdate(states.map(({ clientId, state }) => ({ clientId, clock: 1, state }))));
 }
 
 /** A sync step 1 with an empty state vector: the server answers with step 2 once it has read everything sent before. */
-const SYNC_REQUEST = Uint8Array.from([MessageType.sync, SyncMessageType.step1, 1, 0]);
+const SYNC_REQUEST = encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
 
 /** Opens a socket and waits until the server reads what it sends (its answer to a sync request). */
 async function ready(url: string): Promise<{ socket: WebSocket; received: Uint8Array[] }> {
@@ -58,7 +49,7 @@ function answered(socket: WebSocket, received: Uint8Array[]): Promise<void> {
   socket.send(SYNC_REQUEST);
   return new Promise((resolve) => {
     const check = setInterval(() => {
-      const done = socket.readyState !== WebSocket.OPEN || received.slice(since).some((m) => m[0] === MessageType.sync && m[1] === SyncMessageType.step2);
+      const done = socket.readyState !== WebSocket.OPEN || received.slice(since).some((m) => decodeMessage(m).type === 'syncStep2');
       if (done) {
         clearInterval(check);
         resolve();
@@ -82,14 +73,14 @@ try {
   const [big, deep] = [await ready(url), await ready(url)];
   for (const flooder of flooders) {
     for (let m = 0; m < messages; m++) {
-      flooder.socket.send(awarenessMessage(Array.from({ length: IDS_PER_MESSAGE }, () => ({ clientId: clientId++, json: JSON.stringify({ cursor: null, padding: STATE_PADDING }) }))));
+      flooder.socket.send(awarenessMessage(Array.from({ length: IDS_PER_MESSAGE }, () => ({ clientId: clientId++, state: { cursor: null, padding: STATE_PADDING } }))));
       // One at a time, reading what the server sends back, as a flooder that wants to stay connected would.
       await answered(flooder.socket, flooder.received);
       for (const { received } of [...flooders, big, deep]) received.length = 0;
     }
   }
-  big.socket.send(awarenessMessage([{ clientId: clientId++, json: JSON.stringify({ cursor: null, padding: 'x'.repeat(1024 * 1024) }) }]));
-  deep.socket.send(awarenessMessage([{ clientId: clientId++, json: JSON.stringify({ cursor: null, deep: JSON.parse('['.repeat(1900) + ']'.repeat(1900)) as unknown }) }]));
+  big.socket.send(awarenessMessage([{ clientId: clientId++, state: { cursor: null, padding: 'x'.repeat(1024 * 1024) } }]));
+  deep.socket.send(awarenessMessage([{ clientId: clientId++, state: { cursor: null, deep: JSON.parse('['.repeat(1900) + ']'.repeat(1900)) as unknown } }]));
   flooders.push(big, deep);
   for (const flooder of flooders) await answered(flooder.socket, flooder.received);
   global.gc?.();
@@ -99,7 +90,7 @@ try {
   const newcomer = await ready(url);
   const tookMs = performance.now() - joined;
   const synced = newcomer.socket.readyState === WebSocket.OPEN;
-  const presenceBytes = newcomer.received.filter((m) => m[0] === MessageType.awareness).reduce((sum, m) => sum + m.byteLength, 0);
+  const presenceBytes = newcomer.received.filter((m) => decodeMessage(m).type === 'awareness').reduce((sum, m) => sum + m.byteLength, 0);
   const sent = sockets * messages * IDS_PER_MESSAGE;
   const stillOpen = flooders.filter(({ socket }) => socket.readyState === WebSocket.OPEN).length;
   console.log(`${sockets} flooding sockets sent ${sent.toLocaleString('en-GB')} presence states of 4 KB (${((sent * 4000) / 1e6).toFixed(0)} MB), one more a 1 MB state, another one nested 1,900 deep; ${stillOpen} of these ${flooders.length} sockets still open`);

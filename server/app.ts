@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import { createLogger } from './logger';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
+import { Connections } from './rooms/connection';
 import { singleProcessFanout, type BoardFanout } from './rooms/fanout';
 import { createUpgradeHandler } from './auth/upgrade';
 import { ExerciseCoordinator } from './rooms/exerciseJobs';
@@ -50,8 +50,6 @@ export async function startServer(
     {
       unloadGraceMs: config.roomUnloadGraceMs,
       compactAfterUpdates: config.compactAfterUpdates,
-      rateLimitPerSecond: config.rateLimitPerSecond,
-      rateLimitBurst: config.rateLimitBurst,
       maxBoardBytes: config.maxBoardBytes,
       participantShareBytes: config.participantShareBytes,
       maxBufferedBytes: config.maxBufferedBytes,
@@ -62,17 +60,15 @@ export async function startServer(
   // Listens to the rooms from here on: the reveal, progress counts, published votes.
   const exercise = new ExerciseCoordinator(rooms, storage, log, { progressIntervalMs: config.progressIntervalMs });
   const stopRetentionSweep = startRetentionSweep({ storage, rooms, log }, config);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, perMessageDeflate: false });
+  const connections = new Connections(rooms, log, {
+    maxMessageBytes: config.maxMessageBytes,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    rateLimitBurst: config.rateLimitBurst,
+  });
   const planImports = new PlanImports(config, log);
   const server = http.createServer(createRequestHandler({ storage, config, log, rooms, joinAttempts, boardCreation, planImports }));
-  server.on('upgrade', createUpgradeHandler({ storage, rooms, wss, log, config, joinAttempts }));
-  // A browser that vanishes without a close frame is found by the heartbeat and dropped.
-  const alive = new WeakSet<WebSocket>();
-  wss.on('connection', (ws) => {
-    alive.add(ws);
-    ws.on('pong', () => alive.add(ws));
-    ws.on('error', (error) => log.debug({ err: error.message }, 'socket error'));
-  });
+  server.on('upgrade', createUpgradeHandler({ storage, connections, log, config, joinAttempts }));
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -84,21 +80,10 @@ export async function startServer(
     });
   } catch (error) {
     // The port is taken (or not ours to bind): release what was opened for it.
-    wss.close();
+    connections.close();
     if (!dependencies.storage) await storage.close();
     throw error;
   }
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, config.heartbeatIntervalMs);
-  heartbeat.unref();
   const { port } = server.address() as AddressInfo;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   log.info({ host: config.host, port, dataDir: config.dataDir }, 'Retain is listening');
@@ -112,15 +97,14 @@ export async function startServer(
     log,
     close() {
       closing ??= (async () => {
-        clearInterval(heartbeat);
+        connections.stopHeartbeat();
         stopRetentionSweep();
         exercise.stop();
         // A plan still being read must not hold the shutdown up.
         await planImports.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await rooms.shutdown();
-        for (const ws of wss.clients) ws.terminate();
-        wss.close();
+        connections.close();
         server.closeAllConnections();
         await stopped;
         await storage.close();

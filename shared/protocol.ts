@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { decodeUtf8 } from 'lib0/string';
 
 /**
  * What travels on the sync socket. The message numbers are y-websocket's, so
@@ -90,15 +91,29 @@ export interface EncodedAwarenessEntry {
 
 /** Reads an awareness update's entries. Throws MalformedMessageError on bytes that do not read as one. */
 export function decodeAwarenessUpdate(update: Uint8Array): EncodedAwarenessEntry[] {
-  return readOrMalformed(update, (decoder) => {
-    const entries: EncodedAwarenessEntry[] = [];
-    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      entries.push({ clientId, clock, stateJson: decoding.readVarUint8Array(decoder) });
-    }
-    return entries;
-  });
+  return [...readAwarenessEntries(update)];
+}
+
+/**
+ * Reads an awareness update's entries one at a time, so that a reader who
+ * refuses an entry stops there: it never reads, nor holds, the rest of a
+ * flood (an 8 MB message holds a million entries). Each step throws
+ * MalformedMessageError when the bytes do not read as the next entry.
+ */
+export function* readAwarenessEntries(update: Uint8Array): Generator<EncodedAwarenessEntry, void, undefined> {
+  const decoder = decoding.createDecoder(update);
+  for (let count = readOrMalformed(() => decoding.readVarUint(decoder)); count > 0; count--) {
+    yield readOrMalformed(() => ({
+      clientId: decoding.readVarUint(decoder),
+      clock: decoding.readVarUint(decoder),
+      stateJson: decoding.readVarUint8Array(decoder),
+    }));
+  }
+}
+
+/** An entry's state, parsed: throws MalformedMessageError unless its bytes are UTF-8 JSON. */
+export function decodeAwarenessState(stateJson: Uint8Array): unknown {
+  return readOrMalformed(() => JSON.parse(decodeUtf8(stateJson)) as unknown);
 }
 
 /** A message asking for everyone's awareness states. */
@@ -127,7 +142,8 @@ export class MalformedMessageError extends Error {}
  * truncated bytes. Bytes after the payload are ignored, as y-websocket does.
  */
 export function decodeMessage(message: Uint8Array): WireMessage {
-  return readOrMalformed(message, (decoder) => {
+  const decoder = decoding.createDecoder(message);
+  return readOrMalformed(() => {
     const type = decoding.readVarUint(decoder);
     switch (type) {
       case MessageType.sync: {
@@ -153,10 +169,10 @@ export function decodeMessage(message: Uint8Array): WireMessage {
   });
 }
 
-/** Runs `read` over the bytes; lib0's errors on truncated or oversized fields become MalformedMessageError. */
-function readOrMalformed<T>(bytes: Uint8Array, read: (decoder: decoding.Decoder) => T): T {
+/** Runs `read`; lib0's errors on truncated or oversized fields, and JSON's, become MalformedMessageError. */
+function readOrMalformed<T>(read: () => T): T {
   try {
-    return read(decoding.createDecoder(bytes));
+    return read();
   } catch (error) {
     if (error instanceof MalformedMessageError) throw error;
     throw new MalformedMessageError(`unreadable message: ${error instanceof Error ? error.message : String(error)}`);
@@ -191,8 +207,8 @@ export const CloseCode = {
   boardGone: 4404,
   /**
    * The change was refused because of the board's state: the facilitator had
-   * the board locked, or it added an action to a plan the facilitator had
-   * marked agreed. Nothing of it was applied, and it never will be. The close
+   * the board locked, it added an action to a plan the facilitator had
+   * marked agreed, or others' typing had filled the text field it typed into. Nothing of it was applied, and it never will be. The close
    * reason is a `StateRefusalReason` saying which. The client drops its local
    * copy of the refused change and resyncs, so its screen shows the board's
    * real state.
@@ -211,8 +227,19 @@ export const StateRefusalReason = {
   locked: 'board-locked',
   /** The facilitator has marked the plan's actions agreed, and the change added one. */
   actionsAgreed: 'actions-agreed',
+  /**
+   * The change would have left a shared-text field longer than it holds:
+   * someone else's typing filled the field while this person typed (each
+   * person's own typing is kept within the limit before it is sent).
+   */
+  textFull: 'text-full',
 } as const;
 export type StateRefusalReason = (typeof StateRefusalReason)[keyof typeof StateRefusalReason];
+
+/** The reason of a 4423 close as one of ours; any other is read as the lock, which 4423 meant first. */
+export function readStateRefusalReason(reason: string): StateRefusalReason {
+  return (Object.values(StateRefusalReason) as string[]).includes(reason) ? (reason as StateRefusalReason) : StateRefusalReason.locked;
+}
 
 /** Codes after which reconnecting cannot help: the client would only send the same again. */
 export const CLOSE_CODES_FINAL: readonly number[] = [CloseCode.forbidden, CloseCode.boardGone, CloseCode.boardFull];

@@ -15,6 +15,7 @@ import {
 import { readActionAdditionProblem } from '../../shared/document/phases';
 import type { Role } from '../../shared/schema/api';
 import type { DiagramActions, DiagramState } from './types';
+import { writeStep } from './writeStep';
 
 /** Reads the board's driver diagrams. */
 export function readDiagramState(doc: Y.Doc): DiagramState {
@@ -24,12 +25,7 @@ export function readDiagramState(doc: Y.Doc): DiagramState {
 /** The diagram actions of one connection: everyone who may edit may change the diagrams. */
 export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; role: Role; canWrite(): boolean; endStep(): void }): DiagramActions {
   const { doc, origin } = ctx;
-  const write = <T>(change: () => T, otherwise: T): T => {
-    if (!ctx.canWrite()) return otherwise;
-    const result = change();
-    ctx.endStep();
-    return result;
-  };
+  const write = writeStep(ctx);
   return {
     addDiagram: (title) => write(() => addDiagram(doc, { title }, origin), null),
     updateDiagram: (id, changes) => write(() => updateDiagram(doc, id, changes, origin), false),

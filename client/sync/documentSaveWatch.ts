@@ -1,34 +1,47 @@
 import * as Y from 'yjs';
-import type { WebsocketProvider } from 'y-websocket';
 import { recordKeysChangedBy } from '../../shared/document/doc';
-import { rangesOfDeleteSet, readServerSyncMessage, SaveTracker } from './saveTracking';
+import { rangesOfDeleteSet, SaveTracker, type ServerSyncMessage } from './saveTracking';
 import { type LedgerStorage, loadLedger, saveLedger } from './unsavedLedger';
 
 /**
- * The save tracking of one more document on its own socket: this person's
- * private document (drafts, dots). A draft written offline is an unsaved
- * change like any other, so the banner counts it (docs/client.md, "The save
- * status"); the board's own tracking stays in BoardConnection.
+ * The save tracking of one document on its own socket (the board, or this
+ * person's private document of drafts and dots), with its list of
+ * unconfirmed changes kept in `ledgerStorage` across reloads
+ * (docs/client.md, "The save status"). The connection hands it the
+ * document's transactions and the server's sync messages; it listens to
+ * nothing itself.
  */
 export class DocumentSaveWatch {
-  private readonly tracker: SaveTracker;
-  private watchedSocket: WebSocket | null = null;
+  private tracker: SaveTracker;
 
-  /**
-   * @param ledgerName names this document's list of unconfirmed changes in `ledgerStorage`.
-   * @param onChange called after a local change (`local` true: publish at once) or a server confirmation.
-   */
+  /** @param ledgerName names this document's list of unconfirmed changes in `ledgerStorage`. */
   constructor(
     private readonly doc: Y.Doc,
-    private readonly provider: WebsocketProvider,
     private readonly ledgerStorage: LedgerStorage | null,
     private readonly ledgerName: string,
-    private readonly onChange: (local: boolean) => void,
   ) {
     this.tracker = new SaveTracker(loadLedger(ledgerStorage, ledgerName));
-    doc.on('afterTransaction', this.handleTransaction);
-    provider.on('status', this.handleStatus);
-    provider.on('connection-close', this.handleConnectionClose);
+  }
+
+  /**
+   * Takes in a transaction of the document; records it when it was made here
+   * (undo and redo included) and added or deleted something. Returns whether
+   * it did. `records` saves working out again what the caller already has.
+   */
+  recordTransaction(transaction: Y.Transaction, records?: string[]): boolean {
+    if (!transaction.local) return false;
+    const client = transaction.doc.clientID;
+    const clock = transaction.afterState.get(client) ?? 0;
+    const deletes = rangesOfDeleteSet(transaction.deleteSet);
+    if (clock <= (transaction.beforeState.get(client) ?? 0) && deletes.length === 0) return false;
+    this.tracker.recordLocalChange({ client, clock, deletes, records: records ?? recordKeysChangedBy(transaction) });
+    this.persist();
+    return true;
+  }
+
+  /** Takes in what a sync message from the server says it holds. */
+  receiveFromServer(message: ServerSyncMessage): void {
+    if (this.tracker.receiveFromServer(message)) this.persist();
   }
 
   /** How many changes to this document the server has not confirmed. */
@@ -42,52 +55,10 @@ export class DocumentSaveWatch {
     this.persist();
   }
 
-  destroy(): void {
-    this.watch(null);
-    this.doc.off('afterTransaction', this.handleTransaction);
-    this.provider.off('status', this.handleStatus);
-    this.provider.off('connection-close', this.handleConnectionClose);
-  }
-
-  private readonly handleTransaction = (transaction: Y.Transaction): void => {
-    if (!transaction.local) return;
-    const client = transaction.doc.clientID;
-    const clock = transaction.afterState.get(client) ?? 0;
-    const deletes = rangesOfDeleteSet(transaction.deleteSet);
-    if (clock <= (transaction.beforeState.get(client) ?? 0) && deletes.length === 0) return;
-    this.tracker.recordLocalChange({ client, clock, deletes, records: recordKeysChangedBy(transaction) });
+  /** Forgets every unconfirmed change, here and in the stored list: the server refused them and never takes them later. */
+  discardChanges(): void {
+    this.tracker = new SaveTracker();
     this.persist();
-    this.onChange(true);
-  };
-
-  private readonly handleStatus = ({ status }: { status: string }): void => {
-    // provider.ws is a new socket on every connection.
-    this.watch(status === 'connected' ? this.provider.ws : null);
-  };
-
-  private readonly handleConnectionClose = (): void => {
-    this.watch(null);
-  };
-
-  private readonly handleMessage = (event: MessageEvent): void => {
-    const data: unknown = event.data;
-    // Not `instanceof ArrayBuffer`: a polyfill may hand over one from another realm.
-    const bytes = ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : Object.prototype.toString.call(data) === '[object ArrayBuffer]'
-        ? new Uint8Array(data as ArrayBuffer)
-        : null;
-    const message = bytes && readServerSyncMessage(bytes);
-    if (!message) return;
-    if (this.tracker.receiveFromServer(message)) this.persist();
-    this.onChange(false);
-  };
-
-  private watch(socket: WebSocket | null): void {
-    if (this.watchedSocket === socket) return;
-    this.watchedSocket?.removeEventListener('message', this.handleMessage);
-    this.watchedSocket = socket;
-    socket?.addEventListener('message', this.handleMessage);
   }
 
   private persist(): void {

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import { DocKey, PrivateDocKey } from '../../shared/document/doc';
 import {
   addAction,
   addActionSteps,
@@ -36,28 +37,93 @@ import { changeOwnVote, readOwnBallot, readVoteTally } from '../../shared/docume
 import type { Role } from '../../shared/schema/api';
 import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import { serverNow } from '../state/serverClock';
+import { emptyExerciseState } from './boardStore';
+import { keepUnchanged } from './keepUnchanged';
 import type { ExerciseActions, ExerciseState, PrivateStatus } from './types';
+import { writeStep } from './writeStep';
 
-/** Reads the exercise out of the board document and this person's private one. */
+/**
+ * Each top-level root of the board document and the slices of the exercise
+ * state read from it. A transaction that changed none of a root's records
+ * leaves its slices as they were (docs/client.md, "Reading the exercise").
+ */
+const BOARD_SLICES: Readonly<Record<string, (doc: Y.Doc) => Partial<ExerciseState>>> = {
+  [DocKey.session]: (doc) => ({ session: readSession(doc) }),
+  [DocKey.perspectives]: (doc) => ({ perspectives: readPerspectives(doc) }),
+  [DocKey.members]: (doc) => ({ members: Object.fromEntries(readMembers(doc)) }),
+  [DocKey.progress]: (doc) => {
+    const progress = readProgress(doc);
+    return { draftCounts: progress.drafts, voters: progress.voters };
+  },
+  [DocKey.themes]: (doc) => ({ themes: readThemes(doc) }),
+  [DocKey.actions]: (doc) => ({ actions: readActions(doc) }),
+  [DocKey.actionResponses]: (doc) => ({ responses: Object.fromEntries(readActionResponses(doc)) }),
+  [DocKey.actionChecks]: (doc) => ({ checks: Object.fromEntries(readNextStepChecks(doc)) }),
+  [DocKey.actionEvaluations]: (doc) => ({ evaluations: Object.fromEntries(readEvaluationPlans(doc)) }),
+  [DocKey.actionSteps]: (doc) => ({ steps: Object.fromEntries(readActionSteps(doc)) }),
+  [DocKey.votes]: (doc) => ({ voteTally: readVoteTally(doc) }),
+};
+
+/** The same for this person's private document; without one (a viewer) both slices are empty. */
+const PRIVATE_SLICES: Readonly<Record<string, (privateDoc: Y.Doc | null) => Partial<ExerciseState>>> = {
+  [PrivateDocKey.drafts]: (privateDoc) => ({ myDrafts: privateDoc ? readNotes(privateDoc) : [] }),
+  [PrivateDocKey.votes]: (privateDoc) => ({ myBallot: privateDoc ? readOwnBallot(privateDoc) : {} }),
+};
+
+/** The roots of the records a transaction changed (`recordKeysChangedBy` names them `<root>/<key>`) that hold slices. */
+function slicedRoots(records: readonly string[], slices: Readonly<Record<string, unknown>>, into: Set<string>): void {
+  for (const record of records) {
+    const slash = record.indexOf('/');
+    const root = slash < 0 ? record : record.slice(0, slash);
+    if (Object.prototype.hasOwnProperty.call(slices, root)) into.add(root);
+  }
+}
+
+/**
+ * Reads the exercise out of the board document and this person's private
+ * one, a slice at a time: only the slices whose roots a transaction changed
+ * are read again, and what reads the same as before keeps its object, down
+ * to each record (docs/client.md, "Reading the exercise").
+ */
+export class ExerciseStateReader {
+  private readonly changedBoardRoots = new Set<string>();
+  private readonly changedPrivateRoots = new Set<string>();
+  /** The documents last read: a new one (after a refused change) is read whole. */
+  private boardDoc: Y.Doc | null = null;
+  private privateDoc: Y.Doc | null | undefined = undefined;
+
+  /** Notes what a board transaction changed, as `recordKeysChangedBy` gives it. */
+  noteBoardChanges(records: readonly string[]): void {
+    slicedRoots(records, BOARD_SLICES, this.changedBoardRoots);
+  }
+
+  /** Notes what a transaction on the private document changed, as `recordKeysChangedBy` gives it. */
+  notePrivateChanges(records: readonly string[]): void {
+    slicedRoots(records, PRIVATE_SLICES, this.changedPrivateRoots);
+  }
+
+  /** The state now: `previous` itself when nothing in it changed, else a copy sharing every unchanged part. */
+  read(doc: Y.Doc, privateDoc: Y.Doc | null, privateStatus: PrivateStatus, previous: ExerciseState): ExerciseState {
+    if (doc !== this.boardDoc) {
+      this.boardDoc = doc;
+      for (const root of Object.keys(BOARD_SLICES)) this.changedBoardRoots.add(root);
+    }
+    if (privateDoc !== this.privateDoc) {
+      this.privateDoc = privateDoc;
+      for (const root of Object.keys(PRIVATE_SLICES)) this.changedPrivateRoots.add(root);
+    }
+    const fresh: Partial<ExerciseState> = {};
+    for (const root of this.changedBoardRoots) Object.assign(fresh, BOARD_SLICES[root]!(doc));
+    for (const root of this.changedPrivateRoots) Object.assign(fresh, PRIVATE_SLICES[root]!(privateDoc));
+    this.changedBoardRoots.clear();
+    this.changedPrivateRoots.clear();
+    return keepUnchanged(previous, { ...previous, ...fresh, privateStatus });
+  }
+}
+
+/** Reads the whole exercise out of the board document and this person's private one. */
 export function readExerciseState(doc: Y.Doc, privateDoc: Y.Doc | null, privateStatus: PrivateStatus): ExerciseState {
-  const progress = readProgress(doc);
-  return {
-    session: readSession(doc),
-    perspectives: readPerspectives(doc),
-    members: Object.fromEntries(readMembers(doc)),
-    draftCounts: progress.drafts,
-    voters: progress.voters,
-    themes: readThemes(doc),
-    actions: readActions(doc),
-    responses: Object.fromEntries(readActionResponses(doc)),
-    checks: Object.fromEntries(readNextStepChecks(doc)),
-    evaluations: Object.fromEntries(readEvaluationPlans(doc)),
-    steps: Object.fromEntries(readActionSteps(doc)),
-    voteTally: readVoteTally(doc),
-    myDrafts: privateDoc ? readNotes(privateDoc) : [],
-    myBallot: privateDoc ? readOwnBallot(privateDoc) : {},
-    privateStatus,
-  };
+  return new ExerciseStateReader().read(doc, privateDoc, privateStatus, emptyExerciseState());
 }
 
 /** What the exercise actions work on. */
@@ -85,12 +151,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
   const asFacilitator = (change: () => void): void => {
     if (isFacilitator()) change();
   };
-  const write = <T>(change: () => T, otherwise: T): T => {
-    if (!ctx.canWrite()) return otherwise;
-    const result = change();
-    ctx.endStep();
-    return result;
-  };
+  const write = writeStep(ctx);
   const me = () => (ctx.participant?.participantId ?? null) as ParticipantId | null;
   const limits = () => {
     const session = readSession(doc);

@@ -6,10 +6,11 @@ export interface FrameScheduler {
 
 /**
  * Coalesces bursts (a remote update, then the server's confirmation of it)
- * into one store update. An animation frame rather than a microtask: the
- * provider and the save tracker handle the same socket message in separate
- * listeners, and microtasks would run between them. Falls back to a timer
- * where there are no frames (Node).
+ * into one store update. An animation frame rather than a microtask: each
+ * socket message is a task of its own, with microtasks run after it, so when
+ * messages arrive in bursts a microtask would update the store once per
+ * message, and a frame once for all that arrived since the last one. Falls
+ * back to a timer where there are no frames (Node).
  */
 export function createFrameScheduler(run: () => void): FrameScheduler {
   const hasFrames = typeof requestAnimationFrame === 'function';

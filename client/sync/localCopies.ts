@@ -21,8 +21,19 @@ export function localDatabaseName(boardId: string, participantId: string, kind: 
 }
 
 /** The database of the same copy when copies were kept per board, not per person. */
-export function legacyDatabaseName(boardId: string, kind: LocalCopyKind): string {
+function legacyDatabaseName(boardId: string, kind: LocalCopyKind): string {
   return `retain-board-${boardId}${kind === 'private' ? '-private' : ''}`;
+}
+
+/**
+ * Moves the copies an older release kept per board (the board and the private
+ * document) into this person's documents, if they are the only person this
+ * browser has registered on the board.
+ */
+export function claimLegacyCopies(boardId: string, docs: Record<LocalCopyKind, Y.Doc>): void {
+  if (!isOnlyPersonHere(boardId)) return;
+  void claimLegacyCopy(boardId, 'board', docs.board);
+  void claimLegacyCopy(boardId, 'private', docs.private);
 }
 
 /**
@@ -31,7 +42,7 @@ export function legacyDatabaseName(boardId: string, kind: LocalCopyKind): string
  * is it theirs to claim. With two registrations (facilitator and participant)
  * nobody can tell whose it was, so nobody claims it.
  */
-export function isOnlyPersonHere(boardId: string): boolean {
+function isOnlyPersonHere(boardId: string): boolean {
   return ROLES.filter((role) => recallParticipant(boardId, role) !== null).length === 1;
 }
 
@@ -41,7 +52,7 @@ export function isOnlyPersonHere(boardId: string): boolean {
  * Does nothing when there is no such copy or the browser cannot list its
  * databases (nothing is created by looking).
  */
-export async function claimLegacyCopy(boardId: string, kind: LocalCopyKind, doc: Y.Doc): Promise<void> {
+async function claimLegacyCopy(boardId: string, kind: LocalCopyKind, doc: Y.Doc): Promise<void> {
   if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
   const name = legacyDatabaseName(boardId, kind);
   const existing = await indexedDB.databases();

@@ -1,7 +1,5 @@
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
-import { MessageType, SyncMessageType } from '../../shared/protocol';
-import type { SaveStatus } from './types';
+import type { WireMessage } from '../../shared/protocol';
 
 /**
  * Knowing, truthfully, which changes made on this device the server has
@@ -39,30 +37,12 @@ export interface LocalChange {
   records?: string[];
 }
 
-/** The part of a server message that tells what the server has. */
-export type ServerSyncMessage =
-  /** Sync step 1: the server's whole state vector, sent first on every connection. */
-  | { kind: 'state-vector'; stateVector: StateVector }
-  /** Sync step 2 or an update: content the server has stored. */
-  | { kind: 'update'; update: Uint8Array };
-
 /**
- * Reads a binary message from the server; null for messages that say nothing
- * about the document (awareness) or cannot be read.
+ * A sync message from the server, as the protocol's codec reads it: its
+ * whole state vector (sync step 1, sent first on every connection), or
+ * content it has stored (sync step 2, or an update).
  */
-export function readServerSyncMessage(message: Uint8Array): ServerSyncMessage | null {
-  try {
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== MessageType.sync) return null;
-    const syncType = decoding.readVarUint(decoder);
-    const payload = decoding.readVarUint8Array(decoder);
-    if (syncType === SyncMessageType.step1) return { kind: 'state-vector', stateVector: Y.decodeStateVector(payload) };
-    if (syncType === SyncMessageType.step2 || syncType === SyncMessageType.update) return { kind: 'update', update: payload };
-    return null;
-  } catch {
-    return null;
-  }
-}
+export type ServerSyncMessage = Extract<WireMessage, { type: 'syncStep1' | 'syncStep2' | 'syncUpdate' }>;
 
 /** What one update proves the server holds. */
 export interface UpdateSummary {
@@ -190,11 +170,6 @@ export class SaveTracker {
     return this.pending;
   }
 
-  /** True once some connection has told us the server's state vector. */
-  get knowsServerState(): boolean {
-    return this.server !== null;
-  }
-
   /** Records a transaction made on this device that added or deleted something. */
   recordLocalChange(change: LocalChange): void {
     this.pending.push({ ...change, deletes: [...change.deletes], records: [...(change.records ?? [])] });
@@ -202,9 +177,9 @@ export class SaveTracker {
 
   /** Takes in what a server message says the server holds; returns true if anything was confirmed. */
   receiveFromServer(message: ServerSyncMessage): boolean {
-    if (message.kind === 'state-vector') {
+    if (message.type === 'syncStep1') {
       // Replace, not merge: a server that lost data must not be trusted for it.
-      this.server = new Map(message.stateVector);
+      this.server = Y.decodeStateVector(message.stateVector);
     } else {
       const summary = summariseUpdate(message.update);
       this.server = advanceStateVector(this.server ?? new Map(), summary);
@@ -233,34 +208,4 @@ export class SaveTracker {
   unsavedCount(local: StateVector): number {
     return countUnsavedChanges(this.pending, this.server, local);
   }
-}
-
-/** The facts the banner's state is derived from. */
-export interface ConnectionFacts {
-  socket: 'connecting' | 'connected' | 'disconnected';
-  /** The current connection has delivered the server's state vector and document. */
-  synced: boolean;
-  /** A connection attempt has failed or an open connection dropped since the board opened. */
-  hasLostConnection: boolean;
-  browserOnline: boolean;
-  /** The server closed the board for good. */
-  boardGone: boolean;
-  /** The server refused a change from this device as not allowed, and closed the connection. */
-  refused?: boolean;
-  /** The board reached the largest size the server allows; the change was not applied. */
-  full?: boolean;
-  unsaved: number;
-}
-
-/** The banner's state: only "live" when connected, synced and nothing is waiting. */
-export function deriveSaveStatus(facts: ConnectionFacts): SaveStatus {
-  const { unsaved } = facts;
-  if (facts.boardGone) return { kind: 'closed', unsaved };
-  if (facts.refused) return { kind: 'refused', unsaved };
-  if (facts.full) return { kind: 'full', unsaved };
-  if (facts.browserOnline && facts.socket === 'connected' && facts.synced) {
-    return { kind: unsaved > 0 ? 'saving' : 'live', unsaved };
-  }
-  if (!facts.browserOnline || facts.hasLostConnection) return { kind: 'offline', unsaved };
-  return { kind: 'connecting', unsaved };
 }

@@ -27,7 +27,7 @@ import type { StateRefusalReason } from '../../shared/protocol';
 import type { NodeSource } from '../../shared/document/drivers';
 import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
-import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/drivers';
+import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/driverRecords';
 import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
 
 /**
@@ -81,7 +81,13 @@ export interface RemoteCursor {
 /** Where this person's private document (drafts and dots) stands with the server. */
 export type PrivateStatus = 'connecting' | 'live' | 'offline' | 'none';
 
-/** The exercise as the screens see it: the board's shared part, and this person's private part. */
+/**
+ * The exercise as the screens see it: the board's shared part, and this
+ * person's private part. Each field is a slice, read again only when a change
+ * touched the part of a document it comes from, and kept the same object
+ * (down to each unchanged record) until then; screens read it a slice at a
+ * time (docs/client.md, "Reading the exercise").
+ */
 export interface ExerciseState {
   session: Session;
   perspectives: Perspective[];

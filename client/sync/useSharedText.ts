@@ -42,7 +42,7 @@ export interface SharedTextProps<Element extends TextInput> {
   value: string;
   onChange(event: ChangeEvent<Element>): void;
   onSelect(event: SyntheticEvent<Element>): void;
-  /** Marks the field as the board's, so Ctrl+Z in it is the board's undo (client/screens/board/useUndoShortcuts.ts). */
+  /** Marks the field as the board's, so Ctrl+Z in it is the board's undo (client/screens/shell/useBoardUndo.ts). */
   'data-shared-text': true;
 }
 

@@ -10,7 +10,7 @@ import { joinCodeIsLive } from './joinCodes';
 import type { JoinAttempts } from './joinAttempts';
 
 /** Who is asking, once their token (and participant key, if any) checked out. */
-export interface Access {
+export interface BoardAccess {
   board: BoardRecord;
   role: Role;
   participant: ParticipantRecord | null;
@@ -19,7 +19,7 @@ export interface Access {
 }
 
 /** Why access was refused, with the HTTP status that says so. */
-export class AccessDenied extends HttpError {
+class AccessDenied extends HttpError {
   override name = 'AccessDenied';
   constructor(status: 401 | 404, message: string) {
     super(status, message);
@@ -34,35 +34,36 @@ export interface AuthContext {
 }
 
 /** The bearer token of a request: the Authorization header, or `?token=` for links and downloads. */
-export function tokenFromRequest(req: IncomingMessage, url: URL): string | null {
+function tokenFromRequest(req: IncomingMessage, url: URL): string | null {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || null;
   return url.searchParams.get('token') || null;
 }
 
 /** The participant key of a request: the X-Participant-Key header, or `?participant=` on the sync URL. */
-export function participantKeyFromRequest(req: IncomingMessage, url: URL): string | null {
+function participantKeyFromRequest(req: IncomingMessage, url: URL): string | null {
   const header = req.headers[PARTICIPANT_KEY_HEADER];
   if (typeof header === 'string' && header) return header;
   return url.searchParams.get('participant') || null;
 }
 
 /**
- * Decides who may do what on a board, for HTTP routes and the sync upgrade
- * alike, from the request's token (and, when `participantKey` says so, its
- * participant key). A key that does not belong to the board is refused
- * (unless the caller asks to ignore it, as the board-info route does so that
- * the client learns it must register again), so a client never believes it
- * is someone it is not. Wrong codes and tokens count towards the join limits
- * (server/auth/joinAttempts.ts): past them, 429.
+ * Decides who may do what on a board, for the HTTP router and the sync
+ * upgrade alike, from the request's token and its participant key, if any.
+ * A key that does not belong to the board is refused at the upgrade
+ * (`refuse-unknown`), so a client never believes it is someone it is not;
+ * the router ignores it (`ignore-unknown`), so that board info answers with
+ * no participant and the client learns it must register again. Wrong codes
+ * and tokens count towards the join limits (server/auth/joinAttempts.ts):
+ * past them, 429.
  */
 export async function authoriseRequest(
   ctx: AuthContext,
   req: IncomingMessage,
   url: URL,
   rawBoardId: string,
-  participantKey: 'none' | 'refuse-unknown' | 'ignore-unknown' = 'none',
-): Promise<Access> {
+  unknownParticipantKey: 'refuse-unknown' | 'ignore-unknown',
+): Promise<BoardAccess> {
   if (!isBoardId(rawBoardId)) throw new AccessDenied(404, 'There is no board at this address.');
   const boardId: BoardId = rawBoardId;
   const token = tokenFromRequest(req, url);
@@ -79,10 +80,32 @@ export async function authoriseRequest(
   }
   if (presentsCode) await ctx.joinAttempts.codeAccepted(address, boardId);
   let participant: ParticipantRecord | null = null;
-  const key = participantKey === 'none' ? null : participantKeyFromRequest(req, url);
+  const key = participantKeyFromRequest(req, url);
   if (key) {
     participant = await ctx.storage.findParticipantByKeyHash(boardId, hashSecret(key));
-    if (!participant && participantKey === 'refuse-unknown') throw new AccessDenied(401, 'Your saved identity is not known on this board. Enter your name again.');
+    if (!participant && unknownParticipantKey === 'refuse-unknown') throw new AccessDenied(401, 'Your saved identity is not known on this board. Enter your name again.');
   }
   return { board, role, participant, token };
+}
+
+/**
+ * The request's address, or null for a request line that is none (`GET
+ * http://[ HTTP/1.1`): `new URL` throws on it, and a throw outside any
+ * promise would end the process.
+ */
+export function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** A path segment decoded; one with a broken %-escape (`decodeURIComponent` throws on it) stays as it came: it names no board, so the access check answers 404. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -1,21 +1,19 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import { PRIVATE_DOCUMENT_SUFFIX, SYNC_PATH_PREFIX } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
 import { privateDocumentName } from '../persistence/types';
-import type { RoomRegistry } from '../rooms/registry';
-import { type AuthContext, authoriseRequest } from './request';
+import type { Connections } from '../rooms/connection';
+import { type AuthContext, authoriseRequest, decodePathSegment, requestUrl } from './request';
 import type { ServerConfig } from '../config';
 import { HttpError } from '../http/respond';
 import { SECURITY_HEADERS } from '../http/router';
 
 /** What the upgrade check needs. */
 export interface UpgradeContext extends AuthContext {
-  rooms: RoomRegistry;
-  wss: WebSocketServer;
+  connections: Connections;
   log: Logger;
   config: Pick<ServerConfig, 'allowedOrigins' | 'publicUrl' | 'trustProxy' | 'joinCodeTtlHours'>;
 }
@@ -28,7 +26,7 @@ export interface UpgradeContext extends AuthContext {
  * address. A request without Origin is not from a browser page (a script
  * that holds the token anyway) and is judged by its token alone.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, config: UpgradeContext['config']): boolean {
+function originAllowed(origin: string | undefined, host: string | undefined, config: UpgradeContext['config']): boolean {
   if (origin === undefined) return true;
   const normal = origin.toLowerCase().replace(/\/+$/, '');
   if (config.allowedOrigins) return config.allowedOrigins.some((allowed) => allowed.toLowerCase() === normal);
@@ -58,7 +56,8 @@ export function createUpgradeHandler(ctx: UpgradeContext) {
 }
 
 async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req);
+  if (!url) return refuse(socket, 400, 'The request’s address is not valid.');
   if (!originAllowed(req.headers.origin, req.headers.host, ctx.config)) {
     ctx.log.warn({ origin: req.headers.origin }, 'refused a socket from an origin that is not allowed');
     return refuse(socket, 403, 'This page may not open boards on this server. Open the board from its own address, or ask IT to add this site to ALLOWED_ORIGINS.');
@@ -68,7 +67,7 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
   const wantsPrivate = match[2] !== undefined;
   let access;
   try {
-    access = await authoriseRequest(ctx, req, url, decodeURIComponent(match[1]!), 'refuse-unknown');
+    access = await authoriseRequest(ctx, req, url, decodePathSegment(match[1]!), 'refuse-unknown');
   } catch (error) {
     if (error instanceof HttpError) return refuse(socket, error.status, error.message, error.headers);
     throw error;
@@ -81,23 +80,7 @@ async function handleUpgrade(ctx: UpgradeContext, req: IncomingMessage, socket: 
   // Opening a board is using it: its retention period starts again.
   void ctx.storage.touchBoard(access.board.id, Date.now()).catch((error: unknown) => ctx.log.warn({ err: error }, 'could not record a board’s use'));
   const name = wantsPrivate ? privateDocumentName(access.board.id, access.participant!.id) : access.board.id;
-  ctx.wss.handleUpgrade(req, socket, head, (ws) => {
-    // handleUpgrade does not emit 'connection' by itself: without it the socket
-    // would have no error listener (a message over the size limit would then
-    // crash the process) and no heartbeat.
-    ctx.wss.emit('connection', ws, req);
-    void ctx.rooms.connect(
-      access.board,
-      {
-        socket: ws,
-        role: access.role,
-        participantId: access.participant?.id ?? null,
-        displayName: access.participant?.displayName ?? null,
-        colour: access.participant?.colour ?? null,
-      },
-      name,
-    );
-  });
+  ctx.connections.accept(req, socket, head, { board: access.board, name, role: access.role, participant: access.participant });
 }
 
 /** A refused upgrade is an HTTP answer like any other: it carries the same security headers (docs/server-promises.md, "HTTP"). */

@@ -1,13 +1,14 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
 import * as Y from 'yjs';
 import {
   boardInfoSchema,
-  createBoardRequestSchema,
+  type createBoardRequestSchema,
   createBoardResponseSchema,
-  joinRequestSchema,
+  type joinRequestSchema,
   joinCodeResponseSchema,
   joinResponseSchema,
-  registerParticipantRequestSchema,
+  type registerParticipantRequestSchema,
   registerParticipantResponseSchema,
   ROLES,
   type Role,
@@ -18,7 +19,7 @@ import { pickPersonColour } from '../../shared/schema/presence';
 import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
 import { hashSecret, newSecret } from '../auth/tokens';
-import { type Access, type AuthContext, authoriseRequest } from '../auth/request';
+import type { BoardAccess } from '../auth/request';
 import {
   hashJoinCode,
   issueJoinCode,
@@ -29,26 +30,25 @@ import {
   openParticipantTokenWithCode,
   sealParticipantTokenForFacilitator,
 } from '../auth/joinCodes';
-import { HttpError, readJson, sendValidatedJson } from './respond';
+import { HttpError, sendValidatedJson } from './respond';
 import { clientAddress } from './rateLimits';
-import type { BoardCreationGate } from './boardCreation';
 import { deleteBoard } from '../lifecycle';
-import type { RoomRegistry } from '../rooms/registry';
-import type { Logger } from 'pino';
+import type { BoardCall, Call, HttpContext } from './router';
 
-/** What the board routes need from the server. */
-export interface BoardRoutesContext extends AuthContext {
-  config: ServerConfig;
-  boardCreation: BoardCreationGate;
-  log: Logger;
-}
+/*
+ * The board routes' handlers. Who may call each, and the body each takes,
+ * are in the route table (server/http/router.ts): a handler is called with
+ * the body read and, on a board route, the caller's access established.
+ */
 
 /** How often to draw a new join code when one is already taken, before giving up. */
 const JOIN_CODE_ATTEMPTS = 5;
 
 /** `POST /api/boards`: creates a board, its first document and its three links. */
-export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { title, template, creationSecret } = await readJson(req, createBoardRequestSchema, ctx.config.maxJsonBodyBytes);
+export async function createBoard(
+  ctx: HttpContext,
+  { req, res, body: { title, template, creationSecret } }: Call<z.infer<typeof createBoardRequestSchema>>,
+): Promise<void> {
   await ctx.boardCreation.admit(req, creationSecret);
   if ((await ctx.storage.countBoards()) >= ctx.config.maxBoards) {
     ctx.log.warn({ maxBoards: ctx.config.maxBoards }, 'refused a new board: the server holds MAX_BOARDS boards');
@@ -83,14 +83,7 @@ export async function createBoard(ctx: BoardRoutesContext, req: IncomingMessage,
 }
 
 /** `GET /api/boards/<id>`: what the holder of a token may know about the board. */
-export async function getBoardInfo(
-  ctx: BoardRoutesContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  boardId: string,
-  url: URL,
-): Promise<void> {
-  const access = await authoriseRequest(ctx, req, url, boardId, 'ignore-unknown');
+export async function getBoardInfo(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   const code = access.role === 'facilitator' ? facilitatorsJoinCode(ctx, access) : { joinCode: null, joinCodeExpiresAt: null };
   sendValidatedJson(res, 200, boardInfoSchema, {
     boardId: access.board.id,
@@ -104,7 +97,7 @@ export async function getBoardInfo(
 }
 
 /** The facilitator's current code, opened with the token they presented; none once it stopped or expired. */
-function facilitatorsJoinCode(ctx: BoardRoutesContext, access: Access): { joinCode: string | null; joinCodeExpiresAt: number | null } {
+function facilitatorsJoinCode(ctx: HttpContext, access: BoardAccess): { joinCode: string | null; joinCodeExpiresAt: number | null } {
   const stored = access.board.joinCode;
   if (!stored || !joinCodeIsLive(stored, ctx.config.joinCodeTtlHours, Date.now())) return { joinCode: null, joinCodeExpiresAt: null };
   return {
@@ -121,8 +114,7 @@ function facilitatorsJoinCode(ctx: BoardRoutesContext, access: Access): { joinCo
  * given back, so an address tries at most `joinFailuresPerAddress` wrong
  * codes per window (server/auth/joinAttempts.ts).
  */
-export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { code } = await readJson(req, joinRequestSchema, ctx.config.maxJsonBodyBytes);
+export async function joinWithCode(ctx: HttpContext, { req, res, body: { code } }: Call<z.infer<typeof joinRequestSchema>>): Promise<void> {
   const address = clientAddress(req, ctx.config.trustProxy);
   await ctx.joinAttempts.beforeCode(address, null);
   const normalised = normaliseJoinCode(code);
@@ -141,7 +133,7 @@ export async function joinWithCode(ctx: BoardRoutesContext, req: IncomingMessage
  * sealed under the code, or the code itself on a board whose participant
  * token the server cannot recover (docs/server-promises.md, "Roles").
  */
-function tokenForCode(ctx: BoardRoutesContext, board: BoardRecord, code: string): string {
+function tokenForCode(ctx: HttpContext, board: BoardRecord, code: string): string {
   const sealed = board.joinCode?.participantTokenSealed;
   if (!sealed) return code;
   const participantToken = openParticipantTokenWithCode(sealed, code, board.id);
@@ -160,8 +152,7 @@ async function forgetExpiredCodesSeal(storage: Storage, board: BoardRecord): Pro
  * The facilitator's token opens the participant token, which the new code
  * then hands out; people already in keep theirs.
  */
-export async function renewJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
-  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can issue a join code.');
+export async function renewJoinCode(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   const sealed = access.board.participantTokenSealed;
   const participantToken = sealed ? openParticipantTokenForFacilitator(sealed, access.token, access.board.id) : null;
   if (sealed && participantToken === null) ctx.log.warn({ boardId: access.board.id }, 'the participant token sealed for the facilitator does not open: the new code is the credential itself');
@@ -176,8 +167,7 @@ export async function renewJoinCode(ctx: BoardRoutesContext, req: IncomingMessag
  * participant token sealed under it is removed. People typing it are told it
  * was stopped; links, and the people who joined with the code, keep working.
  */
-export async function stopJoinCode(ctx: BoardRoutesContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
-  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can stop the join code.');
+export async function stopJoinCode(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   const stored = access.board.joinCode;
   if (stored && stored.stoppedAt === null) {
     await ctx.storage.setJoinCode(access.board.id, { ...stored, participantTokenSealed: null, stoppedAt: Date.now() });
@@ -186,25 +176,14 @@ export async function stopJoinCode(ctx: BoardRoutesContext, req: IncomingMessage
   res.end();
 }
 
-async function facilitatorAccess(ctx: BoardRoutesContext, req: IncomingMessage, url: URL, boardId: string, refusal: string): Promise<Access> {
-  const access = await authoriseRequest(ctx, req, url, boardId);
-  if (access.role !== 'facilitator') throw new HttpError(403, refusal);
-  return access;
-}
-
 /**
  * `POST /api/boards/<id>/participants`: a person enters the board with a
  * display name and receives a stable id plus the secret key that proves it.
  */
 export async function registerParticipant(
-  ctx: BoardRoutesContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  boardId: string,
-  url: URL,
+  ctx: HttpContext,
+  { res, access, body: { displayName } }: BoardCall<z.infer<typeof registerParticipantRequestSchema>>,
 ): Promise<void> {
-  const access = await authoriseRequest(ctx, req, url, boardId);
-  const { displayName } = await readJson(req, registerParticipantRequestSchema, ctx.config.maxJsonBodyBytes);
   const participantKey = newSecret();
   const participantId = newParticipantId();
   const colour = pickPersonColour(await ctx.storage.listParticipantColours(access.board.id));
@@ -253,14 +232,7 @@ function publicBase(config: ServerConfig, req: IncomingMessage): string {
  * its people and everything written on it, at once and for good. Anyone on
  * it is disconnected with 4404; every later request gets 404.
  */
-export async function deleteBoardRoute(
-  ctx: BoardRoutesContext & { rooms: RoomRegistry },
-  req: IncomingMessage,
-  res: ServerResponse,
-  boardId: string,
-  url: URL,
-): Promise<void> {
-  const access = await facilitatorAccess(ctx, req, url, boardId, 'Only the facilitator can delete the board.');
+export async function deleteBoardRoute(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   await deleteBoard(ctx, access.board.id);
   res.writeHead(204, { 'Cache-Control': 'no-store' });
   res.end();

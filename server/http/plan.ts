@@ -1,23 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { exportPlan, type PlanFormat, PLAN_FORMATS, PLAN_MEDIA_TYPES } from '../../shared/export/plan';
-import type { Storage } from '../persistence/types';
-import type { RoomRegistry } from '../rooms/registry';
-import { type AuthContext, authoriseRequest } from '../auth/request';
 import { HttpError, readBody, sendValidatedJson } from './respond';
-import { MAX_PLAN_FILE_BYTES, PlanImportError } from '../../shared/import/plan';
-import type { PlanImports } from '../import/planImports';
+import { MAX_PLAN_FILE_BYTES, PlanImportError } from '../../shared/import/planFile';
 import { importPlanActions } from '../../shared/document/actions';
 import { planImportResultSchema } from '../../shared/schema/api';
 import { drawDiagramPictures } from './diagramPictures';
-
-/** What the plan route needs from the server. */
-export interface PlanRouteContext extends AuthContext {
-  storage: Storage;
-  rooms: RoomRegistry;
-  /** Reads imported files off the event loop, and limits imports per client address. */
-  planImports: PlanImports;
-}
+import type { BoardCall, HttpContext } from './router';
 
 /** A file name from the board's title: letters, digits and dashes. */
 function fileName(title: string, format: PlanFormat): string {
@@ -25,16 +13,20 @@ function fileName(title: string, format: PlanFormat): string {
   return `${slug}-action-plan.${format}`;
 }
 
-/**
- * `GET /api/boards/<id>/plan.<csv|md|json|ics>` with any of the board's
- * tokens: the board's action plan as a download. The board is read from its
- * room (loading it if nobody has it open), so the file holds what everyone
- * sees now. `?start=YYYY-MM-DD` moves the calendar's check-ins.
- */
-export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, format: string, url: URL): Promise<void> {
+/** The router's check of a download's `:format`, before access: a format there is none of is 404, whoever asks. */
+export function checkPlanFormat(format: string): void {
   if (!(PLAN_FORMATS as readonly string[]).includes(format)) throw new HttpError(404, `No plan in that format. Ask for ${PLAN_FORMATS.join(', ')}.`);
-  const planFormat = format as PlanFormat;
-  const access = await authoriseRequest(ctx, req, url, boardId);
+}
+
+/**
+ * `GET /api/boards/<id>/plan.<format>` (any of PLAN_FORMATS) with any of the
+ * board's tokens: the board's action plan as a download. The board is read
+ * from its room (loading it if nobody has it open), so the file holds what
+ * everyone sees now. `?start=YYYY-MM-DD` moves the calendar's check-ins.
+ */
+export async function downloadPlan(ctx: HttpContext, { res, url, params, access }: BoardCall): Promise<void> {
+  // One of PLAN_FORMATS: the router ran checkPlanFormat on it before access.
+  const planFormat = params.format as PlanFormat;
   const start = url.searchParams.get('start');
   if (start !== null && !/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new HttpError(400, 'Give the check-ins’ start as YYYY-MM-DD.');
   const snapshot = await ctx.rooms.use(access.board, access.board.id, async (room) => readBoardSnapshot(room.doc));
@@ -63,9 +55,7 @@ export async function downloadPlan(ctx: PlanRouteContext, req: IncomingMessage, 
  * it does so in a worker thread with bounded memory and time, at most
  * `importsPerHour` times an hour for one client address (429 past that).
  */
-export async function importPlan(ctx: PlanRouteContext, req: IncomingMessage, res: ServerResponse, boardId: string, url: URL): Promise<void> {
-  const access = await authoriseRequest(ctx, req, url, boardId);
-  if (access.role !== 'facilitator') throw new HttpError(403, 'Only the facilitator can import a plan.');
+export async function importPlan(ctx: HttpContext, { req, res, url, access }: BoardCall): Promise<void> {
   // Anyone may create a board and so be its facilitator: the limit counts every import an address starts.
   await ctx.planImports.admit(req);
   const body = await readBody(req, MAX_PLAN_FILE_BYTES);

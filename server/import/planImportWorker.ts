@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ImportedPlan, PlanImportError, readPlanFile } from '../../shared/import/plan';
+import { type ImportedPlan, PlanImportError, readPlanFile } from '../../shared/import/planFile';
 import { openWorkbookArchive } from './workbookArchive';
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
-import { type ImportedPlan, PlanImportError } from '../../shared/import/plan';
+import { type ImportedPlan, PlanImportError } from '../../shared/import/planFile';
 import { AttemptLimit, clientAddress, rateLimitKey, tooManyRequests } from '../http/rateLimits';
 import { HttpError } from '../http/respond';
 import type { PlanParseOutcome } from './planImportWorker';
@@ -108,7 +108,7 @@ export class PlanImports {
 /**
  * The worker for one file. Compiled (`npm start`), it is
  * dist/server/planImportWorker.js beside the server's own code
- * (scripts/build-server.ts builds both); run from source through tsx (the
+ * (scripts/build-server.mjs builds both); run from source through tsx (the
  * tests, `npm run dev`), the worker registers tsx before loading its
  * TypeScript, since a worker thread does not inherit the loader.
  */

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { PlanImportError, type WorkbookParts } from '../../shared/import/plan';
+import { PlanImportError, type WorkbookParts } from '../../shared/import/planFile';
 
 /**
  * Opens an uploaded workbook's zip for the plan import (docs/plan-export.md),

@@ -23,8 +23,10 @@ import { locateUpdate } from './writeGuard';
  * - `refuse` it and close the connection with `code`, saying why: 4403 for a
  *   change the sender may never make, or one that does not fit the layout;
  *   4423 for a participant's change the board's state refuses (the board is
- *   locked, or the change adds an action to the agreed plan), with a
- *   `StateRefusalReason` saying which.
+ *   locked, the change adds an action to the agreed plan, or it would leave
+ *   a shared-text field longer than it holds, which two people typing into
+ *   a nearly full field at once can do), with a `StateRefusalReason` saying
+ *   which.
  */
 export type Admission = { kind: 'apply'; addsContent: boolean } | { kind: 'drop'; reason: string } | { kind: 'refuse'; reason: string; code: number };
 
@@ -58,9 +60,18 @@ function refusalAdmission(refusal: WriteRefusal): Admission {
   return forbidden(refusal.reason);
 }
 
-/** Refuses what is larger than a field holds, or does not fit the document's layout. */
-function shapeRefusal(located: { misshapen: string | null; oversized: string | null }): Admission | null {
+/**
+ * Refuses what is larger than a field holds, or does not fit the document's
+ * layout. A shared-text field left over its limit is refused as the board's
+ * state (4423), not as forbidden (4403, after which a client stops
+ * reconnecting): each person's binding keeps their own typing within the
+ * limit (shared/document/text.ts), so only typing that met someone else's
+ * in a nearly full field gets here, and that person must be able to resync
+ * and go on (docs/server-promises.md, "Limits").
+ */
+function shapeRefusal(located: { misshapen: string | null; oversized: string | null; textOverLimit: string | null }): Admission | null {
   if (located.oversized) return forbidden(located.oversized);
+  if (located.textOverLimit) return { kind: 'refuse', reason: StateRefusalReason.textFull, code: CloseCode.lockedRefused };
   if (located.misshapen) return forbidden(`Not the board's layout: ${located.misshapen}.`);
   return null;
 }

@@ -1,10 +1,14 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import { decodeUtf8 } from 'lib0/string';
 import type * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { CloseCode, MessageType } from '../../shared/protocol';
+import {
+  type AwarenessEntry,
+  CloseCode,
+  decodeAwarenessState,
+  encodeAwarenessMessage,
+  encodeAwarenessUpdate,
+  readAwarenessEntries,
+} from '../../shared/protocol';
 import { presenceCursorSchema, presenceUser, type Presence } from '../../shared/schema/presence';
 import type { RoomConnection } from './connection';
 
@@ -45,13 +49,6 @@ const PRESENCE_CLIENT_IDS_PER_CONNECTION = 2;
 const PRESENCE_THROTTLE_MIN_CONNECTIONS = 10;
 /** One frame at 60 Hz: a pointer that moves no more often than this still looks smooth. */
 const PRESENCE_FLUSH_INTERVAL_MS = 16;
-
-/** One entry of an awareness update, as the server will pass it on. */
-interface PresenceEntry {
-  clientId: number;
-  clock: number;
-  state: Presence | null;
-}
 
 /**
  * A room's presence (awareness): never stored, and only what the server
@@ -102,40 +99,30 @@ export class RoomPresence {
    * rebuilt from its user (stamped from the connection) and its cursor.
    */
   apply(connection: RoomConnection, update: Uint8Array): void {
-    const decoder = decoding.createDecoder(update);
-    const entries: PresenceEntry[] = [];
-    for (let count = decoding.readVarUint(decoder); count > 0; count--) {
-      const clientId = decoding.readVarUint(decoder);
-      const clock = decoding.readVarUint(decoder);
-      const json = decoding.readVarUint8Array(decoder);
-      if (json.byteLength > this.options.maxPresenceBytes) {
-        this.log.warn({ room: this.roomName, role: connection.role, bytes: json.byteLength }, 'closed a connection that published oversized presence');
+    const entries: AwarenessEntry[] = [];
+    // Read an entry at a time: reading stops at the first oversized state, whatever follows it.
+    for (const { clientId, clock, stateJson } of readAwarenessEntries(update)) {
+      if (stateJson.byteLength > this.options.maxPresenceBytes) {
+        this.log.warn({ room: this.roomName, role: connection.role, bytes: stateJson.byteLength }, 'closed a connection that published oversized presence');
         this.transport.close(connection, CloseCode.messageTooBig, `Presence is limited to ${this.options.maxPresenceBytes} bytes`);
         return;
       }
       // Parsed whatever becomes of it, so an entry that is not JSON is malformed wherever it is.
-      const claimed: unknown = JSON.parse(decodeUtf8(json));
+      const claimed = decodeAwarenessState(stateJson);
       // Removing what is not there would only leave a clock behind for that id.
       if (claimed === null && !this.awareness.getStates().has(clientId)) continue;
       if (!this.mayPublish(connection, clientId)) continue;
       entries.push({ clientId, clock, state: claimed === null ? null : publishedPresence(connection, clientId, claimed) });
     }
     if (entries.length === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, entries.length);
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(encoder, clientId);
-      encoding.writeVarUint(encoder, clock);
-      encoding.writeVarString(encoder, JSON.stringify(state));
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), connection);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), connection);
   }
 
   /** Sends a socket everyone's presence: a newcomer's greeting, or the answer to a query. */
   sendStates(connection: RoomConnection): void {
     const clientIds = [...this.awareness.getStates().keys()];
     if (clientIds.length === 0) return;
-    this.transport.send(connection, encodeAwareness(this.awareness, clientIds));
+    this.transport.send(connection, this.statesMessage(clientIds));
   }
 
   /** Removes, for everyone, the presence a socket that left still owned. */
@@ -151,6 +138,11 @@ export class RoomPresence {
     this.awareness.destroy();
     this.owners.clear();
     this.changed.clear();
+  }
+
+  /** An awareness message holding these client ids' states, as the server rebuilt them. */
+  private statesMessage(clientIds: number[]): Uint8Array {
+    return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
   }
 
   /**
@@ -205,7 +197,7 @@ export class RoomPresence {
     this.lastFlush = performance.now();
     const ids = [...this.changed];
     this.changed.clear();
-    this.transport.broadcast(encodeAwareness(this.awareness, ids));
+    this.transport.broadcast(this.statesMessage(ids));
   };
 }
 
@@ -223,11 +215,4 @@ function publishedPresence(connection: RoomConnection, clientId: number, claimed
   const claimedCursor = typeof claimed === 'object' && claimed !== null && 'cursor' in claimed ? claimed.cursor : null;
   const cursor = presenceCursorSchema.safeParse(claimedCursor);
   return { user: presenceUser(person, connection.role, clientId), cursor: cursor.success ? cursor.data : null };
-}
-
-function encodeAwareness(awareness: awarenessProtocol.Awareness, clientIds: number[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.awareness);
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clientIds));
-  return encoding.toUint8Array(encoder);
 }

@@ -5,15 +5,11 @@ import type { RoomConnection } from './connection';
 import { Room, type RoomOptions } from './room';
 import type { BoardFanout } from './fanout';
 import { boardPolicy, privatePolicy } from './policies';
-import { TokenBucket } from './rateLimit';
 
 /** Settings of the registry, from the server configuration. */
 export interface RoomRegistryOptions extends RoomOptions {
   /** How long a room with no one in it stays loaded, so a reload does not pay a cold load. */
   unloadGraceMs: number;
-  /** Each connection's message allowance (see TokenBucket). */
-  rateLimitPerSecond: number;
-  rateLimitBurst: number;
 }
 
 /** Told about every room once it has loaded, before anyone syncs with it. */
@@ -53,15 +49,20 @@ export class RoomRegistry {
     this.loadedListeners.push(listener);
   }
 
-  /** Puts a socket into the room of a board's document (its own by default), loading the room if need be. */
-  async connect(board: BoardRecord, connection: RoomConnection, name: DocumentName = board.id): Promise<void> {
+  /**
+   * Puts a socket into the room of a board's document (its own by default),
+   * loading the room if need be. Resolves to the room it joined, or to null
+   * when the socket was closed instead (the server is stopping, the board was
+   * deleted or could not be loaded) or went away meanwhile.
+   */
+  async connect(board: BoardRecord, connection: RoomConnection, name: DocumentName = board.id): Promise<Room | null> {
     if (this.shuttingDown) {
       connection.socket.close(CloseCode.restarting, 'Server restarting');
-      return;
+      return null;
     }
     if (this.deletedBoards.has(board.id)) {
       connection.socket.close(CloseCode.boardGone, 'The board was deleted');
-      return;
+      return null;
     }
     this.cancelUnload(name);
     let room: Room;
@@ -73,33 +74,21 @@ export class RoomRegistry {
         if (connection.socket.readyState !== connection.socket.OPEN) {
           // The socket went away while the room loaded.
           this.scheduleUnloadIfUnused(room);
-          return;
+          return null;
         }
       } while (!room.join(connection));
     } catch (error) {
       this.log.error({ room: name, err: error }, 'could not load board');
       connection.socket.close(CloseCode.serverError, 'Could not load the board');
-      return;
+      return null;
     }
-    const allowance = new TokenBucket(this.options.rateLimitPerSecond, this.options.rateLimitBurst);
-    connection.socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!allowance.take()) {
-        if (connection.socket.readyState === connection.socket.OPEN) {
-          this.log.warn({ room: name, role: connection.role }, 'closed a connection that sent messages too fast');
-          connection.socket.close(CloseCode.rateLimited, 'Too many messages: slow down');
-        }
-        return;
-      }
-      if (!isBinary) {
-        connection.socket.close(CloseCode.malformedMessage, 'Binary messages only');
-        return;
-      }
-      room.receive(connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    });
-    connection.socket.once('close', () => {
-      room.leave(connection);
-      this.scheduleUnloadIfUnused(room);
-    });
+    return room;
+  }
+
+  /** Takes a socket that closed out of its room; the room unloads once nobody has used it for the grace period. */
+  disconnect(room: Room, connection: RoomConnection): void {
+    room.leave(connection);
+    this.scheduleUnloadIfUnused(room);
   }
 
   /**

@@ -1,41 +1,40 @@
 import * as Y from 'yjs';
 import type * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import type { Logger } from 'pino';
-import { CloseCode, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '../../shared/protocol';
+import {
+  CloseCode,
+  decodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  MalformedMessageError,
+  type WireMessage,
+} from '../../shared/protocol';
 import type { DocumentName, DocumentStore } from '../persistence/types';
-import { sendTo, type RoomConnection } from './connection';
+import { closeConnection, sendDocument, sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
 import { trimLoadedDocument } from './documentMemory';
 import { RoomPresence } from './presence';
+import { SizeLimits, type SizeLimitOptions } from './sizeLimits';
 
 /** Settings a room takes from the server configuration. */
-export interface RoomOptions {
+export interface RoomOptions extends SizeLimitOptions {
   /** Compact the update log into a snapshot once it holds this many updates. */
   compactAfterUpdates: number;
-  /** The most the stored document may hold; a client's update past it is refused with 4413. */
-  maxBoardBytes: number;
-  /**
-   * How many bytes of updates one participant may add while the room is
-   * loaded; past it only their updates are refused with 4413 (the facilitator
-   * has no such limit).
-   */
-  participantShareBytes: number;
   /** How many bytes may wait to be sent to one socket before it is dropped (a client that stopped reading). */
   maxBufferedBytes: number;
   /** The largest presence state one client id may publish, in bytes of JSON (see RoomPresence). */
   maxPresenceBytes: number;
 }
 
-/** Work that must wait until everything applied so far is durable. */
-type PendingReply =
-  | { kind: 'greet'; connection: RoomConnection }
-  | { kind: 'syncStep2'; connection: RoomConnection; stateVector: Uint8Array };
+/** The messages that go through the pipeline: the document's sync messages, and a newcomer's greeting. */
+type PipelineMessage = Extract<WireMessage, { type: 'syncStep1' | 'syncStep2' | 'syncUpdate' }> | { type: 'greet' };
 
-type InboxItem = { connection: RoomConnection; message: Uint8Array } | { connection: RoomConnection; greet: true };
+type InboxItem = { connection: RoomConnection; message: PipelineMessage };
+
+/** Work that must wait until everything applied so far is durable. */
+type PendingReply = { connection: RoomConnection; message: Extract<PipelineMessage, { type: 'greet' | 'syncStep1' }> };
 
 /** The transaction origin of state read back from storage. */
 const LOAD_ORIGIN = Symbol('load');
@@ -43,28 +42,6 @@ const LOAD_ORIGIN = Symbol('load');
 const FANOUT_ORIGIN = Symbol('fanout');
 /** The transaction origin of the server's own changes (the reveal, progress counts, published votes). */
 const SERVER_ORIGIN = Symbol('server');
-
-/** Raised for a message the server cannot read; the sender is disconnected. */
-class MalformedMessage extends Error {}
-
-/**
- * Rooms with work this event-loop turn. They run together, in one callback,
- * so that every room's append reaches storage in the same batch (SQLite
- * writes a turn's appends in one transaction, one fsync).
- */
-let roomsDueThisTurn: (() => void)[] = [];
-
-function runInThisTurn(task: () => void): void {
-  // The first room due this turn schedules the run; the rest join it.
-  if (roomsDueThisTurn.push(task) > 1) return;
-  // setImmediate, not a microtask: it lets every message already read from
-  // the sockets in this turn join the batch.
-  setImmediate(() => {
-    const tasks = roomsDueThisTurn;
-    roomsDueThisTurn = [];
-    for (const task of tasks) task();
-  });
-}
 
 /**
  * One open document (a board's, or a participant's private one): its Y.Doc,
@@ -75,10 +52,13 @@ function runInThisTurn(task: () => void): void {
  * turn: apply every update received in the turn, store them as one durable
  * append, then broadcast one encoded message to every socket, and only then
  * answer sync requests. So no one, not even a newcomer syncing, ever sees
- * state that a crash could still lose.
+ * state that a crash could still lose. The store writes the appends of
+ * every room made in one turn together (SQLite: one transaction, one fsync).
  *
  * Awareness skips the pipeline: it is presence, never stored, and handled
- * by RoomPresence, which the room gives its sockets to send on.
+ * by RoomPresence, which the room gives its sockets to send on. The sockets
+ * themselves (reading frames, the rate limit, sending) are
+ * server/rooms/connection.ts's; the size limits are server/rooms/sizeLimits.ts's.
  */
 export class Room {
   readonly doc = new Y.Doc();
@@ -96,28 +76,7 @@ export class Room {
 
   /** Server work in progress on the document (the reveal, say): it must not unload meanwhile. */
   private holds = 0;
-  /**
-   * How much more than `maxBufferedBytes` each socket may have waiting: the
-   * size of the document it was sent when it synced, which a phone on a slow
-   * line may still be receiving when the next change is broadcast.
-   */
-  private readonly syncAllowances = new WeakMap<RoomConnection, number>();
-  /**
-   * Roughly what storage holds for the document: the loaded state plus every
-   * append since, reset at each compaction. Cheap to keep, and an upper bound
-   * of the document's encoded size, which is what the board-size limit needs.
-   */
-  private storedBytes = 0;
-  /** `storedBytes` when it was last measured as the compacted board: measuring again before anything more is stored would find the same. */
-  private measuredAtStoredBytes = -1;
-  /** The board was measured as compacted: storage is compacted at the next append, so it holds what was measured. */
-  private compactionDue = false;
-  /**
-   * The bytes of the updates the room admitted from each participant (by
-   * participant id; unregistered writers share one count), against their
-   * share of the board. Kept while the room is loaded.
-   */
-  private readonly addedBytes = new Map<string | typeof UNREGISTERED_WRITER, number>();
+  private readonly size: SizeLimits;
   /**
    * The sync step 2 a newcomer with an empty document is sent: the whole
    * document, encoded once and shared by every join until the document
@@ -138,6 +97,7 @@ export class Room {
     /** Called when the room fails and must be dropped (the registry forgets it). */
     private readonly onFailure: (room: Room) => void,
   ) {
+    this.size = new SizeLimits(options, log, name);
     const { connections } = this;
     this.presence = new RoomPresence(
       this.doc,
@@ -206,7 +166,7 @@ export class Room {
    */
   async load(): Promise<void> {
     const parts = await this.store.loadDocument(this.name);
-    this.storedBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    this.size.stored(parts.reduce((sum, part) => sum + part.byteLength, 0));
     this.doc.transact(() => {
       for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
     }, LOAD_ORIGIN);
@@ -235,33 +195,35 @@ export class Room {
   join(connection: RoomConnection): boolean {
     if (!this.accepting) return false;
     this.connections.add(connection);
-    this.inbox.push({ connection, greet: true });
+    this.inbox.push({ connection, message: { type: 'greet' } });
     this.schedulePipeline();
     return true;
   }
 
   /**
-   * Handles one binary message from a socket. Never throws: a message the
-   * server cannot read closes that socket and affects no one else.
+   * Handles one binary message from a socket, its envelope read here once.
+   * Never throws: a message the server cannot read closes that socket and
+   * affects no one else.
    */
-  receive(connection: RoomConnection, message: Uint8Array): void {
+  receive(connection: RoomConnection, bytes: Uint8Array): void {
     if (!this.accepting || !this.connections.has(connection)) return;
     try {
-      const decoder = decoding.createDecoder(message);
-      const type = decoding.readVarUint(decoder);
-      switch (type) {
-        case MessageType.sync:
+      const message = decodeMessage(bytes);
+      switch (message.type) {
+        case 'syncStep1':
+        case 'syncStep2':
+        case 'syncUpdate':
           this.inbox.push({ connection, message });
           this.schedulePipeline();
           return;
-        case MessageType.awareness:
-          this.presence.apply(connection, decoding.readVarUint8Array(decoder));
+        case 'awareness':
+          this.presence.apply(connection, message.update);
           return;
-        case MessageType.queryAwareness:
+        case 'queryAwareness':
           this.presence.sendStates(connection);
           return;
-        default:
-          throw new MalformedMessage(`unknown message type ${type}`);
+        case 'auth':
+          throw new MalformedMessageError('an auth message, which only a server sends');
       }
     } catch (error) {
       this.rejectMalformed(connection, error);
@@ -330,13 +292,21 @@ export class Room {
   private schedulePipeline(): void {
     if (this.pipelineScheduled || this.pipelineRunning || !this.ready || this.closed) return;
     this.pipelineScheduled = true;
-    runInThisTurn(() => {
+    // setImmediate, not a microtask: every message already read from the sockets in this turn joins the pass.
+    setImmediate(() => {
       this.pipelineScheduled = false;
-      this.pipelineRunning = this.runPipeline().finally(() => {
-        this.pipelineRunning = null;
-        // Messages, or a change of the server's own, that arrived while this pass waited on storage.
-        if (this.hasWork()) this.schedulePipeline();
-      });
+      this.startPipeline();
+    });
+  }
+
+  private startPipeline(): void {
+    if (this.closed) return;
+    this.pipelineRunning = this.runPipeline().finally(() => {
+      this.pipelineRunning = null;
+      // What arrived while this pass waited on storage (messages, or a change of the server's own) goes now,
+      // in the turn the store answered, not a turn later: its append joins those of the rooms with new work
+      // this turn, in the store's next batch, so that busy rooms stay in step with the rest.
+      if (this.hasWork()) this.startPipeline();
     });
   }
 
@@ -344,19 +314,22 @@ export class Room {
     const batch = this.inbox;
     this.inbox = [];
     const replies: PendingReply[] = [];
-    for (const item of batch) {
-      if (!this.connections.has(item.connection)) continue;
-      if ('greet' in item) {
-        replies.push({ kind: 'greet', connection: item.connection });
+    for (const { connection, message } of batch) {
+      if (!this.connections.has(connection)) continue;
+      if (message.type === 'greet') {
+        replies.push({ connection, message });
         continue;
       }
       try {
-        const reply = this.applySyncMessage(item.connection, item.message);
-        if (reply) replies.push(reply);
+        if (message.type === 'syncStep1') {
+          // Read now, where a bad one closes its sender as malformed, not later when the reply is made.
+          Y.decodeStateVector(message.stateVector);
+          replies.push({ connection, message });
+        } else this.applyUpdate(connection, message.update);
       } catch (error) {
         // A half-applied update failed the whole room (see applyUpdateWhole): nothing more to do here.
         if (this.closed) return;
-        this.rejectMalformed(item.connection, error);
+        this.rejectMalformed(connection, error);
       }
     }
     try {
@@ -375,66 +348,28 @@ export class Room {
     }
   }
 
-  /** Applies one sync message; returns the reply it needs once the state is durable. */
-  private applySyncMessage(connection: RoomConnection, message: Uint8Array): PendingReply | null {
-    const decoder = decoding.createDecoder(message);
-    decoding.readVarUint(decoder); // the message type, already known to be sync
-    const syncType = decoding.readVarUint(decoder);
-    switch (syncType) {
-      case SyncMessageType.step1: {
-        const stateVector = decoding.readVarUint8Array(decoder);
-        // Read now, where a bad one closes its sender as malformed, not later when the reply is made.
-        Y.decodeStateVector(stateVector);
-        return { kind: 'syncStep2', connection, stateVector };
-      }
-      case SyncMessageType.step2:
-      case SyncMessageType.update: {
-        const update = decoding.readVarUint8Array(decoder);
-        if (isEmptyUpdate(update)) return null;
-        // Checked before it is applied: Yjs cannot take an update back.
-        const admission = this.policy.admit(this.doc, connection, update);
-        if (admission.kind === 'refuse') this.refuse(connection, admission.reason, admission.code);
-        else if (admission.kind === 'drop') this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
-        // An update that only deletes always goes in: it is how a full board is cleared.
-        else if (!admission.addsContent) this.applyUpdateWhole(connection, update);
-        else if (this.hasRoomFor(connection, update.byteLength)) {
-          this.applyUpdateWhole(connection, update);
-          const writer = shareOf(connection);
-          if (writer !== null) this.addedBytes.set(writer, (this.addedBytes.get(writer) ?? 0) + update.byteLength);
-        }
-        return null;
-      }
-      default:
-        throw new MalformedMessage(`unknown sync message type ${syncType}`);
-    }
-  }
-
   /**
-   * Whether an update adding `bytes` fits the sender's share and the board
-   * (docs/server-promises.md, Limits); when not, the sender alone is closed
-   * with 4413. What storage holds counts every change ever made, deleted
-   * junk included, so before refusing for the board's size the room
-   * measures the board as a compaction would store it, and has storage
-   * compacted to match at the next append.
+   * Applies a client's update, if its policy admits it and it fits the
+   * limits (docs/server-promises.md, Limits); a refused update closes its
+   * sender, and nothing of it is applied.
    */
-  private hasRoomFor(connection: RoomConnection, bytes: number): boolean {
-    const writer = shareOf(connection);
-    if (writer !== null && (this.addedBytes.get(writer) ?? 0) + bytes > this.options.participantShareBytes) {
-      this.log.warn({ room: this.name, role: connection.role }, 'refused an update: the sender has added their share of the board');
-      this.closeWith(connection, CloseCode.boardFull, 'You have added as much to this board as one person may.');
-      return false;
+  private applyUpdate(connection: RoomConnection, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return;
+    // Checked before it is applied: Yjs cannot take an update back.
+    const admission = this.policy.admit(this.doc, connection, update);
+    if (admission.kind === 'refuse') this.refuse(connection, admission.reason, admission.code);
+    else if (admission.kind === 'drop') this.log.debug({ room: this.name, reason: admission.reason }, 'dropped an update');
+    // An update that only deletes always goes in: it is how a full board is cleared.
+    else if (!admission.addsContent) this.applyUpdateWhole(connection, update);
+    else {
+      const tooBig = this.size.refusal(connection, update.byteLength, () => Y.encodeStateAsUpdate(this.doc).byteLength);
+      if (tooBig) {
+        this.closeWith(connection, CloseCode.boardFull, tooBig);
+        return;
+      }
+      this.applyUpdateWhole(connection, update);
+      this.size.admitted(connection, update.byteLength);
     }
-    if (this.storedBytes + bytes > this.options.maxBoardBytes && this.measuredAtStoredBytes !== this.storedBytes) {
-      this.storedBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-      this.measuredAtStoredBytes = this.storedBytes;
-      this.compactionDue = true;
-    }
-    if (this.storedBytes + bytes > this.options.maxBoardBytes) {
-      this.log.warn({ room: this.name, storedBytes: this.storedBytes }, 'refused an update: the board is full');
-      this.closeWith(connection, CloseCode.boardFull, `The board is full (${Math.round(this.options.maxBoardBytes / 1024 / 1024)} MB).`);
-      return false;
-    }
-    return true;
   }
 
   /**
@@ -455,12 +390,12 @@ export class Room {
         this.fail(error);
         throw error;
       }
-      throw new MalformedMessage(`Yjs could not apply the update: ${error instanceof Error ? error.message : String(error)}`);
+      throw new MalformedMessageError(`Yjs could not apply the update: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (this.doc.store.pendingStructs !== pendingStructs || this.doc.store.pendingDs !== pendingDs) {
       this.doc.store.pendingStructs = pendingStructs;
       this.doc.store.pendingDs = pendingDs;
-      throw new MalformedMessage('the update has parts Yjs cannot place');
+      throw new MalformedMessageError('the update has parts Yjs cannot place');
     }
   }
 
@@ -486,7 +421,7 @@ export class Room {
     this.pendingUpdates = [];
     const state = Y.encodeStateAsUpdate(this.doc);
     await this.store.compactDocument(this.name, state);
-    this.storedBytes = state.byteLength;
+    this.size.stored(state.byteLength);
     this.newcomerSync = encodeSyncStep2(state);
     for (const update of updates) this.fanout.publish(this.name, update);
   }
@@ -498,38 +433,34 @@ export class Room {
     this.pendingUpdates = [];
     const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
     const logLength = await this.store.appendUpdate(this.name, merged);
-    this.storedBytes += merged.byteLength;
+    this.size.appended(merged.byteLength);
     this.broadcast(encodeSyncUpdate(merged));
     this.fanout.publish(this.name, merged);
-    if (logLength >= this.options.compactAfterUpdates || this.compactionDue) {
-      this.compactionDue = false;
+    if (logLength >= this.options.compactAfterUpdates || this.size.compactionDue) {
       const state = Y.encodeStateAsUpdate(this.doc);
       this.newcomerSync = encodeSyncStep2(state);
       await this.store.compactDocument(this.name, state);
-      this.storedBytes = state.byteLength;
+      this.size.stored(state.byteLength);
     }
   }
 
-  private sendReply(reply: PendingReply): void {
-    if (!this.connections.has(reply.connection)) return;
-    if (reply.kind === 'greet') {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MessageType.sync);
-      syncProtocol.writeSyncStep1(encoder, this.doc);
-      this.send(reply.connection, encoding.toUint8Array(encoder));
-      this.presence.sendStates(reply.connection);
+  /** Greets a newcomer (the server's state vector, and everyone's presence), or answers a sync step 1 with what the asker lacks. */
+  private sendReply({ connection, message }: PendingReply): void {
+    if (!this.connections.has(connection)) return;
+    if (message.type === 'greet') {
+      this.send(connection, encodeSyncStep1(Y.encodeStateVector(this.doc)));
+      this.presence.sendStates(connection);
       return;
     }
-    const message = isEmptyStateVector(reply.stateVector)
+    const answer = isEmptyStateVector(message.stateVector)
       ? (this.newcomerSync ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc)))
-      : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, reply.stateVector));
-    this.syncAllowances.set(reply.connection, Math.max(this.syncAllowances.get(reply.connection) ?? 0, message.byteLength));
-    this.send(reply.connection, message, { inFragments: true });
+      : encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector));
+    sendDocument(connection, answer, this.options.maxBufferedBytes);
   }
 
   /** Sends to one socket, dropping it if it has fallen too far behind (see sendTo). */
-  private send(connection: RoomConnection, message: Uint8Array, options?: { inFragments: boolean }): void {
-    sendTo(connection, message, this.options.maxBufferedBytes + (this.syncAllowances.get(connection) ?? 0), options);
+  private send(connection: RoomConnection, message: Uint8Array): void {
+    sendTo(connection, message, this.options.maxBufferedBytes);
   }
 
   /** Sends one encoded message to every socket: encoded once, however many receive it. */
@@ -545,10 +476,10 @@ export class Room {
     this.closeWith(connection, code, reason);
   }
 
-  /** Takes a connection out of the room and closes it with a code and a reason (a close frame holds at most 123 bytes of reason). */
+  /** Takes a connection out of the room and closes it with a code and a reason. */
   private closeWith(connection: RoomConnection, code: number, reason: string): void {
     this.leave(connection);
-    connection.socket.close(code, Buffer.from(reason).subarray(0, 120).toString());
+    closeConnection(connection, code, reason);
   }
 
   private rejectMalformed(connection: RoomConnection, error: unknown): void {
@@ -575,15 +506,6 @@ export class Room {
     this.destroy();
     this.onFailure(this);
   }
-}
-
-/** The share key of writers who never registered (a participant link used without a name): they share one share. */
-const UNREGISTERED_WRITER = Symbol('unregistered writer');
-
-/** Whose share of the board a connection's updates count against; null for the facilitator, who has no share limit. */
-function shareOf(connection: RoomConnection): string | typeof UNREGISTERED_WRITER | null {
-  if (connection.role === 'facilitator') return null;
-  return connection.participantId ?? UNREGISTERED_WRITER;
 }
 
 /** An update that changes nothing (no items, no deletions): what a client with nothing new answers to sync step 1. */

@@ -22,7 +22,9 @@ import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
  * Where an update writes; `unresolved` when it refers to items the document
  * does not have. `oversized` says why a value in it is larger than any field
  * of a board may be (a note longer than the limit, say), or is null;
- * `misshapen` why it puts something where the document's layout
+ * `textOverLimit` why it would leave a shared-text field longer than the
+ * field holds (two people typing into a nearly full field at once can), or
+ * is null; `misshapen` why it puts something where the document's layout
  * (shared/document/layout.ts, docs/document-layout.md) has no such thing, or is
  * null. `fieldWrites` lists the record fields it sets or removes, for the
  * rules that look at values (who may change a note's text);
@@ -36,6 +38,7 @@ export type UpdateLocations =
       kind: 'located';
       locations: WriteLocation[];
       oversized: string | null;
+      textOverLimit: string | null;
       misshapen: string | null;
       fieldWrites: FieldWrite[];
       createdRecords: WriteLocation[];
@@ -203,6 +206,8 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
   const removedRecords = new Map<string, WriteLocation>();
   let unresolved = false;
   let oversized: string | null = null;
+  /** A shared-text field the update would leave longer than its limit: kept apart from `oversized`, since two people typing at once can do it without either doing wrong. */
+  let textOverLimit: string | null = null;
   let misshapen: string | null = null;
   let addsContent = false;
   /**
@@ -428,7 +433,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
     const content = fieldItem.content as unknown;
     const before = isNew(fieldItem) || !(content instanceof Y.ContentType) ? 0 : content.type._length;
     const after = before + typed.added - typed.removed;
-    if (after > typed.maxChars) oversized ??= `${typed.where} would hold ${after} characters; it holds at most ${typed.maxChars}.`;
+    if (after > typed.maxChars) textOverLimit ??= `${typed.where} would hold ${after} characters; it holds at most ${typed.maxChars}.`;
   }
 
   /** The layout of a record root, or undefined for any other root. */
@@ -467,6 +472,7 @@ export function locateUpdate(doc: Y.Doc, update: Uint8Array, layout: DocumentLay
     kind: 'located',
     locations: [...locations.values()],
     oversized,
+    textOverLimit,
     misshapen,
     fieldWrites: writes,
     createdRecords: [...newRecordFields.values()].map(({ root, key }) => ({ root, record: key })),

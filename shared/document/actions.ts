@@ -28,7 +28,7 @@ import { readSession, setSessionFlag } from './session';
 
 /** Every draft action, oldest first. */
 export function readActions(doc: Y.Doc): Action[] {
-  return readRecords<Action>(doc, DocKey.actions, actionSchema).sort(
+  return readRecords(doc, DocKey.actions, actionSchema).sort(
     (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
   );
 }
@@ -118,7 +118,6 @@ function parseNextStepCheck(value: unknown): NextStepCheck | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** The key of one step of an action. */
 /** A step's key in `actionSteps`: its action's id and its own (docs/document-layout.md). */
 export const stepKey = (actionId: ActionId, stepId: ActionStepId) => `${actionId}/${stepId}`;
 /** Steps are one line each, so that a spreadsheet cell can hold them one per line. */
@@ -309,7 +308,6 @@ export function readActionResponses(doc: Y.Doc): Map<string, ActionResponses> {
   }
   return result;
 }
-
 
 /** An action to add from an imported plan. */
 export interface PlanActionInput {

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
-import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS } from '../schema/drivers';
+import type { z } from 'zod';
+import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS } from '../schema/driverRecords';
 import { ACTION_FIELD_MAX_CHARS, ACTION_STEP_MAX_CHARS, THEME_TITLE_MAX_CHARS } from '../schema/exercise';
 
 /**
@@ -18,13 +19,13 @@ export const DocKey = {
   /** Y.Map<ParticipantId, Y.Map> of each person's group and "done writing" flag. */
   members: 'members',
   /**
-   * Y.Map<opaque key, Progress>: each person's draft counts per lane and dots
-   * placed, written by the server under a key that does not name them.
+   * Y.Map of two keys, `drafts` and `voters`: the Progress of everyone
+   * together, never per person, written by the server.
    */
   progress: 'progress',
   /** Y.Map<ThemeId, Y.Map> of themes. */
   themes: 'themes',
-  /** Y.Map<ParticipantId, Ballot>: everyone's dots, published by the server when voting closes. */
+  /** Y.Map of two keys, `items` and `voters`: the VoteTally the server publishes when voting closes; empty before. */
   votes: 'votes',
   /** Y.Map<ActionId, Y.Map> of draft actions. */
   actions: 'actions',
@@ -38,7 +39,7 @@ export const DocKey = {
   actionChecks: 'actionChecks',
   /** Y.Map<`${ActionId}/${step}`, string>: the evaluation plan of each action (schema 4). */
   actionEvaluations: 'actionEvaluations',
-  /** Y.Map<`${ActionId}/${StepId}`, { text, done, order }>: each action's steps to take, as a checklist (schema 5). */
+  /** Y.Map<`${ActionId}/${ActionStepId}`, Y.Map>: each action's steps to take, as a checklist (schema 5), one record `{ text, done, order }` each (schema 6). */
   actionSteps: 'actionSteps',
 } as const;
 
@@ -179,16 +180,33 @@ export function recordKeysChangedBy(transaction: Y.Transaction): string[] {
   return [...keys].sort();
 }
 
+/** The validator of a record that carries its own id (equal to its key); the record's type is what it reads. */
+type RecordSchema = z.ZodType<{ id: string }>;
+
 /**
- * Every record of a top-level map that passes its validator, keyed by id:
- * a record a tampered client wrote badly is skipped, not thrown on.
+ * A record read field by field and validated, or null when it does not read
+ * or its id is not the key it is filed under.
  */
-export function readRecords<T>(doc: Y.Doc, name: string, schema: { safeParse(value: unknown): { success: boolean; data?: unknown } }): T[] {
-  const records: T[] = [];
+function parseRecord<Schema extends RecordSchema>(key: string, record: unknown, schema: Schema, textFields: ReadonlySet<string>): z.output<Schema> | null {
+  const parsed = schema.safeParse(readRecordFields(record, textFields));
+  return parsed.success && parsed.data.id === key ? parsed.data : null;
+}
+
+/** One record of a top-level map, validated; null when there is none under the key or it does not read. */
+export function readRecord<Schema extends RecordSchema>(doc: Y.Doc, name: string, key: string, schema: Schema): z.output<Schema> | null {
+  return parseRecord(key, topMap(doc, name).get(key), schema, sharedTextFieldsOf(name));
+}
+
+/**
+ * Every record of a top-level map that passes its validator: a record a
+ * tampered client wrote badly is skipped, not thrown on.
+ */
+export function readRecords<Schema extends RecordSchema>(doc: Y.Doc, name: string, schema: Schema): z.output<Schema>[] {
+  const records: z.output<Schema>[] = [];
   const textFields = sharedTextFieldsOf(name);
   for (const [key, value] of topMap(doc, name).entries()) {
-    const parsed = schema.safeParse(readRecordFields(value, textFields));
-    if (parsed.success && (parsed.data as { id?: unknown }).id === key) records.push(parsed.data as T);
+    const record = parseRecord(key, value, schema, textFields);
+    if (record !== null) records.push(record);
   }
   return records;
 }

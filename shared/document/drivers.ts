@@ -12,7 +12,7 @@ import {
   driverNodeSchema,
   type MeasureKind,
   type NodeSourceKind,
-} from '../schema/drivers';
+} from '../schema/driverRecords';
 import { type ActionId, type DiagramId, type DriverNodeId, newRecordId, type NoteId, type ThemeId } from '../schema/ids';
 
 /**
@@ -26,12 +26,12 @@ const clip = (text: string, max = DIAGRAM_TEXT_MAX_CHARS) => text.slice(0, max);
 
 /** Every diagram on the board, oldest first. */
 export function readDiagrams(doc: Y.Doc): Diagram[] {
-  return readRecords<Diagram>(doc, DocKey.diagrams, diagramSchema).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  return readRecords(doc, DocKey.diagrams, diagramSchema).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
 /** Every node record of every diagram, deleted ones included (the tree needs them to place their children). */
 export function readDriverNodes(doc: Y.Doc): DriverNode[] {
-  return readRecords<DriverNode>(doc, DocKey.driverNodes, driverNodeSchema);
+  return readRecords(doc, DocKey.driverNodes, driverNodeSchema);
 }
 
 /** The tree of one diagram. */

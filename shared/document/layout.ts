@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diagramSchema, driverNodeSchema } from '../schema/drivers';
+import { diagramSchema, driverNodeSchema } from '../schema/driverRecords';
 import {
   actionResponseSchema,
   actionSchema,
@@ -18,7 +18,7 @@ import { DocKey, PrivateDocKey, SHARED_TEXT_FIELDS } from './doc';
 
 /**
  * The shape of every top-level type of a document, root by root and field
- * by field (docs/document-layout.md, "What each record holds"): the write
+ * by field (docs/document-layout.md, "Records and fields"): the write
  * guard (server/rooms/writeGuard.ts) refuses any update that puts a shared
  * type, or a value, where this table has none. The fields and their types
  * come from the validators in shared/schema/, so the readers and the guard
@@ -80,7 +80,7 @@ function defOf(schema: z.ZodType): SchemaDef {
  * 0 for a scalar. A value the schema leaves open (`z.unknown()`) may only be
  * a scalar: the layout has no free-form objects.
  */
-export function schemaDepth(schema: z.ZodType): number {
+function schemaDepth(schema: z.ZodType): number {
   const def = defOf(schema);
   switch (def.type) {
     case 'object':

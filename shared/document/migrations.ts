@@ -100,7 +100,7 @@ export interface MigrationResult {
 }
 
 /** The transaction origin of migration writes, so they are never mistaken for a person's edit. */
-export const MIGRATION_ORIGIN = Symbol('migration');
+const MIGRATION_ORIGIN = Symbol('migration');
 
 /**
  * Brings a document forward to the target schema version, one migration at a

@@ -10,7 +10,7 @@ import {
   NOTE_TEXT_MAX_CHARS,
   noteSchema,
 } from '../schema/records';
-import { DocKey, notesMap, type RecordMap, recordKeysChangedBy, readRecordFields } from './doc';
+import { DocKey, notesMap, readRecord, readRecords, type RecordMap, recordKeysChangedBy } from './doc';
 
 /** What a person supplies when adding a note; the rest is filled in. */
 export interface AddNoteInput {
@@ -115,7 +115,7 @@ export function deleteNote(doc: Y.Doc, id: NoteId, origin: unknown = null): bool
 
 /** One note, validated; null when it does not exist or is malformed. */
 export function readNote(doc: Y.Doc, id: NoteId): Note | null {
-  return parseNote(id, notesMap(doc).get(id));
+  return readRecord(doc, DocKey.notes, id, noteSchema);
 }
 
 /** Oldest first, ties broken by id, so every replica lists notes in the same order. */
@@ -129,12 +129,7 @@ function byCreation(a: Note, b: Note): number {
  * one bad record must not take the whole board down.
  */
 export function readNotes(doc: Y.Doc): Note[] {
-  const notes: Note[] = [];
-  for (const [id, record] of notesMap(doc).entries()) {
-    const note = parseNote(id, record);
-    if (note) notes.push(note);
-  }
-  return notes.sort(byCreation);
+  return readRecords(doc, DocKey.notes, noteSchema).sort(byCreation);
 }
 
 const NOTE_KEY_PREFIX = `${DocKey.notes}/`;
@@ -186,11 +181,4 @@ export class NoteIndex {
     this.list = [...this.notes.values()].sort(byCreation);
     return this.list;
   }
-}
-
-/** A note record, validated field by field; null when it does not read or is filed under another id. */
-function parseNote(key: string, record: unknown): Note | null {
-  const parsed = noteSchema.safeParse(readRecordFields(record));
-  if (!parsed.success || parsed.data.id !== key) return null;
-  return parsed.data as Note;
 }

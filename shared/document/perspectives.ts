@@ -5,7 +5,7 @@ import { DocKey, newRecord, readRecordFields, readRecords, topMap, writeFields }
 
 /** The perspective lanes, in their order (ties broken by id, so every replica agrees). */
 export function readPerspectives(doc: Y.Doc): Perspective[] {
-  return readRecords<Perspective>(doc, DocKey.perspectives, perspectiveSchema).sort(
+  return readRecords(doc, DocKey.perspectives, perspectiveSchema).sort(
     (a, b) => a.order - b.order || (a.id < b.id ? -1 : 1),
   );
 }
@@ -39,7 +39,7 @@ export function readMembers(doc: Y.Doc): Map<string, Member> {
   const members = new Map<string, Member>();
   for (const [participantId, value] of topMap(doc, DocKey.members).entries()) {
     const parsed = memberSchema.safeParse(readRecordFields(value));
-    if (parsed.success) members.set(participantId, { participantId, ...parsed.data } as Member);
+    if (parsed.success) members.set(participantId, { participantId, ...parsed.data });
   }
   return members;
 }

@@ -6,7 +6,7 @@ import { writeTextField } from './text';
 
 /** Every theme, oldest first. */
 export function readThemes(doc: Y.Doc): Theme[] {
-  return readRecords<Theme>(doc, DocKey.themes, themeSchema).sort(
+  return readRecords(doc, DocKey.themes, themeSchema).sort(
     (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
   );
 }

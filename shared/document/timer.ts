@@ -1,7 +1,6 @@
 import type * as Y from 'yjs';
 import { MAX_TIMER_MS, type TimerState } from '../schema/exercise';
 import { timerRemainingMs } from '../rules/countdown';
-
 import { readSession, sessionMap } from './session';
 
 /**

@@ -1,6 +1,6 @@
 import { hierarchy, tree as treeLayout } from 'd3-hierarchy';
 import { flattenDriverTree, type DriverTree, type DriverTreeNode } from '../rules/driverTree';
-import type { Diagram, DriverLevel } from '../schema/drivers';
+import type { Diagram, DriverLevel } from '../schema/driverRecords';
 import { markdownText } from './markdown';
 
 /**
@@ -99,7 +99,7 @@ export function layoutDriverDiagram(diagram: Pick<Diagram, 'aim'>, driverTree: D
  * a change idea, and indenting a long chain of them further would make the
  * outline grow with the square of its length.
  */
-export const MAX_OUTLINE_DEPTH = 8;
+const MAX_OUTLINE_DEPTH = 8;
 
 /** What each level is called, for the picture's column labels and the outline. */
 export const LEVEL_NAMES: Record<DriverLevel, string> = {

@@ -1,7 +1,9 @@
 import { createEvents, type EventAttributes } from 'ics';
-import type { BoardSnapshot } from './snapshot';
+import { type BoardSnapshot, workshopDate } from './snapshot';
 import { describeTimescale } from '../rules/planText';
-import { CHECK_IN_DAYS, dateOf } from './plan';
+
+/** Days after the workshop of the check-ins of the 90-day improvement cycle. */
+const CHECK_IN_DAYS = [30, 60, 90] as const;
 
 /**
  * One all-day calendar event for each check-in, 30, 60 and 90 days after the
@@ -21,7 +23,7 @@ export function planToIcs(snapshot: BoardSnapshot, boardId: string, start: Date 
     return {
       uid: `retain-board-${boardId}-check-in-day-${days}@retain`,
       title: `Retention plan check-in, day ${days}: ${snapshot.title}`,
-      description: `Review progress on the actions agreed at the workshop of ${dateOf(snapshot.createdAt)}:\n${agenda}`,
+      description: `Review progress on the actions agreed at the workshop of ${workshopDate(snapshot)}:\n${agenda}`,
       start: [day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate()],
       end: [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate()],
       productId: 'retain/action-plan',

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { BoardSnapshot } from './snapshot';
+import { type BoardSnapshot, workshopDate } from './snapshot';
 import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
 import { describeTimescale } from '../rules/planText';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
@@ -28,9 +28,6 @@ export const PLAN_MEDIA_TYPES: Record<PlanFormat, string> = {
   ics: 'text/calendar; charset=utf-8',
 };
 
-/** Days after the workshop of the check-ins of the 90-day improvement cycle. */
-export const CHECK_IN_DAYS = [30, 60, 90] as const;
-
 /** A byte-order mark, so Excel reads the file as UTF-8 (names with accents, “curly quotes”). */
 const UTF8_BOM = '\uFEFF';
 
@@ -51,21 +48,18 @@ export function neutraliseFormula(cell: string): string {
 }
 
 /** RFC 4180 CSV, UTF-8 with a byte-order mark, CRLF line ends, every cell quoted, formulas neutralised. */
-export function planToCsv(snapshot: BoardSnapshot): string {
+function planToCsv(snapshot: BoardSnapshot): string {
   const header = PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]);
   const rows = snapshot.actions.map((action) => planTableRow(action, 'data').map(neutraliseFormula));
   return UTF8_BOM + stringify([header, ...rows], { quoted: true, quoted_empty: true, record_delimiter: '\r\n' });
 }
 
-/** A moment's date as YYYY-MM-DD (UTC). */
-export const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** The plan as a Markdown document: the action table, the themes, and each driver diagram as a nested list. */
-export function planToMarkdown(snapshot: BoardSnapshot): string {
+function planToMarkdown(snapshot: BoardSnapshot): string {
   const lines = [
     `# ${markdownText(snapshot.title, 'space') || 'Retention action plan'}`,
     '',
-    `Workshop of ${dateOf(snapshot.createdAt)}; ${snapshot.participantCount} ${snapshot.participantCount === 1 ? 'person' : 'people'} took part.${snapshot.actionsAgreed ? ' The actions below were agreed.' : ' The actions below are drafts, not yet agreed.'}`,
+    `Workshop of ${workshopDate(snapshot)}; ${snapshot.participantCount} ${snapshot.participantCount === 1 ? 'person' : 'people'} took part.${snapshot.actionsAgreed ? ' The actions below were agreed.' : ' The actions below are drafts, not yet agreed.'}`,
     '',
     '## Actions',
     '',
@@ -90,7 +84,7 @@ export function planToMarkdown(snapshot: BoardSnapshot): string {
 }
 
 /** The version of the plan's JSON; raise it when its shape changes, and document the change in docs/plan-export.md. */
-export const PLAN_JSON_VERSION = 2;
+const PLAN_JSON_VERSION = 2;
 
 const planTimescaleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('date'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
@@ -133,15 +127,14 @@ export const planJsonSchema = z.object({
     }),
   ),
 });
-export type PlanJson = z.infer<typeof planJsonSchema>;
 
 /** The plan as versioned JSON (see docs/plan-export.md). */
-export function planToJson(snapshot: BoardSnapshot): string {
-  const plan: PlanJson = planJsonSchema.parse({
+function planToJson(snapshot: BoardSnapshot): string {
+  const plan = planJsonSchema.parse({
     format: 'retain-action-plan',
     version: PLAN_JSON_VERSION,
     title: snapshot.title,
-    workshopDate: dateOf(snapshot.createdAt),
+    workshopDate: workshopDate(snapshot),
     exportedAt: new Date(snapshot.takenAt).toISOString(),
     participantCount: snapshot.participantCount,
     actionsAgreed: snapshot.actionsAgreed,

@@ -13,7 +13,7 @@ import { readActionResponses, readActions, readActionSteps } from '../document/a
 import { nodesByAction, readDiagrams, readDriverNodes } from '../document/drivers';
 import { buildDriverTree, type DriverTreeNode } from '../rules/driverTree';
 import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from './diagram';
-import type { DriverLevel, MeasureKind } from '../schema/drivers';
+import type { DriverLevel, MeasureKind } from '../schema/driverRecords';
 
 /** A note as the summary and exports show it. */
 export interface SnapshotNote {
@@ -92,6 +92,11 @@ export interface BoardSnapshot {
     /** The diagram as a nested Markdown list. */
     markdown: string;
   }[];
+}
+
+/** The day of the workshop as YYYY-MM-DD (UTC), as the plan's exports name it. */
+export function workshopDate(snapshot: Pick<BoardSnapshot, 'createdAt'>): string {
+  return new Date(snapshot.createdAt).toISOString().slice(0, 10);
 }
 
 function snapshotDriver(node: DriverTreeNode): SnapshotDriver {

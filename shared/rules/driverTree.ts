@@ -1,4 +1,4 @@
-import type { Diagram, DriverLevel, DriverNode } from '../schema/drivers';
+import type { Diagram, DriverLevel, DriverNode } from '../schema/driverRecords';
 import type { DriverNodeId } from '../schema/ids';
 
 /**

@@ -85,7 +85,7 @@ export function describeTimescale(timescale: Timescale | null): string {
 }
 
 /** A step as one line of a cell: "[x] Write the paper" when done, "[ ] Write the paper" when not. */
-export function stepLine(step: { text: string; done: boolean }): string {
+function stepLine(step: { text: string; done: boolean }): string {
   return `${step.done ? '[x]' : '[ ]'} ${step.text}`;
 }
 

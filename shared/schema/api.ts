@@ -105,7 +105,7 @@ export type RegisterParticipantResponse = z.infer<typeof registerParticipantResp
 export const PARTICIPANT_KEY_HEADER = 'x-participant-key';
 
 /** What a refused request must supply before it can succeed: something the page can ask a person for. */
-export const API_ERROR_NEEDS = ['creation-secret'] as const;
+const API_ERROR_NEEDS = ['creation-secret'] as const;
 export type ApiErrorNeed = (typeof API_ERROR_NEEDS)[number];
 
 /** Every error from the API has this shape. */

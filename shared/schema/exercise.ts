@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { ActionId, ActionStepId, PerspectiveId, ThemeId } from './ids';
+import type { ActionId, ActionStepId, PerspectiveId } from './ids';
 
 /**
  * The records of the "What does good look like?" exercise: the session the
  * facilitator steers, the perspective lanes, themes, votes and actions.
- * Based on the NHS Employers retention guide (Activity 1 in WORKSHOP.md).
+ * Based on the NHS Employers retention guide (docs/exercise.md).
  */
 
 /** The phases of the exercise, in the order the facilitator moves through them. */
@@ -20,11 +20,11 @@ export const GROUP_MODES = ['pick', 'assign', 'auto'] as const;
 export type GroupMode = (typeof GROUP_MODES)[number];
 
 /** What people put their dots on. */
-export const VOTE_TARGETS = ['themes', 'notes'] as const;
+const VOTE_TARGETS = ['themes', 'notes'] as const;
 export type VoteTarget = (typeof VOTE_TARGETS)[number];
 
 /** A participant's signal on a draft action. */
-export const ACTION_RESPONSES = ['agree', 'concern'] as const;
+const ACTION_RESPONSES = ['agree', 'concern'] as const;
 export type ActionResponse = (typeof ACTION_RESPONSES)[number];
 
 /** The guide's four perspectives, preloaded by the exercise template; the facilitator may rename them. */
@@ -36,8 +36,8 @@ export const DEFAULT_PERSPECTIVES: readonly { id: PerspectiveId; name: string }[
 ];
 
 /** The dots each person has by default, and the most they may put on one item. */
-export const DEFAULT_VOTE_BUDGET = 5;
-export const DEFAULT_VOTE_CAP = 3;
+const DEFAULT_VOTE_BUDGET = 5;
+const DEFAULT_VOTE_CAP = 3;
 /** Bounds the facilitator can set the budget within. */
 export const MAX_VOTE_BUDGET = 20;
 /** The guide's rule: the team agrees no fewer than three and no more than five actions. */
@@ -49,88 +49,10 @@ export const ACTION_FIELD_MAX_CHARS = 2000;
 /** The longest timer a facilitator can set: a long workshop block. */
 export const MAX_TIMER_MS = 4 * 60 * 60 * 1000;
 
-/**
- * The shared countdown. Times are on the server's clock (each client
- * corrects its own clock by the offset it measured), so every screen shows
- * the same time left.
- */
-export interface TimerState {
-  /** The length the facilitator set, including extensions. */
-  durationMs: number;
-  /** When it reaches zero, on the server's clock; null while paused or not started. */
-  endsAt: number | null;
-  /** What was left when paused; equals durationMs before the first start. */
-  remainingMs: number;
-  /** Play a gentle sound at zero. */
-  sound: boolean;
-  /** The phase it was set for: each phase has its own timer, so moving on leaves an old one behind. */
-  phase: Phase | null;
-}
-
-/** "Bring everyone to me": where the facilitator was when they pressed it. */
-export interface Summons {
-  phase: Phase;
-  /** The facilitator's scroll position in the phase's screen, as fractions of the scrollable range. */
-  scrollX: number;
-  scrollY: number;
-  /** Increases on each press, so the same place can be summoned twice. */
-  serial: number;
-}
-
-/** What the facilitator steers; only the facilitator (and the server) may write it. */
-export interface Session {
-  template: Template;
-  phase: Phase;
-  groupMode: GroupMode;
-  anonymous: boolean;
-  voteBudget: number;
-  voteCap: number;
-  voteTarget: VoteTarget;
-  locked: boolean;
-  /** Set by the server once every draft is on the board. */
-  revealed: boolean;
-  votingClosed: boolean;
-  actionsAgreed: boolean;
-  timer: TimerState | null;
-  summons: Summons | null;
-}
-
-/** A perspective lane, such as "Line managers". */
-export interface Perspective {
-  id: PerspectiveId;
-  name: string;
-  /** Lanes are shown in ascending order. */
-  order: number;
-}
-
-/** A person's place in the exercise: their group and whether they are done writing. */
-export interface Member {
-  participantId: string;
-  perspectiveId: PerspectiveId | null;
-  ready: boolean;
-}
-
-/** Notes grouped under one title during the comparison. */
-export interface Theme {
-  id: ThemeId;
-  title: string;
-  createdAt: number;
-}
-
 /** How long an action has, as people set it: a date to finish by, or a duration from the workshop. */
 export const DURATION_UNITS = ['days', 'weeks', 'months'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 export const MAX_DURATION_AMOUNT = 120;
-
-/**
- * An action's timescale. People choose a date or a duration; `text` holds a
- * timescale written before schema 5 (or imported) that reads as neither,
- * kept word for word until someone picks a date or duration for it.
- */
-export type Timescale =
-  | { kind: 'date'; date: string }
-  | { kind: 'duration'; amount: number; unit: DurationUnit }
-  | { kind: 'text'; text: string };
 
 /** Where an action is up to, reviewed at each check-in. */
 export const ACTION_STATUSES = ['not-started', 'under-way', 'done', 'stuck'] as const;
@@ -142,35 +64,6 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
   stuck: 'Stuck',
 };
 
-/** A draft action, with the columns of the guide's action-plan template. */
-export interface Action {
-  id: ActionId;
-  /** The theme it was drafted from, if any. */
-  themeId: ThemeId | null;
-  /** Topic and objective. */
-  topic: string;
-  action: string;
-  /** Free text: a person, a role or a team. */
-  owner: string;
-  /** Null until someone sets it. */
-  timescale: Timescale | null;
-  /** Success criteria. */
-  success: string;
-  status: ActionStatus;
-  /** The plan it was imported from ("plan.xlsx, workshop of 2026-11-02"), for a check-in board. */
-  importedFrom: string | null;
-  createdAt: number;
-}
-
-/** One of an action's steps to take, ticked off as it is done (schema 5). */
-export interface ActionStep {
-  id: ActionStepId;
-  actionId: ActionId;
-  text: string;
-  done: boolean;
-  /** Steps are shown in ascending order. */
-  order: number;
-}
 export const ACTION_STEP_MAX_CHARS = 500;
 export const MAX_STEPS_PER_ACTION = 30;
 
@@ -219,43 +112,13 @@ export const EVALUATION_STEPS = [
 ] as const;
 export type EvaluationStep = (typeof EVALUATION_STEPS)[number]['key'];
 
-/** One question of the next-steps check, for one action. */
-export interface NextStepCheck {
-  done: boolean;
-  note: string;
-}
-
 export const nextStepCheckSchema = z.object({
   done: z.boolean().catch(false),
   note: z.string().max(ACTION_FIELD_MAX_CHARS).catch(''),
 });
 
-/**
- * What the board shows of everyone's private work, all people together and
- * never per person: drafts not yet revealed in each lane, and how many people
- * have placed at least one dot. The server recomputes it on a coarse interval
- * (see docs/exercise.md, "Anonymity"), so a single keystroke or draft does not show.
- */
-export interface Progress {
-  drafts: Record<string, number>;
-  voters: number;
-}
-
-/** One item's dots in the published tally, and how many people put at least one on it. */
-export interface ItemTally {
-  dots: number;
-  voters: number;
-}
-
-/**
- * The votes as the server publishes them when voting closes: a tally per
- * item, each ballot counted within the budget and the cap, and how many
- * people voted. Never a ballot, and never keyed by person.
- */
-export interface VoteTally {
-  items: Record<string, ItemTally>;
-  voters: number;
-}
+/** One question of the next-steps check, for one action. */
+export type NextStepCheck = z.infer<typeof nextStepCheckSchema>;
 
 /** One person's dots: item id to how many. */
 export type Ballot = Record<string, number>;
@@ -265,19 +128,36 @@ const count = z.number().int().min(0);
 const phase = z.enum(PHASES);
 
 const timerSchema = z.object({
+  // The length the facilitator set, including extensions.
   durationMs: finite.min(0).max(MAX_TIMER_MS),
+  // When it reaches zero, on the server's clock; null while paused or not started.
   endsAt: finite.nullable(),
+  // What was left when paused; equals durationMs before the first start.
   remainingMs: finite.min(0).max(MAX_TIMER_MS),
+  // Play a gentle sound at zero.
   sound: z.boolean(),
+  // The phase it was set for: each phase has its own timer, so moving on leaves an old one behind.
   phase: z.enum(PHASES).nullable().catch(null),
 });
 
+/**
+ * The shared countdown. Times are on the server's clock (each client
+ * corrects its own clock by the offset it measured), so every screen shows
+ * the same time left.
+ */
+export type TimerState = z.infer<typeof timerSchema>;
+
 const summonsSchema = z.object({
   phase,
+  // The facilitator's scroll position in the phase's screen, as fractions of the scrollable range.
   scrollX: finite.min(0).max(1),
   scrollY: finite.min(0).max(1),
+  // Increases on each press, so the same place can be summoned twice.
   serial: count,
 });
+
+/** "Bring everyone to me": where the facilitator was when they pressed it. */
+export type Summons = z.infer<typeof summonsSchema>;
 
 /**
  * Validates the session read from the document, filling in defaults for
@@ -292,12 +172,16 @@ export const sessionSchema = z.object({
   voteCap: count.min(1).max(MAX_VOTE_BUDGET).catch(DEFAULT_VOTE_CAP),
   voteTarget: z.enum(VOTE_TARGETS).catch('themes'),
   locked: z.boolean().catch(false),
+  // Set by the server once every draft is on the board.
   revealed: z.boolean().catch(false),
   votingClosed: z.boolean().catch(false),
   actionsAgreed: z.boolean().catch(false),
   timer: timerSchema.nullable().catch(null),
   summons: summonsSchema.nullable().catch(null),
 });
+
+/** What the facilitator steers; only the facilitator (and the server) may write it. */
+export type Session = z.infer<typeof sessionSchema>;
 
 /*
  * The record validators below refuse a record only when its id, or the field
@@ -307,21 +191,34 @@ export const sessionSchema = z.object({
  */
 
 export const perspectiveSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().min(1).max(64).brand<'PerspectiveId'>(),
   name: z.string().max(PERSPECTIVE_NAME_MAX_CHARS),
+  // Lanes are shown in ascending order.
   order: finite.catch(0),
 });
 
+/** A perspective lane, such as "Line managers". */
+export type Perspective = z.infer<typeof perspectiveSchema>;
+
+/** A member record holds no id of its own: it is keyed by the participant's id. */
 export const memberSchema = z.object({
-  perspectiveId: z.string().max(64).nullable().catch(null),
+  perspectiveId: z.string().max(64).brand<'PerspectiveId'>().nullable().catch(null),
   ready: z.boolean().catch(false),
 });
 
+/** A person's place in the exercise: their group and whether they are done writing. */
+export interface Member extends z.infer<typeof memberSchema> {
+  participantId: string;
+}
+
 export const themeSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().min(1).max(64).brand<'ThemeId'>(),
   title: z.string().max(THEME_TITLE_MAX_CHARS),
   createdAt: finite.catch(0),
 });
+
+/** Notes grouped under one title during the comparison. */
+export type Theme = z.infer<typeof themeSchema>;
 
 const actionText = z.string().max(ACTION_FIELD_MAX_CHARS).catch('');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)));
@@ -330,18 +227,35 @@ export const timescaleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('duration'), amount: z.number().int().min(1).max(MAX_DURATION_AMOUNT), unit: z.enum(DURATION_UNITS) }),
   z.object({ kind: z.literal('text'), text: z.string().min(1).max(ACTION_FIELD_MAX_CHARS) }),
 ]);
+
+/**
+ * An action's timescale. People choose a date or a duration; `text` holds a
+ * timescale written before schema 5 (or imported) that reads as neither,
+ * kept word for word until someone picks a date or duration for it.
+ */
+export type Timescale = z.infer<typeof timescaleSchema>;
+
 export const actionSchema = z.object({
-  id: z.string().min(1).max(64),
-  themeId: z.string().max(64).nullable().catch(null),
+  id: z.string().min(1).max(64).brand<'ActionId'>(),
+  // The theme it was drafted from, if any.
+  themeId: z.string().max(64).brand<'ThemeId'>().nullable().catch(null),
+  // Topic and objective.
   topic: actionText,
   action: actionText,
+  // Free text: a person, a role or a team.
   owner: actionText,
+  // Null until someone sets it.
   timescale: timescaleSchema.nullable().catch(null),
+  // Success criteria.
   success: actionText,
   status: z.enum(ACTION_STATUSES).catch('not-started'),
+  // The plan it was imported from ("plan.xlsx, workshop of 2026-11-02"), for a check-in board.
   importedFrom: z.string().max(ACTION_FIELD_MAX_CHARS).nullable().catch(null),
   createdAt: finite.catch(0),
 });
+
+/** A draft action, with the columns of the guide's action-plan template. */
+export type Action = z.infer<typeof actionSchema>;
 
 /**
  * A step is its text: one without a text field is not a step. Its text may
@@ -351,8 +265,19 @@ export const actionSchema = z.object({
 export const actionStepSchema = z.object({
   text: z.string().max(ACTION_STEP_MAX_CHARS),
   done: z.boolean().catch(false),
+  // Steps are shown in ascending order.
   order: finite.catch(0),
 });
+
+/**
+ * One of an action's steps to take, ticked off as it is done (schema 5). Its
+ * ids are not fields of the record but its key in `actionSteps`,
+ * `<actionId>/<stepId>` (docs/document-layout.md).
+ */
+export interface ActionStep extends z.infer<typeof actionStepSchema> {
+  id: ActionStepId;
+  actionId: ActionId;
+}
 
 /** The per-lane draft counts of `progress`, as written by the server (anything else reads as none). */
 export const laneCountsSchema = z.record(z.string().max(64), count);
@@ -360,10 +285,28 @@ export const laneCountsSchema = z.record(z.string().max(64), count);
 /** The board's `progress`: its two keys, each a plain value written by the server. */
 export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count });
 
+/**
+ * What the board shows of everyone's private work, all people together and
+ * never per person: drafts not yet revealed in each lane, and how many people
+ * have placed at least one dot. The server recomputes it on a coarse interval
+ * (see docs/exercise.md, "Anonymity"), so a single keystroke or draft does not show.
+ */
+export type Progress = z.infer<typeof progressSchema>;
+
 /** The published tally of one item. */
 export const itemTallySchema = z.object({ dots: count, voters: count });
 
+/** One item's dots in the published tally, and how many people put at least one on it. */
+export type ItemTally = z.infer<typeof itemTallySchema>;
+
 /** The board's `votes` once voting has closed: its two keys, each a plain value written by the server. */
 export const voteTallySchema = z.object({ items: z.record(z.string().max(64), itemTallySchema), voters: count });
+
+/**
+ * The votes as the server publishes them when voting closes: a tally per
+ * item, each ballot counted within the budget and the cap, and how many
+ * people voted. Never a ballot, and never keyed by person.
+ */
+export type VoteTally = z.infer<typeof voteTallySchema>;
 
 export const actionResponseSchema = z.enum(ACTION_RESPONSES);

@@ -1,12 +1,15 @@
 import { customAlphabet, nanoid } from 'nanoid';
+import type { z } from 'zod';
 
 /**
  * Branded string ids: a NoteId cannot be passed where a BoardId is expected,
- * although both are plain strings on the wire and in the Y.Doc.
+ * although both are plain strings on the wire and in the Y.Doc. The brand is
+ * zod's, so a validator's `.brand<'NoteId'>()` reads an id as a `NoteId`, and
+ * each record's type follows from its validator in shared/schema/.
  */
-declare const brand: unique symbol;
+
 /** A string tagged with the kind of record it identifies. */
-export type Brand<T, Name extends string> = T & { readonly [brand]: Name };
+export type Brand<T, Name extends string> = T & z.$brand<Name>;
 
 /** Identifies a board, and so its Y.Doc, its room and its sync URL. */
 export type BoardId = Brand<string, 'BoardId'>;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { NoteId, ParticipantId, PerspectiveId, ThemeId } from './ids';
 
 /** The longest note a person can write; longer text is cut, never rejected, so nothing typed is lost silently. */
 export const NOTE_TEXT_MAX_CHARS = 1000;
@@ -23,31 +22,6 @@ export const NOTE_COLOURS = ['yellow', 'pink', 'blue', 'green', 'orange', 'purpl
 export type NoteColour = (typeof NOTE_COLOURS)[number];
 export const DEFAULT_NOTE_COLOUR: NoteColour = 'yellow';
 
-/** A sticky note as the app sees it, read out of the Y.Doc and validated. */
-export interface Note {
-  id: NoteId;
-  text: string;
-  x: number;
-  y: number;
-  colour: NoteColour;
-  authorId: ParticipantId | null;
-  authorName: string;
-  /** The perspective lane the note was written in; null on a blank board. */
-  perspectiveId: PerspectiveId | null;
-  /** The theme it was grouped into during the comparison, if any. */
-  themeId: ThemeId | null;
-  /** Milliseconds since the epoch, from the author's clock. */
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** The board's own fields. */
-export interface BoardMeta {
-  title: string;
-  createdAt: number;
-  schemaVersion: number;
-}
-
 const finite = z.number().finite();
 
 /**
@@ -58,19 +32,25 @@ const finite = z.number().finite();
  * is never lost for a broken colour or time.
  */
 export const noteSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().min(1).max(64).brand<'NoteId'>(),
   text: z.string().max(NOTE_TEXT_MAX_CHARS),
   x: finite.catch(0),
   y: finite.catch(0),
   colour: z.enum(NOTE_COLOURS).catch(DEFAULT_NOTE_COLOUR),
-  authorId: z.string().max(64).nullable().catch(null),
+  authorId: z.string().max(64).brand<'ParticipantId'>().nullable().catch(null),
   authorName: z.string().max(DISPLAY_NAME_MAX_CHARS).catch(''),
-  // Absent on notes written before the exercise existed (schema version 1).
-  perspectiveId: z.string().max(64).nullable().catch(null),
-  themeId: z.string().max(64).nullable().catch(null),
+  // The perspective lane the note was written in; null on a blank board, and
+  // absent on notes written before the exercise existed (schema version 1).
+  perspectiveId: z.string().max(64).brand<'PerspectiveId'>().nullable().catch(null),
+  // The theme it was grouped into during the comparison, if any.
+  themeId: z.string().max(64).brand<'ThemeId'>().nullable().catch(null),
+  // Milliseconds since the epoch, from the author's clock.
   createdAt: finite.catch(0),
   updatedAt: finite.catch(0),
 });
+
+/** A sticky note as the app sees it, read out of the Y.Doc and validated. */
+export type Note = z.infer<typeof noteSchema>;
 
 /** Validates the board's own fields read from the document. */
 export const boardMetaSchema = z.object({
@@ -78,6 +58,9 @@ export const boardMetaSchema = z.object({
   createdAt: finite,
   schemaVersion: z.number().int().nonnegative(),
 });
+
+/** The board's own fields. */
+export type BoardMeta = z.infer<typeof boardMetaSchema>;
 
 /** Keeps a note's position inside the board so it can always be reached. */
 export function clampNotePosition(x: number, y: number): { x: number; y: number } {

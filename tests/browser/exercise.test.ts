@@ -123,6 +123,12 @@ describe('“What does good look like?” run live by a facilitator and three pa
     // The theme is renamed as the title is typed, so its region is found by the new title now.
     await theme(fran, 'Time with managers').getByRole('textbox', { name: 'Theme title' }).press('Enter');
     await visible(theme(cal, 'Time with managers'), ARRIVES_MS);
+    // A title emptied and left keeps the one it had: held by its element, since the region is named by the title.
+    const titleBox = (await theme(fran, 'Time with managers').getByRole('textbox', { name: 'Theme title' }).elementHandle())!;
+    await titleBox.fill('');
+    await titleBox.press('Enter');
+    await expect.poll(() => titleBox.inputValue(), { timeout: ARRIVES_MS }).toBe('Time with managers');
+    await visible(theme(cal, 'Time with managers'), ARRIVES_MS);
     await groupableNote(cal, 'Exit interview data').getByLabel('Move to theme').selectOption({ label: 'Time with managers' });
     await visible(theme(bea, 'Rotas six weeks ahead').or(groupableNote(bea, 'Rotas six weeks ahead')));
     await dragNoteOnto(bea, 'Flexible working that is real', groupableNote(bea, 'Rotas six weeks ahead'));

@@ -4,7 +4,7 @@ import { chromiumPeople, joinBoard } from '../helpers/browser';
 import { createBoard } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
-/** Longer than the pause that ends a burst of typing (TEXT_UNDO_CAPTURE_MS in client/sync/BoardConnection.ts). */
+/** Longer than the pause that ends a burst of typing (TEXT_UNDO_CAPTURE_MS in client/sync/undoHistory.ts). */
 const PAUSE_BETWEEN_BURSTS_MS = 800;
 
 describe('live shared text, in real Chromium', () => {
@@ -52,6 +52,45 @@ describe('live shared text, in real Chromium', () => {
     // Once more takes back Pat's first burst, and still none of Fay's typing.
     await patField.press('Control+z');
     await expect.poll(() => fayField.inputValue(), { timeout: ARRIVES_MS }).toBe('rotas six weeks ahead');
+  });
+
+  it('undoes a burst of typing with Ctrl+Z on the exercise’s plan too, not the browser’s own undo', async () => {
+    const server = await startServer();
+    const board = await createBoard(server, 'Ward 7: workshop', 'four-perspectives');
+    const fay = await join(board.links.facilitator, 'Fay');
+    await fay.getByRole('button', { name: 'Add an action' }).click();
+    const field = fay.getByRole('textbox', { name: /^Action of “/ });
+    await field.click();
+    await field.pressSequentially('Exit interviews', { delay: 30 });
+    await fay.waitForTimeout(PAUSE_BETWEEN_BURSTS_MS);
+    await field.pressSequentially(' for every leaver', { delay: 30 });
+    await fay.waitForTimeout(PAUSE_BETWEEN_BURSTS_MS);
+    await field.press('Control+z');
+    await expect.poll(() => field.inputValue(), { timeout: ARRIVES_MS }).toBe('Exit interviews');
+    await field.press('Control+Shift+z');
+    await expect.poll(() => field.inputValue(), { timeout: ARRIVES_MS }).toBe('Exit interviews for every leaver');
+  });
+
+  it('deletes a step someone empties and leaves, for everyone', async () => {
+    const server = await startServer();
+    const board = await createBoard(server, 'Ward 7: steps');
+    const fay = await join(board.links.facilitator, 'Fay');
+    const pat = await join(board.links.participant, 'Pat');
+    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('textbox', { name: /^Action of “/ }).fill('Exit interviews');
+    for (const step of ['Call every leaver', 'Share what they say']) {
+      await fay.getByRole('textbox', { name: 'New step for “Exit interviews”' }).fill(step);
+      await fay.getByRole('textbox', { name: 'New step for “Exit interviews”' }).press('Enter');
+    }
+    const firstStep = (page: Page) => page.getByRole('textbox', { name: 'Step 1 of “Exit interviews”' });
+    await expect.poll(() => firstStep(pat).inputValue(), { timeout: ARRIVES_MS }).toBe('Call every leaver');
+
+    // Pat empties the first step and leaves it: it is deleted, not kept blank.
+    await firstStep(pat).fill('');
+    await firstStep(pat).press('Enter');
+    await expect.poll(() => firstStep(fay).inputValue(), { timeout: ARRIVES_MS }).toBe('Share what they say');
+    await expect.poll(() => fay.getByRole('textbox', { name: /^Step \d of “Exit interviews”$/ }).count(), { timeout: ARRIVES_MS }).toBe(1);
+    await expect.poll(() => pat.getByRole('textbox', { name: /^Step \d of “Exit interviews”$/ }).count(), { timeout: ARRIVES_MS }).toBe(1);
   });
 
   it('keeps what two people type into the same driver at once', async () => {

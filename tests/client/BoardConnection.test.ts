@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { WebSocketServer } from 'ws';
 import { CloseCode } from '../../shared/protocol';
 import { readNotes } from '../../shared/document/notes';
+import { DocKey } from '../../shared/document/doc';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { BoardConnection, BoardConnectionOptions, BoardParticipant } from '../../client/sync/BoardConnection';
@@ -256,6 +257,31 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
     expect(asha.store.getState().notes[0]).toMatchObject({ text: 'Draft', colour: 'yellow' });
   });
 
+  it('undoes a burst of typing in one field as one step, and typing in another field as the next', async () => {
+    const registration = await registerParticipant(server, board.boardId, board.tokens.facilitator, 'Fran');
+    const fran = await open('Fran', {
+      role: 'facilitator',
+      token: board.tokens.facilitator,
+      participant: { participantId: registration.participantId, key: registration.participantKey, displayName: 'Fran', colour: registration.colour },
+    });
+    await live(fran);
+    const rotas = fran.actions.exercise.addTheme('Rotas')!;
+    const pay = fran.actions.exercise.addTheme('Pay')!;
+    const rotasTitle = fran.textField({ root: DocKey.themes, record: rotas, field: 'title' });
+    const payTitle = fran.textField({ root: DocKey.themes, record: pay, field: 'title' });
+
+    rotasTitle.edit('Rotas!', 6);
+    rotasTitle.edit('Rotas!!', 7);
+    payTitle.edit('Pay!', 4);
+
+    fran.actions.undo();
+    expect([rotasTitle.read(), payTitle.read()]).toEqual(['Rotas!!', 'Pay']);
+    fran.actions.undo();
+    expect([rotasTitle.read(), payTitle.read()]).toEqual(['Rotas', 'Pay']);
+    fran.actions.redo();
+    expect([rotasTitle.read(), payTitle.read()]).toEqual(['Rotas!!', 'Pay']);
+  });
+
   it('lets a viewer watch the board but not change it', async () => {
     const asha = await open('Asha');
     const viewer = await openViewer();
@@ -320,12 +346,26 @@ describe('a board connection to the real server', { timeout: 20_000 }, () => {
 
   it('leaves the unsaved-changes record of an editor in the same browser alone when opened as a viewer', async () => {
     const ledger = memoryStorage();
+    const key = `retain:unsaved:${board.boardId}:${(await participant('Asha')).participantId}`;
     const record = JSON.stringify({ changes: [{ client: 1, clock: 5, deletes: [] }] });
-    ledger.setItem(`retain:unsaved:${board.boardId}`, record);
-    const viewer = await openViewer({ indexedDb: true, ledgerStorage: ledger });
+    ledger.setItem(key, record);
+    const written: string[] = [];
+    const watched: LedgerStorage = {
+      getItem: (name) => ledger.getItem(name),
+      setItem: (name, value) => {
+        written.push(name);
+        ledger.setItem(name, value);
+      },
+      removeItem: (name) => {
+        written.push(name);
+        ledger.removeItem(name);
+      },
+    };
+    const viewer = await openViewer({ indexedDb: true, ledgerStorage: watched });
     await live(viewer);
     await sleep(100);
-    expect(ledger.getItem(`retain:unsaved:${board.boardId}`)).toBe(record);
+    expect(ledger.getItem(key)).toBe(record);
+    expect(written).toEqual([]);
   });
 
   it('says the board is gone, and stops reconnecting, when the server closes it for good', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ExerciseScreen } from '../../client/screens/exercise/ExerciseScreen';
 import { resetBoardUi } from '../../client/state/boardUi';
@@ -194,6 +194,42 @@ describe('the exercise screens', () => {
     serverClockStore.setState({ offsetMs: 7 * 60_000 });
     renderExercise({ phase: 'write', timer: { durationMs: 300_000, endsAt: Date.now() + 7 * 60_000 + 90_000, remainingMs: 300_000, sound: false, phase: 'write' } });
     expect(screen.getByRole('timer').textContent).toBe('1:30');
+  });
+
+  it('sum up the workshop from the board, and follow the board as it changes', () => {
+    const { store } = renderExercise(
+      { phase: 'done', actionsAgreed: true, votingClosed: true, voteTarget: 'themes' },
+      {
+        members: {
+          'p-priya': { participantId: 'p-priya', perspectiveId: 'staff' as PerspectiveId, ready: true },
+          'p-ali': { participantId: 'p-ali', perspectiveId: 'managers' as PerspectiveId, ready: true },
+        },
+        themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }],
+        voteTally: { items: { t1: { dots: 5, voters: 2 } }, voters: 2 },
+        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Rotas', action: 'Publish rotas early', owner: 'Ward manager', timescale: null, success: '', status: 'under-way', importedFrom: null, createdAt: 1 }],
+        steps: { a1: [{ id: 's1' as never, actionId: 'a1' as ActionId, text: 'Ask the rota team', done: true, order: 0 }] },
+      },
+      {},
+      [note('n1', 'Self-rostering', 'staff', { themeId: 't1' as never }), note('n2', 'Predictable shifts', 'managers', { themeId: 't1' as never, authorId: 'p-ali' as ParticipantId, authorName: 'Ali' })],
+    );
+    // Priya and Ali are in groups, Sam wrote a note: three people, more than the two who voted.
+    expect(screen.getByText(/^3 people took part\. The actions below are agreed\.$/)).toBeTruthy();
+    const row = within(screen.getByRole('region', { name: 'Agreed actions table' })).getAllByRole('row')[1]!;
+    expect(row.textContent).toContain('Publish rotas early');
+    expect(row.textContent).toContain('☑ Ask the rota team');
+    const theme = within(screen.getByRole('heading', { name: 'Themes' }).nextElementSibling as HTMLElement).getByRole('listitem');
+    expect(theme.textContent).toBe('Flexible working: shared by Line managers, Staff – 5 dots (nothing from The board, An HR professional)');
+    expect(within(screen.getByRole('region', { name: 'Line managers' })).getByText('Ali')).toBeTruthy();
+
+    act(() => {
+      const { exercise, notes } = store.getState();
+      store.setState({
+        notes: [...notes, note('n3', 'Career conversations', 'hr')],
+        exercise: { ...exercise, session: { ...exercise.session, anonymous: true } },
+      });
+    });
+    expect(within(screen.getByRole('region', { name: 'An HR professional' })).getByText('Career conversations')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Line managers' })).queryByText('Ali')).toBeNull();
   });
 });
 

@@ -1,12 +1,11 @@
 import * as Y from 'yjs';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import * as decoding from 'lib0/decoding';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { readNotes } from '../../shared/document/notes';
 import { readActions } from '../../shared/document/actions';
 import { DocKey } from '../../shared/document/doc';
-import { MessageType, StateRefusalReason, SyncMessageType } from '../../shared/protocol';
+import { decodeMessage, StateRefusalReason } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
 import type { CreateBoardResponse, Role } from '../../shared/schema/api';
 import type { BoardConnection, BoardConnectionOptions } from '../../client/sync/BoardConnection';
@@ -77,12 +76,10 @@ async function notesStoredIn(name: string): Promise<string[]> {
 
 /** Every sync step 2 or update a socket sent that changes something (anything but the empty update). */
 function changesSentBy(sent: Uint8Array[]): Uint8Array[] {
-  return sent.filter((message) => {
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== MessageType.sync) return false;
-    if (decoding.readVarUint(decoder) === SyncMessageType.step1) return false;
-    const update = decoding.readVarUint8Array(decoder);
-    return !(update.byteLength === 2 && update[0] === 0 && update[1] === 0);
+  return sent.filter((bytes) => {
+    const message = decodeMessage(bytes);
+    if (message.type !== 'syncStep2' && message.type !== 'syncUpdate') return false;
+    return !(message.update.byteLength === 2 && message.update[0] === 0 && message.update[1] === 0);
   });
 }
 

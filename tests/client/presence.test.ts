@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { clampToBoard, ownPresence, readPresence } from '../../client/sync/presence';
-import { colourForParticipant } from '../../shared/schema/presence';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clampToBoard, createCursorSender, ownPresence, readPresence, settlePresence } from '../../client/sync/presence';
+import type { BoardPoint } from '../../client/sync/types';
+import { colourForParticipant, CURSOR_THROTTLE_MS } from '../../shared/schema/presence';
 
 const state = (participantId: string, name: string, role: string, cursor: { x: number; y: number } | null = null) => ({
   user: { participantId, name, colour: colourForParticipant(participantId), role },
@@ -61,5 +62,105 @@ describe('what a client publishes about itself', () => {
 
   it('keeps a pointer inside the board', () => {
     expect(clampToBoard({ x: -10, y: 5000.4 })).toEqual({ x: 0, y: 2000 });
+  });
+});
+
+describe('sending this person’s pointer', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function ownCursor() {
+    let current: BoardPoint | null = null;
+    const sent: Array<BoardPoint | null> = [];
+    return {
+      field: {
+        get: () => current,
+        set: (point: BoardPoint | null) => {
+          current = point;
+          sent.push(point);
+        },
+      },
+      sent,
+    };
+  }
+
+  it('sends the first position at once, the latest of a burst later, and always inside the board', () => {
+    vi.useFakeTimers();
+    const { field, sent } = ownCursor();
+    const cursor = createCursorSender(field);
+    cursor.move({ x: 10.4, y: 20 });
+    cursor.move({ x: 11, y: 21 });
+    cursor.move({ x: 99_999, y: -5 });
+    expect(sent).toEqual([{ x: 10, y: 20 }]);
+    vi.advanceTimersByTime(CURSOR_THROTTLE_MS);
+    expect(sent).toEqual([{ x: 10, y: 20 }, { x: 3000, y: 0 }]);
+  });
+
+  it('clears the pointer at once when it leaves the board, and drops a position still waiting', () => {
+    vi.useFakeTimers();
+    const { field, sent } = ownCursor();
+    const cursor = createCursorSender(field);
+    cursor.move({ x: 1, y: 1 });
+    cursor.move({ x: 2, y: 2 });
+    cursor.move(null);
+    vi.advanceTimersByTime(CURSOR_THROTTLE_MS * 2);
+    expect(sent).toEqual([{ x: 1, y: 1 }, null]);
+    // Already cleared: nothing more to send.
+    cursor.move(null);
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('when joins and leaves are news', () => {
+  afterEach(() => vi.useRealTimers());
+
+  function flag() {
+    let settled = false;
+    const changes: boolean[] = [];
+    return {
+      flag: {
+        get: () => settled,
+        set: (value: boolean) => {
+          settled = value;
+          changes.push(value);
+        },
+      },
+      changes,
+    };
+  }
+
+  it('only a while after syncing, since everyone’s presence arrives at once on every connection', () => {
+    vi.useFakeTimers();
+    const { flag: settled, changes } = flag();
+    const settling = settlePresence(settled);
+    settling.synced();
+    vi.advanceTimersByTime(1000);
+    // A second sync does not start the wait again.
+    settling.synced();
+    vi.advanceTimersByTime(1000);
+    expect(changes).toEqual([true]);
+  });
+
+  it('no longer once the connection drops, nor when it drops before the wait is over', () => {
+    vi.useFakeTimers();
+    const { flag: settled, changes } = flag();
+    const settling = settlePresence(settled);
+    settling.synced();
+    settling.unsettle();
+    vi.advanceTimersByTime(5000);
+    expect(changes).toEqual([]);
+    settling.synced();
+    vi.advanceTimersByTime(5000);
+    settling.unsettle();
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('never, once cancelled', () => {
+    vi.useFakeTimers();
+    const { flag: settled, changes } = flag();
+    const settling = settlePresence(settled);
+    settling.synced();
+    settling.cancel();
+    vi.advanceTimersByTime(5000);
+    expect(changes).toEqual([]);
   });
 });

@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
-import { MessageType } from '../../shared/protocol';
+import { decodeMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/protocol';
 import {
   advanceStateVector,
   countUnsavedChanges,
-  deriveSaveStatus,
   type LocalChange,
   rangesOfDeleteSet,
-  readServerSyncMessage,
   SaveTracker,
+  type ServerSyncMessage,
   subtractRanges,
   summariseUpdate,
-  type ConnectionFacts,
 } from '../../client/sync/saveTracking';
+import { ConnectionStatus, deriveSaveStatus, type ConnectionFacts } from '../../client/sync/connectionStatus';
+
+/** The server's sync step 1 announcing it holds `stateVector`. */
+function greeting(stateVector: Map<number, number>): ServerSyncMessage {
+  return { type: 'syncStep1', stateVector: Y.encodeStateVector(stateVector) };
+}
+
+/** An update the server broadcast. */
+function serverUpdate(update: Uint8Array): ServerSyncMessage {
+  return { type: 'syncUpdate', update };
+}
 
 /** A document edited "on this device", recording its transactions as the connection does. */
 function device() {
@@ -64,19 +71,19 @@ describe('the save tracker', () => {
   it('counts a new note as unsaved until the server sends it back', () => {
     const here = device();
     const there = server();
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: there.stateVector() });
+    here.tracker.receiveFromServer(greeting(there.stateVector()));
     addNote(here.doc, 'a', 'More flexible rotas');
     expect(here.unsaved()).toBe(1);
 
     const echoed = there.apply(here.updates);
-    for (const update of echoed) here.tracker.receiveFromServer({ kind: 'update', update });
+    for (const update of echoed) here.tracker.receiveFromServer(serverUpdate(update));
     expect(here.unsaved()).toBe(0);
     expect(here.tracker.pendingChanges).toEqual([]);
   });
 
   it('counts each change made here separately', () => {
     const here = device();
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: new Map() });
+    here.tracker.receiveFromServer(greeting(new Map()));
     addNote(here.doc, 'a', 'one');
     addNote(here.doc, 'b', 'two');
     here.doc.transact(() => (here.doc.getMap('notes').get('a') as Y.Map<unknown>).set('text', 'one, edited'));
@@ -89,7 +96,7 @@ describe('the save tracker', () => {
     addNote(here.doc, 'a', 'sent before the connection dropped');
     there.apply(here.updates);
     expect(here.unsaved()).toBe(1);
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: there.stateVector() });
+    here.tracker.receiveFromServer(greeting(there.stateVector()));
     expect(here.unsaved()).toBe(0);
   });
 
@@ -97,16 +104,16 @@ describe('the save tracker', () => {
     const here = device();
     const there = server();
     addNote(here.doc, 'a', 'to delete');
-    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer({ kind: 'update', update });
+    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer(serverUpdate(update));
     here.updates.length = 0;
 
     here.doc.transact(() => here.doc.getMap('notes').delete('a'));
     // A deletion adds no clock: the state vector alone could never show it as unsaved.
     expect(here.unsaved()).toBe(1);
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: there.stateVector() });
+    here.tracker.receiveFromServer(greeting(there.stateVector()));
     expect(here.unsaved()).toBe(1);
 
-    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer({ kind: 'update', update });
+    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer(serverUpdate(update));
     expect(here.unsaved()).toBe(0);
   });
 
@@ -139,7 +146,7 @@ describe('the save tracker', () => {
     const here = device();
     Y.applyUpdate(here.doc, Y.encodeStateAsUpdate(earlier.doc), 'indexeddb');
     expect(here.unsaved()).toBe(0);
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: new Map() });
+    here.tracker.receiveFromServer(greeting(new Map()));
     expect(here.unsaved()).toBe(1);
   });
 
@@ -147,9 +154,9 @@ describe('the save tracker', () => {
     const here = device();
     const there = server();
     addNote(here.doc, 'a', 'saved, then lost by the server');
-    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer({ kind: 'update', update });
+    for (const update of there.apply(here.updates)) here.tracker.receiveFromServer(serverUpdate(update));
     expect(here.unsaved()).toBe(0);
-    here.tracker.receiveFromServer({ kind: 'state-vector', stateVector: new Map() });
+    here.tracker.receiveFromServer(greeting(new Map()));
     expect(here.unsaved()).toBe(1);
   });
 
@@ -205,42 +212,33 @@ describe('counting unsaved changes', () => {
   });
 });
 
-describe('reading server messages', () => {
-  const encode = (write: (encoder: encoding.Encoder) => void) => {
-    const encoder = encoding.createEncoder();
-    write(encoder);
-    return encoding.toUint8Array(encoder);
+describe('server messages as the codec reads them', () => {
+  /** What the connection hands the tracker: a message off the wire, read by shared/protocol's codec. */
+  const offTheWire = (bytes: Uint8Array): ServerSyncMessage => {
+    const message = decodeMessage(bytes);
+    if (message.type !== 'syncStep1' && message.type !== 'syncStep2' && message.type !== 'syncUpdate') throw new Error(`not a sync message: ${message.type}`);
+    return message;
   };
 
-  it('reads the state vector from sync step 1 and the update from step 2 and update messages', () => {
-    const doc = new Y.Doc();
-    doc.getMap('board').set('title', 'Retention');
-    const step1 = encode((e) => {
-      encoding.writeVarUint(e, MessageType.sync);
-      syncProtocol.writeSyncStep1(e, doc);
-    });
-    expect(readServerSyncMessage(step1)).toEqual({ kind: 'state-vector', stateVector: new Map([[doc.clientID, 1]]) });
+  it('takes the state vector from sync step 1 and stored content from step 2 and updates', () => {
+    const here = device();
+    const there = server();
+    addNote(here.doc, 'a', 'sent before the connection dropped');
+    there.apply(here.updates);
+    here.tracker.receiveFromServer(offTheWire(encodeSyncStep1(Y.encodeStateVector(there.doc))));
+    expect(here.unsaved()).toBe(0);
 
-    const step2 = encode((e) => {
-      encoding.writeVarUint(e, MessageType.sync);
-      syncProtocol.writeSyncStep2(e, doc);
-    });
-    expect(readServerSyncMessage(step2)).toEqual({ kind: 'update', update: Y.encodeStateAsUpdate(doc) });
+    addNote(here.doc, 'b', 'echoed in an update');
+    expect(here.unsaved()).toBe(1);
+    for (const update of there.apply(here.updates.slice(1))) here.tracker.receiveFromServer(offTheWire(encodeSyncUpdate(update)));
+    expect(here.unsaved()).toBe(0);
 
-    const update = encode((e) => {
-      encoding.writeVarUint(e, MessageType.sync);
-      syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc));
-    });
-    expect(readServerSyncMessage(update)?.kind).toBe('update');
-  });
-
-  it('ignores awareness messages and bytes that are not a message at all', () => {
-    const awareness = encode((e) => {
-      encoding.writeVarUint(e, MessageType.awareness);
-      encoding.writeVarUint8Array(e, new Uint8Array([0]));
-    });
-    expect(readServerSyncMessage(awareness)).toBeNull();
-    expect(readServerSyncMessage(new Uint8Array([0, 0]))).toBeNull();
+    const fresh = device();
+    Y.applyUpdate(fresh.doc, Y.encodeStateAsUpdate(here.doc));
+    fresh.tracker.receiveFromServer(offTheWire(encodeSyncStep1(new Uint8Array([0]))));
+    expect(fresh.unsaved()).toBe(1);
+    fresh.tracker.receiveFromServer(offTheWire(encodeSyncStep2(Y.encodeStateAsUpdate(there.doc))));
+    expect(fresh.unsaved()).toBe(0);
   });
 });
 
@@ -283,5 +281,30 @@ describe('the banner state', () => {
 
   it('says the board is closed for good when the server deleted it', () => {
     expect(deriveSaveStatus(facts({ boardGone: true, socket: 'disconnected' })).kind).toBe('closed');
+  });
+
+  it('is live only once the server has sent its state vector and its document on the current socket', () => {
+    const status = new ConnectionStatus(true);
+    status.setBrowserOnline(true);
+    status.socketChanged('connected');
+    status.syncChanged(true);
+    expect(status.saveStatus(0).kind).toBe('connecting');
+    status.serverGreeted();
+    expect(status.saveStatus(0).kind).toBe('live');
+    status.connectionLost();
+    status.socketChanged('connecting');
+    expect(status.saveStatus(2)).toEqual({ kind: 'offline', unsaved: 2 });
+  });
+
+  it('says the private document is connecting until its first connection, and offline without one after that', () => {
+    const status = new ConnectionStatus(true);
+    status.setBrowserOnline(true);
+    expect(status.privateStatus).toBe('connecting');
+    expect(status.privateSocketChanged({ connected: false, synced: false })).toBe(false);
+    expect(status.privateSocketChanged({ connected: true, synced: true })).toBe(true);
+    expect(status.privateStatus).toBe('live');
+    status.privateSocketChanged({ connected: false, synced: false });
+    expect(status.privateStatus).toBe('offline');
+    expect(new ConnectionStatus(false).privateStatus).toBe('none');
   });
 });

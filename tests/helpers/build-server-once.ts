@@ -1,4 +1,4 @@
-import { buildServer } from '../../scripts/build-server';
+import { buildServer } from '../../scripts/build-server.mjs';
 
 /**
  * Global set-up of the server test project: compiles the server to

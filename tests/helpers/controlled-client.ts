@@ -1,10 +1,7 @@
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
-import * as encoding from 'lib0/encoding';
-import * as decoding from 'lib0/decoding';
-import { MessageType } from '../../shared/protocol';
+import { decodeMessage, encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../../shared/protocol';
 
 /**
  * A y-websocket client whose network the test drives by hand. It speaks the
@@ -136,10 +133,7 @@ export class ControlledClient {
     });
     this.link = link;
     link.outgoing.push(...this.kept.splice(0));
-    const step1 = encoding.createEncoder();
-    encoding.writeVarUint(step1, MessageType.sync);
-    syncProtocol.writeSyncStep1(step1, this.doc);
-    link.outgoing.push(encoding.toUint8Array(step1));
+    link.outgoing.push(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     if (this.awareness.getLocalState() !== null) link.outgoing.push(this.encodeAwareness([this.doc.clientID]));
   }
 
@@ -231,25 +225,17 @@ export class ControlledClient {
 
   /** What a y-websocket client does with a message: apply it, and answer sync step 1 with step 2. */
   private handle(message: Uint8Array): void {
-    const decoder = decoding.createDecoder(message);
-    const type = decoding.readVarUint(decoder);
-    if (type === MessageType.sync) {
-      const reply = encoding.createEncoder();
-      encoding.writeVarUint(reply, MessageType.sync);
-      syncProtocol.readSyncMessage(decoder, reply, this.doc, FROM_SERVER);
-      // Only step 1 needs an answer; anything else leaves the reply at its message type.
-      if (encoding.length(reply) > 1) this.queue(encoding.toUint8Array(reply));
-    } else if (type === MessageType.awareness) {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), FROM_SERVER);
-    }
+    const decoded = decodeMessage(message);
+    if (decoded.type === 'syncStep1') this.queue(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, decoded.stateVector)));
+    else if (decoded.type === 'syncStep2' || decoded.type === 'syncUpdate') Y.applyUpdate(this.doc, decoded.update, FROM_SERVER);
+    else if (decoded.type === 'awareness') awarenessProtocol.applyAwarenessUpdate(this.awareness, decoded.update, FROM_SERVER);
   }
 
   private arrived(message: Uint8Array): void {
     this.arrivals++;
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== MessageType.sync) return;
+    const decoded = decodeMessage(message);
     // Step 1 is the server asking; step 2 and updates carry its document.
-    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) this.fromServer.push(decoding.readVarUint8Array(decoder));
+    if (decoded.type === 'syncStep2' || decoded.type === 'syncUpdate') this.fromServer.push(decoded.update);
   }
 
   /** A real client writes while it is online and relies on the resync for the rest. */
@@ -258,18 +244,12 @@ export class ControlledClient {
   }
 
   private encodeAwareness(clientIds: number[]): Uint8Array {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
-    return encoding.toUint8Array(encoder);
+    return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === FROM_SERVER) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeUpdate(encoder, update);
-    this.queue(encoding.toUint8Array(encoder));
+    this.queue(encodeSyncUpdate(update));
   };
 
   private readonly handleAwarenessUpdate = (

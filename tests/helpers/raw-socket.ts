@@ -1,9 +1,6 @@
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as decoding from 'lib0/decoding';
-import * as syncProtocol from 'y-protocols/sync';
-import { MessageType } from '../../shared/protocol';
+import { decodeMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, type WireMessage } from '../../shared/protocol';
 
 /** The outcome of an upgrade attempt: the socket, or the HTTP status the server refused with. */
 export type UpgradeOutcome = { accepted: true; socket: WebSocket } | { accepted: false; status: number; body: string };
@@ -50,18 +47,17 @@ export class RawClient {
 
   /** Sends sync step 1 so the server answers with everything it has. */
   requestSync(): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    this.send(encoding.toUint8Array(encoder));
+    this.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
   }
 
   /** Sends a document update as a sync update message. */
   sendUpdate(update: Uint8Array): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeUpdate(encoder, update);
-    this.send(encoding.toUint8Array(encoder));
+    this.send(encodeSyncUpdate(update));
+  }
+
+  /** The messages received so far (from the `since`th on), read through the codec. */
+  receivedMessages(since = 0): WireMessage[] {
+    return this.received.slice(since).map(decodeMessage);
   }
 
   send(message: Uint8Array): void {
@@ -78,13 +74,10 @@ export class RawClient {
     return new Promise((resolve) => this.socket.once('close', (code) => resolve(code)));
   }
 
+  /** What a y-websocket client does with a sync message: apply what it carries, and answer the server's step 1. */
   private handle(message: Uint8Array): void {
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== MessageType.sync) return;
-    const reply = encoding.createEncoder();
-    encoding.writeVarUint(reply, MessageType.sync);
-    syncProtocol.readSyncMessage(decoder, reply, this.doc, 'server');
-    // A reply holds more than its message type when the server asked for our state.
-    if (encoding.length(reply) > 1) this.send(encoding.toUint8Array(reply));
+    const decoded = decodeMessage(message);
+    if (decoded.type === 'syncStep1') this.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, decoded.stateVector)));
+    else if (decoded.type === 'syncStep2' || decoded.type === 'syncUpdate') Y.applyUpdate(this.doc, decoded.update, 'server');
   }
 }

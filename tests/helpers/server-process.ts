@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { SERVER_BUNDLE } from '../../scripts/build-server';
+import { SERVER_BUNDLE } from '../../scripts/build-server.mjs';
 
 /** The real server, compiled to dist/server/ and run as its own process the way `npm start` runs it. */
 export interface ServerProcess {

@@ -43,6 +43,8 @@ describe('who may open a board is decided at the upgrade', () => {
     expect(await tryUpgrade(`${server.wsUrl}/no-such-board-123456?token=${board.tokens.viewer}`)).toMatchObject({ status: 404 });
     expect(await tryUpgrade(`${server.url.replace('http', 'ws')}/elsewhere`)).toMatchObject({ status: 404 });
     expect(await tryUpgrade(`${server.wsUrl}/${board.boardId}/extra?token=${board.tokens.viewer}`)).toMatchObject({ status: 404 });
+    // A broken %-escape names no board: 404, not a server error.
+    expect(await tryUpgrade(`${server.wsUrl}/%E0%A4%A?token=${board.tokens.viewer}`)).toMatchObject({ status: 404 });
   });
 
   it('refuses a participant key that does not belong to the board', async () => {

@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as encoding from 'lib0/encoding';
-import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
+import { CloseCode, decodeMessage, encodeAwarenessMessage, encodeAwarenessUpdate, encodeQueryAwareness, type AwarenessEntry } from '../../shared/protocol';
 import { DEFAULT_CONFIG } from '../../server/config';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
 import { RawClient } from '../helpers/raw-socket';
@@ -18,15 +17,12 @@ class PresencePublisher {
   /** The awareness message announcing `state`. */
   message(state: Record<string, unknown>): Uint8Array {
     this.awareness.setLocalState(state);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.clientId]));
-    return encoding.toUint8Array(encoder);
+    return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.clientId]));
   }
-  /** The awareness with its local state set to `state` (null: this client is leaving), for hand-made messages. */
-  awarenessOf(state: Record<string, unknown> | null): awarenessProtocol.Awareness {
-    this.awareness.setLocalState(state);
-    return this.awareness;
+  /** The awareness message saying this client has left (its state null), with a newer clock. */
+  leaving(): Uint8Array {
+    this.awareness.setLocalState(null);
+    return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [this.clientId]));
   }
   destroy(): void {
     this.awareness.destroy();
@@ -119,10 +115,7 @@ describe('presence across reconnections', () => {
     // Bob forges Ann's client id: first to move her pointer, then to make her vanish.
     const forger = new PresencePublisher(1001);
     bobSocket.send(forger.message({ cursor: { x: 999, y: 999 } }));
-    const removal = encoding.createEncoder();
-    encoding.writeVarUint(removal, MessageType.awareness);
-    encoding.writeVarUint8Array(removal, awarenessProtocol.encodeAwarenessUpdate(forger.awarenessOf(null), [1001]));
-    bobSocket.send(encoding.toUint8Array(removal));
+    bobSocket.send(forger.leaving());
     // Bob's own presence, sent afterwards, arrives: so his forgeries had every chance to.
     const bobPresence = new PresencePublisher(1002);
     bobSocket.send(bobPresence.message({ cursor: { x: 20, y: 20 } }));
@@ -150,10 +143,10 @@ describe('presence in a big room', () => {
   function presenceSeen(watcher: RawClient, clientId: number): { messages: number; last: unknown } {
     let messages = 0;
     let last: unknown = undefined;
-    for (const message of watcher.received) {
-      if (message[0] !== MessageType.awareness) continue;
+    for (const message of watcher.receivedMessages()) {
+      if (message.type !== 'awareness') continue;
       const awareness = new awarenessProtocol.Awareness(new Y.Doc());
-      awarenessProtocol.applyAwarenessUpdate(awareness, message.subarray(varUintLength(message[1]!) + 1), 'server');
+      awarenessProtocol.applyAwarenessUpdate(awareness, message.update, 'server');
       if (awareness.getStates().has(clientId)) {
         messages++;
         last = awareness.getStates().get(clientId);
@@ -161,11 +154,6 @@ describe('presence in a big room', () => {
       awareness.destroy();
     }
     return { messages, last };
-  }
-
-  /** The bytes a varUint length prefix takes, read from its first byte (the messages here are short). */
-  function varUintLength(firstByte: number): number {
-    return firstByte < 0x80 ? 1 : 2;
   }
 
   async function roomOf(size: number): Promise<{ publisherSocket: RawClient; watcher: RawClient }> {
@@ -203,19 +191,13 @@ describe('presence in a big room', () => {
   });
 });
 
-/** An awareness message written by hand, as a hostile client may: each entry's state as raw JSON text. */
-function handMadeAwareness(entries: { clientId: number; clock?: number; json: string }[]): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, entries.length);
-  for (const { clientId, clock = 1, json } of entries) {
-    encoding.writeVarUint(update, clientId);
-    encoding.writeVarUint(update, clock);
-    encoding.writeVarString(update, json);
-  }
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, MessageType.awareness);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
+/**
+ * An awareness message of any states at all, as a hostile client may send:
+ * well formed, but speaking for whichever client ids it likes, at any clock
+ * (1 unless given), with states no real client would publish.
+ */
+function hostilePresence(entries: (Omit<AwarenessEntry, 'clock'> & { clock?: number })[]): Uint8Array {
+  return encodeAwarenessMessage(encodeAwarenessUpdate(entries.map(({ clientId, clock = 1, state }) => ({ clientId, clock, state }))));
 }
 
 /** A JSON array nested `depth` deep: `[[[…]]]`. */
@@ -225,12 +207,12 @@ function nestedJson(depth: number): string {
 
 /** The bytes of every awareness message a socket has received. */
 function awarenessBytes(socket: RawClient): number {
-  return socket.received.filter((message) => message[0] === MessageType.awareness).reduce((sum, message) => sum + message.byteLength, 0);
+  return socket.received.filter((message) => decodeMessage(message).type === 'awareness').reduce((sum, message) => sum + message.byteLength, 0);
 }
 
 /** True once the socket has been sent a sync step 2 since its `since`th message. */
 function answeredSync(socket: RawClient, since = 0): boolean {
-  return socket.received.slice(since).some((message) => message[0] === MessageType.sync && message[1] === SyncMessageType.step2);
+  return socket.receivedMessages(since).some((message) => message.type === 'syncStep2');
 }
 
 /**
@@ -274,7 +256,7 @@ describe('presence a hostile client publishes', () => {
   it('closes with 1009 a connection whose presence state is over the limit, and none of it reaches anyone', async () => {
     const flooder = await viewerSocket();
     const padding = 'x'.repeat(DEFAULT_CONFIG.maxPresenceBytes);
-    flooder.send(handMadeAwareness([{ clientId: 9001, json: JSON.stringify({ cursor: { x: 1, y: 1 } }) }, { clientId: 9002, json: JSON.stringify({ padding }) }]));
+    flooder.send(hostilePresence([{ clientId: 9001, state: { cursor: { x: 1, y: 1 } } }, { clientId: 9002, state: { padding } }]));
     expect(await flooder.closed()).toBe(CloseCode.messageTooBig);
     await handled(await viewerSocket());
     expect(statesSeen().has(9001)).toBe(false);
@@ -284,10 +266,10 @@ describe('presence a hostile client publishes', () => {
   it('lets one connection speak for at most two client ids, ignoring the rest and staying open', async () => {
     const flooder = await viewerSocket();
     const ids = Array.from({ length: 50 }, (_, i) => 7000 + i);
-    flooder.send(handMadeAwareness(ids.slice(0, 40).map((clientId) => ({ clientId, json: '{"cursor":{"x":1,"y":2}}' }))));
+    flooder.send(hostilePresence(ids.slice(0, 40).map((clientId) => ({ clientId, state: { cursor: { x: 1, y: 2 } } }))));
     // A removal, then more ids: the allowance is for the socket's life, not for what it holds at once.
-    flooder.send(handMadeAwareness([{ clientId: ids[0]!, clock: 2, json: 'null' }]));
-    flooder.send(handMadeAwareness(ids.slice(40).map((clientId) => ({ clientId, json: '{"cursor":{"x":3,"y":4}}' }))));
+    flooder.send(hostilePresence([{ clientId: ids[0]!, clock: 2, state: null }]));
+    flooder.send(hostilePresence(ids.slice(40).map((clientId) => ({ clientId, state: { cursor: { x: 3, y: 4 } } }))));
     await handled(flooder);
     await eventually(() => expect(statesSeen().has(ids[1]!)).toBe(true));
     expect(ids.filter((id) => statesSeen().has(id))).toEqual([ids[1]]);
@@ -302,7 +284,7 @@ describe('presence a hostile client publishes', () => {
       banner: 'All staff: the board is closed, go to evil.example',
       deep: JSON.parse(nestedJson(1500)) as unknown,
     };
-    viewer.send(handMadeAwareness([{ clientId: 8801, json: JSON.stringify(claimed) }]));
+    viewer.send(hostilePresence([{ clientId: 8801, state: claimed }]));
     await eventually(() =>
       expect(statesSeen().get(8801)).toEqual({
         user: { participantId: 'viewer-8801', name: 'Viewer', colour: expect.stringMatching(/^#[0-9a-f]{6}$/) as unknown, role: 'viewer' },
@@ -315,28 +297,28 @@ describe('presence a hostile client publishes', () => {
     const viewer = await viewerSocket();
     const cursors = [{ x: -1, y: 5 }, { x: 5, y: 1e9 }, { x: '5', y: 5 }, { x: 5 }, JSON.parse(nestedJson(1500)) as unknown, 'here'];
     for (const [index, cursor] of cursors.entries()) {
-      viewer.send(handMadeAwareness([{ clientId: 8811, clock: index + 1, json: JSON.stringify({ cursor }) }]));
+      viewer.send(hostilePresence([{ clientId: 8811, clock: index + 1, state: { cursor } }]));
       await handled(viewer);
       expect(statesSeen().get(8811)).toMatchObject({ user: { role: 'viewer' }, cursor: null });
     }
     const other = await viewerSocket();
-    other.send(handMadeAwareness([{ clientId: 8812, json: nestedJson(2000) }]));
+    other.send(hostilePresence([{ clientId: 8812, state: JSON.parse(nestedJson(2000)) as unknown }]));
     await eventually(() => expect(statesSeen().get(8812)).toMatchObject({ user: { role: 'viewer' }, cursor: null }));
   });
 
   it('keeps what a newcomer downloads of presence to a few hundred bytes a person, whatever flooding clients send', async () => {
     const big = await viewerSocket();
-    big.send(handMadeAwareness([{ clientId: 6001, json: JSON.stringify({ cursor: null, padding: 'x'.repeat(1024 * 1024) }) }]));
+    big.send(hostilePresence([{ clientId: 6001, state: { cursor: null, padding: 'x'.repeat(1024 * 1024) } }]));
     const many = await viewerSocket();
-    many.send(handMadeAwareness(Array.from({ length: 1000 }, (_, i) => ({ clientId: 6100 + i, json: JSON.stringify({ cursor: null, padding: 'x'.repeat(3000) }) }))));
+    many.send(hostilePresence(Array.from({ length: 1000 }, (_, i) => ({ clientId: 6100 + i, state: { cursor: null, padding: 'x'.repeat(3000) } }))));
     const deep = await viewerSocket();
-    deep.send(handMadeAwareness([{ clientId: 6002, json: JSON.stringify({ cursor: null, deep: JSON.parse(nestedJson(1900)) as unknown }) }]));
+    deep.send(hostilePresence([{ clientId: 6002, state: { cursor: null, deep: JSON.parse(nestedJson(1900)) as unknown } }]));
     await Promise.all([big, many, deep].map(handled));
 
     const newcomer = await viewerSocket();
-    newcomer.send(new Uint8Array([MessageType.queryAwareness]));
+    newcomer.send(encodeQueryAwareness());
     const people = statesSeen().size;
-    await eventually(() => expect(newcomer.received.some((message) => message[0] === MessageType.awareness)).toBe(true));
+    await eventually(() => expect(newcomer.receivedMessages().some((message) => message.type === 'awareness')).toBe(true));
     const bytes = awarenessBytes(newcomer);
     console.log(`presence a newcomer downloaded with three flooding sockets present: ${bytes} bytes for ${people} client ids`);
     // The observer, two ids of the flooder of many and the deep one's: each state the stamped user and a cursor.

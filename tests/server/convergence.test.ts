@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
 import { notesMap } from '../../shared/document/doc';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/document/notes';
-import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol';
+import { CloseCode } from '../../shared/protocol';
 import type { BoardId, NoteId, ParticipantId } from '../../shared/schema/ids';
 import { ControlledClient, integratedState, type DisconnectMode } from '../helpers/controlled-client';
 import { RawClient } from '../helpers/raw-socket';
@@ -516,10 +515,7 @@ function lacks(doc: Y.Doc, update: Uint8Array): boolean {
 }
 
 function receivedStep2(probe: RawClient): boolean {
-  return probe.received.some((message) => {
-    const decoder = decoding.createDecoder(message);
-    return decoding.readVarUint(decoder) === MessageType.sync && decoding.readVarUint(decoder) === SyncMessageType.step2;
-  });
+  return probe.receivedMessages().some((message) => message.type === 'syncStep2');
 }
 
 /** Resolves once the server has answered a ping on this socket (or the socket has gone). */

@@ -3,11 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { notesMap } from '../../shared/document/doc';
 import { addNote, readNotes, updateNote } from '../../shared/document/notes';
-import { MessageType, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
+import { encodeSyncStep2, PRIVATE_DOCUMENT_SUFFIX } from '../../shared/protocol';
 import type { CreateBoardResponse } from '../../shared/schema/api';
 import type { NoteId } from '../../shared/schema/ids';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
@@ -324,11 +322,9 @@ describe('edits a participant makes while offline', () => {
     // as sync step 2 and as a plain update, twice each.
     const raw = await RawClient.connect(`${first.wsUrl}/${room}?${new URLSearchParams(params).toString()}`);
     raws.push(raw);
-    const wholeHistory = encoding.createEncoder();
-    encoding.writeVarUint(wholeHistory, MessageType.sync);
-    syncProtocol.writeSyncStep2(wholeHistory, tab.doc);
+    const wholeHistory = encodeSyncStep2(Y.encodeStateAsUpdate(tab.doc));
     for (let i = 0; i < 2; i++) {
-      raw.send(encoding.toUint8Array(wholeHistory));
+      raw.send(wholeHistory);
       raw.sendUpdate(Y.encodeStateAsUpdate(tab.doc));
     }
     // The server answers this request only after it has applied and stored everything sent before it.

@@ -211,7 +211,7 @@ describe('shared text (docs/document-layout.md, "Shared text")', () => {
     expect([alex.closes, sam.closes]).toEqual([[], []]);
   });
 
-  it('refuses typing that would take a field past its limit, formatting, an embed, and a plain string where the layout has a Y.Text', async () => {
+  it('refuses typing that would take a field past its limit (as the board’s state, 4423 text-full, so the typist resyncs), formatting, an embed, and a plain string where the layout has a Y.Text (4403)', async () => {
     const { board } = await start();
     const alex = await register(board, 'participant', 'Alex');
     const writer = await stock(board, alex);
@@ -223,8 +223,9 @@ describe('shared text (docs/document-layout.md, "Shared text")', () => {
     const textOf = (client: RawClient, field: string) => (client.doc.getMap('actions').get(actionId) as Y.Map<unknown>).get(field) as Y.Text;
     const tooLong = await raw(board, alex);
     await eventually(() => expect(tooLong.doc.getMap('actions').has(actionId)).toBe(true));
+    const tooLongClosing = closedWith(tooLong);
     tooLong.sendUpdate(change(tooLong, () => textOf(tooLong, 'owner').insert(0, 'y'.repeat(11))));
-    expect(await tooLong.closed()).toBe(CloseCode.forbidden);
+    expect(await tooLongClosing).toEqual({ code: CloseCode.lockedRefused, reason: StateRefusalReason.textFull });
 
     const formatted = await raw(board, alex);
     await eventually(() => expect(formatted.doc.getMap('actions').has(actionId)).toBe(true));
@@ -245,6 +246,31 @@ describe('shared text (docs/document-layout.md, "Shared text")', () => {
     updateAction(writer.doc, actionId, { owner: 'z'.repeat(1990) });
     await eventually(() => expect(readActions(doc)[0]?.owner).toBe('z'.repeat(1990)));
     expect(readActions(doc)[0]?.topic).toBe('Rotas');
+    expect(writer.closes).toEqual([]);
+  });
+
+  it('keeps the first of two people typing into a nearly full field at once, and refuses the second as the board’s state (4423 text-full), not as forbidden', async () => {
+    const { board } = await start();
+    const alex = await register(board, 'participant', 'Alex');
+    const sam = await register(board, 'participant', 'Sam');
+    const writer = await stock(board, alex);
+    const actionId = addAction(writer.doc, { topic: 'Rotas' });
+    updateAction(writer.doc, actionId, { owner: 'x'.repeat(1990) });
+    const doc = await boardDoc(board);
+    await eventually(() => expect(readActions(doc)[0]?.owner).toHaveLength(1990));
+
+    // Each types 8 characters, within the limit on their own copy; together they would pass it.
+    const [first, second] = [await raw(board, alex), await raw(board, sam)];
+    for (const client of [first, second]) await eventually(() => expect(client.doc.getMap('actions').has(actionId)).toBe(true));
+    const ownerOf = (client: RawClient) => (client.doc.getMap('actions').get(actionId) as Y.Map<unknown>).get('owner') as Y.Text;
+    const firstTyping = change(first, () => ownerOf(first).insert(1990, 'A'.repeat(8)));
+    const secondTyping = change(second, () => ownerOf(second).insert(0, 'S'.repeat(8)));
+    const secondClosing = closedWith(second);
+    first.sendUpdate(firstTyping);
+    await eventually(() => expect(readActions(doc)[0]?.owner).toHaveLength(1998));
+    second.sendUpdate(secondTyping);
+    expect(await secondClosing).toEqual({ code: CloseCode.lockedRefused, reason: StateRefusalReason.textFull });
+    expect(readActions(doc)[0]?.owner).toBe(`${'x'.repeat(1990)}${'A'.repeat(8)}`);
     expect(writer.closes).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { boardInfoSchema, createBoardResponseSchema, registerParticipantResponseSchema } from '../../shared/schema/api';
 import { createBoard, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
@@ -131,6 +132,25 @@ describe('the HTTP API', () => {
     const wrongMethod = await fetch(`${server.url}/api/boards`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers an address it cannot read (a broken %-escape, an unparseable request line) with 404 or 400, and stays up', async () => {
+    // Either of these once threw outside any handler and stopped the whole server.
+    const broken = await fetch(`${server.url}/api/boards/%E0%A4%A`);
+    expect(broken.status).toBe(404);
+    expect(await broken.json()).toEqual({ error: 'There is no board at this address.' });
+
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+      socket.write('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('The request’s address is not valid.');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('refuses to start on a port that is already taken, saying why', async () => {

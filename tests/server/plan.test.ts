@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
 import { addAction, addActionSteps, updateAction } from '../../shared/document/actions';
 import { readBoardSnapshot } from '../../shared/export/snapshot';
-import { readPlanFile } from '../../shared/import/plan';
+import { readPlanFile } from '../../shared/import/planFile';
 import { openWorkbookArchive } from '../../server/import/workbookArchive';
 import { addDiagram, addDriverNode } from '../../shared/document/drivers';
 import { planJsonSchema } from '../../shared/export/plan';

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Room } from '../../server/rooms/room';
+import type { BoardId } from '../../shared/schema/ids';
 import { createBoard, eventually, startTestServer, type TestServer } from '../helpers/server';
 import { RawClient } from '../helpers/raw-socket';
-import { MessageType } from '../../shared/protocol';
 
 const ROOMS = 1000;
 const CONCURRENT = 50;
@@ -32,13 +33,16 @@ describe('rooms open and close without leaking', () => {
     await server.stop();
   });
 
-  async function visit(boardId: string, token: string): Promise<void> {
+  /** Opens the board, waits until its room has answered a sync request, and leaves; returns the room that answered. */
+  async function visit(boardId: string, token: string): Promise<Room | undefined> {
     const client = await RawClient.connect(`${server.wsUrl}/${boardId}?token=${token}`);
     client.requestSync();
-    // Wait for the server's greeting so the room really loaded and answered.
-    await eventually(() => expect(client.received.some((m) => m[0] === MessageType.sync)).toBe(true), 5000, 2);
+    await eventually(() => expect(client.receivedMessages().some((m) => m.type === 'syncStep2')).toBe(true), 5000, 2);
+    // Taken while the visitor is still connected, so the room cannot have been unloaded yet.
+    const room = await server.rooms.get(boardId as BoardId);
     client.close();
     await client.closed();
+    return room;
   }
 
   it(`returns to its memory baseline after opening and closing ${ROOMS} rooms`, async () => {
@@ -65,12 +69,16 @@ describe('rooms open and close without leaking', () => {
   });
 
   it('keeps a room loaded through a quick reload and unloads it after the grace period', async () => {
-    server = await startTestServer({ roomUnloadGraceMs: 300 });
+    const graceMs = 1000;
+    server = await startTestServer({ roomUnloadGraceMs: graceMs });
     const board = await createBoard(server);
-    await visit(board.boardId, board.tokens.participant);
-    const first = await server.rooms.get(board.boardId as never);
-    await visit(board.boardId, board.tokens.participant);
-    expect(await server.rooms.get(board.boardId as never)).toBe(first);
-    await eventually(() => expect(server.rooms.size).toBe(0), 3000);
+    const first = await visit(board.boardId, board.tokens.participant);
+    expect(first, 'the room that served the first visit').toBeDefined();
+    // The room is empty now; a reload within the grace period finds the same room, not one loaded afresh.
+    await new Promise((resolve) => setTimeout(resolve, graceMs / 4));
+    expect(await server.rooms.get(board.boardId as BoardId), 'the room, a moment after everyone left').toBe(first);
+    const second = await visit(board.boardId, board.tokens.participant);
+    expect(second, 'the room that served the reload').toBe(first);
+    await eventually(() => expect(server.rooms.size).toBe(0), 3 * graceMs);
   });
 });

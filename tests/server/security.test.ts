@@ -2,9 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
-import { CloseCode, MessageType } from '../../shared/protocol';
+import { CloseCode, encodeQueryAwareness, encodeSyncUpdate } from '../../shared/protocol';
 import { addNote, readNotes } from '../../shared/document/notes';
 import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
@@ -53,13 +51,6 @@ async function pairStillLive(boardId: string, token: string): Promise<void> {
   const text = `still live ${Math.random()}`;
   addNote(a.doc, { text, x: 1, y: 1, authorId: null, authorName: '' });
   await eventually(() => expect(readNotes(b.doc).map((n) => n.text)).toContain(text));
-}
-
-function syncUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MessageType.sync);
-  syncProtocol.writeUpdate(encoder, update);
-  return encoding.toUint8Array(encoder);
 }
 
 function noteUpdate(text: string): Uint8Array {
@@ -173,7 +164,7 @@ describe('limits on what a client sends', () => {
     await start({ rateLimitPerSecond: 20, rateLimitBurst: 50 });
     const board = await createBoard(server);
     const flooder = await raw(boardUrl(board.boardId, board.tokens.participant));
-    for (let i = 0; i < 500; i++) flooder.send(Uint8Array.of(MessageType.queryAwareness));
+    for (let i = 0; i < 500; i++) flooder.send(encodeQueryAwareness());
     expect(await flooder.closed()).toBe(CloseCode.rateLimited);
     await pairStillLive(board.boardId, board.tokens.participant);
   });
@@ -238,7 +229,7 @@ describe('limits on what a client sends', () => {
     // receives would itself fall behind, and be dropped, on a busy machine.
     const opened = await tryUpgrade(boardUrl(board.boardId, board.tokens.participant));
     if (!opened.accepted) throw new Error('the writer could not connect');
-    const writer = { sendUpdate: (update: Uint8Array) => opened.socket.send(syncUpdateMessage(update)) };
+    const writer = { sendUpdate: (update: Uint8Array) => opened.socket.send(encodeSyncUpdate(update)) };
     const batches = 120;
     for (let batch = 0; batch < batches; batch++) {
       const doc = new Y.Doc();

@@ -8,7 +8,7 @@ import { addActionSteps, importPlanActions, readActionSteps, updateActionStep } 
 import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { exportPlan } from '../../shared/export/plan';
 import { parseStatus, parseStepsCell, parseTimescale, stepsCell, timescaleCell } from '../../shared/rules/planText';
-import { detectPlanFormat, MAX_IMPORTED_ACTIONS, MAX_PLAN_FILE_BYTES, PlanImportError, readPlanFile } from '../../shared/import/plan';
+import { detectPlanFormat, MAX_IMPORTED_ACTIONS, MAX_PLAN_FILE_BYTES, PlanImportError, readPlanFile } from '../../shared/import/planFile';
 import { openWorkbookArchive } from '../../server/import/workbookArchive';
 import type { ActionId } from '../../shared/schema/ids';
 import { samplePlanDoc, TAKEN } from '../helpers/planSample';

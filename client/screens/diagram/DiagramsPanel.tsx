@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { driverDiagramToSvg, layoutDriverDiagram } from '../../../shared/export/diagram';
-import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, DIAGRAM_TITLE_MAX_CHARS, type Diagram } from '../../../shared/schema/driverRecords';
 import { MeasureKindSelect } from './MeasureKindSelect';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { diagramTextField } from '../../sync/useSharedText';

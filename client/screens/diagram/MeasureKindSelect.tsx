@@ -1,4 +1,4 @@
-import { MEASURE_KINDS, type MeasureKind } from '../../../shared/schema/drivers';
+import { MEASURE_KINDS, type MeasureKind } from '../../../shared/schema/driverRecords';
 
 /** Chooses the kind of a measure (outcome, process or balancing), or none. */
 export function MeasureKindSelect({ id, value, disabled, onChange }: { id?: string; value: MeasureKind | null; disabled: boolean; onChange(kind: MeasureKind | null): void }) {

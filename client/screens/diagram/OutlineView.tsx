@@ -1,6 +1,6 @@
 import type { DriverTree, DriverTreeNode } from '../../../shared/rules/driverTree';
 import { LEVEL_NAMES } from '../../../shared/export/diagram';
-import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/driverRecords';
 import { MeasureKindSelect } from './MeasureKindSelect';
 import type { DriverNodeId } from '../../../shared/schema/ids';
 import { SharedTextInput } from '../../components/SharedTextInput';

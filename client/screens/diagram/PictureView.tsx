@@ -5,7 +5,7 @@ import { CSS } from '@dnd-kit/utilities';
 import type { DriverTree } from '../../../shared/rules/driverTree';
 import { isWithin } from '../../../shared/rules/driverTree';
 import { DIAGRAM_NODE_HEIGHT_PX, DIAGRAM_NODE_WIDTH_PX, type DiagramLayout, LEVEL_NAMES, type PlacedNode } from '../../../shared/export/diagram';
-import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/drivers';
+import { DIAGRAM_TEXT_MAX_CHARS, type Diagram } from '../../../shared/schema/driverRecords';
 import type { DriverNodeId } from '../../../shared/schema/ids';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { diagramTextField, driverNodeTextField } from '../../sync/useSharedText';

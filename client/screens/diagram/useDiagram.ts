@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { buildDriverTree, type DriverTree } from '../../../shared/rules/driverTree';
-import type { Diagram } from '../../../shared/schema/drivers';
+import type { Diagram } from '../../../shared/schema/driverRecords';
 import { useBoardActions, useBoardState } from '../../sync/BoardProvider';
 import type { DiagramActions } from '../../sync/types';
 import { useBoardUi } from '../../state/boardUi';

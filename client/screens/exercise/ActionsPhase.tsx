@@ -15,7 +15,7 @@ import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import type { ThemeId } from '../../../shared/schema/ids';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
-import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { plural, useActionChecks, useActionEvaluation, useActionResponses, useActions, useExerciseActions, useIsFacilitator, useSession, useThemes } from '../../sync/useExerciseState';
 import { useVoteResults } from './VotePhase';
 import { PlanDownloads } from '../plan/PlanDownloads';
 
@@ -29,7 +29,7 @@ const FIELD_HINTS: Partial<Record<ActionTextField, string>> = {
 function ActionField({ action, field }: { action: Action; field: ActionTextField }) {
   const actions = useExerciseActions();
   const canEdit = useCanChangeBoard();
-  const { session } = useExercise();
+  const session = useSession();
   const id = useId();
   const hint = FIELD_HINTS[field];
   const text = useSharedText<HTMLInputElement & HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
@@ -61,9 +61,9 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
 /** The guide's questions before agreeing an action, ticked or noted against by the group. */
 function NextStepsCheck({ action, name }: { action: Action; name: string }) {
   const actions = useExerciseActions();
-  const { checks } = useExercise();
+  const checks = useActionChecks(action.id);
   const canEdit = useCanChangeBoard();
-  const mine = checks[action.id] ?? {};
+  const mine = checks ?? {};
   const done = NEXT_STEP_QUESTIONS.filter((q) => mine[q.key]?.done).length;
   return (
     <details className="next-steps">
@@ -101,9 +101,9 @@ function NextStepsCheck({ action, name }: { action: Action; name: string }) {
 /** The guide's six steps for evaluating an action's impact, all optional. */
 function EvaluationPlan({ action, name }: { action: Action; name: string }) {
   const actions = useExerciseActions();
-  const { evaluations } = useExercise();
+  const evaluation = useActionEvaluation(action.id);
   const canEdit = useCanChangeBoard();
-  const plan = evaluations[action.id] ?? {};
+  const plan = evaluation ?? {};
   const written = EVALUATION_STEPS.filter((step) => plan[step.key]).length;
   return (
     <details className="next-steps">
@@ -133,10 +133,12 @@ function EvaluationPlan({ action, name }: { action: Action; name: string }) {
 
 function ActionCard({ action, index }: { action: Action; index: number }) {
   const actions = useExerciseActions();
-  const { responses, session, themes } = useExercise();
+  const responses = useActionResponses(action.id);
+  const session = useSession();
+  const themes = useThemes();
   const { participantId } = useBoardIdentity();
   const canEdit = useCanChangeBoard();
-  const response = responses[action.id] ?? { agree: [], concern: [] };
+  const response = responses ?? { agree: [], concern: [] };
   const mine = participantId ? (response.agree.includes(participantId) ? 'agree' : response.concern.includes(participantId) ? 'concern' : null) : null;
   const theme = themes.find((t) => t.id === action.themeId);
   const fromDiagram = useBoardState((state) => state.diagrams.nodes.find((n) => n.actionId === action.id && !n.deleted));
@@ -210,7 +212,8 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
 
 /** Themes to draft actions from: the vote's ranking when there is one, else the comparison's order. */
 function useTopThemes(): { id: ThemeId; title: string; dots: number | null }[] {
-  const { themes, session } = useExercise();
+  const themes = useThemes();
+  const session = useSession();
   const results = useVoteResults();
   return useMemo(() => {
     if (results && session.voteTarget === 'themes') {
@@ -227,7 +230,8 @@ function useTopThemes(): { id: ThemeId; title: string; dots: number | null }[] {
  * signal agree or concern live, and (the facilitator) mark three to five agreed.
  */
 export function ActionsPhase() {
-  const { actions: drafts, session } = useExercise();
+  const drafts = useActions();
+  const session = useSession();
   const canEdit = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();

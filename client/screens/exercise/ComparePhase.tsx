@@ -8,7 +8,7 @@ import type { Note } from '../../../shared/schema/records';
 import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
-import { plural, useExercise, useExerciseActions, useLaneNames } from './useExercise';
+import { plural, useExerciseActions, useLaneNames, usePerspectives, useThemes } from '../../sync/useExerciseState';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { themeTitleField } from '../../sync/useSharedText';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
@@ -239,7 +239,8 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
  */
 export function ComparePhase() {
   const notes = useBoardState((state) => state.notes);
-  const { themes, perspectives } = useExercise();
+  const themes = useThemes();
+  const perspectives = usePerspectives();
   const canEdit = useCanChangeBoard();
   const actions = useExerciseActions();
   const [view, setView] = useState<'group' | 'compare'>('group');

@@ -1,20 +1,15 @@
-import { useMemo } from 'react';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
-import { plural, useExercise, useExerciseActions } from './useExercise';
-import { useBoardState } from '../../sync/BoardProvider';
+import { plural } from '../../sync/useExerciseState';
+import { useSummary } from './useSummary';
 import { PlanDownloads } from '../plan/PlanDownloads';
 
 /** The summary: the agreed actions, the themes with their similarities and differences, and every lane. */
 export function DonePhase() {
-  const actions = useExerciseActions();
-  const exercise = useExercise();
-  const notes = useBoardState((state) => state.notes);
-  // Re-read whenever the board changes: the snapshot is plain data from the document.
-  const snapshot = useMemo(() => actions.snapshot(), [actions, exercise, notes]); // eslint-disable-line react-hooks/exhaustive-deps
+  const summary = useSummary();
   return (
     <section className="phase-panel summary" aria-label="Summary">
       <p>
-        {plural(snapshot.participantCount, 'person', 'people')} took part. {snapshot.actionsAgreed ? 'The actions below are agreed.' : 'The actions are not agreed yet.'}
+        {plural(summary.participantCount, 'person', 'people')} took part. {summary.actionsAgreed ? 'The actions below are agreed.' : 'The actions are not agreed yet.'}
       </p>
       <PlanDownloads />
       <h3>Agreed actions</h3>
@@ -30,7 +25,7 @@ export function DonePhase() {
             </tr>
           </thead>
           <tbody>
-            {snapshot.actions.map((action) => (
+            {summary.actions.map((action) => (
               <tr key={action.id}>
                 {planTableRow(action, 'words').map((text, index) => (
                   <td key={PLAN_TABLE_COLUMNS[index]}>{text}</td>
@@ -42,7 +37,7 @@ export function DonePhase() {
       </div>
       <h3>Themes</h3>
       <ul className="summary__themes">
-        {snapshot.themes.map((theme) => (
+        {summary.themes.map((theme) => (
           <li key={theme.id}>
             <strong>{theme.title}</strong>: {theme.kind === 'similarity' ? 'shared by ' : theme.kind === 'difference' ? 'seen only by ' : 'no notes'}
             {theme.perspectives.join(', ')}
@@ -53,7 +48,7 @@ export function DonePhase() {
       </ul>
       <h3>The perspectives</h3>
       <div className="lanes">
-        {snapshot.perspectives.map((lane) => (
+        {summary.perspectives.map((lane) => (
           <section key={lane.id} className="lane" aria-label={lane.name}>
             <h4 className="lane__title">{lane.name}</h4>
             <ul className="lane__notes">

@@ -2,12 +2,8 @@ import { useEffect, useRef } from 'react';
 import { agreementProblems } from '../../../shared/rules/actionReadiness';
 import { nextPhase, PHASE_GUIDE, phaseChangeProblem, previousPhase } from '../../../shared/rules/phaseRules';
 import { PHASES, type Phase } from '../../../shared/schema/exercise';
-import { JoinCodeOverlay } from '../../components/JoinCode';
-import { LiveAnnouncer } from '../../components/LiveAnnouncer';
-import { SkipLink } from '../../components/PageChrome';
-import { announce, setJoinCodeEnlarged, setPhaseRefusal, useBoardUi } from '../../state/boardUi';
+import { announce, setPhaseRefusal, useBoardUi } from '../../state/boardUi';
 import { useBoardState } from '../../sync/BoardProvider';
-import { useDocumentTitle } from '../../useDocumentTitle';
 import { ParticipantsPanel, useAutoGroup } from './ParticipantsPanel';
 import { SetupPhase } from './SetupPhase';
 import { WritePhase } from './WritePhase';
@@ -17,11 +13,9 @@ import { ActionsPhase } from './ActionsPhase';
 import { DonePhase } from './DonePhase';
 import { UnfinishedNotes } from './UnfinishedNotes';
 import { Timer, TimerControls } from './Timer';
-import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
-import { BoardHeader } from '../board/BoardHeader';
-import { ActivitySwitch } from '../board/ActivitySwitch';
-import { PlanView } from '../plan/PlanView';
-import { DiagramsPanel } from '../diagram/DiagramsPanel';
+import { useActions, useExerciseActions, useIsFacilitator, usePerspectives, useSession, useThemes } from '../../sync/useExerciseState';
+import { BoardShell } from '../shell/BoardShell';
+import { ActivityContent, ActivitySwitch } from '../shell/ActivitySwitch';
 
 const MAIN_ID = 'exercise-main';
 
@@ -48,7 +42,10 @@ function PhasePanel({ phase }: { phase: Phase }) {
  * from what the screen shows, so a reason goes as soon as it no longer holds.
  */
 function usePhaseRuleProblem(): (phase: Phase) => string | null {
-  const { session, perspectives, themes, actions } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
+  const themes = useThemes();
+  const actions = useActions();
   const noteCount = useBoardState((state) => state.notes.length);
   const context = { session, perspectiveCount: perspectives.length, noteCount, themeCount: themes.length, actionProblems: agreementProblems(actions) };
   return (phase) => phaseChangeProblem(context, phase, 'facilitator');
@@ -56,7 +53,7 @@ function usePhaseRuleProblem(): (phase: Phase) => string | null {
 
 /** The facilitator's controls: move between phases, lock, bring everyone along, and the timer. */
 function FacilitatorControls() {
-  const { session } = useExercise();
+  const session = useSession();
   const actions = useExerciseActions();
   const problem = useRef<HTMLParagraphElement>(null);
   const previous = previousPhase(session.phase);
@@ -136,7 +133,7 @@ function PhaseSteps({ current }: { current: Phase }) {
  * scrolls to where they are; when the phase changes, it is announced.
  */
 function useFollowFacilitator(isFacilitator: boolean) {
-  const { session } = useExercise();
+  const session = useSession();
   const serial = session.summons?.serial ?? 0;
   const seen = useRef(serial);
   const phase = useRef(session.phase);
@@ -173,21 +170,20 @@ interface ExerciseScreenProps {
  * now and the time left; the facilitator also has the controls.
  */
 export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
-  const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
-  const { session } = useExercise();
+  const session = useSession();
   const isFacilitator = useIsFacilitator();
-  const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
-  const announcement = useBoardUi((state) => state.announcement);
-  const activity = useBoardUi((state) => state.activity);
   const guide = PHASE_GUIDE[session.phase];
-  useDocumentTitle(`${guide.title} – ${boardTitle} – Retain`);
   useFollowFacilitator(isFacilitator);
   useAutoGroup();
 
   return (
-    <div className="board-screen exercise">
-      <SkipLink targetId={MAIN_ID}>Skip to the exercise</SkipLink>
-      <BoardHeader title={boardTitle} joinCode={joinCode} />
+    <BoardShell
+      title={title}
+      joinCode={joinCode}
+      pageTitle={guide.title}
+      className="exercise"
+      skipLink={{ targetId: MAIN_ID, text: 'Skip to the exercise' }}
+    >
       <div className="phase-bar">
         <PhaseSteps current={session.phase} />
         <div className="phase-bar__now">
@@ -203,15 +199,19 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
       <div className="exercise__layout">
         <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
           <ActivitySwitch workshopLabel="The exercise" />
-          {activity === 'workshop' && session.phase !== 'write' && session.phase !== 'reveal' && <UnfinishedNotes />}
-          {activity === 'diagrams' ? <DiagramsPanel /> : activity === 'plan' ? <PlanView /> : <PhasePanel phase={session.phase} />}
+          <ActivityContent
+            workshop={
+              <>
+                {session.phase !== 'write' && session.phase !== 'reveal' && <UnfinishedNotes />}
+                <PhasePanel phase={session.phase} />
+              </>
+            }
+          />
         </main>
         <aside className="exercise__aside">
           <ParticipantsPanel />
         </aside>
       </div>
-      <LiveAnnouncer text={announcement.text} serial={announcement.serial} />
-      {joinCodeEnlarged && joinCode && <JoinCodeOverlay code={joinCode} origin={window.location.origin} onClose={() => setJoinCodeEnlarged(false)} />}
-    </div>
+    </BoardShell>
   );
 }

@@ -3,7 +3,7 @@ import { smallestGroup } from '../../../shared/rules/laneBalance';
 import type { PerspectiveId } from '../../../shared/schema/ids';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { announce } from '../../state/boardUi';
-import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { useExerciseActions, useIsFacilitator, useMembers, usePerspectives, useSession } from '../../sync/useExerciseState';
 
 /** The ids of the participants on the board now (not the facilitator, not viewers). */
 function useParticipantsHere(): string[] {
@@ -18,7 +18,9 @@ function useParticipantsHere(): string[] {
  * busy; the facilitator's "Balance groups" evens out any near-simultaneous arrivals.
  */
 export function useAutoGroup(): void {
-  const { session, perspectives, members } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
+  const members = useMembers();
   const { participantId, role, canEdit } = useBoardIdentity();
   const actions = useExerciseActions();
   const here = useParticipantsHere();
@@ -34,7 +36,9 @@ export function useAutoGroup(): void {
 export function ParticipantsPanel() {
   const headingId = useId();
   const people = useBoardState((state) => state.people);
-  const { session, perspectives, members } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
+  const members = useMembers();
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();
   const here = useParticipantsHere();
@@ -105,7 +109,9 @@ export function ParticipantsPanel() {
 /** A participant chooses their perspective group (when the facilitator lets people pick). */
 export function GroupPicker() {
   const headingId = useId();
-  const { session, perspectives, members } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
+  const members = useMembers();
   const { participantId, role, canEdit } = useBoardIdentity();
   const actions = useExerciseActions();
   if (role !== 'participant' || !canEdit || !participantId) return null;

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { GROUP_MODES, type GroupMode, MAX_VOTE_BUDGET, type Perspective, PERSPECTIVE_NAME_MAX_CHARS } from '../../../shared/schema/exercise';
 import { GroupPicker } from './ParticipantsPanel';
-import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { useExerciseActions, useIsFacilitator, usePerspectives, useSession } from '../../sync/useExerciseState';
 import { NameInput } from '../../components/NameInput';
 
 const GROUP_MODE_LABELS: Record<GroupMode, { label: string; hint: string }> = {
@@ -40,7 +40,8 @@ function PerspectiveField({ perspective, canRemove }: { perspective: Perspective
 /** The facilitator sets up the exercise; everyone else waits, choosing a group if they may. */
 export function SetupPhase() {
   const isFacilitator = useIsFacilitator();
-  const { session, perspectives } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
   const actions = useExerciseActions();
   const [newLane, setNewLane] = useState('');
   const newLaneId = useId();

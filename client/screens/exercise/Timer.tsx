@@ -3,7 +3,7 @@ import { formatTimeLeft, timerForPhase, timerRemainingMs, timerRunning } from '.
 import type { TimerState } from '../../../shared/schema/exercise';
 import { serverNow, useServerClockOffset } from '../../state/serverClock';
 import { announce } from '../../state/boardUi';
-import { useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
 
 /** How often the time left is redrawn while the timer runs. */
 const TICK_MS = 250;
@@ -51,7 +51,7 @@ function useTimeLeft(timer: TimerState | null): number | null {
  * zero when the facilitator asked for one.
  */
 export function Timer() {
-  const { session } = useExercise();
+  const session = useSession();
   const timer = timerForPhase(session.timer, session.phase);
   const left = useTimeLeft(timer);
   const wasRunning = useRef(false);
@@ -83,7 +83,7 @@ export function Timer() {
 export function TimerControls() {
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();
-  const { session } = useExercise();
+  const session = useSession();
   const [minutes, setMinutes] = useState('5');
   const minutesId = useId();
   if (!isFacilitator) return null;

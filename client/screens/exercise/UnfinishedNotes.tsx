@@ -3,13 +3,13 @@ import { NOTE_TEXT_MAX_CHARS } from '../../../shared/schema/records';
 import type { Perspective } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity } from '../../sync/BoardProvider';
-import { useExercise, useExerciseActions } from './useExercise';
+import { useExerciseActions, usePerspectives, useSession } from '../../sync/useExerciseState';
 import { setUnfinishedNote, unfinishedNoteKey, useUnfinishedNotes } from './unfinishedNoteStore';
 
 /** One kept note: the person adds it (as it is, or changed), or lets it go. */
 function UnfinishedNote({ lane, noteKey, text }: { lane: Perspective; noteKey: string; text: string }) {
   const actions = useExerciseActions();
-  const { session } = useExercise();
+  const session = useSession();
   const headingId = useId();
   const fieldId = useId();
   return (
@@ -64,7 +64,7 @@ function UnfinishedNote({ lane, noteKey, text }: { lane: Perspective; noteKey: s
  */
 export function UnfinishedNotes() {
   const { participantId, canEdit } = useBoardIdentity();
-  const { perspectives } = useExercise();
+  const perspectives = usePerspectives();
   const kept = useUnfinishedNotes();
   if (!participantId || !canEdit) return null;
   return perspectives.map((lane) => {

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { dotProblem, dotsUsed, rankVotes } from '../../../shared/rules/dotVoting';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
-import { plural, useExercise, useExerciseActions, useIsFacilitator } from './useExercise';
+import { plural, useExerciseActions, useIsFacilitator, useMyBallot, useSession, useThemes, useVoters, useVoteTally } from '../../sync/useExerciseState';
 
 /** Something people can vote on: a theme or a note. */
 interface VoteItem {
@@ -12,7 +12,8 @@ interface VoteItem {
 
 /** The items of this vote: the themes, or the notes, as the facilitator chose. */
 function useVoteItems(): VoteItem[] {
-  const { session, themes } = useExercise();
+  const session = useSession();
+  const themes = useThemes();
   const notes = useBoardState((state) => state.notes);
   return useMemo(
     () => (session.voteTarget === 'themes' ? themes.map((t) => ({ id: t.id, label: t.title })) : notes.map((n) => ({ id: n.id, label: n.text || 'An empty note' }))),
@@ -22,7 +23,8 @@ function useVoteItems(): VoteItem[] {
 
 /** The ranked results once voting has closed; null while votes are hidden. */
 export function useVoteResults() {
-  const { session, voteTally } = useExercise();
+  const session = useSession();
+  const voteTally = useVoteTally();
   const items = useVoteItems();
   return useMemo(() => {
     if (!session.votingClosed) return null;
@@ -44,7 +46,9 @@ function Dots({ count }: { count: number }) {
 
 /** Dot voting: each person places their dots in private; the results show, ranked, when voting closes. */
 export function VotePhase() {
-  const { session, myBallot, voters } = useExercise();
+  const session = useSession();
+  const myBallot = useMyBallot();
+  const voters = useVoters();
   const { canEdit } = useBoardIdentity();
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();

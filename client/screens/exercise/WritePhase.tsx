@@ -5,7 +5,7 @@ import type { Perspective } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState, useLockedOut } from '../../sync/BoardProvider';
 import { GroupPicker } from './ParticipantsPanel';
-import { plural, useExercise, useExerciseActions, useMyGroup } from './useExercise';
+import { plural, useDraftCounts, useExerciseActions, useMembers, useMyDrafts, useMyGroup, usePerspectives, usePrivateStatus, useSession } from '../../sync/useExerciseState';
 import { keepUnfinishedText, setUnfinishedNote, unfinishedNoteKey, useUnfinishedNote } from './unfinishedNoteStore';
 
 /** One of this person's drafts: its text, which they can change or delete. */
@@ -96,7 +96,7 @@ function useKeepEditOnLeaving(note: Note, editedText: string | null) {
 /** Where this person writes a new note in their group's lane. */
 function AddDraft({ lane }: { lane: Perspective }) {
   const actions = useExerciseActions();
-  const { session } = useExercise();
+  const session = useSession();
   const { participantId } = useBoardIdentity();
   const key = unfinishedNoteKey(participantId ?? '', lane.id);
   const text = useUnfinishedNote(key);
@@ -145,7 +145,12 @@ function authorOf(note: Note, anonymous: boolean): string | null {
  * it, every note in its lane.
  */
 export function WritePhase() {
-  const { session, perspectives, draftCounts, myDrafts, privateStatus, members } = useExercise();
+  const session = useSession();
+  const perspectives = usePerspectives();
+  const draftCounts = useDraftCounts();
+  const myDrafts = useMyDrafts();
+  const privateStatus = usePrivateStatus();
+  const members = useMembers();
   const notes = useBoardState((state) => state.notes);
   const identity = useBoardIdentity();
   const actions = useExerciseActions();

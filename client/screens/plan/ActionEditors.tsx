@@ -16,7 +16,7 @@ import { SharedTextInput } from '../../components/SharedTextInput';
 import { announce } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { stepTextField } from '../../sync/useSharedText';
-import { useExercise, useExerciseActions, useIsFacilitator } from '../exercise/useExercise';
+import { useActionSteps, useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
 
 /**
  * The editors of an action's structured fields (timescale, steps, progress),
@@ -34,7 +34,7 @@ export interface PlanPermissions {
 export function usePlanPermissions(): PlanPermissions {
   const canEdit = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
-  const { session } = useExercise();
+  const session = useSession();
   return { canWrite: canEdit && (isFacilitator || !session.actionsAgreed), canTrack: canEdit };
 }
 
@@ -144,7 +144,7 @@ export function TimescaleInput({ action, name, readOnly }: { action: Action; nam
 /** An action's steps as a checklist: tick them off, reword them, add and remove them. */
 export function StepsChecklist({ action, name, permissions }: { action: Action; name: string; permissions: PlanPermissions }) {
   const actions = useExerciseActions();
-  const steps = useExercise().steps[action.id] ?? [];
+  const steps = useActionSteps(action.id) ?? [];
   const [draft, setDraft] = useState('');
   const headingId = useId();
   const done = steps.filter((step) => step.done).length;

@@ -1,7 +1,7 @@
 import { type ChangeEvent, useId, useState } from 'react';
 import { usePlanImport } from '../../sync/BoardProvider';
 import { announce } from '../../state/boardUi';
-import { plural, useIsFacilitator } from '../exercise/useExercise';
+import { plural, useIsFacilitator } from '../../sync/useExerciseState';
 
 /**
  * The facilitator brings in the plan of an earlier workshop (a file Retain

@@ -4,7 +4,7 @@ import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTe
 import { announce } from '../../state/boardUi';
 import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
-import { plural, useExercise, useExerciseActions } from '../exercise/useExercise';
+import { plural, useActions, useExerciseActions, useSession, useSteps } from '../../sync/useExerciseState';
 import { PlanDownloads } from './PlanDownloads';
 import { actionName, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
@@ -83,7 +83,7 @@ function PlanRow({ action, index, permissions }: { action: Action; index: number
 
 /** The plan as plain text in the template's columns, for paper: form fields do not print well. */
 function PrintedPlan({ planned }: { planned: readonly Action[] }) {
-  const steps = useExercise().steps;
+  const steps = useSteps();
   return (
     <table className="plan-print" aria-hidden="true">
       <thead>
@@ -112,7 +112,8 @@ function PrintedPlan({ planned }: { planned: readonly Action[] }) {
  * calendar of check-ins, and importing an earlier plan to review.
  */
 export function PlanView() {
-  const { actions: planned, session } = useExercise();
+  const planned = useActions();
+  const session = useSession();
   const actions = useExerciseActions();
   const permissions = usePlanPermissions();
   const canEdit = useCanChangeBoard();

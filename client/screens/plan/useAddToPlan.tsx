@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { actionAdditionProblem } from '../../../shared/rules/actionReadiness';
 import { announce } from '../../state/boardUi';
-import { useExercise, useExerciseActions, useIsFacilitator } from '../exercise/useExercise';
+import { useActions, useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
 
 /** What the person is asked, or told, after trying to add an action to an agreed plan. */
 interface AddToPlan {
@@ -19,7 +19,8 @@ interface AddToPlan {
  * actions"). The question goes away by itself once the plan is no longer agreed.
  */
 export function useAddToPlan(): AddToPlan {
-  const { session, actions: plan } = useExercise();
+  const session = useSession();
+  const plan = useActions();
   const exercise = useExerciseActions();
   const isFacilitator = useIsFacilitator();
   const [pendingAdd, setPendingAdd] = useState<(() => void) | null>(null);

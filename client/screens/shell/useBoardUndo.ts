@@ -1,4 +1,28 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
+import { announce } from '../../state/boardUi';
+import { useBoardActions, useBoardState } from '../../sync/BoardProvider';
+
+/**
+ * Undo and redo of this person's own changes to the board (docs/client.md,
+ * "Live text and undo"), each said aloud. The shell gives every board screen
+ * the keyboard shortcuts (`useUndoShortcuts`); the blank board adds buttons.
+ */
+export function useBoardUndo(): { canUndo: boolean; canRedo: boolean; undo(): void; redo(): void } {
+  const actions = useBoardActions();
+  const canUndo = useBoardState((state) => state.canUndo);
+  const canRedo = useBoardState((state) => state.canRedo);
+  const undo = useCallback(() => {
+    if (!canUndo) return;
+    actions.undo();
+    announce('Undone.');
+  }, [actions, canUndo]);
+  const redo = useCallback(() => {
+    if (!canRedo) return;
+    actions.redo();
+    announce('Redone.');
+  }, [actions, canRedo]);
+  return { canUndo, canRedo, undo, redo };
+}
 
 /**
  * True for fields where Ctrl+Z must keep the browser's own undo of typing.
@@ -14,7 +38,8 @@ function isTextField(target: EventTarget | null): boolean {
 
 /**
  * Ctrl/Cmd+Z undoes this person's last change on the board; Ctrl/Cmd+Shift+Z
- * and Ctrl+Y redo. Left alone inside other text fields, which have their own undo.
+ * and Ctrl+Y redo. Left alone inside other text fields, which have their own
+ * undo. Used once, by the shell, so every screen has it and none twice.
  */
 export function useUndoShortcuts(enabled: boolean, undo: () => void, redo: () => void): void {
   useEffect(() => {

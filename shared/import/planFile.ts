@@ -11,10 +11,10 @@ import type { PlanActionInput } from '../document/actions';
 import { FORMULA_LIKE } from '../export/plan';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn } from '../export/planTable';
 import { PlanImportError } from './errors';
-import { readWorkbookTable, type WorkbookParts } from './xlsx';
+import { readWorkbookTable, type WorkbookParts } from './workbook';
 
 export { PlanImportError } from './errors';
-export type { WorkbookParts } from './xlsx';
+export type { WorkbookParts } from './workbook';
 
 /**
  * Reads an action plan back in, so that a later check-in board can review
@@ -30,13 +30,11 @@ export const MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024;
 /** The most actions one import adds. The guide asks for three to five; a merged plan may have more. */
 export const MAX_IMPORTED_ACTIONS = 100;
 
-/** One action as read from a plan file: what shared/document adds to a board. */
-export type ImportedAction = PlanActionInput;
-
 export interface ImportedPlan {
   /** What the plan was: its title and workshop date when the file says them. */
   description: string | null;
-  actions: ImportedAction[];
+  /** The actions as read, each what shared/document adds to a board (`importPlanActions`). */
+  actions: PlanActionInput[];
 }
 
 export type PlanFileFormat = 'json' | 'csv' | 'xlsx';
@@ -94,7 +92,7 @@ function readJsonPlan(bytes: Uint8Array): ImportedPlan {
   }
   const plan = jsonPlan.safeParse(raw);
   if (!plan.success) throw new PlanImportError('The JSON is not a Retain action plan (it needs "format": "retain-action-plan", version 1 or 2, and at most 100 actions).');
-  const actions = plan.data.actions.map((entry, index): ImportedAction => {
+  const actions = plan.data.actions.map((entry, index): PlanActionInput => {
     if (plan.data.version === 1) {
       const v1 = jsonActionV1.safeParse(entry);
       if (!v1.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version 1 shape.`);
@@ -134,7 +132,7 @@ const isBlankRow = (row: readonly string[]) => !row.some((value) => value.trim()
 const MAX_TABLE_ROWS = MAX_IMPORTED_ACTIONS + 2;
 
 /** Reads the rows of a table (header first, blank rows already left out) into actions. */
-function readTable(rows: readonly (readonly string[])[]): ImportedAction[] {
+function readTable(rows: readonly (readonly string[])[]): PlanActionInput[] {
   const [header, ...body] = rows;
   if (!header) throw new PlanImportError('The file is empty.');
   const columns = columnsFromHeader(header);
@@ -144,7 +142,7 @@ function readTable(rows: readonly (readonly string[])[]): ImportedAction[] {
     return index === undefined ? '' : unneutralise(row[index] ?? '');
   };
   return body.map(
-    (row): ImportedAction => ({
+    (row): PlanActionInput => ({
       ...tidy({ topic: cell(row, 'topic'), action: cell(row, 'action'), owner: cell(row, 'owner'), success: cell(row, 'success') }),
       timescale: parseTimescale(cell(row, 'timescale')),
       steps: parseStepsCell(cell(row, 'steps')).slice(0, MAX_STEPS_PER_ACTION),

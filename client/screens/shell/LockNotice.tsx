@@ -7,6 +7,8 @@ const REFUSAL_MESSAGES: Record<StateRefusalReason, string> = {
   [StateRefusalReason.locked]: 'Your latest change was not saved: the facilitator has locked the board. The board now shows what everyone sees.',
   [StateRefusalReason.actionsAgreed]:
     'Your latest change was not saved: the actions were agreed before it arrived, and only the facilitator can reopen the agreement to add another. The board now shows the agreed plan.',
+  [StateRefusalReason.textFull]:
+    'Your latest typing was not saved: someone else filled the same field to its limit at the same moment. The board now shows what everyone sees.',
 };
 
 /**

@@ -8,8 +8,10 @@
 // stays in chunks of its own, so the export libraries load only when someone
 // downloads a plan.
 //
-// `node --import tsx scripts/build-server.ts` builds once; the server test project builds
-// the same way before it starts (tests/helpers/build-server-once.ts).
+// Plain JavaScript, so that building (and so `npm start`) needs only Node and
+// esbuild, not a TypeScript loader. `node scripts/build-server.mjs` builds
+// once; the server test project builds the same way before it starts
+// (tests/helpers/build-server-once.ts). Its types: build-server.d.mts.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,7 +19,7 @@ import { build } from 'esbuild';
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/server/index.js');
 
-export async function buildServer(): Promise<void> {
+export async function buildServer() {
   await build({
     absWorkingDir: REPO_ROOT,
     // The plan import's worker thread is an entry of its own, written beside

@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import { type Activity, showActivity, useBoardUi } from '../../state/boardUi';
+import { DiagramsPanel } from '../diagram/DiagramsPanel';
+import { PlanView } from '../plan/PlanView';
+
+/** Switches this screen between the workshop (its board or exercise), the driver diagrams and the action plan. */
+export function ActivitySwitch({ workshopLabel }: { workshopLabel: string }) {
+  const activity = useBoardUi((state) => state.activity);
+  const choices: { activity: Activity; label: string }[] = [
+    { activity: 'workshop', label: workshopLabel },
+    { activity: 'diagrams', label: 'Driver diagrams' },
+    { activity: 'plan', label: 'Action plan' },
+  ];
+  return (
+    <div className="view-switch activity-switch" role="group" aria-label="Show">
+      {choices.map((choice) => (
+        <button
+          key={choice.activity}
+          type="button"
+          className="button button--small button--secondary"
+          aria-pressed={activity === choice.activity}
+          onClick={() => showActivity(choice.activity)}
+        >
+          {choice.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+interface ActivityContentProps {
+  /** The screen's own workshop: the blank board's notes, or the exercise's phase. */
+  workshop: ReactNode;
+  /**
+   * Classes of the boxes the diagrams and the plan sit in, on a screen whose
+   * main area has no padding of its own (the blank board's, which the notes fill edge to edge).
+   */
+  frames?: { diagrams: string; plan: string };
+}
+
+/** What the activity switch shows: the driver diagrams, the action plan, or the screen's workshop. */
+export function ActivityContent({ workshop, frames }: ActivityContentProps) {
+  const activity = useBoardUi((state) => state.activity);
+  if (activity === 'diagrams') {
+    return frames ? (
+      <div className={frames.diagrams}>
+        <DiagramsPanel />
+      </div>
+    ) : (
+      <DiagramsPanel />
+    );
+  }
+  if (activity === 'plan') {
+    return frames ? (
+      <div className={frames.plan}>
+        <PlanView />
+      </div>
+    ) : (
+      <PlanView />
+    );
+  }
+  return workshop;
+}
