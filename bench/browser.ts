@@ -65,7 +65,8 @@ async function seededBoard(url: string, wsUrl: string): Promise<{ boardId: strin
   const board = createBoardResponseSchema.parse(await response.json());
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(wsUrl, board.boardId, doc, {
-    params: { token: board.tokens.participant },
+    // The facilitator seeds: a participant may add only their share of a board (docs/server-promises.md, "Limits").
+    params: { token: board.tokens.facilitator },
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
@@ -160,7 +161,7 @@ export async function runBrowserBench(): Promise<BrowserBenchResult> {
     });
     await new Promise<void>((resolve) => remote.once('sync', () => resolve()));
     for (let i = 0; i < REMOTE_NOTES_PER_SECOND * MEASURE_SECONDS; i++) {
-      addNote(remoteDoc, { text: `Remote note ${i}`, x: (i * 131) % 2500, y: (i * 71) % 1700, authorId: null, authorName: 'Remote' });
+      addNote(remoteDoc, { text: `Remote note ${i}`, x: (i * 131) % 2500, y: (i * 71) % 1700, authorId: null, authorName: '' });
       await new Promise((resolve) => setTimeout(resolve, 1000 / REMOTE_NOTES_PER_SECOND));
     }
     await page.waitForTimeout(500);
