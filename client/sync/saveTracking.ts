@@ -42,7 +42,17 @@ export interface LocalChange {
  * whole state vector (sync step 1, sent first on every connection), or
  * content it has stored (sync step 2, or an update).
  */
-export type ServerSyncMessage = Extract<WireMessage, { type: 'syncStep1' | 'syncStep2' | 'syncUpdate' }>;
+export type ServerSyncMessage =
+  | Extract<WireMessage, { type: 'syncStep1' }>
+  | (Extract<WireMessage, { type: 'syncStep2' | 'syncUpdate' }> & {
+      /**
+       * The document's state vector just before and just after it applied
+       * this update (from the applying transaction), when known: what lets
+       * the tracker skip reading the update a second time (see
+       * `SaveTracker.receiveFromServer`).
+       */
+      applied?: { before: StateVector; after: StateVector };
+    });
 
 /** What one update proves the server holds. */
 export interface UpdateSummary {
@@ -114,6 +124,19 @@ export function rangesOfDeleteSet(deleteSet: { clients: Map<number, Array<{ cloc
   return ranges;
 }
 
+/** True when `server` holds at least every clock of `local`. */
+function covers(server: StateVector, local: StateVector): boolean {
+  for (const [client, clock] of local) if (clock > (server.get(client) ?? 0)) return false;
+  return true;
+}
+
+/** Each client's higher clock of the two. */
+function highest(a: StateVector, b: StateVector): StateVector {
+  const result = new Map(a);
+  for (const [client, clock] of b) if (clock > (result.get(client) ?? 0)) result.set(client, clock);
+  return result;
+}
+
 /** True when the server holds everything the change did. */
 function isChangeSaved(change: LocalChange, server: StateVector): boolean {
   return change.clock <= (server.get(change.client) ?? 0) && change.deletes.length === 0;
@@ -175,11 +198,23 @@ export class SaveTracker {
     this.pending.push({ ...change, deletes: [...change.deletes], records: [...(change.records ?? [])] });
   }
 
-  /** Takes in what a server message says the server holds; returns true if anything was confirmed. */
+  /**
+   * Takes in what a server message says the server holds; returns true if
+   * anything was confirmed. An update is read for its ranges only when that
+   * can tell something: while this device has changes waiting, or holds
+   * content the server is not known to have. Otherwise everything the update
+   * added to the document came from the server, and an echo of what the
+   * server already had confirms nothing, so the state after applying it is
+   * what the server is known to hold, and Yjs's own reading of the update
+   * (to apply it) is the only one.
+   */
   receiveFromServer(message: ServerSyncMessage): boolean {
     if (message.type === 'syncStep1') {
       // Replace, not merge: a server that lost data must not be trusted for it.
       this.server = Y.decodeStateVector(message.stateVector);
+    } else if (message.applied && this.pending.length === 0 && this.server && covers(this.server, message.applied.before)) {
+      this.server = highest(this.server, message.applied.after);
+      return false;
     } else {
       const summary = summariseUpdate(message.update);
       this.server = advanceStateVector(this.server ?? new Map(), summary);

@@ -37,10 +37,12 @@ export function takeInSyncMessages(provider: WebsocketProvider, options: SyncMes
         if (!options.listenOnly) encoding.writeUint8Array(encoder, encodeSyncStep2(Y.encodeStateAsUpdate(provider.doc, message.stateVector)));
         break;
       case 'syncStep2':
-      case 'syncUpdate':
-        applyFromServer(provider, message.update);
+      case 'syncUpdate': {
+        const applied = applyFromServer(provider, message.update);
         if (emitSynced && message.type === 'syncStep2' && !provider.synced) provider.synced = true;
-        break;
+        options.heard(applied ? { ...message, applied } : message);
+        return;
+      }
       default:
         // Only sync messages come to this handler.
         return;
@@ -49,12 +51,26 @@ export function takeInSyncMessages(provider: WebsocketProvider, options: SyncMes
   };
 }
 
-/** Applies the server's update with the provider as its origin, so the provider does not send it back. */
-function applyFromServer(provider: WebsocketProvider, update: Uint8Array): void {
+/**
+ * Applies the server's update with the provider as its origin, so the
+ * provider does not send it back. Returns the document's state vector before
+ * and after, from the applying transaction, for the save tracking; null when
+ * applying failed.
+ */
+function applyFromServer(provider: WebsocketProvider, update: Uint8Array): { before: Map<number, number>; after: Map<number, number> } | null {
+  let applied: { before: Map<number, number>; after: Map<number, number> } | null = null;
+  const seeTransaction = (transaction: Y.Transaction) => {
+    if (transaction.origin === provider) applied = { before: transaction.beforeState, after: transaction.afterState };
+  };
+  provider.doc.on('afterTransaction', seeTransaction);
   try {
     Y.applyUpdate(provider.doc, update, provider);
   } catch (error) {
     // As the provider's own handler does: this also catches what the document's event handlers throw.
     console.error('Caught error while handling a Yjs update', error);
+    applied = null;
+  } finally {
+    provider.doc.off('afterTransaction', seeTransaction);
   }
+  return applied;
 }

@@ -172,6 +172,51 @@ describe('the save tracker', () => {
   });
 });
 
+describe('reading an update once', () => {
+  /** Applies a server update to the device's copy as the connection does, with the states the applying transaction saw. */
+  function fromServer(doc: Y.Doc, update: Uint8Array, sent: Uint8Array = update): ServerSyncMessage {
+    let applied: { before: Map<number, number>; after: Map<number, number> } | undefined;
+    const see = (transaction: Y.Transaction) => (applied = { before: transaction.beforeState, after: transaction.afterState });
+    doc.on('afterTransaction', see);
+    Y.applyUpdate(doc, update, 'server');
+    doc.off('afterTransaction', see);
+    return { type: 'syncUpdate', update: sent, applied };
+  }
+  /** Bytes that are no update: reading them would throw, so a test passing them shows the tracker did not read. */
+  const UNREADABLE = new Uint8Array([0xff, 0xff, 0xff]);
+
+  it('does not read an update again when nothing of this device waits: what it added is what the server holds', () => {
+    const here = device();
+    const other = device();
+    here.tracker.receiveFromServer(greeting(new Map()));
+    addNote(other.doc, 'b', 'from someone else');
+    expect(() => here.tracker.receiveFromServer(fromServer(here.doc, other.updates[0]!, UNREADABLE))).not.toThrow();
+    expect(here.unsaved()).toBe(0);
+    // And the server is known to hold it: this device's next change is the only thing unsaved, then saved by its echo.
+    addNote(here.doc, 'a', 'mine');
+    expect(here.unsaved()).toBe(1);
+    here.tracker.receiveFromServer(fromServer(here.doc, here.updates[0]!));
+    expect(here.unsaved()).toBe(0);
+  });
+
+  it('still reads an update while a change of this device waits, or while it holds content the server is not known to have', () => {
+    const here = device();
+    here.tracker.receiveFromServer(greeting(new Map()));
+    addNote(here.doc, 'a', 'waiting');
+    expect(() => here.tracker.receiveFromServer(fromServer(here.doc, new Uint8Array([0, 0]), UNREADABLE))).toThrow();
+
+    const earlier = device();
+    addNote(earlier.doc, 'c', 'written offline last time');
+    const restored = device();
+    Y.applyUpdate(restored.doc, Y.encodeStateAsUpdate(earlier.doc), 'indexeddb');
+    restored.tracker.receiveFromServer(greeting(new Map()));
+    expect(restored.unsaved()).toBe(1);
+    // The server's echo of the restored content confirms it: only reading the update can tell.
+    restored.tracker.receiveFromServer(fromServer(restored.doc, Y.encodeStateAsUpdate(earlier.doc)));
+    expect(restored.unsaved()).toBe(0);
+  });
+});
+
 describe('counting unsaved changes', () => {
   it('counts unexplained local content once per client, and only when the server state is known', () => {
     const local = new Map([
