@@ -14,6 +14,8 @@ import {
   encodeSyncUpdate,
   MalformedMessageError,
   MessageType,
+  readStateRefusalReason,
+  StateRefusalReason,
 } from '../../shared/protocol';
 
 /** What y-websocket's own provider sends: the message type, then what y-protocols writes. */
@@ -82,5 +84,14 @@ describe('the codec (shared/protocol.ts) and the stock y-websocket messages', ()
     ];
     for (const bytes of unreadable) expect(() => decodeMessage(bytes)).toThrow(MalformedMessageError);
     expect(() => decodeAwarenessUpdate(new Uint8Array([2, 1, 1]))).toThrow(MalformedMessageError);
+  });
+});
+
+describe('the reason of a 4423 close', () => {
+  it('reads each of ours, and anything else as the lock, which 4423 meant first', () => {
+    for (const reason of Object.values(StateRefusalReason)) expect(readStateRefusalReason(reason)).toBe(reason);
+    expect(readStateRefusalReason('text-full')).toBe(StateRefusalReason.textFull);
+    expect(readStateRefusalReason('')).toBe(StateRefusalReason.locked);
+    expect(readStateRefusalReason('something newer')).toBe(StateRefusalReason.locked);
   });
 });
