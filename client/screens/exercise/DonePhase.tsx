@@ -1,4 +1,5 @@
-import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
+import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
+import { PlanTableHead } from '../plan/PlanTableHead';
 import { plural } from '../../sync/useExerciseState';
 import { useSummary } from './useSummary';
 import { PlanDownloads } from '../plan/PlanDownloads';
@@ -15,15 +16,7 @@ export function DonePhase() {
       <h3>Agreed actions</h3>
       <div className="summary__table-wrap" tabIndex={0} role="region" aria-label="Agreed actions table">
         <table className="summary__table">
-          <thead>
-            <tr>
-              {PLAN_TABLE_COLUMNS.map((column) => (
-                <th key={column} scope="col">
-                  {PLAN_TABLE_HEADINGS[column]}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <PlanTableHead />
           <tbody>
             {summary.actions.map((action) => (
               <tr key={action.id}>

@@ -9,7 +9,8 @@ import { PlanDownloads } from './PlanDownloads';
 import { actionName, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
-import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from '../../../shared/export/planTable';
+import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
+import { PlanTableHead } from './PlanTableHead';
 
 /** A written field of the plan, typed into live in its table cell by anyone at once, as in the actions phase. */
 function PlanTextCell({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
@@ -86,13 +87,7 @@ function PrintedPlan({ planned }: { planned: readonly Action[] }) {
   const steps = useSteps();
   return (
     <table className="plan-print" aria-hidden="true">
-      <thead>
-        <tr>
-          {PLAN_TABLE_COLUMNS.map((column) => (
-            <th key={column}>{PLAN_TABLE_HEADINGS[column]}</th>
-          ))}
-        </tr>
-      </thead>
+      <PlanTableHead />
       <tbody>
         {planned.map((action) => (
           <tr key={action.id}>
@@ -134,15 +129,7 @@ export function PlanView() {
       {planned.length > 0 && (
         <div className="plan-table__wrap" role="region" aria-label="Action plan table" tabIndex={0}>
           <table className="plan-table">
-            <thead>
-              <tr>
-                {PLAN_TABLE_COLUMNS.map((column) => (
-                  <th key={column} scope="col">
-                    {PLAN_TABLE_HEADINGS[column]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <PlanTableHead />
             <tbody>
               {planned.map((action, index) => (
                 <PlanRow key={action.id} action={action} index={index} permissions={permissions} />
