@@ -32,12 +32,9 @@ import { claimLegacyCopies } from './localCopies';
 import { SyncedDocument } from './syncedDocument';
 import { BoardDocument } from './boardDocument';
 import { type BoardConnectionOptions, type BoardParticipant, type ConnectionSettings, connectionSettings } from './connectionSettings';
+import { keepUnchanged } from './keepUnchanged';
 
 export type { BoardConnectionOptions, BoardParticipant } from './connectionSettings';
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 /**
  * An object with every method of what `current()` returns, each calling that
@@ -465,14 +462,17 @@ export class BoardConnection implements BoardSession {
     }
     if (this.diagramsDirty && !this.resyncing) {
       this.diagramsDirty = false;
-      patch.diagrams = readDiagramState(this.doc);
+      const diagrams = keepUnchanged(state.diagrams, readDiagramState(this.doc));
+      if (diagrams !== state.diagrams) patch.diagrams = diagrams;
     }
     if (this.presenceDirty) {
       this.presenceDirty = false;
       const { people, cursors } = readPresence(this.awareness.getStates(), this.doc.clientID);
-      // Cursor moves must not re-render the presence list.
-      if (!sameJson(people, state.people)) patch.people = people;
-      if (!sameJson(cursors, state.cursors)) patch.cursors = cursors;
+      // Kept as the same objects when unchanged, as the exercise is: cursor moves must not re-render the presence list.
+      const keptPeople = keepUnchanged(state.people, people);
+      const keptCursors = keepUnchanged(state.cursors, cursors);
+      if (keptPeople !== state.people) patch.people = keptPeople;
+      if (keptCursors !== state.cursors) patch.cursors = keptCursors;
     }
     const save = this.computeSaveStatus();
     if (save.kind !== state.save.kind || save.unsaved !== state.save.unsaved) patch.save = save;
