@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The base styles come before the App's import: each screen's own styles, imported
+// with its component, then follow them and override them (docs/client.md, "Styles").
+import './styles/base.css';
+import './styles/forms.css';
 import { App } from './App';
-import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('The page has no #root element.');

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import './CopyField.css';
 
 /** How long the button says "Copied" before going back to "Copy". */
 const COPIED_FEEDBACK_MS = 2500;

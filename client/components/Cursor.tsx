@@ -1,3 +1,4 @@
+import './Cursor.css';
 interface CursorProps {
   name: string;
   colour: string;

@@ -3,6 +3,7 @@ import { ApiRequestError, renewJoinCode, stopJoinCode } from '../api';
 import { inviteLink } from '../router';
 import { announce, setJoinCodeEnlarged } from '../state/boardUi';
 import { CopyButton } from './CopyField';
+import './JoinCode.css';
 
 /** The address people type into their browser to join: this site, without "https://". */
 function joinAddress(origin: string): string {

@@ -10,6 +10,7 @@ import {
   NOTE_WIDTH_PX,
 } from '../../shared/schema/records';
 import { NOTE_COLOUR_STYLES } from './noteColours';
+import './Note.css';
 
 /** What the board's drag-and-drop wiring hands a note; absent when the note cannot move. */
 export interface NoteDragBindings {

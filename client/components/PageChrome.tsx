@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './PageChrome.css';
 
 /** A link that lets keyboard users jump past the header, first thing on every page. */
 export function SkipLink({ targetId, children }: { targetId: string; children: ReactNode }) {

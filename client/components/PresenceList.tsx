@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Role } from '../../shared/schema/api';
 import type { Person } from '../sync/types';
+import './PresenceList.css';
 
 /** How long to gather joins and leaves into one announcement, so a busy room is not read out person by person. */
 const PRESENCE_ANNOUNCE_DELAY_MS = 1500;

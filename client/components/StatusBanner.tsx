@@ -1,4 +1,5 @@
 import type { SaveStatus } from '../sync/types';
+import './StatusBanner.css';
 
 /** A problem that no reconnecting can fix, such as a link that is not valid. */
 export interface BannerError {

@@ -20,6 +20,7 @@ import { startEditingNote, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { BOARD_ELEMENT_ID, EditableNote, NOTE_REWRITE_HINT_ID } from './BoardNote';
 import { POINTER_DRAG_OPTIONS, TOUCH_DRAG_OPTIONS } from '../../components/useHandleDragSensors';
+import './board.css';
 
 /**
  * The pointer sensor for mouse and pen only. Pointer events fire for touch

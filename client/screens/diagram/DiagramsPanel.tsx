@@ -9,6 +9,7 @@ import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/Bo
 import { OutlineView } from './OutlineView';
 import { PictureView } from './PictureView';
 import { useDiagramActions, useShownDiagram } from './useDiagram';
+import './diagram.css';
 
 /** A file name from a diagram's title: letters, digits and dashes. */
 function fileName(diagram: Diagram, extension: string): string {

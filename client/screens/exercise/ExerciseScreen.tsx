@@ -16,6 +16,7 @@ import { Timer, TimerControls } from './Timer';
 import { useActions, useExerciseActions, useIsFacilitator, usePerspectives, useSession, useThemes } from '../../sync/useExerciseState';
 import { BoardShell } from '../shell/BoardShell';
 import { ActivityContent, ActivitySwitch } from '../shell/ActivitySwitch';
+import './exercise.css';
 
 const MAIN_ID = 'exercise-main';
 

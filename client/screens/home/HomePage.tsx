@@ -9,6 +9,7 @@ import { BigJoinCode } from '../../components/JoinCode';
 import { SiteFooter, SiteHeader, SkipLink } from '../../components/PageChrome';
 import { TextField } from '../../components/TextField';
 import { useDocumentTitle } from '../../useDocumentTitle';
+import './home.css';
 
 function messageOf(error: unknown): string {
   return error instanceof ApiRequestError ? error.message : 'Something went wrong. Please try again.';

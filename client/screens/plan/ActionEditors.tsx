@@ -17,6 +17,7 @@ import { announce } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { stepTextField } from '../../sync/useSharedText';
 import { useActionSteps, useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
+import './plan.css';
 
 /**
  * The editors of an action's structured fields (timescale, steps, progress),

@@ -11,6 +11,7 @@ import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
 import { PlanTableHead } from './PlanTableHead';
+import './plan.css';
 
 /** A written field of the plan, typed into live in its table cell by anyone at once, as in the actions phase. */
 function PlanTextCell({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {

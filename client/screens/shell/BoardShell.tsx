@@ -7,6 +7,7 @@ import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { BoardHeader } from './BoardHeader';
 import { useBoardUndo, useUndoShortcuts } from './useBoardUndo';
+import './shell.css';
 
 interface BoardShellProps {
   /** The title from the link check, shown until the document's own title arrives. */
