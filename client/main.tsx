@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-// The base styles come before the App's import: each screen's own styles, imported
-// with its component, then follow them and override them (docs/client.md, "Styles").
-import './styles/base.css';
-import './styles/forms.css';
+// The shared styles (the NHS design system and Retain's base on it) come before the
+// App's import: each screen's own styles, imported with its component, then follow
+// them and override them (docs/client.md, "Styles").
+import './styles/index.scss';
 import { App } from './App';
 
 const root = document.getElementById('root');

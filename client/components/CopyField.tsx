@@ -42,18 +42,18 @@ export function CopyField({ label, description, value }: CopyFieldProps) {
   }, [feedback]);
 
   return (
-    <div className="copy-field">
-      <label className="copy-field__label" htmlFor={fieldId}>
+    <div className="field copy-field">
+      <label className="field__label copy-field__label" htmlFor={fieldId}>
         {label}
       </label>
-      <p className="copy-field__description" id={descriptionId}>
+      <p className="field__hint" id={descriptionId}>
         {description}
       </p>
       <div className="copy-field__row">
         <input
           ref={field}
           id={fieldId}
-          className="copy-field__input"
+          className="field__input copy-field__input"
           type="text"
           readOnly
           value={value}

@@ -175,7 +175,7 @@ export function JoinCodePanel({ code }: { code: string | null }) {
         </>
       )}
       {problem && (
-        <p className="join-code-badge__problem" role="alert">
+        <p className="nhsuk-error-message join-code-badge__problem" role="alert">
           {problem}
         </p>
       )}

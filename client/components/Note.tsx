@@ -44,6 +44,8 @@ export interface NoteProps {
   onCancelEdit?: () => void;
   onDelete?: () => void;
   onColourChange?: (colour: NoteColour) => void;
+  /** Puts the note into the driver diagram as a change idea (docs/driver-diagram.md); absent: no such button. */
+  onAddToDiagram?: () => void;
   drag?: NoteDragBindings;
 }
 
@@ -66,6 +68,7 @@ function NoteView({
   onCancelEdit,
   onDelete,
   onColourChange,
+  onAddToDiagram,
   drag,
 }: NoteProps) {
   const textId = useId();
@@ -151,6 +154,12 @@ function NoteView({
         // A press on a control must not start a drag of the whole note.
         <div className="note__tools" onPointerDown={(event) => event.stopPropagation()}>
           <ColourChoice colour={note.colour} onChange={(colour) => onColourChange?.(colour)} />
+          {onAddToDiagram && (
+            // One small button, not a menu: a menu's list on each of a thousand notes would cost every frame (docs/client.md, "A busy board stays smooth").
+            <button type="button" className="note__tool" aria-label="Add to the driver diagram" title="Add to the driver diagram" onClick={onAddToDiagram}>
+              <DiagramIcon />
+            </button>
+          )}
           {canRewrite && (
             <button type="button" className="note__delete" aria-label="Delete note" title="Delete note" onClick={() => onDelete?.()}>
               <span aria-hidden="true">✕</span>
@@ -159,6 +168,18 @@ function NoteView({
         </div>
       )}
     </div>
+  );
+}
+
+/** Three linked boxes, left to right: a driver diagram in little. */
+function DiagramIcon() {
+  return (
+    <svg aria-hidden="true" focusable="false" width="18" height="14" viewBox="0 0 18 14">
+      <rect x="0.5" y="5" width="5" height="4" fill="none" stroke="currentColor" />
+      <rect x="12.5" y="0.5" width="5" height="4" fill="none" stroke="currentColor" />
+      <rect x="12.5" y="9.5" width="5" height="4" fill="none" stroke="currentColor" />
+      <path d="M5.5 7h3.5M9 2.5v9M9 2.5h3.5M9 11.5h3.5" fill="none" stroke="currentColor" />
+    </svg>
   );
 }
 

@@ -5,7 +5,7 @@ import './PageChrome.css';
 export function SkipLink({ targetId, children }: { targetId: string; children: ReactNode }) {
   return (
     <a
-      className="skip-link"
+      className="nhsuk-skip-link"
       href={`#${targetId}`}
       onClick={(event) => {
         // Focus the target directly: changing the fragment would disturb the board link.
@@ -18,12 +18,17 @@ export function SkipLink({ targetId, children }: { targetId: string; children: R
   );
 }
 
-/** The NHS-blue bar with the product name, and whatever the page adds to it. */
+/**
+ * The NHS header (nhsuk-frontend's blue bar) with the service's name, and
+ * whatever the page adds to it. It has no NHS logo: that belongs to the trust
+ * running Retain, not to Retain. The inner row is Retain's own, to share the
+ * page's width and make room for a board's title (docs/client.md, "Styles").
+ */
 export function SiteHeader({ children }: { children?: ReactNode }) {
   return (
-    <header className="site-header">
+    <header className="nhsuk-header site-header">
       <div className="site-header__inner">
-        <a className="site-header__brand" href="/">
+        <a className="nhsuk-header__service-name site-header__brand" href="/">
           Retain
         </a>
         {children}

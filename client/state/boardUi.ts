@@ -1,10 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { NoteId } from '../../shared/schema/ids';
-import type { Phase } from '../../shared/schema/exercise';
+import type { Activity, Phase, Template } from '../../shared/schema/exercise';
 
-/** The parts of a board a person can look at. */
-export type Activity = 'workshop' | 'diagrams' | 'plan';
+/** The parts of a board a person can look at; shared/schema says them, since the facilitator's is also in the document (`session.facilitatorView`). */
+export type { Activity } from '../../shared/schema/exercise';
 
 /** A phase change the facilitator tried that did not happen. */
 export interface PhaseRefusal {
@@ -41,6 +41,13 @@ export interface BoardUiState {
   diagramView: 'picture' | 'outline';
   /** Diagram branches folded away on this screen only. */
   collapsed: string[];
+  /**
+   * The facilitator switched the board's template here: the template it had
+   * before, for the blank board's "Undo" (the undo manager does not cover the
+   * session, docs/client.md), and whether that undo has just happened, so
+   * the set-up puts focus back on the template choice.
+   */
+  templateSwitch: { from: Template; undone: boolean } | null;
 }
 
 const initialState: BoardUiState = {
@@ -52,6 +59,7 @@ const initialState: BoardUiState = {
   diagramId: null,
   diagramView: 'picture',
   collapsed: [],
+  templateSwitch: null,
 };
 
 /** The one board screen's UI state; reset whenever a board is opened. */
@@ -102,6 +110,11 @@ export function showDiagram(diagramId: string | null, view?: BoardUiState['diagr
 export function toggleCollapsed(nodeId: string): void {
   const { collapsed } = boardUiStore.getState();
   boardUiStore.setState({ collapsed: collapsed.includes(nodeId) ? collapsed.filter((id) => id !== nodeId) : [...collapsed, nodeId] });
+}
+
+/** Remembers (or forgets) the facilitator's switch of template, for its "Undo". */
+export function setTemplateSwitch(templateSwitch: BoardUiState['templateSwitch']): void {
+  boardUiStore.setState({ templateSwitch });
 }
 
 /** Back to nothing selected, nothing announced. */

@@ -34,7 +34,7 @@ export function createDiagramActions(ctx: { doc: Y.Doc; origin: object; role: Ro
     updateNode: (id, changes) => write(() => updateDriverNode(doc, id, changes, origin), false),
     moveNode: (id, parentId, index) => write(() => moveDriverNode(doc, id, { parentId, index }, origin), false),
     deleteNode: (id) => write(() => deleteDriverNode(doc, id, origin), false),
-    promote: (diagramId, parentId, source) => write(() => promoteToDiagram(doc, { diagramId, parentId, source }, origin), null),
+    promote: (diagramId, source) => write(() => promoteToDiagram(doc, { diagramId, source }, origin), null),
     // An agreed plan takes no new action until the facilitator reopens it (docs/exercise.md).
     toAction: (id) => (readActionAdditionProblem(doc, ctx.role) ? null : write(() => changeIdeaToAction(doc, id, origin), null)),
   };

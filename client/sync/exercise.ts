@@ -28,7 +28,7 @@ import {
   setGroup,
   setReady,
 } from '../../shared/document/perspectives';
-import { chooseTemplate, readSession, setLocked, setSessionFlag, summonEveryone, updateSettings } from '../../shared/document/session';
+import { chooseTemplate, readSession, setFacilitatorView, setLocked, setSessionFlag, summonEveryone, updateSettings } from '../../shared/document/session';
 import { addTheme, deleteTheme, groupNotes, moveNoteToTheme, readThemes, renameTheme } from '../../shared/document/themes';
 import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { balanceGroups } from '../../shared/rules/laneBalance';
@@ -167,6 +167,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
     changePhase: (phase) => (isFacilitator() ? changePhase(doc, phase, 'facilitator', origin) : 'Only the facilitator moves the workshop between phases.'),
     setLocked: (locked) => asFacilitator(() => setLocked(doc, locked, origin)),
     summon: (place) => asFacilitator(() => summonEveryone(doc, place, origin)),
+    setFacilitatorView: (view) => asFacilitator(() => setFacilitatorView(doc, view, origin)),
     setGroup: (participantId, perspectiveId) => {
       if (!isFacilitator() && participantId !== me()) return;
       write(() => setGroup(doc, participantId as ParticipantId, perspectiveId, origin), undefined);

@@ -8,6 +8,7 @@ import type {
   ActionStep,
   Ballot,
   EvaluationStep,
+  FacilitatorView,
   Member,
   NextStepCheck,
   NextStepQuestion,
@@ -24,7 +25,7 @@ import type { ActionChanges, ActionResponses } from '../../shared/document/actio
 import type { BoardSnapshot } from '../../shared/export/snapshot';
 import type { PlanFormat } from '../../shared/export/plan';
 import type { StateRefusalReason } from '../../shared/protocol';
-import type { NodeSource } from '../../shared/document/drivers';
+import type { NodeSource, Promotion } from '../../shared/document/drivers';
 import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/driverRecords';
@@ -184,6 +185,8 @@ export interface ExerciseActions {
   changePhase(phase: Phase): string | null;
   setLocked(locked: boolean): void;
   summon(place: Omit<Summons, 'serial'>): void;
+  /** Says what the facilitator is looking at, for the presenter view to follow; the facilitator only, and nothing when unchanged. */
+  setFacilitatorView(view: FacilitatorView): void;
   /** Puts a person (oneself, or anyone for the facilitator) in a group. */
   setGroup(participantId: string, perspectiveId: PerspectiveId | null): void;
   /** Spreads the given people evenly over the lanes. */
@@ -238,7 +241,11 @@ export interface DiagramActions {
   /** Moves a node and its branch; false when that would put it under itself. */
   moveNode(id: DriverNodeId, parentId: DriverNodeId | null, index?: number): boolean;
   deleteNode(id: DriverNodeId): void;
-  promote(diagramId: DiagramId, parentId: DriverNodeId | null, source: NodeSource): DriverNodeId | null;
+  /**
+   * Puts a note (as a change idea) or a theme (as a primary driver) into a
+   * diagram, where docs/driver-diagram.md says it goes; null when it could not.
+   */
+  promote(diagramId: DiagramId, source: NodeSource): Promotion | null;
   /** Turns a change idea into a draft action, linked both ways. */
   toAction(id: DriverNodeId): string | null;
 }

@@ -1,5 +1,6 @@
-import { useMemo } from 'react';
-import type { Perspective } from '../../shared/schema/exercise';
+import { useEffect, useMemo } from 'react';
+import type { FacilitatorView, Perspective } from '../../shared/schema/exercise';
+import { useBoardUi } from '../state/boardUi';
 import { useBoardActions, useBoardIdentity, useBoardState } from './BoardProvider';
 import type { ExerciseActions, ExerciseState } from './types';
 
@@ -27,6 +28,35 @@ function useRecordOfAction<K extends PerAction>(slice: K, actionId: string): Exe
 /** What the facilitator steers: template, phase, settings, timer, lock. */
 export function useSession(): ExerciseState['session'] {
   return useSlice('session');
+}
+
+/**
+ * What the facilitator is looking at (their activity, and which driver
+ * diagram), as their client last wrote it into the session; null until it
+ * has. The presenter view follows it (docs/document-layout.md, `session`).
+ */
+export function useFacilitatorView(): FacilitatorView | null {
+  return useBoardState((state) => state.exercise.session.facilitatorView);
+}
+
+/**
+ * On the facilitator's screen: writes what they are looking at into the
+ * session whenever they switch activity or diagram (the activity switch and
+ * the diagrams panel change this screen's own UI state, client/state/boardUi.ts),
+ * so the presenter view follows them. Written again when the connection
+ * comes back, so a switch made offline, or a stale value a reconnect brought,
+ * is put right; a second tab of the facilitator's is not fought with, since
+ * only a change on this screen writes. Does nothing for anyone else.
+ */
+export function usePublishFacilitatorView(): void {
+  const isFacilitator = useIsFacilitator();
+  const activity = useBoardUi((state) => state.activity);
+  const diagramId = useBoardUi((state) => state.diagramId);
+  const live = useBoardState((state) => state.save.kind === 'live' || state.save.kind === 'saving');
+  const { setFacilitatorView } = useExerciseActions();
+  useEffect(() => {
+    if (isFacilitator && live) setFacilitatorView({ activity, diagramId: activity === 'diagrams' ? diagramId : null });
+  }, [isFacilitator, live, activity, diagramId, setFacilitatorView]);
 }
 
 /** The perspective lanes, in order. */

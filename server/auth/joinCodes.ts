@@ -13,6 +13,12 @@ import type { StoredJoinCode } from '../persistence/types';
  * participant token, which the database keeps sealed twice, under a key
  * derived from the current code (removed when the code stops) and under one
  * derived from the facilitator's token (so a new code can seal it again).
+ *
+ * The presenter view (the viewer link, on the room's projector) shows the
+ * code too: the code is also sealed under a key derived from the viewer's
+ * token, which the database keeps sealed for the facilitator, so that each
+ * new code, whose request carries the facilitator's token, is sealed for the
+ * viewer again, and the facilitator can be given the viewer link.
  */
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -26,6 +32,8 @@ const SEAL_PURPOSES = {
   joinCodeForFacilitator: 'retain join code',
   participantTokenForFacilitator: 'retain participant token for the facilitator',
   participantTokenForJoinCode: 'retain participant token for the join code',
+  viewerTokenForFacilitator: 'retain viewer token for the facilitator',
+  joinCodeForViewer: 'retain join code for the viewer',
 } as const;
 type SealPurpose = keyof typeof SEAL_PURPOSES;
 
@@ -74,6 +82,24 @@ export function openJoinCode(sealed: Buffer, facilitatorToken: string, boardId: 
   return open(sealed, facilitatorToken, boardId, 'joinCodeForFacilitator');
 }
 
+/**
+ * The code, for the viewer (the presenter view on a projector, which shows
+ * it to the room) who presents the token it was sealed with; null otherwise.
+ */
+export function openJoinCodeForViewer(sealed: Buffer, viewerToken: string, boardId: BoardId): string | null {
+  return open(sealed, viewerToken, boardId, 'joinCodeForViewer');
+}
+
+/** The board's viewer token sealed for its facilitator, so that the server can give them the viewer link and seal each new code for the viewer. */
+export function sealViewerTokenForFacilitator(viewerToken: string, facilitatorToken: string, boardId: BoardId): Buffer {
+  return seal(viewerToken, facilitatorToken, boardId, 'viewerTokenForFacilitator');
+}
+
+/** The viewer token, for the facilitator who presents the token it was sealed with; null otherwise. */
+export function openViewerTokenForFacilitator(sealed: Buffer, facilitatorToken: string, boardId: BoardId): string | null {
+  return open(sealed, facilitatorToken, boardId, 'viewerTokenForFacilitator');
+}
+
 /** The board's participant token sealed for its facilitator, kept with the board so that every new code can carry it. */
 export function sealParticipantTokenForFacilitator(participantToken: string, facilitatorToken: string, boardId: BoardId): Buffer {
   return seal(participantToken, facilitatorToken, boardId, 'participantTokenForFacilitator');
@@ -101,6 +127,7 @@ export function issueJoinCode(
   boardId: BoardId,
   now: number,
   participantToken: string | null,
+  viewerToken: string | null = null,
 ): { code: string; stored: StoredJoinCode } {
   const code = newJoinCode();
   return {
@@ -109,6 +136,7 @@ export function issueJoinCode(
       hash: hashJoinCode(code),
       sealed: seal(code, facilitatorToken, boardId, 'joinCodeForFacilitator'),
       participantTokenSealed: participantToken === null ? null : seal(participantToken, code, boardId, 'participantTokenForJoinCode'),
+      viewerSealed: viewerToken === null ? null : seal(code, viewerToken, boardId, 'joinCodeForViewer'),
       issuedAt: now,
       stoppedAt: null,
     },

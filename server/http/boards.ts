@@ -26,9 +26,12 @@ import {
   joinCodeExpiresAt,
   joinCodeIsLive,
   openJoinCode,
+  openJoinCodeForViewer,
   openParticipantTokenForFacilitator,
   openParticipantTokenWithCode,
+  openViewerTokenForFacilitator,
   sealParticipantTokenForFacilitator,
+  sealViewerTokenForFacilitator,
 } from '../auth/joinCodes';
 import { HttpError, sendValidatedJson } from './respond';
 import { clientAddress } from './rateLimits';
@@ -57,7 +60,7 @@ export async function createBoard(
   const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
   const createdAt = Date.now();
   const boardId = newBoardId();
-  const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt, tokens.participant);
+  const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt, tokens.participant, tokens.viewer);
   const board: BoardRecord = {
     id: boardId,
     title,
@@ -68,6 +71,7 @@ export async function createBoard(
       viewer: hashSecret(tokens.viewer),
     },
     participantTokenSealed: sealParticipantTokenForFacilitator(tokens.participant, tokens.facilitator, boardId),
+    viewerTokenSealed: sealViewerTokenForFacilitator(tokens.viewer, tokens.facilitator, boardId),
     joinCode: joinCode.stored,
   };
   const doc = new Y.Doc();
@@ -76,20 +80,25 @@ export async function createBoard(
   doc.destroy();
 
   const base = publicBase(ctx.config, req);
-  const links = Object.fromEntries(
-    ROLES.map((role) => [role, `${base}/b/${board.id}#token=${encodeURIComponent(tokens[role])}`]),
-  ) as Record<Role, string>;
+  const links = Object.fromEntries(ROLES.map((role) => [role, boardLink(base, board.id, tokens[role])])) as Record<Role, string>;
   sendValidatedJson(res, 201, createBoardResponseSchema, { boardId: board.id, title, joinCode: joinCode.code, links, tokens });
 }
 
+/** A board's link for one role: the token rides in the fragment, which browsers never send (docs/client.md, "Links, tokens and identity"). */
+function boardLink(base: string, boardId: string, token: string): string {
+  return `${base}/b/${boardId}#token=${encodeURIComponent(token)}`;
+}
+
 /** `GET /api/boards/<id>`: what the holder of a token may know about the board. */
-export async function getBoardInfo(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
-  const code = access.role === 'facilitator' ? facilitatorsJoinCode(ctx, access) : { joinCode: null, joinCodeExpiresAt: null };
+export async function getBoardInfo(ctx: HttpContext, { req, res, access }: BoardCall): Promise<void> {
+  const code =
+    access.role === 'facilitator' ? facilitatorsJoinCode(ctx, access) : access.role === 'viewer' ? viewersJoinCode(ctx, access) : { joinCode: null, joinCodeExpiresAt: null };
   sendValidatedJson(res, 200, boardInfoSchema, {
     boardId: access.board.id,
     title: access.board.title,
     role: access.role,
     ...code,
+    viewerLink: access.role === 'facilitator' ? viewerLinkFor(ctx, access, req) : null,
     participant: access.participant
       ? { participantId: access.participant.id, displayName: access.participant.displayName, colour: access.participant.colour }
       : null,
@@ -104,6 +113,26 @@ function facilitatorsJoinCode(ctx: HttpContext, access: BoardAccess): { joinCode
     joinCode: stored.sealed ? openJoinCode(stored.sealed, access.token, access.board.id) : null,
     joinCodeExpiresAt: joinCodeExpiresAt(stored, ctx.config.joinCodeTtlHours),
   };
+}
+
+/**
+ * The current code for the viewer, opened with the viewer token they
+ * presented: the presenter view on the room's projector shows it, which is
+ * the point of it (docs/api.md). None once the code stopped or expired, and
+ * none on a board created before the code was sealed for the viewer.
+ */
+function viewersJoinCode(ctx: HttpContext, access: BoardAccess): { joinCode: string | null; joinCodeExpiresAt: number | null } {
+  const stored = access.board.joinCode;
+  if (!stored?.viewerSealed || !joinCodeIsLive(stored, ctx.config.joinCodeTtlHours, Date.now())) return { joinCode: null, joinCodeExpiresAt: null };
+  const joinCode = openJoinCodeForViewer(stored.viewerSealed, access.token, access.board.id);
+  return { joinCode, joinCodeExpiresAt: joinCode === null ? null : joinCodeExpiresAt(stored, ctx.config.joinCodeTtlHours) };
+}
+
+/** The viewer link, for the facilitator's "Present" button: the viewer token opened with the facilitator's; null on a board from before it was kept. */
+function viewerLinkFor(ctx: HttpContext, access: BoardAccess, req: IncomingMessage): string | null {
+  const sealed = access.board.viewerTokenSealed;
+  const viewerToken = sealed ? openViewerTokenForFacilitator(sealed, access.token, access.board.id) : null;
+  return viewerToken === null ? null : boardLink(publicBase(ctx.config, req), access.board.id, viewerToken);
 }
 
 /**
@@ -156,7 +185,9 @@ export async function renewJoinCode(ctx: HttpContext, { res, access }: BoardCall
   const sealed = access.board.participantTokenSealed;
   const participantToken = sealed ? openParticipantTokenForFacilitator(sealed, access.token, access.board.id) : null;
   if (sealed && participantToken === null) ctx.log.warn({ boardId: access.board.id }, 'the participant token sealed for the facilitator does not open: the new code is the credential itself');
-  const issued = await unusedJoinCode(ctx.storage, access.token, access.board.id, Date.now(), participantToken);
+  const viewerSealed = access.board.viewerTokenSealed;
+  const viewerToken = viewerSealed ? openViewerTokenForFacilitator(viewerSealed, access.token, access.board.id) : null;
+  const issued = await unusedJoinCode(ctx.storage, access.token, access.board.id, Date.now(), participantToken, viewerToken);
   await ctx.storage.setJoinCode(access.board.id, issued.stored);
   sendValidatedJson(res, 201, joinCodeResponseSchema, { joinCode: issued.code, expiresAt: joinCodeExpiresAt(issued.stored, ctx.config.joinCodeTtlHours)! });
 }
@@ -170,7 +201,7 @@ export async function renewJoinCode(ctx: HttpContext, { res, access }: BoardCall
 export async function stopJoinCode(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   const stored = access.board.joinCode;
   if (stored && stored.stoppedAt === null) {
-    await ctx.storage.setJoinCode(access.board.id, { ...stored, participantTokenSealed: null, stoppedAt: Date.now() });
+    await ctx.storage.setJoinCode(access.board.id, { ...stored, participantTokenSealed: null, viewerSealed: null, stoppedAt: Date.now() });
   }
   res.writeHead(204, { 'Cache-Control': 'no-store' });
   res.end();
@@ -205,9 +236,10 @@ async function unusedJoinCode(
   boardId: BoardId,
   now: number,
   participantToken: string | null,
+  viewerToken: string | null,
 ): Promise<ReturnType<typeof issueJoinCode>> {
   for (let attempt = 0; attempt < JOIN_CODE_ATTEMPTS; attempt++) {
-    const issued = issueJoinCode(facilitatorToken, boardId, now, participantToken);
+    const issued = issueJoinCode(facilitatorToken, boardId, now, participantToken, viewerToken);
     if (!(await storage.findBoardByJoinCodeHash(issued.stored.hash))) return issued;
   }
   throw new HttpError(503, 'Could not find a free join code; try again.');

@@ -4,7 +4,7 @@ import { HttpError, readBody, sendValidatedJson } from './respond';
 import { MAX_PLAN_FILE_BYTES, PlanImportError } from '../../shared/import/planFile';
 import { importPlanActions } from '../../shared/document/actions';
 import { planImportResultSchema } from '../../shared/schema/api';
-import { drawDiagramPictures } from './diagramPictures';
+import { drawChartPictures, drawDiagramPictures } from './diagramPictures';
 import type { BoardCall, HttpContext } from './router';
 
 /** A file name from the board's title: letters, digits and dashes. */
@@ -34,6 +34,7 @@ export async function downloadPlan(ctx: HttpContext, { res, url, params, access 
     boardId: access.board.id,
     checkInStart: start ? new Date(`${start}T00:00:00Z`) : undefined,
     diagramPictures: planFormat === 'docx' ? await drawDiagramPictures(snapshot) : undefined,
+    chartPictures: planFormat === 'docx' ? await drawChartPictures(snapshot) : undefined,
   });
   const body = typeof exported === 'string' ? exported : Buffer.from(exported);
   res.writeHead(200, {

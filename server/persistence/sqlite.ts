@@ -24,7 +24,7 @@ export class StorageVersionError extends Error {
 }
 
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 5;
+const SQL_SCHEMA_VERSION = 6;
 
 /** How stale a board's recorded last use may be: the retention period is counted in days. */
 const LAST_USE_PRECISION_MS = 10 * 60 * 1000;
@@ -137,6 +137,16 @@ CREATE INDEX boards_last_active ON boards(last_active_at);
 ALTER TABLE boards ADD COLUMN participant_token_sealed BLOB;
 ALTER TABLE boards ADD COLUMN join_code_participant_token_sealed BLOB;
 `,
+  // 5 -> 6: the viewer token sealed for the facilitator, and the join code
+  // sealed under the viewer token, so that the presenter view (the viewer
+  // link on a projector) shows the code and the facilitator is given the
+  // viewer link (server/auth/joinCodes.ts). A board from before has neither:
+  // its viewer token is known only to whoever holds the link, so its
+  // presenter view shows no code and its facilitator no viewer link.
+  `
+ALTER TABLE boards ADD COLUMN viewer_token_sealed BLOB;
+ALTER TABLE boards ADD COLUMN join_code_viewer_sealed BLOB;
+`,
 ];
 
 /** Only the service's own account may read the database: the folder and every file in it. */
@@ -153,9 +163,11 @@ interface BoardRow {
   participant_token_hash: Buffer;
   viewer_token_hash: Buffer;
   participant_token_sealed: Buffer | null;
+  viewer_token_sealed: Buffer | null;
   join_code_hash: Buffer | null;
   join_code_sealed: Buffer | null;
   join_code_participant_token_sealed: Buffer | null;
+  join_code_viewer_sealed: Buffer | null;
   join_code_issued_at: number | null;
   join_code_stopped_at: number | null;
 }
@@ -219,15 +231,17 @@ export class SqliteStorage implements Storage {
     this.statements = {
       insertBoard: this.db.prepare(
         `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
-           participant_token_sealed, join_code_hash, join_code_sealed, join_code_participant_token_sealed, join_code_issued_at, join_code_stopped_at)
+           participant_token_sealed, viewer_token_sealed, join_code_hash, join_code_sealed, join_code_participant_token_sealed, join_code_viewer_sealed,
+           join_code_issued_at, join_code_stopped_at)
          VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @created_at,
-           @participant_token_sealed, @join_code_hash, @join_code_sealed, @join_code_participant_token_sealed, @join_code_issued_at, @join_code_stopped_at)`,
+           @participant_token_sealed, @viewer_token_sealed, @join_code_hash, @join_code_sealed, @join_code_participant_token_sealed, @join_code_viewer_sealed,
+           @join_code_issued_at, @join_code_stopped_at)`,
       ),
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
       getBoardByJoinCodeHash: this.db.prepare('SELECT * FROM boards WHERE join_code_hash = ?'),
       setJoinCode: this.db.prepare(
         `UPDATE boards SET join_code_hash = @join_code_hash, join_code_sealed = @join_code_sealed,
-           join_code_participant_token_sealed = @join_code_participant_token_sealed, join_code_issued_at = @join_code_issued_at, join_code_stopped_at = @join_code_stopped_at WHERE id = @id`,
+           join_code_participant_token_sealed = @join_code_participant_token_sealed, join_code_viewer_sealed = @join_code_viewer_sealed, join_code_issued_at = @join_code_issued_at, join_code_stopped_at = @join_code_stopped_at WHERE id = @id`,
       ),
       countBoards: this.db.prepare('SELECT COUNT(*) AS n FROM boards'),
       insertParticipant: this.db.prepare(
@@ -286,6 +300,7 @@ export class SqliteStorage implements Storage {
         participant_token_hash: board.tokenHashes.participant,
         viewer_token_hash: board.tokenHashes.viewer,
         participant_token_sealed: board.participantTokenSealed ?? null,
+        viewer_token_sealed: board.viewerTokenSealed ?? null,
         ...joinCodeColumns(board.joinCode),
       });
       this.statements.upsertSnapshot.run(board.id, board.id, initialState, board.createdAt);
@@ -462,12 +477,14 @@ function toBoardRecord(row: BoardRow): BoardRecord {
       viewer: row.viewer_token_hash,
     },
     participantTokenSealed: row.participant_token_sealed,
+    viewerTokenSealed: row.viewer_token_sealed,
     joinCode:
       row.join_code_hash && row.join_code_issued_at !== null
         ? {
             hash: row.join_code_hash,
             sealed: row.join_code_sealed,
             participantTokenSealed: row.join_code_participant_token_sealed,
+            viewerSealed: row.join_code_viewer_sealed,
             issuedAt: row.join_code_issued_at,
             stoppedAt: row.join_code_stopped_at,
           }
@@ -480,6 +497,7 @@ function joinCodeColumns(joinCode: StoredJoinCode | null) {
     join_code_hash: joinCode?.hash ?? null,
     join_code_sealed: joinCode?.sealed ?? null,
     join_code_participant_token_sealed: joinCode?.participantTokenSealed ?? null,
+    join_code_viewer_sealed: joinCode?.viewerSealed ?? null,
     join_code_issued_at: joinCode?.issuedAt ?? null,
     join_code_stopped_at: joinCode?.stoppedAt ?? null,
   };

@@ -41,6 +41,14 @@ export interface StoredJoinCode {
    * server cannot recover (the code itself is then the credential).
    */
   participantTokenSealed: Buffer | null;
+  /**
+   * The code encrypted with a key derived from the viewer's token, so that
+   * the presenter view (the viewer link on a projector) can show it; null once
+   * the code is stopped, and for a code of a board whose viewer token the
+   * server cannot recover (created before it kept it sealed). A store may
+   * leave it out then.
+   */
+  viewerSealed?: Buffer | null;
   issuedAt: number;
   /** When the facilitator stopped it; null while it runs. */
   stoppedAt: number | null;
@@ -58,6 +66,13 @@ export interface BoardRecord {
    * before the server kept it (server/auth/joinCodes.ts); a store may leave it out then.
    */
   participantTokenSealed?: Buffer | null;
+  /**
+   * The viewer token encrypted with a key derived from the facilitator's
+   * token, so that the facilitator can be given the viewer link (the
+   * presenter view) and each new join code can be sealed for the viewer;
+   * null for a board created before the server kept it; a store may leave it out then.
+   */
+  viewerTokenSealed?: Buffer | null;
   /** The board's current join code; a stopped or expired one is kept so that people typing it are told why it fails. */
   joinCode: StoredJoinCode | null;
 }

@@ -2,12 +2,13 @@ import * as Y from 'yjs';
 import { addAction } from './actions';
 import { DocKey, newRecord, notesMap, readRecords, type RecordMap, topMap, writeFields } from './doc';
 import { readTextValue, writeTextField } from './text';
-import { buildDriverTree, type DriverTree, isWithin, orderBetween } from '../rules/driverTree';
+import { buildDriverTree, type DriverTree, type DriverTreeNode, isWithin, levelAtDepth, orderBetween } from '../rules/driverTree';
 import {
   type Diagram,
   DIAGRAM_TEXT_MAX_CHARS,
   DIAGRAM_TITLE_MAX_CHARS,
   diagramSchema,
+  type DriverLevel,
   type DriverNode,
   driverNodeSchema,
   type MeasureKind,
@@ -217,17 +218,88 @@ export function deleteDriverNode(doc: Y.Doc, id: DriverNodeId, origin: unknown =
   return true;
 }
 
-/** Promotes a sticky note or a theme into the diagram, keeping a link to it. */
+/** What promoting a note or a theme did, so the screen can say it. */
+export interface Promotion {
+  /** The node that now stands for it. */
+  nodeId: DriverNodeId;
+  /** Its level: a theme is a driver, a note a change idea (docs/driver-diagram.md). */
+  level: DriverLevel;
+  /** It was in the diagram already, so nothing was added. */
+  already: boolean;
+  /** The text of the driver it hangs from ('' for one left blank to name), or null under the aim. */
+  parentText: string | null;
+}
+
+/** The live node of a diagram that came from a note or theme, if any. */
+function nodeFrom(tree: DriverTree, source: NodeSource): DriverTreeNode | undefined {
+  for (const treeNode of tree.byId.values()) {
+    if (treeNode.node?.sourceKind === source.kind && treeNode.node.sourceId === source.id) return treeNode;
+  }
+  return undefined;
+}
+
+/**
+ * The driver one level down from `parent` that a promoted note hangs from:
+ * its first child left blank (a driver waiting for the team to name it), or
+ * a new blank one. Reusing it keeps a run of promoted notes together under
+ * one box to name, rather than one empty box each.
+ */
+function blankDriverUnder(doc: Y.Doc, diagramId: DiagramId, parent: DriverTreeNode, origin: unknown): DriverNodeId {
+  const blank = parent.children.find((child) => child.node!.text.trim() === '');
+  if (blank) return blank.id as DriverNodeId;
+  return addDriverNode(doc, { diagramId, parentId: parent.node ? (parent.id as DriverNodeId) : null }, origin)!;
+}
+
+/**
+ * Promotes a sticky note or a theme into a diagram, keeping a link to it, at
+ * the level docs/driver-diagram.md gives it. A node's level is its depth
+ * (`levelAtDepth`), so the place decides what it is:
+ * - a theme becomes a primary driver, under the aim;
+ * - a note becomes a change idea, which is three levels in (aim, primary,
+ *   secondary, change idea). It goes under the driver its theme became when
+ *   there is one: directly when that driver is a secondary one (or deeper),
+ *   else under a blank secondary driver beneath it; a note whose theme is not
+ *   in the diagram goes under a blank primary and a blank secondary driver,
+ *   which the team names in the diagram.
+ * Something already in the diagram is not added twice. One transaction, so
+ * one undo step. Returns null when the note or theme is gone.
+ */
 export function promoteToDiagram(
   doc: Y.Doc,
-  input: { diagramId: DiagramId; parentId: DriverNodeId | null; source: NodeSource },
+  input: { diagramId: DiagramId; source: NodeSource },
   origin: unknown = null,
-): DriverNodeId | null {
-  const sourceRecord =
-    input.source.kind === 'note' ? notesMap(doc).get(input.source.id) : topMap(doc, DocKey.themes).get(input.source.id);
+): Promotion | null {
+  const { diagramId, source } = input;
+  const sourceRecord = source.kind === 'note' ? notesMap(doc).get(source.id) : topMap(doc, DocKey.themes).get(source.id);
   if (!(sourceRecord instanceof Y.Map)) return null;
-  const text = readTextValue(sourceRecord.get(input.source.kind === 'note' ? 'text' : 'title')) ?? '';
-  return addDriverNode(doc, { diagramId: input.diagramId, parentId: input.parentId, text, source: input.source }, origin);
+  const tree = readDriverTree(doc, diagramId);
+  const existing = nodeFrom(tree, source);
+  if (existing) {
+    const parentId = tree.parentOf.get(existing.id) ?? null;
+    const parentText = parentId === null ? null : (tree.byId.get(parentId)?.node?.text ?? null);
+    return { nodeId: existing.id as DriverNodeId, level: existing.level, already: true, parentText };
+  }
+  const text = readTextValue(sourceRecord.get(source.kind === 'note' ? 'text' : 'title')) ?? '';
+  let result = null as Promotion | null;
+  doc.transact(() => {
+    let parent: DriverTreeNode = tree.root;
+    if (source.kind === 'note') {
+      const themeId = sourceRecord.get('themeId');
+      const themeDriver = typeof themeId === 'string' ? nodeFrom(tree, { kind: 'theme', id: themeId as ThemeId }) : undefined;
+      const fresh = () => readDriverTree(doc, diagramId);
+      // Down to the secondary level, through blank drivers where the diagram has none to hang it from.
+      let at: DriverTreeNode = themeDriver ?? tree.root;
+      while (at.depth < 2) {
+        const next = blankDriverUnder(doc, diagramId, at, origin);
+        at = fresh().byId.get(next)!;
+      }
+      parent = at;
+    }
+    const parentId = parent.node ? (parent.id as DriverNodeId) : null;
+    const nodeId = addDriverNode(doc, { diagramId, parentId, text, source }, origin)!;
+    result = { nodeId, level: levelAtDepth(parent.depth + 1), already: false, parentText: parent.node ? parent.node.text : null };
+  }, origin);
+  return result;
 }
 
 /**

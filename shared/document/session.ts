@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
   DEFAULT_PERSPECTIVES,
+  type FacilitatorView,
   type GroupMode,
   MAX_VOTE_BUDGET,
   type Phase,
@@ -81,13 +82,45 @@ export function setLocked(doc: Y.Doc, locked: boolean, origin: unknown = null): 
   doc.transact(() => sessionMap(doc).set('locked', locked), origin);
 }
 
-/** "Bring everyone to me": participants' screens jump to this phase and scroll position. */
-export function summonEveryone(doc: Y.Doc, place: Omit<Summons, 'serial'>, origin: unknown = null): void {
+/** Where "bring everyone to me" takes people; the diagram may be left out (none picked, or not on the diagrams). */
+export type SummonsPlace = Omit<Summons, 'serial' | 'diagramId'> & { diagramId?: string | null };
+
+/**
+ * "Bring everyone to me": participants' screens switch to this activity
+ * (and diagram), then scroll to this position (docs/exercise.md, "Following
+ * the facilitator"). The phase is everyone's already; it is kept so a
+ * summons says where the facilitator was.
+ */
+export function summonEveryone(doc: Y.Doc, place: SummonsPlace, origin: unknown = null): void {
   doc.transact(() => {
     const serial = (readSession(doc).summons?.serial ?? 0) + 1;
     const clamp = (v: number) => Math.min(Math.max(Number.isFinite(v) ? v : 0, 0), 1);
-    sessionMap(doc).set('summons', { phase: place.phase, scrollX: clamp(place.scrollX), scrollY: clamp(place.scrollY), serial });
+    // Only on the diagrams, and only an id the layout takes: the write guard closes the socket on a malformed one.
+    const diagramId =
+      place.activity === 'diagrams' && typeof place.diagramId === 'string' && place.diagramId.length > 0 && place.diagramId.length <= 64 ? place.diagramId : null;
+    sessionMap(doc).set('summons', {
+      phase: place.phase,
+      activity: place.activity,
+      diagramId,
+      scrollX: clamp(place.scrollX),
+      scrollY: clamp(place.scrollY),
+      serial,
+    });
   }, origin);
+}
+
+/**
+ * Says what the facilitator is looking at (their activity, and which driver
+ * diagram), for the presenter view to follow (docs/document-layout.md,
+ * `session`). Writes nothing when the document already says so: the
+ * facilitator's client calls it whenever their screen may have changed.
+ */
+export function setFacilitatorView(doc: Y.Doc, view: FacilitatorView, origin: unknown = null): void {
+  // An id the layout would refuse (none picked, say) is written as none: the server closes the socket on a malformed one.
+  const diagramId = typeof view.diagramId === 'string' && view.diagramId.length > 0 && view.diagramId.length <= 64 ? view.diagramId : null;
+  const current = readSession(doc).facilitatorView;
+  if (current?.activity === view.activity && current.diagramId === diagramId) return;
+  doc.transact(() => sessionMap(doc).set('facilitatorView', { activity: view.activity, diagramId }), origin);
 }
 
 /** Writes one session field; for the server's own flags (revealed). */

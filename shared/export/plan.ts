@@ -4,7 +4,7 @@ import { type BoardSnapshot, workshopDate } from './snapshot';
 import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
 import { describeTimescale } from '../rules/planText';
 import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
-import type { DiagramPicture } from './docx';
+import type { ChartPictures, DiagramPicture } from './docx';
 import { markdownText } from './markdown';
 
 /**
@@ -170,7 +170,9 @@ export async function exportPlan(
     /** The board's id: the calendar's events are named by it. */
     boardId: string;
     checkInStart?: Date;
+    /** The Word document's pictures, drawn by the server (server/http/diagramPictures.ts): each driver diagram by id, each chart by name. */
     diagramPictures?: ReadonlyMap<string, DiagramPicture>;
+    chartPictures?: ChartPictures;
   },
 ): Promise<string | Uint8Array> {
   switch (format) {
@@ -179,7 +181,7 @@ export async function exportPlan(
     case 'xlsx':
       return (await import('./xlsx')).planToXlsx(snapshot);
     case 'docx':
-      return (await import('./docx')).planToDocx(snapshot, options.diagramPictures);
+      return (await import('./docx')).planToDocx(snapshot, options.diagramPictures, options.chartPictures);
     case 'md':
       return planToMarkdown(snapshot);
     case 'json':

@@ -58,13 +58,20 @@ export const boardInfoSchema = z.object({
   title: z.string(),
   role: z.enum(ROLES),
   /**
-   * Only the facilitator sees the join code, to show it on the projector;
-   * null when it was stopped, has expired, or (a code from before codes were
-   * sealed) cannot be shown.
+   * The facilitator and the viewer (the presenter view, on the room's
+   * projector) see the join code, to show it to the room; participants never
+   * do. Null when it was stopped, has expired, or (a code from before codes
+   * were sealed for that role) cannot be shown.
    */
   joinCode: z.string().nullable(),
-  /** For the facilitator, when the current code stops working by itself; null when no code works. */
+  /** For the facilitator and the viewer, when the current code stops working by itself; null when no code works. */
   joinCodeExpiresAt: z.number().nullable(),
+  /**
+   * For the facilitator, the viewer link, which their "Present" button opens
+   * (the presenter view); null for the other roles, and on a board created
+   * before the server kept the viewer token sealed for the facilitator.
+   */
+  viewerLink: z.string().url().nullable(),
   /**
    * The person behind the `X-Participant-Key` header, when one was sent and
    * belongs to this board; null means the client must register (again).

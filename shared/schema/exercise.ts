@@ -147,16 +147,45 @@ const timerSchema = z.object({
  */
 export type TimerState = z.infer<typeof timerSchema>;
 
+/**
+ * The parts of a board a person can look at: the workshop (the exercise or
+ * the blank board's notes), the driver diagrams, or the action plan. Each
+ * person switches on their own screen; the facilitator's choice is also
+ * shared, as `session.facilitatorView`, for the presenter view to follow.
+ */
+export const ACTIVITIES = ['workshop', 'diagrams', 'plan'] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+/**
+ * What the facilitator is looking at, written by their client whenever they
+ * switch (docs/document-layout.md, `session`): the presenter view on the
+ * projector follows it without anyone touching it. Strict (no `.catch`
+ * inside, no other keys), so the write guard refuses a malformed one; the
+ * session reads a malformed one as null.
+ */
+const facilitatorViewSchema = z.strictObject({
+  activity: z.enum(ACTIVITIES),
+  // The driver diagram on their screen; null when they have not picked one (the first is shown).
+  diagramId: z.string().min(1).max(64).nullable(),
+});
+
+/** Where the facilitator is: their activity, and on the driver diagrams which one. */
+export type FacilitatorView = z.infer<typeof facilitatorViewSchema>;
+
 const summonsSchema = z.object({
   phase,
-  // The facilitator's scroll position in the phase's screen, as fractions of the scrollable range.
+  // The facilitator's activity: a summons written before activities were sent reads as the workshop.
+  activity: z.enum(ACTIVITIES).catch('workshop'),
+  // The driver diagram on their screen, when they were on the diagrams; null otherwise, or when none was picked.
+  diagramId: z.string().min(1).max(64).nullable().catch(null),
+  // The facilitator's scroll position in that screen, as fractions of the scrollable range.
   scrollX: finite.min(0).max(1),
   scrollY: finite.min(0).max(1),
   // Increases on each press, so the same place can be summoned twice.
   serial: count,
 });
 
-/** "Bring everyone to me": where the facilitator was when they pressed it. */
+/** "Bring everyone to me": where the facilitator was when they pressed it (docs/exercise.md, "Following the facilitator"). */
 export type Summons = z.infer<typeof summonsSchema>;
 
 /**
@@ -178,6 +207,8 @@ export const sessionSchema = z.object({
   actionsAgreed: z.boolean().catch(false),
   timer: timerSchema.nullable().catch(null),
   summons: summonsSchema.nullable().catch(null),
+  // What the facilitator is looking at, for the presenter view; null until their client first says.
+  facilitatorView: facilitatorViewSchema.nullable().catch(null),
 });
 
 /** What the facilitator steers; only the facilitator (and the server) may write it. */

@@ -26,7 +26,8 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
     return page;
   }
 
-  const row = (page: Page, action: string): Locator => page.locator('tr.plan-table__row').filter({ has: page.locator(`textarea:text-is("${action}")`) });
+  /** An action's card on the plan, found by what its Action field says. */
+  const row = (page: Page, action: string): Locator => page.locator('li.plan-card').filter({ has: page.locator(`textarea:text-is("${action}")`) });
 
   it('imports the workshop’s plan, and both people tick steps, set dates and progress live; the spreadsheet downloaded holds it all', async () => {
     const server = await startServer();
@@ -86,7 +87,8 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
 
     // On paper: the plan as text in the template's columns, without the form fields and controls.
     await fay.emulateMedia({ media: 'print' });
-    expect(await fay.locator('.plan-table').isVisible()).toBe(false);
+    expect(await fay.locator('.plan-cards').isVisible()).toBe(false);
+    expect(await fay.locator('.plan-summary').isVisible()).toBe(false);
     expect(await fay.getByRole('button', { name: 'Add an action' }).isVisible()).toBe(false);
     const printed = await fay.locator('.plan-print').innerText();
     expect(printed).toContain('Publish rotas six weeks ahead');
@@ -97,7 +99,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
     expect([Math.round(Number(box[1])), Math.round(Number(box[2]))]).toEqual([842, 595]);
     await fay.emulateMedia({ media: 'screen' });
 
-    // On the phone the table is a stack of cards: the page never scrolls sideways.
+    // On the phone the cards' fields stack: the page never scrolls sideways.
     const overflow = await pat.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   });

@@ -12,15 +12,19 @@ describe('a board’s end, in real Chromium', () => {
     const board = await createBoard(server, 'Board away day');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');
-    expect(await pat.getByRole('button', { name: 'Delete board' }).count()).toBe(0);
+    expect(await pat.getByRole('button', { name: /Delete board/ }).count()).toBe(0);
+    expect(await pat.getByRole('button', { name: 'More for this board' }).count()).toBe(0);
 
-    // Asked first; keeping it puts the keyboard back where it was.
-    await fay.getByRole('button', { name: 'Delete board' }).click();
+    // In the "More" menu, and asked first; keeping it puts the keyboard back on the menu's button.
+    const more = fay.getByRole('button', { name: 'More for this board' });
+    await more.click();
+    await fay.getByRole('button', { name: 'Delete board…' }).click();
     await visible(fay.getByText('Delete “Board away day” and everything on it, for everyone? This cannot be undone: download the action plan first.'));
     await fay.getByRole('button', { name: 'Keep the board' }).click();
-    await expect.poll(() => fay.evaluate(() => document.activeElement?.textContent)).toBe('Delete board');
+    await expect.poll(() => more.evaluate((el) => el === document.activeElement)).toBe(true);
 
-    await fay.getByRole('button', { name: 'Delete board' }).press('Enter');
+    await more.press('Enter');
+    await fay.getByRole('button', { name: 'Delete board…' }).press('Enter');
     await fay.getByRole('button', { name: 'Delete for everyone' }).click();
     for (const page of [fay, pat]) await visible(page.getByRole('status').filter({ hasText: 'This board is no longer available' }), ARRIVES_MS);
     // Its link leads nowhere now.

@@ -31,6 +31,7 @@ describe('the facilitator’s controls and private drafts, in real Chromium', ()
     await start();
     const fran = await join(board.links.facilitator, 'Fran');
     const skewed = await join(board.links.participant, 'Sam', { clockSkewMs: 7 * MINUTE_MS });
+    await fran.getByRole('button', { name: 'Timer' }).click();
     await fran.getByRole('spinbutton', { name: 'Minutes' }).fill('10');
     await fran.getByRole('button', { name: 'Set timer' }).click();
     await fran.getByRole('button', { name: 'Start' }).click();
@@ -61,7 +62,11 @@ describe('the facilitator’s controls and private drafts, in real Chromium', ()
     const pat = await join(board.links.participant, 'Pat', { mobile: true });
     await visible(fran.getByRole('heading', { name: 'Now: Compare' }));
     await fran.locator('.lane-note--groupable').last().scrollIntoViewIfNeeded();
-    const franPlace = await fran.evaluate(() => window.scrollY / (document.documentElement.scrollHeight - window.innerHeight));
+    // On a laptop the content scrolls below the header and the facilitator's bar (client/screens/shell/shell.css).
+    const franPlace = await fran.evaluate(() => {
+      const content = document.querySelector('.board-shell__content')!;
+      return content.scrollTop / (content.scrollHeight - content.clientHeight);
+    });
     expect(franPlace).toBeGreaterThan(0.5);
     expect(await pat.evaluate(() => window.scrollY)).toBe(0);
     await fran.getByRole('button', { name: 'Bring everyone to me' }).click();

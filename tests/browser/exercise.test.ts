@@ -27,9 +27,17 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await visible(page.locator('.lane-note--mine').filter({ hasText: text }));
   }
 
-  /** Drags a note by its handle with the mouse, in small steps as a hand would, onto the target. */
+  /** Chooses an item of a note's Actions menu (a theme to move to, "New theme from this note"…). */
+  async function fromNoteMenu(page: Page, text: string, item: string) {
+    await groupableNote(page, text).getByRole('button', { name: /^Actions for note:/ }).click();
+    const menu = page.getByRole('menu');
+    await menu.getByRole('menuitem', { name: item, exact: true }).or(menu.getByRole('menuitemradio', { name: item, exact: true })).click();
+  }
+
+  /** Drags a note by the note itself with the mouse, in small steps as a hand would, onto the target. */
   async function dragNoteOnto(page: Page, text: string, target: ReturnType<Page['locator']>) {
-    const handle = groupableNote(page, text).getByRole('button', { name: /^Drag note/ });
+    // The note's words, not its menu button: a press on the button opens the menu instead.
+    const handle = groupableNote(page, text).locator('.lane-note__words');
     // The reveal puts notes in a random order, so the note and its target may
     // be far apart: a window tall enough to show both, scrolled to the top,
     // keeps the whole drag on screen, as a person would arrange it.
@@ -116,7 +124,7 @@ describe('“What does good look like?” run live by a facilitator and three pa
     // Compare: themes by menu (keyboard-friendly) and by dragging.
     await fran.getByRole('button', { name: 'Next: Compare' }).click();
     await visible(phaseHeading(alex, 'Compare'), ARRIVES_MS);
-    await groupableNote(alex, 'Protected time').getByLabel('Move to theme').selectOption({ label: 'A new theme' });
+    await fromNoteMenu(alex, 'Protected time', 'New theme from this note');
     await visible(theme(fran, 'Protected time for one-to-ones'), ARRIVES_MS);
     const title = theme(fran, 'Protected time for one-to-ones').getByRole('textbox', { name: 'Theme title' });
     await title.fill('Time with managers');
@@ -129,12 +137,12 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await titleBox.press('Enter');
     await expect.poll(() => titleBox.inputValue(), { timeout: ARRIVES_MS }).toBe('Time with managers');
     await visible(theme(cal, 'Time with managers'), ARRIVES_MS);
-    await groupableNote(cal, 'Exit interview data').getByLabel('Move to theme').selectOption({ label: 'Time with managers' });
+    await fromNoteMenu(cal, 'Exit interview data', 'Time with managers');
     await visible(theme(bea, 'Rotas six weeks ahead').or(groupableNote(bea, 'Rotas six weeks ahead')));
     await dragNoteOnto(bea, 'Flexible working that is real', groupableNote(bea, 'Rotas six weeks ahead'));
     await visible(theme(fran, 'Rotas six weeks ahead'), ARRIVES_MS);
     await expect.poll(() => theme(fran, 'Rotas six weeks ahead').innerText(), { timeout: ARRIVES_MS }).toContain('Flexible working that is real');
-    await groupableNote(bea, 'Career paths').getByLabel('Move to theme').selectOption({ label: 'A new theme' });
+    await fromNoteMenu(bea, 'Career paths', 'New theme from this note');
     await visible(theme(fran, 'Career paths we can see'), ARRIVES_MS);
 
     // The comparison: similarities (several perspectives) apart from differences (one alone).

@@ -26,6 +26,7 @@ describe('two people on one board, in real Chromium', () => {
     await enterName(page, name);
     // A new workshop opens on the exercise's set-up; these tests use the free board.
     await page.getByRole('radio', { name: /A blank board/ }).click();
+    await page.getByRole('dialog', { name: 'Switch to a blank board?' }).getByRole('button', { name: 'Switch to a blank board' }).click();
     await visible(page.getByRole('button', { name: 'Add note' }), ARRIVES_MS);
     return { participantLink, viewerLink, joinCode };
   }
@@ -61,12 +62,12 @@ describe('two people on one board, in real Chromium', () => {
 
     // Both see both, with their colours, in the participant list.
     for (const page of [fay, pat]) {
-      await visible(page.getByRole('heading', { name: 'People here (2)' }), ARRIVES_MS);
+      await visible(page.getByRole('heading', { name: 'People (2)' }), ARRIVES_MS);
       const list = page.locator('.presence__list');
       await expect.poll(() => list.innerText()).toContain('Fay');
       await expect.poll(() => list.innerText()).toContain('Pat');
     }
-    const dots = await fay.locator('.presence__dot').evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    const dots = await fay.locator('.presence__swatch').evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
     expect(new Set(dots).size).toBe(2);
 
     // Fay's pointer over the board shows on Pat's screen with her name.
@@ -201,8 +202,10 @@ describe('two people on one board, in real Chromium', () => {
     // ...and a fresh browser, with no local copy, gets every note from the server.
     const projector = await person();
     await projector.goto(viewerLink);
-    await visible(note(projector, 'Survives a restart'), ARRIVES_MS);
-    await visible(note(projector, 'So does this'));
+    // The viewer link opens the presenter view, which lists the notes rather than placing them on a canvas.
+    const projected = (text: string) => projector.getByRole('listitem').filter({ hasText: text });
+    await visible(projected('Survives a restart'), ARRIVES_MS);
+    await visible(projected('So does this'));
     await visible(projector.getByRole('status').filter({ hasText: 'Live – view only' }));
     // A reload in the facilitator's tab keeps her on the board, as the same person.
     await fay.reload();

@@ -47,13 +47,14 @@ describe('the locked board, in real Chromium', () => {
     await boardInCompare();
     const fran = await join(board.links.facilitator, 'Fran');
     const pat = await join(board.links.participant, 'Pat');
-    await visible(pat.getByRole('combobox', { name: 'Move to theme' }), ARRIVES_MS);
+    await visible(pat.getByRole('button', { name: /^Actions for note:/ }).first(), ARRIVES_MS);
 
     await fran.getByRole('button', { name: 'Lock the board' }).click();
     await visible(pat.getByRole('status').filter({ hasText: LOCKED }), ARRIVES_MS);
-    expect(await pat.getByRole('combobox', { name: 'Move to theme' }).count()).toBe(0);
+    expect(await pat.getByRole('button', { name: /^Actions for (note|theme):/ }).count()).toBe(0);
     expect(await pat.getByRole('button', { name: 'Add theme' }).count()).toBe(0);
-    expect(await pat.getByRole('button', { name: /^Drag note/ }).count()).toBe(0);
+    // Nothing left to drag: no note is focusable as something to pick up.
+    expect(await pat.locator('.lane-note__body[tabindex]').count()).toBe(0);
     expect(await pat.getByRole('button', { name: /^Add to the driver diagram/ }).count()).toBe(0);
     // The facilitator keeps every control.
     await visible(fran.getByRole('button', { name: 'Add theme' }));
@@ -68,7 +69,7 @@ describe('the locked board, in real Chromium', () => {
     expect(await pat.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
 
     await pat.getByRole('button', { name: 'Action plan' }).click();
-    const table = pat.getByRole('region', { name: 'Action plan table' });
+    const table = pat.getByRole('list', { name: 'Actions' });
     await visible(table);
     await expectNothingEditable(table.getByRole('textbox'));
     await expectNothingEditable(table.getByRole('combobox'));
@@ -82,11 +83,12 @@ describe('the locked board, in real Chromium', () => {
     await boardInCompare();
     const fran = await join(board.links.facilitator, 'Fran');
     const pat = await join(board.links.participant, 'Pat');
-    await visible(pat.getByRole('combobox', { name: 'Move to theme' }), ARRIVES_MS);
+    await visible(pat.getByRole('button', { name: /^Actions for note:/ }).first(), ARRIVES_MS);
 
     // Pat's connection drops; Pat groups a note, not knowing the facilitator locks the board meanwhile.
     await pat.context().setOffline(true);
-    await pat.getByRole('combobox', { name: 'Move to theme' }).first().selectOption({ label: 'A new theme' });
+    await pat.getByRole('button', { name: /^Actions for note:/ }).first().click();
+    await pat.getByRole('menuitem', { name: 'New theme from this note' }).click();
     await expect.poll(() => themes(pat).count()).toBe(1);
     await fran.getByRole('button', { name: 'Lock the board' }).click();
     await pat.context().setOffline(false);

@@ -18,7 +18,7 @@ const { default: BoardPage } = await import('../../client/screens/board/BoardPag
 const BOARD_ID = 'Vq3xK9mZ2pL8wR4t';
 
 function info(overrides: Partial<BoardInfo> = {}): BoardInfo {
-  return { boardId: BOARD_ID, title: 'Board development session', role: 'participant', joinCode: null, joinCodeExpiresAt: null, participant: null, ...overrides };
+  return { boardId: BOARD_ID, title: 'Board development session', role: 'participant', joinCode: null, joinCodeExpiresAt: null, viewerLink: null, participant: null, ...overrides };
 }
 
 function jsonResponse(body: unknown, status = 200): Response {

@@ -71,7 +71,7 @@ describe('the board screen', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Retention workshop');
     expect(screen.getByText('Participant – Priya')).toBeTruthy();
     expect(statusBanner().textContent).toContain('Live – all changes saved');
-    expect(within(screen.getByRole('region', { name: 'People here (1)' })).getByText('(you)')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'People (1)' })).getByText('(you)')).toBeTruthy();
     expect(document.title).toBe('Retention workshop – Retain');
   });
 

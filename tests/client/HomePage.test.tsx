@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HomePage } from '../../client/screens/home/HomePage';
 import { inviteCodeFromPath, inviteLink } from '../../client/router';
+import { listOpenedBoards, recordOpenedBoard } from '../../client/state/openedBoards';
 import createdBoard from '../fixtures/api/create-board-response.json';
 
 function jsonResponse(body: unknown, status: number): Response {
@@ -26,14 +27,55 @@ function requestBody(fetchMock: ReturnType<typeof mockFetch>, call = 0): unknown
 afterEach(() => {
   vi.restoreAllMocks();
   window.history.replaceState(null, '', '/');
+  localStorage.clear();
 });
 
 describe('the home page', () => {
-  it('names the product and says what it is for', () => {
+  it('says what it is for and how a session runs, naming the product once', () => {
     render(<HomePage />);
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Retain');
-    expect(screen.getByText(/sticky-note board for NHS staff-retention workshops/)).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Run a staff-retention workshop on one shared board');
+    expect(screen.getByText(/the same sticky-note board at once/)).toBeTruthy();
+    const steps = within(screen.getByRole('region', { name: 'How a session works' })).getAllByRole('listitem');
+    expect(steps.length).toBeGreaterThanOrEqual(4);
+    expect(steps.length).toBeLessThanOrEqual(6);
+    expect(steps.map((step) => step.querySelector('strong')?.textContent)).toEqual([
+      'Create a board',
+      'Invite everyone in.',
+      'Write in private.',
+      'Reveal and compare.',
+      'Vote, then agree three to five actions.',
+      'Take the plan away and come back to it.',
+    ]);
+    // The header's brand is the one "Retain" on the page.
+    expect(document.body.textContent!.match(/Retain/g)).toHaveLength(1);
     expect(screen.getByText('Based on the NHS Employers retention guide.')).toBeTruthy();
+    // A first visit has no boards to list.
+    expect(screen.queryByRole('heading', { name: 'Your boards' })).toBeNull();
+  });
+
+  it('lists the boards this browser opened, newest first, with their roles, and forgets one on request', async () => {
+    recordOpenedBoard({ boardId: 'Vq3xK9mZ2pL8wR4t', title: 'Ward 7 workshop', role: 'facilitator', token: 'f'.repeat(43) }, Date.UTC(2026, 10, 2, 9, 30));
+    recordOpenedBoard({ boardId: 'Hn5rT2wQ8xL4kP7z', title: 'Board session', role: 'participant', token: 'p'.repeat(43) }, Date.UTC(2026, 10, 3, 14, 0));
+    const user = userEvent.setup();
+    render(<HomePage />);
+    const list = within(screen.getByRole('region', { name: 'Your boards' })).getByRole('list');
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((item) => within(item).getByRole('link').getAttribute('aria-label'))).toEqual(['Board session, as participant', 'Ward 7 workshop, as facilitator']);
+    expect(within(items[0]!).getByRole('link').textContent).toBe('Board session');
+    expect(items[0]!.textContent).toContain('Participant');
+    expect(items[0]!.textContent).toContain('Last opened 3 Nov 2026');
+    expect(within(items[1]!).getByRole('link').getAttribute('href')).toBe(`/b/Vq3xK9mZ2pL8wR4t#token=${'f'.repeat(43)}`);
+
+    // Opening one goes to its link, token and all, without reloading the app.
+    await user.click(within(items[0]!).getByRole('link'));
+    expect(window.location.pathname).toBe('/b/Hn5rT2wQ8xL4kP7z');
+    expect(window.location.hash).toBe(`#token=${'p'.repeat(43)}`);
+
+    await user.click(screen.getByRole('button', { name: /^Forget\s*“Board session” \(participant\)$/ }));
+    expect(within(list).getAllByRole('listitem')).toHaveLength(1);
+    expect(screen.getByRole('status').textContent).toBe('“Board session” is no longer in your list. The board itself is not deleted.');
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Your boards' }));
+    expect(listOpenedBoards().map((board) => board.title)).toEqual(['Ward 7 workshop']);
   });
 
   it('asks for a title before creating a board, without calling the server', async () => {

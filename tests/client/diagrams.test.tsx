@@ -21,7 +21,7 @@ function renderDiagram(canEdit = true) {
   const early = addDriverNode(doc, { diagramId: diagram, parentId: rotas, text: 'Rotas out early', id: 'n-early' as DriverNodeId })!;
   addDriverNode(doc, { diagramId: diagram, parentId: early, text: 'Six weeks ahead', id: 'n-six' as DriverNodeId });
   const theme = addTheme(doc, { title: 'Flexible working' });
-  promoteToDiagram(doc, { diagramId: diagram, parentId: null, source: { kind: 'theme', id: theme } });
+  promoteToDiagram(doc, { diagramId: diagram, source: { kind: 'theme', id: theme } });
   const store = createBoardStore({
     boardTitle: 'Board',
     diagrams: readDiagramState(doc),

@@ -142,23 +142,56 @@ describe('the exercise screens', () => {
     expect(within(rule).getByText('“Benchmark pay” needs an owner.')).toBeTruthy();
   });
 
-  it('promote a theme into the driver diagram as a driver, and a note under the driver its theme became', async () => {
+  it('promote a theme and a note into the driver diagram from their menus, and say on screen what happened', async () => {
     const theme = { id: 't1' as never, title: 'Flexible working', createdAt: 1 };
-    const driver = {
-      id: 'n1', diagramId: 'd1', parentId: null, text: 'Flexible working', order: 0, movedAt: 1, deleted: false, measure: '', measureKind: null,
-      sourceKind: 'theme', sourceId: 't1', actionId: null, createdAt: 1,
-    } as const;
     const { user, diagramActions } = renderExercise(
       { phase: 'compare' },
       { themes: [theme] },
       {},
       [note('n-a', 'Self-rostering', 'staff', { themeId: 't1' as never })],
-      { diagrams: [{ id: 'd1' as never, title: 'D', aim: '', aimMeasure: '', aimMeasureKind: null, aimTargetDate: '', createdAt: 1 }], nodes: [driver as never] },
+      { diagrams: [{ id: 'd1' as never, title: 'D', aim: '', aimMeasure: '', aimMeasureKind: null, aimTargetDate: '', createdAt: 1 }], nodes: [] },
     );
-    await user.click(screen.getByRole('button', { name: /^Add to the driver diagram\s*as a driver: Flexible working$/ }));
-    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', null, { kind: 'theme', id: 't1' });
-    await user.click(screen.getByRole('button', { name: /^Add to the driver diagram\s*: Self-rostering$/ }));
-    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', 'n1', { kind: 'note', id: 'n-a' });
+    // Where each lands is promoteToDiagram's rule (tests/shared/promote-to-diagram.test.ts); the screen passes the source and says the outcome.
+    diagramActions.promote.mockReturnValueOnce({ nodeId: 'n1' as never, level: 'primary', already: false, parentText: null });
+    await user.click(screen.getByRole('button', { name: 'Actions for theme: Flexible working' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Add to the driver diagram' }));
+    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', { kind: 'theme', id: 't1' });
+    expect(screen.getByText('Added “Flexible working” to the driver diagram as a primary driver.').closest('[role=status]')).toBeTruthy();
+    diagramActions.promote.mockReturnValueOnce({ nodeId: 'n2' as never, level: 'change', already: false, parentText: '' });
+    await user.click(screen.getByRole('button', { name: 'Actions for note: Self-rostering' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Add to the driver diagram' }));
+    expect(diagramActions.promote).toHaveBeenLastCalledWith('d1', { kind: 'note', id: 'n-a' });
+    expect(screen.getByText('Added “Self-rostering” to the driver diagram as a change idea, under a driver still to be named.')).toBeTruthy();
+  });
+
+  it('move a note to a theme with its menu by keyboard alone, with focus kept on the moved note and the move shown', async () => {
+    const themes = [
+      { id: 't1' as never, title: 'Flexible working', createdAt: 1 },
+      { id: 't2' as never, title: 'Time with managers', createdAt: 2 },
+    ];
+    const { user, actions } = renderExercise({ phase: 'compare' }, { themes }, {}, [note('n-a', 'Self-rostering', 'staff')]);
+    const button = screen.getByRole('button', { name: 'Actions for note: Self-rostering' });
+    expect(button.getAttribute('aria-haspopup')).toBe('menu');
+    button.focus();
+    await user.keyboard('{Enter}');
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    const menu = screen.getByRole('menu', { name: 'Actions for note: Self-rostering' });
+    expect(document.activeElement).toBe(within(menu).getByRole('menuitemradio', { name: 'Flexible working' }));
+    // Up from the first wraps to the last; Escape closes and puts focus back on the button.
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(within(menu).getByRole('menuitem', { name: 'Add to the driver diagram' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(button);
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    await user.keyboard('{ArrowDown}');
+    await user.keyboard('{ArrowDown}');
+    expect(within(screen.getByRole('menu')).getByRole('menuitemradio', { name: 'No theme' }).getAttribute('aria-checked')).toBe('true');
+    expect(document.activeElement?.textContent).toContain('Time with managers');
+    await user.keyboard('{Enter}');
+    expect(actions.moveNoteToTheme).toHaveBeenCalledWith('n-a', 't2');
+    expect(screen.getByText('Moved “Self-rostering” to the theme “Time with managers”.')).toBeTruthy();
+    expect(document.activeElement).toBe(button);
   });
 
   it('share a theme’s title as it is typed, and finish it with Enter', () => {

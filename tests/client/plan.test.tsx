@@ -61,13 +61,24 @@ const steps = { a1: [step('a1', 's1', 'Agree the rota calendar', true), step('a1
 beforeEach(() => resetBoardUi());
 
 describe('the action plan view', () => {
-  it('shows the actions as the plan’s table, with timescales as dates or durations, steps as a checklist, and progress', () => {
+  it('shows the actions as a summary and a card each, with timescales as dates or durations, steps as a checklist, and progress', () => {
     renderPlan({ actions: [rotas, careers], steps });
-    const table = screen.getByRole('table');
-    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual([
-      'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress',
+    // The summary: each action's owner, timescale and progress at a glance.
+    const table = screen.getByRole('table', { name: 'The plan at a glance' });
+    expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Action', 'Owner', 'Timescale', 'Progress']);
+    expect(within(table).getAllByRole('row').slice(1).map((row) => row.textContent)).toEqual([
+      '1. Publish rotas six weeks ahead' + 'Predictable rotas' + 'Ward manager' + 'By 31 March 2027' + 'Under way' + '1 of 2 steps done',
+      '2. Career chats' + 'No owner yet' + 'Within 3 months' + 'Not started',
     ]);
     expect(screen.getByText('2 actions, not agreed yet; 0 done.')).toBeTruthy();
+    // A card per action, its fields in the template's order, each labelled once.
+    const cards = within(screen.getByRole('list', { name: 'Actions' })).getAllByRole('heading', { level: 3 });
+    expect(cards.map((heading) => heading.textContent)).toEqual(['1. Publish rotas six weeks ahead', '2. Career chats']);
+    const card = cards[0]!.closest('li')!;
+    expect([...card.querySelectorAll('.action-fields > *')].map((field) => (field as HTMLElement).dataset.field)).toEqual([
+      'topic', 'action', 'owner', 'timescale', 'steps', 'success',
+    ]);
+    expect(within(card).getAllByText(/^Timescales?$/)).toHaveLength(1);
     expect((screen.getByRole('textbox', { name: 'Owner of “Publish rotas six weeks ahead”' }) as HTMLTextAreaElement).value).toBe('Ward manager');
     expect((screen.getByLabelText('Finish by') as HTMLInputElement).value).toBe('2027-03-31');
     expect((screen.getByRole('spinbutton', { name: 'How many' }) as HTMLInputElement).value).toBe('3');
@@ -115,6 +126,16 @@ describe('the action plan view', () => {
     fireEvent.keyDown(stepInput, { key: 'Enter' });
     expect(document.activeElement).not.toBe(stepInput);
     expect(actions.deleteActionStep).not.toHaveBeenCalled();
+  });
+
+  it('wraps a long step in full but keeps it to one line, as the exports write steps one per line', () => {
+    renderPlan({ actions: [rotas], steps });
+    const stepInput = screen.getByRole('textbox', { name: 'Step 1 of “Publish rotas six weeks ahead”' });
+    expect(stepInput.tagName).toBe('TEXTAREA');
+    // fireEvent answers false when the event's default (here, a line break) was prevented.
+    expect(fireEvent.keyDown(stepInput, { key: 'Enter', shiftKey: true })).toBe(false);
+    expect(fireEvent.drop(stepInput, { dataTransfer: { getData: () => 'two\nlines' } })).toBe(false);
+    expect(fireEvent.drop(stepInput, { dataTransfer: { getData: () => 'one line' } })).toBe(true);
   });
 
   it('shows a timescale written before as it was, until a date or a time is chosen', async () => {

@@ -4,7 +4,7 @@ import { addAction, addActionSteps, readActions, updateAction } from '../../shar
 import { readBoardMeta, renameBoard } from '../../shared/document/board';
 import { addNote, deleteNote, readNotes, updateNote } from '../../shared/document/notes';
 import { markActionsAgreed } from '../../shared/document/phases';
-import { setLocked } from '../../shared/document/session';
+import { readSession, setFacilitatorView, setLocked } from '../../shared/document/session';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX, StateRefusalReason } from '../../shared/protocol';
 import type { ServerConfig } from '../../server/config';
 import type { CreateBoardResponse } from '../../shared/schema/api';
@@ -423,6 +423,45 @@ describe('an agreed plan', () => {
     addAction(fran.doc, { topic: 'The facilitator’s fourth' });
     await eventually(() => expect(readActions(doc)).toHaveLength(4));
     expect([fran.closes, alexBoard.closes]).toEqual([[], []]);
+  });
+});
+
+describe('what the facilitator is looking at (session.facilitatorView)', () => {
+  it('takes it from the facilitator alone, in its shape: a participant’s is refused with 4403, so is a malformed one, and nothing of either is applied', async () => {
+    const { board } = await start();
+    const franPerson = await register(board, 'facilitator', 'Fran');
+    const alex = await register(board, 'participant', 'Alex');
+
+    // A participant may not steer the projector.
+    const participant = await raw(board, alex);
+    const doc = await boardDoc(board);
+    participant.sendUpdate(change(participant, (d) => setFacilitatorView(d, { activity: 'plan', diagramId: null })));
+    expect(await participant.closed()).toBe(CloseCode.forbidden);
+    expect(readSession(doc).facilitatorView).toBeNull();
+
+    // Nor may the facilitator write one that is not an activity, or leaves out its diagram.
+    const malformed: unknown[] = [
+      { activity: 'projector', diagramId: null },
+      { activity: 'diagrams' },
+      { activity: 'diagrams', diagramId: '' },
+      { activity: 'plan', diagramId: null, extra: { deeper: true } },
+      { activity: 'plan', diagramId: null, note: 'a key the layout does not have' },
+      'plan',
+    ];
+    for (const view of malformed) {
+      const facilitator = await raw(board, franPerson);
+      facilitator.sendUpdate(change(facilitator, (d) => d.getMap('session').set('facilitatorView', view)));
+      expect(await facilitator.closed()).toBe(CloseCode.forbidden);
+      expect(doc.getMap('session').has('facilitatorView')).toBe(false);
+    }
+
+    // What Retain's facilitator client writes is applied, and every reader sees it.
+    const fran = await stock(board, franPerson);
+    setFacilitatorView(fran.doc, { activity: 'diagrams', diagramId: 'd1' });
+    await eventually(() => expect(readSession(doc).facilitatorView).toEqual({ activity: 'diagrams', diagramId: 'd1' }));
+    setFacilitatorView(fran.doc, { activity: 'plan', diagramId: null });
+    await eventually(() => expect(readSession(doc).facilitatorView).toEqual({ activity: 'plan', diagramId: null }));
+    expect(fran.closes).toEqual([]);
   });
 });
 

@@ -52,7 +52,7 @@ describe('the HTTP API', () => {
     expect(huge.status).toBe(413);
   });
 
-  it('tells each token holder their role, and only the facilitator the join code', async () => {
+  it('tells each token holder their role, and the join code only to the facilitator and the viewer (the presenter view shows it to the room)', async () => {
     const board = await createBoard(server);
     for (const role of ['facilitator', 'participant', 'viewer'] as const) {
       const res = await fetch(`${server.url}/api/boards/${board.boardId}`, {
@@ -60,7 +60,8 @@ describe('the HTTP API', () => {
       });
       const info = boardInfoSchema.parse(await res.json());
       expect(info.role).toBe(role);
-      expect(info.joinCode).toBe(role === 'facilitator' ? board.joinCode : null);
+      expect(info.joinCode).toBe(role === 'participant' ? null : board.joinCode);
+      expect(info.viewerLink).toBe(role === 'facilitator' ? board.links.viewer : null);
     }
     const byQuery = await fetch(`${server.url}/api/boards/${board.boardId}?token=${board.tokens.viewer}`);
     expect(byQuery.status).toBe(200);

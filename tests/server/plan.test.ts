@@ -94,6 +94,26 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     const png = await zip!.file(media[0]!)!.async('uint8array');
     expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect(png.length).toBeGreaterThan(2000);
+    // A board with no actions, themes or votes has no charts.
+    expect(await zip!.file('word/document.xml')!.async('string')).not.toContain('Figure');
+  });
+
+  it('serves a Word document with the plan’s progress drawn as a chart, its caption and its words, and the board’s title on every page', async () => {
+    await writeAction('Chief Nurse');
+    let zip: JSZip | null = null;
+    let xml = '';
+    await eventually(async () => {
+      zip = await JSZip.loadAsync(await (await plan('docx', `?token=${board.tokens.viewer}`)).arrayBuffer());
+      xml = await zip.file('word/document.xml')!.async('string');
+      expect(xml).toContain('Figure 1: Progress of the action plan');
+    });
+    expect(xml).toContain('Progress of the action plan: 1 action, 1 not started, 0 under way, 0 done, 0 stuck.');
+    const media = Object.keys(zip!.files).filter((name) => name.startsWith('word/media/'));
+    expect(media).toHaveLength(1);
+    const png = await zip!.file(media[0]!)!.async('uint8array');
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(png.length).toBeGreaterThan(2000);
+    expect(await zip!.file('word/header1.xml')!.async('string')).toContain('>Ward 7 retention</w:t>');
   });
 });
 

@@ -88,7 +88,7 @@ describe('the SQLite tables', () => {
       await storage.close();
     }
     const reopened = new Database(path.join(dataDir, SQLITE_FILE_NAME));
-    expect(reopened.pragma('user_version', { simple: true })).toBe(5);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
     reopened.close();
   });
 
@@ -120,5 +120,9 @@ describe('the SQLite tables', () => {
     expect(await opensBoard(tokens.participant)).toBe(200);
     const stored = await server.storage.getBoard(boardId);
     expect(stored).toMatchObject({ participantTokenSealed: null, joinCode: { participantTokenSealed: null } });
+    // Nor can it recover the viewer token: its presenter view shows no code, and its facilitator is given no viewer link.
+    const infoFor = async (token: string) => (await fetch(`${server!.url}/api/boards/${boardId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(await infoFor(tokens.viewer)).toMatchObject({ role: 'viewer', joinCode: null, viewerLink: null });
+    expect(await infoFor(tokens.facilitator)).toMatchObject({ joinCode, viewerLink: null });
   });
 });

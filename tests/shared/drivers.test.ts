@@ -108,15 +108,15 @@ describe('the driver diagram', () => {
     const diagram = addDiagram(doc, {});
     const note = addNote(doc, { text: 'Self-rostering', x: 0, y: 0, authorId: null, authorName: '' });
     const theme = addTheme(doc, { title: 'Flexible working' });
-    const driver = promoteToDiagram(doc, { diagramId: diagram, parentId: null, source: { kind: 'theme', id: theme } })!;
-    const idea = promoteToDiagram(doc, { diagramId: diagram, parentId: driver, source: { kind: 'note', id: note } })!;
+    const driver = promoteToDiagram(doc, { diagramId: diagram, source: { kind: 'theme', id: theme } })!.nodeId;
+    const idea = promoteToDiagram(doc, { diagramId: diagram, source: { kind: 'note', id: note } })!.nodeId;
     expect(readDriverTree(doc, diagram).byId.get(idea)!.node).toMatchObject({ text: 'Self-rostering', sourceKind: 'note', sourceId: note });
     expect(readDriverTree(doc, diagram).byId.get(driver)!.node).toMatchObject({ text: 'Flexible working', sourceKind: 'theme', sourceId: theme });
     const action = changeIdeaToAction(doc, idea)!;
     expect(changeIdeaToAction(doc, idea)).toBe(action);
     expect(readActions(doc)).toMatchObject([{ id: action, topic: 'Self-rostering' }]);
     expect(nodesByAction(doc).get(action)!.map((n) => n.id)).toEqual([idea]);
-    expect(promoteToDiagram(doc, { diagramId: diagram, parentId: null, source: { kind: 'note', id: 'gone' as never } })).toBeNull();
+    expect(promoteToDiagram(doc, { diagramId: diagram, source: { kind: 'note', id: 'gone' as never } })).toBeNull();
   });
 
   it('deletes a whole diagram with its nodes', () => {

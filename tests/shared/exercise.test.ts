@@ -87,9 +87,23 @@ describe('the exercise template and settings', () => {
   it('locks the board and counts up each "bring everyone to me"', () => {
     const doc = exerciseBoard();
     setLocked(doc, true);
-    summonEveryone(doc, { phase: 'compare', scrollX: 0.5, scrollY: 7 });
-    summonEveryone(doc, { phase: 'compare', scrollX: -1, scrollY: 0 });
-    expect(readSession(doc)).toMatchObject({ locked: true, summons: { phase: 'compare', scrollX: 0, scrollY: 0, serial: 2 } });
+    summonEveryone(doc, { phase: 'compare', activity: 'workshop', scrollX: 0.5, scrollY: 7 });
+    summonEveryone(doc, { phase: 'compare', activity: 'workshop', scrollX: -1, scrollY: 0 });
+    expect(readSession(doc)).toMatchObject({ locked: true, summons: { phase: 'compare', activity: 'workshop', diagramId: null, scrollX: 0, scrollY: 0, serial: 2 } });
+  });
+
+  it('sends the facilitator’s activity and diagram with "bring everyone to me", and reads an older summons as the workshop', () => {
+    const doc = exerciseBoard();
+    summonEveryone(doc, { phase: 'vote', activity: 'diagrams', diagramId: 'd1', scrollX: 0, scrollY: 0.25 });
+    expect(readSession(doc).summons).toEqual({ phase: 'vote', activity: 'diagrams', diagramId: 'd1', scrollX: 0, scrollY: 0.25, serial: 1 });
+    // A diagram is only sent from the diagrams, and only an id the layout takes.
+    summonEveryone(doc, { phase: 'vote', activity: 'plan', diagramId: 'd1', scrollX: 0, scrollY: 0 });
+    expect(readSession(doc).summons).toMatchObject({ activity: 'plan', diagramId: null });
+    summonEveryone(doc, { phase: 'vote', activity: 'diagrams', diagramId: '', scrollX: 0, scrollY: 0 });
+    expect(readSession(doc).summons).toMatchObject({ activity: 'diagrams', diagramId: null });
+    // What a board stored before summonses named an activity.
+    doc.getMap('session').set('summons', { phase: 'compare', scrollX: 0.5, scrollY: 0.5, serial: 4 });
+    expect(readSession(doc).summons).toEqual({ phase: 'compare', activity: 'workshop', diagramId: null, scrollX: 0.5, scrollY: 0.5, serial: 4 });
   });
 
   it('falls back to defaults for session values a tampered client wrote', () => {

@@ -8,12 +8,14 @@ import { planToIcs } from '../../shared/export/ics';
 import { planToXlsx } from '../../shared/export/xlsx';
 import { planToDocx } from '../../shared/export/docx';
 import JSZip from 'jszip';
+import { PNG } from 'pngjs';
 import * as Y from 'yjs';
 import { initBoard } from '../../shared/document/board';
 import { addDiagram, addDriverNode, updateDiagram, updateDriverNode } from '../../shared/document/drivers';
 import { addNote } from '../../shared/document/notes';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import { samplePlanDoc, TAKEN, WORKSHOP } from '../helpers/planSample';
+import { chartBoardDoc } from '../helpers/chartBoard';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
 
@@ -41,6 +43,11 @@ const ONE_PIXEL_PNG = Uint8Array.from(
   atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='),
   (c) => c.charCodeAt(0),
 );
+
+/** A PNG of one row of pixels, `width` wide: distinct pictures, since a document keeps one copy of identical ones. */
+function blankPng(width: number): Uint8Array {
+  return new Uint8Array(PNG.sync.write(new PNG({ width, height: 1 })));
+}
 
 describe('the action plan’s exports', () => {
   it('writes a Word document with the title, date, people, lanes, themes, the action table in the template’s order, and the diagram', async () => {
@@ -70,6 +77,82 @@ describe('the action plan’s exports', () => {
     expect(Object.keys(zip.files).filter((name) => name.startsWith('word/media/'))).toHaveLength(1);
     expect(xml).toContain('descr="Driver diagram: Keeping nurses. The same diagram follows as a list."');
     expect(xml).toMatch(/<wp:extent cx="\d+" cy="\d+"\/>/);
+  });
+
+  it('writes the Word document in the NHS look: Arial, NHS blue headings, a shaded header row, title and date on every page, page numbers, A4 landscape', async () => {
+    const zip = await JSZip.loadAsync(await planToDocx(sampleSnapshot()));
+    const part = (name: string) => zip.file(name)!.async('string');
+    const [documentXml, styles] = await Promise.all([part('word/document.xml'), part('word/styles.xml')]);
+    // Arial is the document's default font (so Word never falls back to Times New Roman), and dark text.
+    const defaults = /<w:rPrDefault>[\s\S]*?<\/w:rPrDefault>/.exec(styles)![0];
+    expect(defaults).toContain('<w:rFonts w:ascii="Arial" w:cs="Arial" w:eastAsia="Arial" w:hAnsi="Arial"/>');
+    expect(defaults).toContain('<w:color w:val="212B32"/>');
+    // The title and the headings the document uses are Arial in NHS blue.
+    for (const style of ['Title', 'Heading1', 'Heading2']) {
+      const definition = new RegExp(`<w:style w:type="paragraph" w:styleId="${style}">[\\s\\S]*?</w:style>`).exec(styles)![0];
+      expect(definition, style).toContain('<w:color w:val="005EB8"/>');
+      expect(definition, style).toContain('w:ascii="Arial"');
+    }
+    expect(documentXml).toContain('<w:pStyle w:val="Heading1"/>');
+    // The table's header row: NHS blue, white bold text, repeated on each page.
+    const headerRow = /<w:tr>[\s\S]*?<\/w:tr>/.exec(documentXml)![0];
+    expect(headerRow).toContain('<w:tblHeader/>');
+    expect(headerRow.match(/<w:shd w:fill="005EB8" w:color="auto" w:val="clear"\/>/g)).toHaveLength(7);
+    expect(headerRow.match(/<w:b\/><w:bCs\/><w:color w:val="FFFFFF"\/>/g)).toHaveLength(7);
+    // A4 landscape: the long side across.
+    expect(documentXml).toMatch(/<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
+    // Every page: the board's title and the export's date in the header, "Page N of M" in the footer.
+    const rels = await part('word/_rels/document.xml.rels');
+    const target = (id: string) => new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(rels)!.slice(1).find(Boolean)!;
+    const headerId = /<w:headerReference w:type="default" r:id="(\w+)"\/>/.exec(documentXml)![1]!;
+    const footerId = /<w:footerReference w:type="default" r:id="(\w+)"\/>/.exec(documentXml)![1]!;
+    const header = await part(`word/${target(headerId)}`);
+    const footer = await part(`word/${target(footerId)}`);
+    expect([...header.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1])).toEqual(['Nursing retention | board session', 'Exported 23 November 2026']);
+    expect([...footer.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>|<w:instrText[^>]*>([^<]*)<\/w:instrText>/g)].map((t) => t[1] ?? `{${t[2]}}`)).toEqual(['Page ', '{PAGE}', ' of ', '{NUMPAGES}']);
+  });
+
+  it('puts the charts that apply in the Word document as numbered figures, each with its caption and what it shows in words', async () => {
+    const snapshot = readBoardSnapshot(chartBoardDoc(), TAKEN);
+    const picture = (width: number) => ({ png: blankPng(width), width: 800, height: 400 });
+    const zip = await JSZip.loadAsync(await planToDocx(snapshot, new Map(), { themeComparison: picture(1), voteResults: picture(2), planProgress: { ...picture(3), height: 2000 } }));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(Object.keys(zip.files).filter((name) => /^word\/media\/.+\.png$/.test(name))).toHaveLength(3);
+    const paragraphs = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => [...p[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    const figure = (caption: string) => paragraphs.indexOf(caption);
+    const progress = figure('Figure 1: Progress of the action plan');
+    const comparison = figure('Figure 2: Themes across the perspectives: where each theme’s notes came from');
+    const votes = figure('Figure 3: Vote results: dots per theme');
+    // In the order of the document: progress after the action table, the comparison before the lists of themes, the votes after them.
+    expect(progress).toBeGreaterThan(paragraphs.indexOf('Actions'));
+    expect(comparison).toBeGreaterThan(paragraphs.indexOf('Themes'));
+    expect(comparison).toBeLessThan(paragraphs.indexOf('Similarities: shared by several perspectives'));
+    expect(votes).toBeGreaterThan(paragraphs.indexOf('Differences: seen by one perspective only'));
+    // Each caption is followed by the chart in words, which is the picture's description for screen readers too.
+    expect(paragraphs[votes + 1]).toBe('Vote results, most dots first: 9 dots on 3 themes. Flexible working, 7 dots; Board visibility, 2 dots; Pay, 0 dots.');
+    expect(paragraphs[progress + 1]).toMatch(/^Progress of the action plan: 4 actions, 1 not started, 1 under way, 1 done, 1 stuck\./);
+    expect(paragraphs[comparison + 1]).toContain('Flexible working is shared by 2 perspectives: Line managers (1 note) and Staff (2 notes).');
+    expect(xml).toContain('descr="Vote results, most dots first: 9 dots on 3 themes.');
+    expect(xml.match(/<w:pStyle w:val="Caption"\/>/g)).toHaveLength(3);
+    // A tall picture is scaled to fit the page's height (540 px = 5,143,500 EMU), keeping its shape.
+    const extents = [...xml.matchAll(/<wp:extent cx="(\d+)" cy="(\d+)"\/>/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(extents).toContainEqual([Math.round(800 * (540 / 2000)) * 9525, 540 * 9525]);
+  });
+
+  it('leaves the charts out of the Word document when the board has nothing to chart', async () => {
+    const picture = { png: ONE_PIXEL_PNG, width: 800, height: 400 };
+    const everyChart = { themeComparison: picture, voteResults: picture, planProgress: picture };
+    const blank = new Y.Doc();
+    initBoard(blank, { title: 'Blank', createdAt: WORKSHOP, template: 'blank' });
+    const empty = await JSZip.loadAsync(await planToDocx(readBoardSnapshot(blank, TAKEN), new Map(), everyChart));
+    expect(Object.keys(empty.files).filter((name) => name.startsWith('word/media/'))).toEqual([]);
+    expect(await empty.file('word/document.xml')!.async('string')).not.toContain('Figure');
+    // The sample plan has actions, but voting is open and its theme holds no notes: the progress alone.
+    const sample = await JSZip.loadAsync(await planToDocx(sampleSnapshot(), new Map(), everyChart));
+    expect(Object.keys(sample.files).filter((name) => name.startsWith('word/media/'))).toHaveLength(1);
+    const xml = await sample.file('word/document.xml')!.async('string');
+    expect(xml).toContain('Figure 1: Progress of the action plan');
+    expect(xml).not.toContain('Figure 2');
   });
 
   it('writes an Excel workbook: actions in the template’s columns under a frozen, bold header, wrapped; themes with votes and perspectives; no formulas', async () => {
@@ -196,5 +279,10 @@ describe('the action plan’s exports', () => {
     expect(xml).not.toMatch(/<w:t[^>]*>[^<]*[\n\t][^<]*<\/w:t>/);
     expect(xml).toMatch(/<w:t[^>]*>Line one<\/w:t><\/w:r><w:r><w:br\/><w:t[^>]*>Line two<\/w:t><w:tab\/><w:t[^>]*>with a tab<\/w:t>/);
     expect(xml).toContain('Measure: ![x](http://tracker.invalid/p.png)');
+    // The running header holds the hostile title on one line, as text.
+    const header = await zip.file('word/header1.xml')!.async('string');
+    expect(header).not.toMatch(/<script|<img/);
+    expect(header).toContain('>Ward 7 ![x](http://tracker.invalid/p.png) [Sign in again](http://phish.invalid) &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(header).not.toMatch(/<w:br\/>/);
   });
 });

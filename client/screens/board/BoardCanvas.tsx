@@ -1,51 +1,14 @@
-import { type PointerEvent, type RefObject, useMemo, useRef } from 'react';
-import {
-  type Announcements,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  type KeyboardSensorOptions,
-  PointerSensor,
-  type PointerSensorOptions,
-  type ScreenReaderInstructions,
-  TouchSensor,
-  type UniqueIdentifier,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
+import { type RefObject, useMemo, useRef } from 'react';
+import { type Announcements, DndContext, type DragEndEvent, type ScreenReaderInstructions, type UniqueIdentifier } from '@dnd-kit/core';
 import { BOARD_HEIGHT_PX, BOARD_WIDTH_PX, type Note as NoteRecord, NOTE_HEIGHT_PX, NOTE_WIDTH_PX } from '../../../shared/schema/records';
 import { Cursor } from '../../components/Cursor';
 import { Note } from '../../components/Note';
 import { startEditingNote, useBoardUi } from '../../state/boardUi';
 import { useBoardActions, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { BOARD_ELEMENT_ID, EditableNote, NOTE_REWRITE_HINT_ID } from './BoardNote';
-import { POINTER_DRAG_OPTIONS, TOUCH_DRAG_OPTIONS } from '../../components/useHandleDragSensors';
+import { useNoteDragSensors } from '../../components/noteDragSensors';
+import { Confirmation } from '../../components/Confirmation';
 import './board.css';
-
-/**
- * The pointer sensor for mouse and pen only. Pointer events fire for touch
- * too, and before touch events, so without this the pointer sensor would
- * claim every finger and the touch sensor's press delay would never apply.
- */
-class MouseAndPenSensor extends PointerSensor {
-  static override activators = [
-    {
-      eventName: 'onPointerDown' as const,
-      handler: ({ nativeEvent: event }: PointerEvent, { onActivation }: PointerSensorOptions) => {
-        if (event.pointerType === 'touch' || !event.isPrimary || event.button !== 0) return false;
-        onActivation?.({ event });
-        return true;
-      },
-    },
-  ];
-}
-
-/*
- * The sensors' options are constants on purpose (see useHandleDragSensors):
- * inline options would make every note on the board redraw whenever the board
- * does. Enter is kept for editing the note's text: only Space picks a note up.
- */
-const KEYBOARD_OPTIONS: KeyboardSensorOptions = { keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter', 'Tab'] } };
 
 /*
  * Every note an editor sees can move; only their own (or, for the
@@ -84,11 +47,8 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
   const editingNoteId = useBoardUi((state) => state.editingNoteId);
   const canvas = useRef<HTMLDivElement>(null);
 
-  const sensors = useSensors(
-    useSensor(MouseAndPenSensor, POINTER_DRAG_OPTIONS),
-    useSensor(TouchSensor, TOUCH_DRAG_OPTIONS),
-    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
-  );
+  // Mouse and pen after a short move, a finger after a short rest, the keyboard with Space (Enter edits).
+  const sensors = useNoteDragSensors();
   const accessibility = useMemo(
     () => ({ announcements: announcementsFor(notes), screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }),
     [notes],
@@ -106,6 +66,7 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
   };
 
   return (
+    <>
     <div id={BOARD_ELEMENT_ID} ref={viewportRef} className="board-viewport" tabIndex={-1} role="region" aria-label="Board">
       <DndContext sensors={sensors} onDragEnd={handleDragEnd} accessibility={accessibility}>
         <div
@@ -142,5 +103,8 @@ export function BoardCanvas({ viewportRef }: { viewportRef: RefObject<HTMLDivEle
         </div>
       </DndContext>
     </div>
+    {/* What "Add to the driver diagram" did, over the board's corner, outside its scrolling area so it stays in view. */}
+    <Confirmation className="board-confirmation" />
+    </>
   );
 }

@@ -4,6 +4,8 @@ import type { Note as NoteRecord } from '../../../shared/schema/records';
 import { Note } from '../../components/Note';
 import { announce, startEditingNote, stopEditingNote } from '../../state/boardUi';
 import { useBoardActions, useCanRewriteNote } from '../../sync/BoardProvider';
+import { confirm } from '../../components/Confirmation';
+import { usePromoteToDiagram } from '../diagram/useDiagram';
 
 /** The id of the board's scrolling area, where focus goes when the focused note is deleted. */
 export const BOARD_ELEMENT_ID = 'board';
@@ -20,6 +22,7 @@ export const NOTE_REWRITE_HINT_ID = 'note-rewrite-hint';
 export const EditableNote = memo(function EditableNote({ note, editing }: { note: NoteRecord; editing: boolean }) {
   const actions = useBoardActions();
   const canRewrite = useCanRewriteNote(note.authorId);
+  const promote = usePromoteToDiagram();
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({
     id: note.id,
     disabled: editing,
@@ -49,6 +52,8 @@ export const EditableNote = memo(function EditableNote({ note, editing }: { note
       }}
       onCancelEdit={() => stopEditingNote(note.id)}
       onColourChange={(colour) => actions.updateNote(note.id, { colour })}
+      // A note becomes a change idea (docs/driver-diagram.md); the board shows what happened (issue 15).
+      onAddToDiagram={() => confirm(promote({ kind: 'note', id: note.id, label: note.text }))}
       onDelete={() => {
         stopEditingNote(note.id);
         actions.deleteNote(note.id);

@@ -10,6 +10,7 @@ import {
   rememberToken,
   type StoredParticipant,
 } from '../../state/credentials';
+import { forgetDeletedBoard, recordOpenedBoard } from '../../state/openedBoards';
 import { type BannerError, StatusBanner } from '../../components/StatusBanner';
 import { MessagePage } from '../../components/PageChrome';
 import { TextField } from '../../components/TextField';
@@ -26,7 +27,8 @@ const MISSING_TOKEN: BannerError = {
   detail: 'It is missing its access key. Open the full link you were sent, or join with the code from the home page.',
 };
 
-function describeFailure(error: unknown): { error: BannerError; canRetry: boolean } {
+/** What the page says when the link check fails; `deletedTitle` names a board of the home page's list that has gone. */
+function describeFailure(error: unknown, deletedTitle: string | null): { error: BannerError; canRetry: boolean } {
   if (error instanceof ApiRequestError && error.status === 401) {
     return {
       error: { title: 'This link is not valid', detail: 'It may have been mistyped or withdrawn. Ask the facilitator for a new link.' },
@@ -34,6 +36,15 @@ function describeFailure(error: unknown): { error: BannerError; canRetry: boolea
     };
   }
   if (error instanceof ApiRequestError && error.status === 404) {
+    if (deletedTitle) {
+      return {
+        error: {
+          title: `“${deletedTitle}” has been deleted`,
+          detail: 'The facilitator deleted it, or it was removed after a long time unused. It is no longer in your list of boards.',
+        },
+        canRetry: false,
+      };
+    }
     return { error: { title: 'This board does not exist', detail: 'It may have been deleted. Check the link with the facilitator.' }, canRetry: false };
   }
   return {
@@ -95,13 +106,21 @@ export default function BoardPage({ boardId }: { boardId: string }) {
       if (participant) setStage({ kind: 'ready', info, token, participant });
       else setStage({ kind: 'needs-name', info, token });
     } catch (error) {
-      setStage({ kind: 'failed', ...describeFailure(error) });
+      // A board that has gone leaves the home page's list (client/state/openedBoards.ts), and the message names it.
+      const deletedTitle = error instanceof ApiRequestError && error.status === 404 ? forgetDeletedBoard(boardId) : null;
+      setStage({ kind: 'failed', ...describeFailure(error, deletedTitle) });
     }
   }, [boardId, token]);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Listed on the home page once it has opened, so it can be found again without the link (client/state/openedBoards.ts).
+  const opened = stage.kind === 'ready' ? stage.info : null;
+  useEffect(() => {
+    if (opened && token) recordOpenedBoard({ boardId, title: opened.title, role: opened.role, token });
+  }, [boardId, token, opened]);
 
   switch (stage.kind) {
     case 'ready':

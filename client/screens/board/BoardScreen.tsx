@@ -1,6 +1,7 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { PresenceList } from '../../components/PresenceList';
-import { startEditingNote } from '../../state/boardUi';
+import { announce, setTemplateSwitch, showActivity, startEditingNote, useBoardUi } from '../../state/boardUi';
+import { useExerciseActions } from '../../sync/useExerciseState';
 import { useBoardActions, useBoardIdentity, useBoardState, useBoardStateReader, useCanChangeBoard } from '../../sync/BoardProvider';
 import { BoardCanvas } from './BoardCanvas';
 import { BOARD_ELEMENT_ID } from './BoardNote';
@@ -14,6 +15,61 @@ interface BoardScreenProps {
   title: string;
   /** The participant join code; only the facilitator has it. */
   joinCode: string | null;
+}
+
+/**
+ * Said to the facilitator who has just switched the exercise's set-up to
+ * this blank board, with the way back (issue 15: the switch asks first and
+ * can be undone). The undo manager does not take back session changes
+ * (client/sync/undoHistory.ts), so "Undo" writes the template back. The
+ * message takes focus when it appears, since the choice that opened it is
+ * gone with the set-up. It is offered only straight after the switch: once
+ * a note is added or removed, people are using the blank board, and going
+ * back would take their notes out of sight, so the message goes.
+ */
+function TemplateSwitched() {
+  const templateSwitch = useBoardUi((state) => state.templateSwitch);
+  const noteCount = useBoardState((state) => state.notes.length);
+  const actions = useExerciseActions();
+  const message = useRef<HTMLDivElement>(null);
+  const notesAtSwitch = useRef(noteCount);
+  const shown = templateSwitch !== null && !templateSwitch.undone && templateSwitch.from !== 'blank';
+  useEffect(() => {
+    if (shown) message.current?.focus();
+  }, [shown]);
+  useEffect(() => {
+    if (shown && noteCount !== notesAtSwitch.current) setTemplateSwitch(null);
+  }, [shown, noteCount]);
+  if (!shown) return null;
+  return (
+    <div ref={message} className="template-switched" tabIndex={-1}>
+      <p className="template-switched__text">This is now a blank board for everyone. The exercise’s perspectives and settings are kept.</p>
+      <button
+        type="button"
+        className="button button--small"
+        onClick={() => {
+          // Back to the set-up itself, which then takes focus (SetupPhase), whichever activity was showing here.
+          showActivity('workshop');
+          setTemplateSwitch({ from: templateSwitch.from, undone: true });
+          actions.chooseTemplate(templateSwitch.from);
+          announce('Back to the exercise’s set-up, for everyone.');
+        }}
+      >
+        Undo<span className="visually-hidden">: back to the exercise</span>
+      </button>
+      <button
+        type="button"
+        className="button button--small button--secondary"
+        onClick={() => {
+          setTemplateSwitch(null);
+          // The message goes: focus goes on to the board, where the skip link would take it.
+          document.getElementById(BOARD_ELEMENT_ID)?.focus();
+        }}
+      >
+        Dismiss
+      </button>
+    </div>
+  );
 }
 
 /** The blank board: in the shared frame, undo and the free canvas of notes, or the diagrams or the plan. */
@@ -48,8 +104,10 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
       people={<PresenceList people={people} announceChanges={presenceSettled} />}
     >
       <main className="board-main">
+        {identity.role === 'facilitator' && <TemplateSwitched />}
         <div className="board-activity">
-          <ActivitySwitch workshopLabel="The board" />
+          {/* "Notes", not "The board": the page is the board already, and its notes are what this shows. */}
+          <ActivitySwitch workshopLabel="Notes" />
         </div>
         <ActivityContent
           frames={{ diagrams: 'board-diagrams', plan: 'board-plan' }}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { BoardInfo } from '../../../shared/schema/api';
 import type { StoredParticipant } from '../../state/credentials';
 import { resetBoardUi } from '../../state/boardUi';
@@ -7,7 +7,10 @@ import { BoardProvider, useBoardState } from '../../sync/BoardProvider';
 import { measureServerClock } from '../../state/serverClock';
 import { MessagePage } from '../../components/PageChrome';
 import { JoinCodeProvider, useJoinCodeControl } from '../../components/JoinCode';
+import { usePublishFacilitatorView } from '../../sync/useExerciseState';
 import { ExerciseScreen } from '../exercise/ExerciseScreen';
+import { PresenterLinkProvider } from '../presenter/presenterLink';
+import { PresenterScreen } from '../presenter/PresenterScreen';
 import { BoardScreen } from './BoardScreen';
 
 interface BoardSessionViewProps {
@@ -52,8 +55,14 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
     <BoardProvider session={connection}>
       {info.role === 'facilitator' ? (
         <JoinCodeProvider boardId={boardId} token={token} code={info.joinCode} expiresAt={info.joinCodeExpiresAt}>
-          <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
+          <PresenterLinkProvider link={info.viewerLink}>
+            <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
+          </PresenterLinkProvider>
         </JoinCodeProvider>
+      ) : info.role === 'viewer' ? (
+        <WhenBoardKnown>
+          <PresenterScreen boardId={boardId} token={token} title={info.title} joinCode={info.joinCode} joinCodeExpiresAt={info.joinCodeExpiresAt} />
+        </WhenBoardKnown>
       ) : (
         <ScreenForTemplate title={info.title} joinCode={info.joinCode} />
       )}
@@ -62,16 +71,12 @@ export function BoardSessionView({ boardId, token, info, participant }: BoardSes
 }
 
 /**
- * The exercise or the blank board, as the board's template says. The
- * template is only known once the document has arrived (from the server,
- * or from this device's copy), so until then the page says it is opening.
+ * The template is only known once the document has arrived (from the
+ * server, or from this device's copy), so until then the page says it is
+ * opening.
  */
-function ScreenForTemplate({ title, joinCode: codeWhenOpened }: { title: string; joinCode: string | null }) {
-  // The facilitator may issue a new code or stop it: the screens show the current one.
-  const control = useJoinCodeControl();
-  const joinCode = control ? control.code : codeWhenOpened;
+function WhenBoardKnown({ children }: { children: ReactNode }) {
   const known = useBoardState((state) => state.boardTitle !== null);
-  const template = useBoardState((state) => state.exercise.session.template);
   if (!known) {
     return (
       <MessagePage>
@@ -79,5 +84,24 @@ function ScreenForTemplate({ title, joinCode: codeWhenOpened }: { title: string;
       </MessagePage>
     );
   }
-  return template === 'four-perspectives' ? <ExerciseScreen title={title} joinCode={joinCode} /> : <BoardScreen title={title} joinCode={joinCode} />;
+  return children;
+}
+
+/**
+ * The exercise or the blank board, as the board's template says, for the
+ * facilitator and participants (a viewer gets the presenter view). The
+ * facilitator's screen also says what they are looking at, for the
+ * presenter view to follow (`usePublishFacilitatorView`).
+ */
+function ScreenForTemplate({ title, joinCode: codeWhenOpened }: { title: string; joinCode: string | null }) {
+  // The facilitator may issue a new code or stop it: the screens show the current one.
+  const control = useJoinCodeControl();
+  const joinCode = control ? control.code : codeWhenOpened;
+  const template = useBoardState((state) => state.exercise.session.template);
+  usePublishFacilitatorView();
+  return (
+    <WhenBoardKnown>
+      {template === 'four-perspectives' ? <ExerciseScreen title={title} joinCode={joinCode} /> : <BoardScreen title={title} joinCode={joinCode} />}
+    </WhenBoardKnown>
+  );
 }

@@ -9,7 +9,7 @@ import {
   NEXT_STEP_QUESTIONS,
   PLAN_COLUMNS,
 } from '../../../shared/schema/exercise';
-import { actionName, StepsChecklist, TimescaleInput, usePlanPermissions } from '../plan/ActionEditors';
+import { actionName, DeleteActionButton, StepsChecklist, TimescaleInput, usePlanPermissions } from '../plan/ActionEditors';
 import { NameInput } from '../../components/NameInput';
 import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import type { ThemeId } from '../../../shared/schema/ids';
@@ -38,13 +38,13 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
   const common = {
     ...text,
     id,
-    className: 'field__input action__input',
+    className: `field__input action__input${SHORT_FIELDS.has(field) ? '' : ' action-fields__text'}`,
     maxLength: ACTION_FIELD_MAX_CHARS,
     readOnly: !canEdit || session.actionsAgreed,
     'aria-describedby': hint ? `${id}-hint` : undefined,
   };
   return (
-    <div className="action__field">
+    <div className="action-fields__field" data-field={field}>
       <label className="field__label" htmlFor={id}>
         {ACTION_FIELD_LABELS[field]}
       </label>
@@ -152,15 +152,22 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
           {theme && <span className="action__theme"> – from the theme “{theme.title}”</span>}
         </legend>
         {fromDiagram && <p className="action__from-diagram">From the driver diagram: the change idea “{fromDiagram.text}”</p>}
-        {PLAN_COLUMNS.map((column) =>
-          column === 'timescale' ? (
-            <TimescaleInput key={column} action={action} name={name} readOnly={!canEdit || session.actionsAgreed} />
-          ) : column === 'steps' ? (
-            <StepsChecklist key={column} action={action} name={name} permissions={{ ...permissions, canWrite: canEdit && !session.actionsAgreed }} />
-          ) : (
-            <ActionField key={column} action={action} field={column} />
-          ),
-        )}
+        {/* The plan's grid of fields (client/screens/plan/plan.css): two wide columns where the card has room, one on a phone. */}
+        <div className="action-fields">
+          {PLAN_COLUMNS.map((column) =>
+            column === 'timescale' ? (
+              <div key={column} className="action-fields__field" data-field={column}>
+                <TimescaleInput action={action} name={name} readOnly={!canEdit || session.actionsAgreed} />
+              </div>
+            ) : column === 'steps' ? (
+              <div key={column} className="action-fields__field" data-field={column}>
+                <StepsChecklist action={action} name={name} permissions={{ ...permissions, canWrite: canEdit && !session.actionsAgreed }} />
+              </div>
+            ) : (
+              <ActionField key={column} action={action} field={column} />
+            ),
+          )}
+        </div>
       </fieldset>
       {actionWarnings(action).length > 0 && (
         <ul className="action__warnings" aria-label={`Missing from “${name}”`}>
@@ -193,16 +200,7 @@ function ActionCard({ action, index }: { action: Action; index: number }) {
             Concern<span className="visually-hidden"> about “{name}”</span>
           </button>
           {!session.actionsAgreed && (
-            <button
-              type="button"
-              className="button button--small button--secondary"
-              onClick={() => {
-                actions.deleteAction(action.id);
-                announce(`Deleted “${name}”.`);
-              }}
-            >
-              Delete<span className="visually-hidden"> “{name}”</span>
-            </button>
+            <DeleteActionButton action={action} name={name} />
           )}
         </div>
       )}

@@ -1,6 +1,9 @@
-import { type FormEvent, useId, useMemo, useState } from 'react';
-import { type Announcements, DndContext, type DragEndEvent, useDraggable, useDroppable } from '@dnd-kit/core';
-import { useHandleDragSensors } from '../../components/useHandleDragSensors';
+import { type FormEvent, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type Announcements, DndContext, type DragEndEvent, type ScreenReaderInstructions, useDraggable, useDroppable } from '@dnd-kit/core';
+import { useNoteDragSensors } from '../../components/noteDragSensors';
+import { ActionMenu, type ActionMenuHandle, type MenuEntry } from '../../components/ActionMenu';
+import { confirm, Confirmation } from '../../components/Confirmation';
+import { movedNoteFocused, noteMoved, useMovedNote } from './movedNote';
 import { CSS } from '@dnd-kit/utilities';
 import { compareThemes, type ThemeComparison } from '../../../shared/rules/comparison';
 import type { NoteId, ThemeId } from '../../../shared/schema/ids';
@@ -13,7 +16,6 @@ import { SharedTextInput } from '../../components/SharedTextInput';
 import { themeTitleField } from '../../sync/useSharedText';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
 
-const NEW_THEME = '__new__';
 const UNGROUPED_ZONE = 'ungrouped';
 const noteZone = (id: string) => `note:${id}`;
 const themeZone = (id: string) => `theme:${id}`;
@@ -23,66 +25,103 @@ function shortText(text: string): string {
   return trimmed.length > 50 ? `${trimmed.slice(0, 50)}…` : trimmed;
 }
 
-/** A note that can be dragged onto another note or a theme, or moved with its menu. */
+/** Only Space picks a note up (useNoteDragSensors), so the instructions say so. */
+const DRAG_INSTRUCTIONS: ScreenReaderInstructions = {
+  draggable:
+    'To move this note into a theme, press Space to pick it up, use the arrow keys to move it over a theme or another note, then press Space again to drop it, or Escape to cancel. Or use its Actions menu.',
+};
+
+/** Where confirmations of what happened on the compare board show (Confirmation's place). */
+const CONFIRM_PLACE = 'compare';
+/** The heading focus goes to when the theme that held focus is deleted. */
+const UNGROUPED_HEADING_ID = 'compare-ungrouped-heading';
+
+/**
+ * A note that can be dragged (by the note itself) onto another note or a
+ * theme, or acted on with its one menu: move to a theme, start a new theme,
+ * add it to the driver diagram (issue 15: one menu per note, not a handle,
+ * a button and a select on each).
+ */
 function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[]; canEdit: boolean }) {
   const actions = useExerciseActions();
   const promote = usePromoteToDiagram();
   const laneNames = useLaneNames();
-  const selectId = useId();
+  const textId = useId();
+  const laneId = useId();
+  const menu = useRef<ActionMenuHandle>(null);
+  const element = useRef<HTMLDivElement | null>(null);
+  const { moved, focus } = useMovedNote(note.id, note.themeId ?? null);
   const drag = useDraggable({ id: noteZone(note.id), disabled: !canEdit });
   const drop = useDroppable({ id: noteZone(note.id), disabled: !canEdit });
-  const setRef = (element: HTMLElement | null) => {
-    drag.setNodeRef(element);
-    drop.setNodeRef(element);
+  const { setNodeRef: setDragNode, setActivatorNodeRef } = drag;
+  const { setNodeRef: setDropNode } = drop;
+  // The whole note is what moves, what starts a move and what another note is dropped on.
+  const setRef = useCallback(
+    (node: HTMLDivElement | null) => {
+      element.current = node;
+      setDragNode(node);
+      setActivatorNodeRef(node);
+      setDropNode(node);
+    },
+    [setDragNode, setActivatorNodeRef, setDropNode],
+  );
+
+  // A note moved here is a new element in its new column: focus follows it there (issue 15, point 3).
+  useEffect(() => {
+    if (!focus) return;
+    if (focus === 'menu') menu.current?.focusButton();
+    else element.current?.focus();
+    movedNoteFocused();
+  }, [focus]);
+
+  const short = shortText(note.text);
+  const moveTo = (theme: Theme | null) => {
+    actions.moveNoteToTheme(note.id, theme?.id ?? null);
+    noteMoved(note.id, theme?.id ?? null, 'menu');
+    confirm(theme ? `Moved “${short}” to the theme “${theme.title}”.` : `Took “${short}” out of its theme.`, CONFIRM_PLACE);
   };
-  const moveTo = (value: string) => {
-    if (value === NEW_THEME) {
-      actions.addTheme(shortText(note.text), [note.id]);
-      announce(`A new theme now holds “${shortText(note.text)}”.`);
-      return;
-    }
-    const theme = themes.find((t) => t.id === value);
-    actions.moveNoteToTheme(note.id, (value || null) as ThemeId | null);
-    announce(theme ? `Moved to the theme “${theme.title}”.` : 'Taken out of its theme.');
+  const startTheme = () => {
+    const themeId = actions.addTheme(short, [note.id]);
+    if (!themeId) return;
+    noteMoved(note.id, themeId, 'menu');
+    confirm(`Started a new theme, “${short}”, with this note.`, CONFIRM_PLACE);
   };
+  const entries: MenuEntry[] = [
+    {
+      key: 'move',
+      label: 'Move to theme',
+      items: [
+        ...themes.map((theme) => ({ key: theme.id, label: theme.title || 'Untitled theme', current: note.themeId === theme.id, onSelect: () => moveTo(theme) })),
+        { key: 'none', label: 'No theme', current: !note.themeId, onSelect: () => moveTo(null) },
+      ],
+    },
+    { key: 'new-theme', label: 'New theme from this note', onSelect: startTheme },
+    { key: 'diagram', label: 'Add to the driver diagram', onSelect: () => confirm(promote({ kind: 'note', id: note.id, label: note.text }), CONFIRM_PLACE) },
+  ];
+
   return (
-    <li
-      ref={setRef}
-      className={`lane-note lane-note--groupable${drag.isDragging ? ' lane-note--dragging' : ''}${drop.isOver && !drag.isDragging ? ' lane-note--target' : ''}`}
-      style={{ transform: CSS.Translate.toString(drag.transform) }}
-    >
-      {canEdit && (
-        <button type="button" className="lane-note__handle" {...drag.listeners} {...drag.attributes} aria-label={`Drag note “${shortText(note.text)}”`}>
-          ⠿
-        </button>
-      )}
-      <p className="lane-note__text">{note.text}</p>
-      <p className="lane-note__lane">{note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : ''}</p>
-      {canEdit && (
-        <button
-          type="button"
-          className="button button--small button--secondary lane-note__promote"
-          onClick={() => announce(promote({ kind: 'note', id: note.id, themeId: note.themeId }))}
-        >
-          Add to the driver diagram<span className="visually-hidden">: {shortText(note.text)}</span>
-        </button>
-      )}
-      {canEdit && (
-        <div className="lane-note__move">
-          <label htmlFor={selectId} className="lane-note__move-label">
-            Move to theme
-          </label>
-          <select id={selectId} className="participants__select" value={note.themeId ?? ''} onChange={(event) => moveTo(event.target.value)}>
-            <option value="">No theme</option>
-            {themes.map((theme) => (
-              <option key={theme.id} value={theme.id}>
-                {theme.title}
-              </option>
-            ))}
-            <option value={NEW_THEME}>A new theme</option>
-          </select>
+    <li className={`lane-note lane-note--groupable${drag.isDragging ? ' lane-note--dragging' : ''}${drop.isOver && !drag.isDragging ? ' lane-note--target' : ''}${moved ? ' lane-note--moved' : ''}`}>
+      <div
+        ref={setRef}
+        className="lane-note__body"
+        style={{ transform: CSS.Translate.toString(drag.transform) }}
+        role="group"
+        aria-roledescription="note"
+        aria-labelledby={`${textId} ${laneId}`}
+        aria-describedby={canEdit ? drag.attributes['aria-describedby'] : undefined}
+        tabIndex={canEdit ? 0 : undefined}
+        {...(canEdit ? drag.listeners : undefined)}
+      >
+        <div className="lane-note__words">
+          <p className="lane-note__text" id={textId}>
+            {note.text}
+          </p>
+          <p className="lane-note__lane" id={laneId}>
+            {note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : ''}
+          </p>
         </div>
-      )}
+        {canEdit && <ActionMenu handle={menu} label={`Actions for note: ${short}`} buttonText="Actions" entries={entries} className="lane-note__menu" />}
+      </div>
     </li>
   );
 }
@@ -110,29 +149,37 @@ function ThemeTitle({ theme, canEdit }: { theme: Theme; canEdit: boolean }) {
   );
 }
 
+/** A theme's column: its title, its notes, and its menu (add it to the driver diagram, delete it). */
 function ThemeColumn({ item, themes, canEdit }: { item: ThemeComparison; themes: Theme[]; canEdit: boolean }) {
   const actions = useExerciseActions();
   const promote = usePromoteToDiagram();
   const { isOver, setNodeRef } = useDroppable({ id: themeZone(item.theme.id), disabled: !canEdit });
+  const title = item.theme.title;
+  const entries: MenuEntry[] = [
+    { key: 'diagram', label: 'Add to the driver diagram', onSelect: () => confirm(promote({ kind: 'theme', id: item.theme.id, label: title }), CONFIRM_PLACE) },
+    {
+      key: 'delete',
+      label: 'Delete theme',
+      onSelect: () => {
+        actions.deleteTheme(item.theme.id);
+        // The menu's button goes with the theme: focus goes to the notes it held, now in no theme.
+        document.getElementById(UNGROUPED_HEADING_ID)?.focus();
+        confirm(`Deleted the theme “${title}”; its notes are in no theme now.`, CONFIRM_PLACE);
+      },
+    },
+  ];
   return (
-    <section ref={setNodeRef} className={`theme${isOver ? ' theme--target' : ''}`} aria-label={`Theme: ${item.theme.title}`}>
-      <ThemeTitle theme={item.theme} canEdit={canEdit} />
+    <section ref={setNodeRef} className={`theme${isOver ? ' theme--target' : ''}`} aria-label={`Theme: ${title}`}>
+      <div className="theme__head">
+        <ThemeTitle theme={item.theme} canEdit={canEdit} />
+        {canEdit && <ActionMenu label={`Actions for theme: ${title}`} buttonText="Actions" entries={entries} />}
+      </div>
       <p className="theme__count">{plural(item.notes.length, 'note')}</p>
       <ul className="lane__notes">
         {item.notes.map((note) => (
           <GroupableNote key={note.id} note={note} themes={themes} canEdit={canEdit} />
         ))}
       </ul>
-      {canEdit && (
-        <div className="lane-note__tools">
-          <button type="button" className="button button--small button--secondary" onClick={() => announce(promote({ kind: 'theme', id: item.theme.id }))}>
-            Add to the driver diagram<span className="visually-hidden"> as a driver: {item.theme.title}</span>
-          </button>
-          <button type="button" className="button button--small button--secondary" onClick={() => actions.deleteTheme(item.theme.id)}>
-            Delete theme<span className="visually-hidden"> {item.theme.title}</span>
-          </button>
-        </div>
-      )}
     </section>
   );
 }
@@ -141,7 +188,9 @@ function Ungrouped({ notes, themes, canEdit }: { notes: Note[]; themes: Theme[];
   const { isOver, setNodeRef } = useDroppable({ id: UNGROUPED_ZONE, disabled: !canEdit });
   return (
     <section ref={setNodeRef} className={`theme theme--ungrouped${isOver ? ' theme--target' : ''}`} aria-label="Notes in no theme">
-      <h3 className="theme__title">Not in a theme yet ({notes.length})</h3>
+      <h3 className="theme__title" id={UNGROUPED_HEADING_ID} tabIndex={-1}>
+        Not in a theme yet ({notes.length})
+      </h3>
       <ul className="lane__notes">
         {notes.map((note) => (
           <GroupableNote key={note.id} note={note} themes={themes} canEdit={canEdit} />
@@ -234,8 +283,9 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
 
 /**
  * Compare: group notes into themes by dragging (a note onto a note or a
- * theme) or with each note's "Move to theme" menu, then see what the
- * perspectives share and where they differ.
+ * theme) or with each note's Actions menu, then see what the perspectives
+ * share and where they differ. What a move or an "Add to the driver
+ * diagram" did shows for a moment at the foot of the screen.
  */
 export function ComparePhase() {
   const notes = useBoardState((state) => state.notes);
@@ -245,7 +295,7 @@ export function ComparePhase() {
   const actions = useExerciseActions();
   const [view, setView] = useState<'group' | 'compare'>('group');
   const comparison = useMemo(() => compareThemes(themes, notes, perspectives), [themes, notes, perspectives]);
-  const sensors = useHandleDragSensors();
+  const sensors = useNoteDragSensors();
   const textOf = (zone: string | number | undefined) => {
     const id = String(zone ?? '');
     if (id.startsWith('note:')) return `note “${shortText(notes.find((n) => n.id === id.slice(5))?.text ?? '')}”`;
@@ -255,16 +305,30 @@ export function ComparePhase() {
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${textOf(active.id)}.`,
     onDragOver: ({ over }) => (over ? `Over ${textOf(over.id)}.` : undefined),
-    onDragEnd: ({ active, over }) => (over ? `Dropped ${textOf(active.id)} on ${textOf(over.id)}.` : `Dropped ${textOf(active.id)}.`),
+    // A drop on a theme or note is confirmed by the board's status message, so it is not read twice.
+    onDragEnd: ({ active, over }) => (over && over.id !== active.id ? undefined : `Dropped ${textOf(active.id)} where it was.`),
     onDragCancel: ({ active }) => `Cancelled moving ${textOf(active.id)}.`,
   };
-  const handleDragEnd = ({ active, over }: DragEndEvent) => {
+  const handleDragEnd = ({ active, over, activatorEvent }: DragEndEvent) => {
     if (!over) return;
     const dragged = String(active.id).slice(5) as NoteId;
     const target = String(over.id);
-    if (target.startsWith('theme:')) actions.moveNoteToTheme(dragged, target.slice(6) as ThemeId);
-    else if (target.startsWith('note:') && target !== String(active.id)) actions.groupNotes(dragged, target.slice(5) as NoteId);
-    else if (target === UNGROUPED_ZONE) actions.moveNoteToTheme(dragged, null);
+    const what = textOf(active.id);
+    let themeId: ThemeId | null;
+    if (target.startsWith('theme:')) {
+      themeId = target.slice(6) as ThemeId;
+      actions.moveNoteToTheme(dragged, themeId);
+    } else if (target.startsWith('note:') && target !== String(active.id)) {
+      themeId = actions.groupNotes(dragged, target.slice(5) as NoteId);
+      if (!themeId) return;
+    } else if (target === UNGROUPED_ZONE) {
+      themeId = null;
+      actions.moveNoteToTheme(dragged, null);
+    } else return;
+    // Dragged with the keyboard, focus stays on the note in its new column; with a pointer, it is left alone.
+    noteMoved(dragged, themeId, activatorEvent instanceof KeyboardEvent ? 'note' : null);
+    const theme = themes.find((candidate) => candidate.id === themeId);
+    confirm(themeId === null ? `Took ${what} out of its theme.` : `Moved ${what} to the theme “${theme?.title ?? shortText(notes.find((n) => n.id === target.slice(5))?.text ?? '')}”.`, CONFIRM_PLACE);
   };
 
   return (
@@ -282,7 +346,7 @@ export function ComparePhase() {
       ) : (
         <>
           {canEdit && <AddTheme />}
-          <DndContext sensors={sensors} onDragEnd={handleDragEnd} accessibility={{ announcements }}>
+          <DndContext sensors={sensors} onDragEnd={handleDragEnd} accessibility={{ announcements, screenReaderInstructions: DRAG_INSTRUCTIONS }}>
             <div className="themes">
               <Ungrouped notes={comparison.ungrouped} themes={themes} canEdit={canEdit} />
               {/* In the order they were made, so a theme does not jump while people group notes. */}
@@ -294,6 +358,7 @@ export function ComparePhase() {
           </DndContext>
         </>
       )}
+      <Confirmation place={CONFIRM_PLACE} />
     </section>
   );
 }

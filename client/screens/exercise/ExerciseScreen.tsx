@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { agreementProblems } from '../../../shared/rules/actionReadiness';
 import { nextPhase, PHASE_GUIDE, phaseChangeProblem, previousPhase } from '../../../shared/rules/phaseRules';
 import { PHASES, type Phase } from '../../../shared/schema/exercise';
@@ -12,9 +12,11 @@ import { VotePhase } from './VotePhase';
 import { ActionsPhase } from './ActionsPhase';
 import { DonePhase } from './DonePhase';
 import { UnfinishedNotes } from './UnfinishedNotes';
+import { usePhaseHeadingFocus } from './usePhaseHeadingFocus';
 import { Timer, TimerControls } from './Timer';
 import { useActions, useExerciseActions, useIsFacilitator, usePerspectives, useSession, useThemes } from '../../sync/useExerciseState';
 import { BoardShell } from '../shell/BoardShell';
+import { facilitatorPlace, useFollowSummons } from '../shell/summons';
 import { ActivityContent, ActivitySwitch } from '../shell/ActivitySwitch';
 import './exercise.css';
 
@@ -52,11 +54,19 @@ function usePhaseRuleProblem(): (phase: Phase) => string | null {
   return (phase) => phaseChangeProblem(context, phase, 'facilitator');
 }
 
-/** The facilitator's controls: move between phases, lock, bring everyone along, and the timer. */
+/**
+ * The facilitator's bar: move between phases, lock, bring everyone along,
+ * and the timer's settings behind a "Timer" button, in one compact row
+ * (wrapping on a phone). It sits under the header, above the content, which
+ * scrolls by itself on a laptop (BoardShell), so it stays at hand without
+ * lying over what people work on (issue 15).
+ */
 function FacilitatorControls() {
   const session = useSession();
   const actions = useExerciseActions();
   const problem = useRef<HTMLParagraphElement>(null);
+  const [timerOpen, setTimerOpen] = useState(false);
+  const timerId = useId();
   const previous = previousPhase(session.phase);
   const next = nextPhase(session.phase);
   const refusal = useBoardUi((state) => state.phaseRefusal);
@@ -71,41 +81,49 @@ function FacilitatorControls() {
     else problem.current?.focus();
   };
   const summon = () => {
-    const scroller = document.scrollingElement ?? document.documentElement;
-    const fraction = (position: number, range: number) => (range > 0 ? position / range : 0);
-    actions.summon({
-      phase: session.phase,
-      scrollX: fraction(scroller.scrollLeft, scroller.scrollWidth - scroller.clientWidth),
-      scrollY: fraction(scroller.scrollTop, scroller.scrollHeight - scroller.clientHeight),
-    });
+    // The activity (and diagram) too, not only the scroll position: people on the plan were left there (docs/exercise.md, "Following the facilitator").
+    actions.summon(facilitatorPlace(session.phase));
     announce('Everyone’s screen now shows what you see.');
   };
 
   return (
-    // Kept in view while the page scrolls (on a laptop), so pressing "Bring everyone to me" does not move the facilitator.
     <section className="facilitator-controls" aria-label="Facilitator controls">
       <div className="facilitator-controls__row">
         {previous && (
-          <button type="button" className="button button--secondary" onClick={() => goTo(previous)}>
+          <button type="button" className="button button--small button--secondary" onClick={() => goTo(previous)}>
             Back to {PHASE_GUIDE[previous].title}
           </button>
         )}
         {next && (
-          <button type="button" className="button" onClick={() => goTo(next)}>
+          <button type="button" className="button button--small" onClick={() => goTo(next)}>
             Next: {PHASE_GUIDE[next].title}
           </button>
         )}
-        <button type="button" className="button button--secondary" aria-pressed={session.locked} onClick={() => actions.setLocked(!session.locked)}>
+        <button type="button" className="button button--small button--secondary" aria-pressed={session.locked} onClick={() => actions.setLocked(!session.locked)}>
           {session.locked ? 'Unlock the board' : 'Lock the board'}
         </button>
-        <button type="button" className="button button--secondary" onClick={summon}>
+        <button type="button" className="button button--small button--secondary" onClick={summon}>
           Bring everyone to me
         </button>
+        <button
+          type="button"
+          className="button button--small button--secondary facilitator-controls__timer-toggle"
+          aria-expanded={timerOpen}
+          aria-controls={timerId}
+          onClick={() => setTimerOpen(!timerOpen)}
+        >
+          Timer
+          <span className="facilitator-controls__arrow" aria-hidden="true">
+            {timerOpen ? '▴' : '▾'}
+          </span>
+        </button>
+      </div>
+      <div id={timerId} className="facilitator-controls__timer" hidden={!timerOpen}>
+        <TimerControls />
       </div>
       <p className="facilitator-controls__problem" role="alert" tabIndex={-1} ref={problem}>
         {lastProblem}
       </p>
-      <TimerControls />
     </section>
   );
 }
@@ -131,13 +149,13 @@ function PhaseSteps({ current }: { current: Phase }) {
 
 /**
  * Follows the facilitator: when they bring everyone to them, this screen
- * scrolls to where they are; when the phase changes, it is announced.
+ * switches to their activity and scrolls to where they are
+ * (`useFollowSummons`); when the phase changes, it is announced.
  */
 function useFollowFacilitator(isFacilitator: boolean) {
   const session = useSession();
-  const serial = session.summons?.serial ?? 0;
-  const seen = useRef(serial);
   const phase = useRef(session.phase);
+  useFollowSummons(session.summons, isFacilitator, MAIN_ID);
 
   useEffect(() => {
     if (phase.current !== session.phase) {
@@ -145,20 +163,6 @@ function useFollowFacilitator(isFacilitator: boolean) {
       if (!isFacilitator) announce(`The facilitator moved everyone to: ${PHASE_GUIDE[session.phase].title}.`);
     }
   }, [session.phase, isFacilitator]);
-
-  useEffect(() => {
-    if (serial === seen.current) return;
-    seen.current = serial;
-    const summons = session.summons;
-    if (isFacilitator || !summons) return;
-    const scroller = document.scrollingElement ?? document.documentElement;
-    scroller.scrollTo({
-      left: summons.scrollX * (scroller.scrollWidth - scroller.clientWidth),
-      top: summons.scrollY * (scroller.scrollHeight - scroller.clientHeight),
-    });
-    document.getElementById(MAIN_ID)?.focus({ preventScroll: true });
-    announce('The facilitator brought everyone to the same place.');
-  }, [serial, session.summons, isFacilitator]);
 }
 
 interface ExerciseScreenProps {
@@ -175,6 +179,8 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
   const isFacilitator = useIsFacilitator();
   const guide = PHASE_GUIDE[session.phase];
   useFollowFacilitator(isFacilitator);
+  // After a phase change, focus starts at the new phase's heading (issue 15, point 3).
+  const phaseHeading = usePhaseHeadingFocus(session.phase);
   useAutoGroup();
 
   return (
@@ -184,11 +190,12 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
       pageTitle={guide.title}
       className="exercise"
       skipLink={{ targetId: MAIN_ID, text: 'Skip to the exercise' }}
+      controls={isFacilitator && <FacilitatorControls />}
     >
       <div className="phase-bar">
         <PhaseSteps current={session.phase} />
         <div className="phase-bar__now">
-          <h2 className="phase-bar__title">
+          <h2 className="phase-bar__title" ref={phaseHeading} tabIndex={-1}>
             <span className="visually-hidden">Now: </span>
             {guide.title}
           </h2>
@@ -196,7 +203,6 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
           <Timer />
         </div>
       </div>
-      {isFacilitator && <FacilitatorControls />}
       <div className="exercise__layout">
         <main id={MAIN_ID} className="exercise__main" tabIndex={-1}>
           <ActivitySwitch workshopLabel="The exercise" />

@@ -3,6 +3,7 @@ import { smallestGroup } from '../../../shared/rules/laneBalance';
 import type { PerspectiveId } from '../../../shared/schema/ids';
 import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
 import { announce } from '../../state/boardUi';
+import { PeopleDisclosure, PersonSwatch } from '../../components/PresenceList';
 import { useExerciseActions, useIsFacilitator, useMembers, usePerspectives, useSession } from '../../sync/useExerciseState';
 
 /** The ids of the participants on the board now (not the facilitator, not viewers). */
@@ -32,9 +33,13 @@ export function useAutoGroup(): void {
   }, [session.groupMode, session.locked, role, canEdit, participantId, hasGroup, perspectives, members, here, actions]);
 }
 
-/** Everyone here, with their group and, while writing, whether they are done. */
+/**
+ * Everyone here, with their group and, while writing, whether they are
+ * done, in a panel that folds away (closed by default on the action plan and
+ * the driver diagrams, `PeopleDisclosure`). The ready check's count shows
+ * even when it is folded: it is what the facilitator waits for.
+ */
 export function ParticipantsPanel() {
-  const headingId = useId();
   const people = useBoardState((state) => state.people);
   const session = useSession();
   const perspectives = usePerspectives();
@@ -47,22 +52,24 @@ export function ParticipantsPanel() {
   const readyCount = here.filter((id) => members[id]?.ready).length;
 
   return (
-    <section className="participants" aria-labelledby={headingId}>
-      <h2 id={headingId} className="participants__heading">
-        People here ({people.length})
-      </h2>
-      {showReady && (
-        <p className="participants__ready-count" role="status">
-          {readyCount} of {here.length} done writing
-        </p>
-      )}
+    <PeopleDisclosure
+      count={people.length}
+      className="participants"
+      summary={
+        showReady && (
+          <p className="participants__ready-count" role="status">
+            {readyCount} of {here.length} done writing
+          </p>
+        )
+      }
+    >
       <ul className="participants__list">
         {people.map((person) => {
           const member = members[person.participantId];
           const group = perspectives.find((p) => p.id === member?.perspectiveId);
           return (
             <li key={person.participantId} className="participants__person">
-              <span className="presence__dot" style={{ backgroundColor: person.colour }} aria-hidden="true" />
+              <PersonSwatch colour={person.colour} />
               <span className="participants__name">
                 {person.name}
                 {person.isSelf && ' (you)'}
@@ -102,7 +109,7 @@ export function ParticipantsPanel() {
           Balance groups
         </button>
       )}
-    </section>
+    </PeopleDisclosure>
   );
 }
 

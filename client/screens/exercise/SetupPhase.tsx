@@ -1,8 +1,10 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { GROUP_MODES, type GroupMode, MAX_VOTE_BUDGET, type Perspective, PERSPECTIVE_NAME_MAX_CHARS } from '../../../shared/schema/exercise';
 import { GroupPicker } from './ParticipantsPanel';
 import { useExerciseActions, useIsFacilitator, usePerspectives, useSession } from '../../sync/useExerciseState';
 import { NameInput } from '../../components/NameInput';
+import { setTemplateSwitch, useBoardUi } from '../../state/boardUi';
+import { ConfirmDialog } from '../shell/ConfirmDialog';
 
 const GROUP_MODE_LABELS: Record<GroupMode, { label: string; hint: string }> = {
   pick: { label: 'Participants pick their group', hint: 'Each person chooses a perspective on their own screen.' },
@@ -37,6 +39,69 @@ function PerspectiveField({ perspective, canRemove }: { perspective: Perspective
   );
 }
 
+/**
+ * The facilitator's choice of template. Switching to a blank board changes
+ * every screen at once, so it asks first, saying what changes and what is
+ * kept; once switched, the blank board offers "Undo" (BoardScreen). After
+ * that undo, focus comes back here, to the exercise's choice.
+ */
+function TemplateChoice() {
+  const session = useSession();
+  const actions = useExerciseActions();
+  const [asking, setAsking] = useState(false);
+  const blankChoice = useRef<HTMLInputElement>(null);
+  const exerciseChoice = useRef<HTMLInputElement>(null);
+  const undone = useBoardUi((state) => state.templateSwitch?.undone ?? false);
+
+  useEffect(() => {
+    if (!undone) return;
+    exerciseChoice.current?.focus();
+    setTemplateSwitch(null);
+  }, [undone]);
+
+  return (
+    <fieldset className="setup__fieldset">
+      <legend>Template</legend>
+      <label className="setup__choice">
+        <input
+          ref={exerciseChoice}
+          type="radio"
+          name="template"
+          checked={session.template === 'four-perspectives'}
+          onChange={() => actions.chooseTemplate('four-perspectives')}
+        />{' '}
+        “What does good look like?” from four perspectives
+      </label>
+      <label className="setup__choice">
+        <input ref={blankChoice} type="radio" name="template" checked={false} onChange={() => setAsking(true)} /> A blank board: notes anywhere, no phases
+      </label>
+      {asking && (
+        <ConfirmDialog
+          title="Switch to a blank board?"
+          confirmLabel="Switch to a blank board"
+          cancelLabel="Keep the exercise"
+          onCancel={() => {
+            setAsking(false);
+            // Back on the choice that opened the question (the radio stays unchecked: nothing changed).
+            blankChoice.current?.focus();
+          }}
+          onConfirm={() => {
+            setAsking(false);
+            setTemplateSwitch({ from: session.template, undone: false });
+            actions.chooseTemplate('blank');
+          }}
+        >
+          <p>
+            Everyone’s screen changes at once to a free board of notes: no phases, no private writing, and no anonymity, since everyone sees everyone’s notes,
+            names and pointers as they happen.
+          </p>
+          <p>The perspectives and settings you have chosen are kept, out of sight. You can switch back with “Undo” straight after, before anyone adds a note.</p>
+        </ConfirmDialog>
+      )}
+    </fieldset>
+  );
+}
+
 /** The facilitator sets up the exercise; everyone else waits, choosing a group if they may. */
 export function SetupPhase() {
   const isFacilitator = useIsFacilitator();
@@ -64,16 +129,7 @@ export function SetupPhase() {
 
   return (
     <section className="phase-panel setup" aria-label="Set up">
-      <fieldset className="setup__fieldset">
-        <legend>Template</legend>
-        <label className="setup__choice">
-          <input type="radio" name="template" checked={session.template === 'four-perspectives'} onChange={() => actions.chooseTemplate('four-perspectives')} />{' '}
-          “What does good look like?” from four perspectives
-        </label>
-        <label className="setup__choice">
-          <input type="radio" name="template" checked={false} onChange={() => actions.chooseTemplate('blank')} /> A blank board: notes anywhere, no phases
-        </label>
-      </fieldset>
+      <TemplateChoice />
 
       <fieldset className="setup__fieldset">
         <legend>Perspectives</legend>

@@ -1,13 +1,19 @@
 import { useMemo, useState } from 'react';
 import { dotProblem, dotsUsed, rankVotes } from '../../../shared/rules/dotVoting';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState } from '../../sync/BoardProvider';
+import { useBoardIdentity, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
+import { Confirmation } from '../../components/Confirmation';
+import { AddToDiagram } from '../diagram/AddToDiagram';
 import { plural, useExerciseActions, useIsFacilitator, useMyBallot, useSession, useThemes, useVoters, useVoteTally } from '../../sync/useExerciseState';
+
+/** Where what "Add to the driver diagram" did shows, under the results. */
+const CONFIRM_PLACE = 'vote';
 
 /** Something people can vote on: a theme or a note. */
 interface VoteItem {
   id: string;
   label: string;
+  kind: 'theme' | 'note';
 }
 
 /** The items of this vote: the themes, or the notes, as the facilitator chose. */
@@ -16,7 +22,7 @@ function useVoteItems(): VoteItem[] {
   const themes = useThemes();
   const notes = useBoardState((state) => state.notes);
   return useMemo(
-    () => (session.voteTarget === 'themes' ? themes.map((t) => ({ id: t.id, label: t.title })) : notes.map((n) => ({ id: n.id, label: n.text || 'An empty note' }))),
+    () => (session.voteTarget === 'themes' ? themes.map((t) => ({ id: t.id, label: t.title, kind: 'theme' as const })) : notes.map((n) => ({ id: n.id, label: n.text || 'An empty note', kind: 'note' as const }))),
     [session.voteTarget, themes, notes],
   );
 }
@@ -29,9 +35,11 @@ export function useVoteResults() {
   return useMemo(() => {
     if (!session.votingClosed) return null;
     const labels = new Map(items.map((item) => [item.id, item.label]));
+    const kinds = new Map(items.map((item) => [item.id, item.kind]));
     return rankVotes(voteTally.items, new Set(labels.keys())).map((result) => ({
       ...result,
       label: labels.get(result.itemId) ?? '',
+      kind: kinds.get(result.itemId) ?? 'theme',
     }));
   }, [session.votingClosed, voteTally, items]);
 }
@@ -50,6 +58,7 @@ export function VotePhase() {
   const myBallot = useMyBallot();
   const voters = useVoters();
   const { canEdit } = useBoardIdentity();
+  const canChange = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
   const actions = useExerciseActions();
   const items = useVoteItems();
@@ -82,6 +91,7 @@ export function VotePhase() {
                 <span className="results__dots">
                   <Dots count={result.dots} /> {plural(result.dots, 'dot')} from {plural(result.voters, 'person', 'people')}
                 </span>
+                {canChange && <AddToDiagram source={{ kind: result.kind, id: result.itemId, label: result.label }} place={CONFIRM_PLACE} />}
               </li>
             ))}
           </ol>
@@ -126,6 +136,7 @@ export function VotePhase() {
           </ul>
         </>
       )}
+      <Confirmation place={CONFIRM_PLACE} />
       {isFacilitator && (
         <button type="button" className="button" onClick={() => actions.setVotingClosed(!session.votingClosed)}>
           {session.votingClosed ? 'Reopen voting' : 'Close voting and show the results'}

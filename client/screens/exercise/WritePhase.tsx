@@ -3,10 +3,15 @@ import type { NoteId } from '../../../shared/schema/ids';
 import { NOTE_TEXT_MAX_CHARS, type Note } from '../../../shared/schema/records';
 import type { Perspective } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
-import { useBoardIdentity, useBoardState, useLockedOut } from '../../sync/BoardProvider';
+import { useBoardIdentity, useBoardState, useCanChangeBoard, useLockedOut } from '../../sync/BoardProvider';
+import { Confirmation } from '../../components/Confirmation';
+import { AddToDiagram } from '../diagram/AddToDiagram';
 import { GroupPicker } from './ParticipantsPanel';
 import { plural, useDraftCounts, useExerciseActions, useMembers, useMyDrafts, useMyGroup, usePerspectives, usePrivateStatus, useSession } from '../../sync/useExerciseState';
 import { keepUnfinishedText, setUnfinishedNote, unfinishedNoteKey, useUnfinishedNote } from './unfinishedNoteStore';
+
+/** Where what "Add to the driver diagram" did shows, on the lanes. */
+const CONFIRM_PLACE = 'lanes';
 
 /** One of this person's drafts: its text, which they can change or delete. */
 function Draft({ note }: { note: Note }) {
@@ -158,6 +163,7 @@ export function WritePhase() {
   const ready = identity.participantId ? Boolean(members[identity.participantId]?.ready) : false;
   const canWrite = identity.canEdit && myGroup !== null;
   const revealing = session.phase === 'reveal' && !session.revealed;
+  const canChange = useCanChangeBoard();
 
   return (
     <section className="phase-panel" aria-label={session.revealed ? 'The four perspectives' : 'Write'}>
@@ -194,6 +200,7 @@ export function WritePhase() {
                     <li key={note.id} className="lane-note">
                       <p className="lane-note__text">{note.text}</p>
                       {authorOf(note, session.anonymous) && <p className="lane-note__author">{authorOf(note, session.anonymous)}</p>}
+                      {canChange && <AddToDiagram source={{ kind: 'note', id: note.id, label: note.text }} place={CONFIRM_PLACE} />}
                     </li>
                   ))}
                 </ul>
@@ -213,6 +220,7 @@ export function WritePhase() {
           );
         })}
       </div>
+      <Confirmation place={CONFIRM_PLACE} />
       {identity.role === 'participant' && canWrite && session.phase === 'write' && (
         <button type="button" className="button button--secondary" aria-pressed={ready} disabled={session.locked} onClick={() => actions.setReady(!ready)}>
           {ready ? 'Done writing ✓ (press to keep writing)' : 'I’m done writing'}

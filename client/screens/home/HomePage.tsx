@@ -9,6 +9,7 @@ import { BigJoinCode } from '../../components/JoinCode';
 import { SiteFooter, SiteHeader, SkipLink } from '../../components/PageChrome';
 import { TextField } from '../../components/TextField';
 import { useDocumentTitle } from '../../useDocumentTitle';
+import { OpenedBoards } from './OpenedBoards';
 import './home.css';
 
 function messageOf(error: unknown): string {
@@ -16,8 +17,11 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * The front page: start a new workshop board, or join one with a code. Opened
- * from an invite link, it joins with that link's code straight away.
+ * The front page: what the product is for and how a session runs, start a
+ * new workshop board or join one with a code, and the boards this browser
+ * has opened before. Opened from an invite link, it joins with that link's
+ * code straight away. The product's name is the header's alone: the page's
+ * heading says what it does instead (issue 15, point 2).
  */
 export function HomePage({ inviteCode = null }: { inviteCode?: string | null }) {
   useDocumentTitle('Retain – workshop board for NHS staff retention');
@@ -26,18 +30,58 @@ export function HomePage({ inviteCode = null }: { inviteCode?: string | null }) 
       <SkipLink targetId="main">Skip to main content</SkipLink>
       <SiteHeader />
       <main className="page__main" id="main" tabIndex={-1}>
-        <h1 className="home__title">Retain</h1>
+        <h1 className="home__title">Run a staff-retention workshop on one shared board</h1>
         <p className="home__lead">
-          A live, shared sticky-note board for NHS staff-retention workshops: everyone adds their ideas at the same
-          time, from a laptop or a phone.
+          For the HR, organisational-development or improvement lead running a session on keeping staff. Everyone writes
+          on the same sticky-note board at once, from a laptop or a phone, with no accounts to set up, and the team
+          leaves with the retention action plan it agreed.
         </p>
+        <OpenedBoards />
         <div className="home__sections">
           <NewWorkshop />
           <JoinWithCode inviteCode={inviteCode} />
         </div>
+        <SessionSteps />
       </main>
       <SiteFooter />
     </div>
+  );
+}
+
+/** What a session looks like, from creating the board to the check-ins, for someone deciding whether to run one. */
+function SessionSteps() {
+  const headingId = useId();
+  return (
+    <section className="home__steps" aria-labelledby={headingId}>
+      <h2 id={headingId}>How a session works</h2>
+      <ol className="home__steps-list">
+        <li>
+          <strong>Create a board</strong> for your workshop. You get a private facilitator link, a link for the people
+          taking part and one for the projector.
+        </li>
+        <li>
+          <strong>Invite everyone in.</strong> Put the join code and its QR code on the projector, or send the link to
+          people joining remotely. They type a name and they are in.
+        </li>
+        <li>
+          <strong>Write in private.</strong> Each group writes what good retention looks like from its perspective: the
+          board, HR, line managers or staff. Nobody sees the others’ notes yet, so no one view sets the tone.
+        </li>
+        <li>
+          <strong>Reveal and compare.</strong> All the notes appear at once. Group them into themes and see what the four
+          perspectives share and where they differ.
+        </li>
+        <li>
+          <strong>Vote, then agree three to five actions.</strong> Dots show what matters most; each action gets an owner,
+          a timescale and the steps to take.
+        </li>
+        <li>
+          <strong>Take the plan away and come back to it.</strong> Download it for your retention action plan (Word,
+          Excel and more) with a calendar of check-ins, and return at 30, 60 and 90 days to tick off steps and update
+          progress.
+        </li>
+      </ol>
+    </section>
   );
 }
 

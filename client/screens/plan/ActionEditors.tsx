@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, useId, useState } from 'react';
 import { durationText } from '../../../shared/rules/planText';
 import {
   type Action,
@@ -97,7 +97,7 @@ export function TimescaleInput({ action, name, readOnly }: { action: Action; nam
         </label>
       )}
       {timescale?.kind === 'duration' && (
-        <span className="timescale__part">
+        <span className="timescale__part timescale__part--duration">
           <label htmlFor={`${id}-amount`} className="visually-hidden">
             How many
           </label>
@@ -142,6 +142,29 @@ export function TimescaleInput({ action, name, readOnly }: { action: Action; nam
   );
 }
 
+/**
+ * A step is one line: the exports write one step per line and the import
+ * reads them back that way (docs/plan-export.md), so a line break inside a
+ * step would come back as two steps. Its field is still a textarea, so a long
+ * step wraps and is read in full; these handlers keep line breaks out of it
+ * (Enter already finishes the step, in SharedTextInput).
+ */
+const ONE_LINE = {
+  onKeyDownCapture(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter') event.preventDefault();
+  },
+  onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const pasted = event.clipboardData.getData('text/plain');
+    if (!/[\r\n]/.test(pasted)) return;
+    event.preventDefault();
+    // insertText keeps the browser's own undo and fires the input event the shared text listens to.
+    document.execCommand('insertText', false, pasted.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+  },
+  onDrop(event: DragEvent<HTMLTextAreaElement>) {
+    if (/[\r\n]/.test(event.dataTransfer.getData('text/plain'))) event.preventDefault();
+  },
+};
+
 /** An action's steps as a checklist: tick them off, reword them, add and remove them. */
 export function StepsChecklist({ action, name, permissions }: { action: Action; name: string; permissions: PlanPermissions }) {
   const actions = useExerciseActions();
@@ -158,7 +181,7 @@ export function StepsChecklist({ action, name, permissions }: { action: Action; 
   };
   return (
     <div className="steps" role="group" aria-labelledby={headingId}>
-      <p className="field__label" id={headingId}>
+      <p className="field__label steps__label" id={headingId}>
         Steps to take<span className="visually-hidden"> for “{name}”</span>
         {steps.length > 0 && <span className="steps__count"> ({done} of {steps.length} done)</span>}
       </p>
@@ -177,6 +200,8 @@ export function StepsChecklist({ action, name, permissions }: { action: Action; 
               {permissions.canWrite ? (
                 <>
                   <SharedTextInput
+                    {...ONE_LINE}
+                    multiline
                     aria-label={`Step ${index + 1} of “${name}”`}
                     className="field__input steps__text"
                     address={stepTextField(action.id, step.id)}
@@ -245,5 +270,22 @@ export function StatusSelect({ action, name, readOnly }: { action: Action; name:
         ))}
       </select>
     </label>
+  );
+}
+
+/** Deletes an action, saying so; on the plan's cards and in the actions phase. */
+export function DeleteActionButton({ action, name, className = '' }: { action: Pick<Action, 'id'>; name: string; className?: string }) {
+  const actions = useExerciseActions();
+  return (
+    <button
+      type="button"
+      className={`button button--small button--secondary ${className}`.trim()}
+      onClick={() => {
+        actions.deleteAction(action.id);
+        announce(`Deleted “${name}”.`);
+      }}
+    >
+      Delete<span className="visually-hidden"> “{name}”</span>
+    </button>
   );
 }

@@ -1,85 +1,160 @@
 import { useId } from 'react';
 import { actionWarnings } from '../../../shared/rules/actionReadiness';
-import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, type ActionTextField } from '../../../shared/schema/exercise';
+import { describeTimescale } from '../../../shared/rules/planText';
+import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_STATUS_LABELS, type ActionTextField } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { actionTextField, useSharedText } from '../../sync/useSharedText';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useActions, useExerciseActions, useSession, useSteps } from '../../sync/useExerciseState';
 import { PlanDownloads } from './PlanDownloads';
-import { actionName, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
+import { actionName, DeleteActionButton, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
 import { PlanTableHead } from './PlanTableHead';
 import './plan.css';
 
-/** A written field of the plan, typed into live in its table cell by anyone at once, as in the actions phase. */
-function PlanTextCell({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
+/**
+ * A written field of an action, typed into live by anyone at once, as in the
+ * actions phase. Its visible label is the template's column name, said once
+ * (the plan has no column headings over the cards to repeat it); screen
+ * readers hear which action it belongs to as well.
+ */
+function PlanTextField({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
   const actions = useExerciseActions();
+  const id = useId();
   const text = useSharedText<HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
     actions.updateAction(action.id, { [field]: next }),
   );
   return (
-    <textarea
-      {...text}
-      className="field__input plan-table__input"
-      aria-label={`${ACTION_FIELD_LABELS[field]} of “${name}”`}
-      rows={field === 'owner' ? 1 : 3}
-      maxLength={ACTION_FIELD_MAX_CHARS}
-      readOnly={readOnly}
-    />
+    <div className="action-fields__field" data-field={field}>
+      <label className="field__label" htmlFor={id}>
+        {ACTION_FIELD_LABELS[field]}
+      </label>
+      <textarea
+        {...text}
+        id={id}
+        // Starts with the visible label (WCAG 2.5.3, label in name), and says which action.
+        aria-label={`${ACTION_FIELD_LABELS[field]} of “${name}”`}
+        className="field__input action-fields__text"
+        rows={field === 'owner' ? 1 : 2}
+        maxLength={ACTION_FIELD_MAX_CHARS}
+        readOnly={readOnly}
+      />
+    </div>
   );
 }
 
-function PlanRow({ action, index, permissions }: { action: Action; index: number; permissions: PlanPermissions }) {
-  const actions = useExerciseActions();
+/** The id of an action's card heading, where the summary's buttons take focus. */
+function cardHeadingId(action: Action): string {
+  return `plan-action-${action.id}`;
+}
+
+/**
+ * One action as a card: its number, name and progress on top, then the
+ * template's six columns as a grid of fields wide enough to read (two side by
+ * side where the card has room, one above the other on a phone), then what is
+ * missing and, for whoever may rewrite the plan, Delete.
+ */
+function PlanCard({ action, index, permissions }: { action: Action; index: number; permissions: PlanPermissions }) {
   const name = actionName(action, index);
   const warnings = actionWarnings(action);
   const readOnly = !permissions.canWrite;
-  const cell = (field: ActionTextField) => (
-    <td data-label={ACTION_FIELD_LABELS[field]}>
-      <PlanTextCell action={action} field={field} name={name} readOnly={readOnly} />
-    </td>
-  );
+  const text = (field: ActionTextField) => <PlanTextField action={action} field={field} name={name} readOnly={readOnly} />;
   return (
-    <tr className={`plan-table__row plan-table__row--${action.status}`}>
-      <th scope="row" data-label={ACTION_FIELD_LABELS.topic}>
-        <span className="plan-table__number">{index + 1}.</span>
-        <PlanTextCell action={action} field="topic" name={name} readOnly={readOnly} />
-        {action.importedFrom && <p className="plan-table__source">Imported from {action.importedFrom}</p>}
-      </th>
-      {cell('action')}
-      {cell('owner')}
-      <td data-label={ACTION_FIELD_LABELS.timescale}>
-        <TimescaleInput action={action} name={name} readOnly={readOnly} />
-      </td>
-      <td data-label={ACTION_FIELD_LABELS.steps}>
-        <StepsChecklist action={action} name={name} permissions={permissions} />
-      </td>
-      {cell('success')}
-      <td data-label="Progress">
+    <li className={`plan-card plan-card--${action.status}`}>
+      <div className="plan-card__head">
+        <h3 className="plan-card__title" id={cardHeadingId(action)} tabIndex={-1}>
+          <span className="plan-card__number">{index + 1}.</span> {name}
+        </h3>
         <StatusSelect action={action} name={name} readOnly={!permissions.canTrack} />
-        {warnings.length > 0 && (
-          <ul className="action__warnings plan-table__warnings" aria-label={`Missing from “${name}”`}>
-            {warnings.map((warning) => (
-              <li key={warning}>{warning}</li>
-            ))}
-          </ul>
-        )}
-        {permissions.canWrite && (
-          <button
-            type="button"
-            className="button button--small button--secondary plan-table__delete"
-            onClick={() => {
-              actions.deleteAction(action.id);
-              announce(`Deleted “${name}”.`);
-            }}
-          >
-            Delete<span className="visually-hidden"> “{name}”</span>
-          </button>
-        )}
-      </td>
-    </tr>
+      </div>
+      {action.importedFrom && <p className="plan-card__source">Imported from {action.importedFrom}</p>}
+      <div className="action-fields">
+        {text('topic')}
+        {text('action')}
+        {text('owner')}
+        <div className="action-fields__field" data-field="timescale">
+          <TimescaleInput action={action} name={name} readOnly={readOnly} />
+        </div>
+        <div className="action-fields__field" data-field="steps">
+          <StepsChecklist action={action} name={name} permissions={permissions} />
+        </div>
+        {text('success')}
+      </div>
+      {(warnings.length > 0 || permissions.canWrite) && (
+        <div className="plan-card__foot">
+          {warnings.length > 0 && (
+            <ul className="action__warnings plan-card__warnings" aria-label={`Missing from “${name}”`}>
+              {warnings.map((warning) => (
+                <li key={warning}>{warning}</li>
+              ))}
+            </ul>
+          )}
+          {permissions.canWrite && (
+            <DeleteActionButton action={action} name={name} className="plan-card__delete" />
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/**
+ * The plan at a glance, above the cards: each action's owner, timescale and
+ * progress in one short row, as a facilitator runs down the plan at a
+ * check-in. Each action's name takes focus to its card.
+ */
+function PlanSummary({ planned }: { planned: readonly Action[] }) {
+  const steps = useSteps();
+  const goTo = (action: Action) => {
+    // Focus, not a #fragment link: the board page's address keeps its fragment for the token (docs/client.md, "Links, tokens and identity").
+    document.getElementById(cardHeadingId(action))?.focus();
+  };
+  return (
+    <div className="plan-summary">
+      <table className="plan-summary__table">
+        <caption className="plan-summary__caption">
+          The plan at a glance
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Action</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Timescale</th>
+            <th scope="col">Progress</th>
+          </tr>
+        </thead>
+        <tbody>
+          {planned.map((action, index) => {
+            const name = actionName(action, index);
+            const actionSteps = steps[action.id] ?? [];
+            const done = actionSteps.filter((step) => step.done).length;
+            return (
+              <tr key={action.id} className={`plan-summary__row plan-summary__row--${action.status}`}>
+                <th scope="row">
+                  <span className="plan-summary__number">{index + 1}.</span>{' '}
+                  <button type="button" className="plan-summary__jump" onClick={() => goTo(action)}>
+                    {name}
+                  </button>
+                  {action.topic.trim() && action.topic.trim() !== name && <span className="plan-summary__topic">{action.topic}</span>}
+                </th>
+                <td data-label="Owner">{action.owner.trim() || <span className="plan-summary__unset">No owner yet</span>}</td>
+                <td data-label="Timescale">{describeTimescale(action.timescale) || <span className="plan-summary__unset">Not set</span>}</td>
+                <td data-label="Progress">
+                  <span className={`plan-summary__status plan-summary__status--${action.status}`}>{ACTION_STATUS_LABELS[action.status]}</span>
+                  {actionSteps.length > 0 && (
+                    <span className="plan-summary__steps">
+                      {done} of {plural(actionSteps.length, 'step')} done
+                    </span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -103,9 +178,12 @@ function PrintedPlan({ planned }: { planned: readonly Action[] }) {
 }
 
 /**
- * The action plan on every board: the actions as the guide's table, edited
- * live by whoever may (see usePlanPermissions), with the downloads, the
- * calendar of check-ins, and importing an earlier plan to review.
+ * The action plan on every board: a summary of the actions, then each action
+ * as a card of the guide's columns, edited live by whoever may (see
+ * usePlanPermissions), with the downloads, the calendar of check-ins, and
+ * importing an earlier plan to review. A table of seven editable columns left
+ * each field about 90 px wide at 1366 px (issue 15), hence the cards; the
+ * guide's table is still what prints and what every export writes.
  */
 export function PlanView() {
   const planned = useActions();
@@ -128,16 +206,14 @@ export function PlanView() {
         {canEdit && !permissions.canWrite && ' The actions are agreed: tick steps off and set progress as they move on.'}
       </p>
       {planned.length > 0 && (
-        <div className="plan-table__wrap" role="region" aria-label="Action plan table" tabIndex={0}>
-          <table className="plan-table">
-            <PlanTableHead />
-            <tbody>
-              {planned.map((action, index) => (
-                <PlanRow key={action.id} action={action} index={index} permissions={permissions} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <PlanSummary planned={planned} />
+          <ol className="plan-cards" aria-label="Actions">
+            {planned.map((action, index) => (
+              <PlanCard key={action.id} action={action} index={index} permissions={permissions} />
+            ))}
+          </ol>
+        </>
       )}
       <PrintedPlan planned={planned} />
       {permissions.canWrite && (

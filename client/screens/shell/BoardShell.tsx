@@ -6,6 +6,7 @@ import { setJoinCodeEnlarged, useBoardUi } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { useDocumentTitle } from '../../useDocumentTitle';
 import { BoardHeader } from './BoardHeader';
+import { CONTENT_CLASS } from './summons';
 import { useBoardUndo, useUndoShortcuts } from './useBoardUndo';
 import './shell.css';
 
@@ -22,6 +23,8 @@ interface BoardShellProps {
   skipLink: { targetId: string; text: string };
   /** Who is here, in the bar under the title (the blank board's presence list). */
   people?: ReactNode;
+  /** The facilitator's bar (the exercise's phase buttons, lock, "bring everyone to me", timer), under the header. */
+  controls?: ReactNode;
   /** The screen itself, under the header. */
   children: ReactNode;
 }
@@ -31,8 +34,13 @@ interface BoardShellProps {
  * the skip link, the header with the save status, the join code and the lock
  * notice, the live announcements, the join code shown large for the
  * projector, and the keyboard's undo and redo.
+ *
+ * The header and the facilitator's bar stay at the top, and on a laptop the
+ * content scrolls by itself below them (shell.css): the bar stays at hand
+ * for "bring everyone to me" wherever the facilitator has scrolled, yet
+ * never lies over what people work on, as the sticky bar did (issue 15).
  */
-export function BoardShell({ title, joinCode, pageTitle, className, skipLink, people, children }: BoardShellProps) {
+export function BoardShell({ title, joinCode, pageTitle, className, skipLink, people, controls, children }: BoardShellProps) {
   const boardTitle = useBoardState((state) => state.boardTitle) ?? title;
   const joinCodeEnlarged = useBoardUi((state) => state.joinCodeEnlarged);
   const announcement = useBoardUi((state) => state.announcement);
@@ -49,7 +57,8 @@ export function BoardShell({ title, joinCode, pageTitle, className, skipLink, pe
       <BoardHeader title={boardTitle} joinCode={joinCode}>
         {people}
       </BoardHeader>
-      {children}
+      {controls}
+      <div className={CONTENT_CLASS}>{children}</div>
       <LiveAnnouncer text={announcement.text} serial={announcement.serial} />
       {joinCodeEnlarged && joinCode && <JoinCodeOverlay code={joinCode} origin={window.location.origin} onClose={closeJoinCode} />}
     </div>
