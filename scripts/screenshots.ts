@@ -146,7 +146,8 @@ async function main(): Promise<void> {
         addNote(person.private.doc, { text, x: 0, y: 0, authorId: person.id, authorName: person.name, perspectiveId: lane.id as PerspectiveId });
       });
     });
-    await sleep(1500);
+    // The server publishes the counts of drafts on a coarse interval (docs/exercise.md, "Anonymity"): wait for one.
+    await sleep(11_000);
     await save(fran, 'write', 'laptop');
     await save(cal, 'write', 'phone');
     await save(projector, 'presenter-write', 'projector');
@@ -170,8 +171,15 @@ async function main(): Promise<void> {
     await save(projector, 'presenter-compare', 'projector');
 
     await reachPhase(facilitatorDoc, 'vote', [fran, cal, projector]);
+    // Each person's dots, by theme: uneven, as a real vote is.
+    const ballots = [
+      [0, 0, 1, 3],
+      [0, 0, 2],
+      [0, 1, 1, 3, 2],
+      [1, 0, 0],
+    ];
     people.forEach((person, p) => {
-      for (let dot = 0; dot < 3; dot++) changeOwnVote(person.private.doc, themeIds[(p + dot * dot) % themeIds.length]!, 1, { budget: 5, cap: 3 });
+      for (const theme of ballots[p % ballots.length]!) changeOwnVote(person.private.doc, themeIds[theme]!, 1, { budget: 5, cap: 3 });
     });
     await sleep(1500);
     await save(projector, 'presenter-vote', 'projector');

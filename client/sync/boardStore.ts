@@ -10,6 +10,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     members: {},
     draftCounts: {},
     voters: 0,
+    dotsPlaced: 0,
     themes: [],
     actions: [],
     responses: {},

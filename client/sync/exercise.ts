@@ -53,7 +53,7 @@ const BOARD_SLICES: Readonly<Record<string, (doc: Y.Doc) => Partial<ExerciseStat
   [DocKey.members]: (doc) => ({ members: Object.fromEntries(readMembers(doc)) }),
   [DocKey.progress]: (doc) => {
     const progress = readProgress(doc);
-    return { draftCounts: progress.drafts, voters: progress.voters };
+    return { draftCounts: progress.drafts, voters: progress.voters, dotsPlaced: progress.dots };
   },
   [DocKey.themes]: (doc) => ({ themes: readThemes(doc) }),
   [DocKey.actions]: (doc) => ({ actions: readActions(doc) }),

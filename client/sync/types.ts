@@ -98,6 +98,8 @@ export interface ExerciseState {
   draftCounts: Record<string, number>;
   /** How many people have placed at least one dot (while votes are hidden), all together. */
   voters: number;
+  /** How many dots are placed in all (while votes are hidden), everyone's together, counted as the tally counts them. */
+  dotsPlaced: number;
   themes: Theme[];
   actions: Action[];
   /** Who agrees and who has a concern, by action id. */

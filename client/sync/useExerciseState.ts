@@ -79,6 +79,14 @@ export function useVoters(): ExerciseState['voters'] {
   return useSlice('voters');
 }
 
+/**
+ * How many dots everyone has placed in all while votes are hidden: one count
+ * over everyone, like `useVoters`, never anyone's own (docs/exercise.md, "Anonymity").
+ */
+export function useDotsPlaced(): ExerciseState['dotsPlaced'] {
+  return useSlice('dotsPlaced');
+}
+
 /** The themes, oldest first. */
 export function useThemes(): ExerciseState['themes'] {
   return useSlice('themes');

@@ -6,8 +6,8 @@ import { DocKey, topMap } from '../../shared/document/doc';
 import { phaseRevealsDrafts } from '../../shared/rules/phaseRules';
 import { readSession, setSessionFlag } from '../../shared/document/session';
 import { hasStaleVotes, publishVoteTally, readOwnBallot, withdrawVoteTally } from '../../shared/document/votes';
-import { countVotes, dotsUsed } from '../../shared/rules/dotVoting';
-import type { Ballot, Progress } from '../../shared/schema/exercise';
+import { countVotes } from '../../shared/rules/dotVoting';
+import type { Ballot, Progress, Session, VoteTally } from '../../shared/schema/exercise';
 import type { BoardId, NoteId } from '../../shared/schema/ids';
 import {
   type BoardRecord,
@@ -54,10 +54,29 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 /**
+ * Counts ballots as the published tally does (`countVotes`,
+ * shared/rules/dotVoting.ts): within the session's budget and cap per item,
+ * and only on items that exist for its vote target (their ids only: what the
+ * items hold does not matter to the count). The dots in `progress` and the
+ * tally at the close are both counted here, so a tampered private document
+ * can no more inflate the one than the other (docs/exercise.md, "Private
+ * writing: a document per person").
+ */
+function tallyBallots(boardDoc: Y.Doc, session: Session, ballots: Iterable<Ballot>): VoteTally {
+  const items = new Set(topMap(boardDoc, session.voteTarget === 'themes' ? DocKey.themes : DocKey.notes).keys());
+  return countVotes(ballots, { budget: session.voteBudget, cap: session.voteCap }, items);
+}
+
+/** All the dots of a tally, everyone's together. */
+function totalDots(tally: VoteTally): number {
+  return Object.values(tally.items).reduce((sum, item) => sum + item.dots, 0);
+}
+
+/**
  * The server's part in the exercise, which no client can be trusted with
  * because it reads everyone's private documents (docs/exercise.md):
- * - it publishes progress (drafts per lane, people who placed dots) on the
- *   board as counts of everyone together, on a clock grid of
+ * - it publishes progress (drafts per lane, people who placed dots, dots
+ *   placed in all) on the board as counts of everyone together, on a clock grid of
  *   `progressIntervalMs`, never per person and never per keystroke;
  * - at the reveal it moves every draft onto the board, those of people who
  *   are offline included, as new notes it makes (its own ids, the reveal's
@@ -163,15 +182,26 @@ export class ExerciseCoordinator {
     });
   }
 
-  /** Counts every private document's drafts per lane, and the people with a dot placed, all together. */
+  /**
+   * Counts every private document's drafts per lane, the people with a dot
+   * placed, and the dots placed in all (as the tally at the close will count
+   * them), all together: the ballots are summed here and only the sum leaves,
+   * so nothing in `progress` is per person (docs/exercise.md, "Anonymity").
+   */
   private async publishProgress(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
-    const progress: Progress = { drafts: {}, voters: 0 };
+    const progress: Progress = { drafts: {}, voters: 0, dots: 0 };
+    const ballots: Ballot[] = [];
     for (const name of names) {
       await this.registry.use(board, name, async (privateRoom) => {
         addDraftCounts(progress.drafts, privateRoom.doc);
-        if (dotsUsed(readOwnBallot(privateRoom.doc)) > 0) progress.voters += 1;
+        ballots.push(readOwnBallot(privateRoom.doc));
       });
     }
+    // Both counts by the tally's own rules, so they agree with each other and with the results at close:
+    // someone whose only dots sit on a deleted theme has placed none.
+    const tally = tallyBallots(boardRoom.doc, readSession(boardRoom.doc), ballots);
+    progress.voters = tally.voters;
+    progress.dots = totalDots(tally);
     await boardRoom.transact((doc, origin) => {
       writeProgress(doc, progress, origin);
     });
@@ -249,9 +279,7 @@ export class ExerciseCoordinator {
       for (const name of await this.privateDocuments(board.id)) {
         ballots.push(await this.registry.use(board, name, async (privateRoom) => readOwnBallot(privateRoom.doc)));
       }
-      // Item ids only: what the items hold does not matter to the count.
-      const items = new Set(topMap(boardRoom.doc, session.voteTarget === 'themes' ? DocKey.themes : DocKey.notes).keys());
-      const tally = countVotes(ballots, { budget: session.voteBudget, cap: session.voteCap }, items);
+      const tally = tallyBallots(boardRoom.doc, session, ballots);
       await boardRoom.transact((doc, origin) => publishVoteTally(doc, tally, origin));
     });
   }

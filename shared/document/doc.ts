@@ -19,7 +19,7 @@ export const DocKey = {
   /** Y.Map<ParticipantId, Y.Map> of each person's group and "done writing" flag. */
   members: 'members',
   /**
-   * Y.Map of two keys, `drafts` and `voters`: the Progress of everyone
+   * Y.Map of three keys, `drafts`, `voters` and `dots`: the Progress of everyone
    * together, never per person, written by the server.
    */
   progress: 'progress',

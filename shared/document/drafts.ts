@@ -77,48 +77,73 @@ export function addDraftCounts(counts: Record<string, number>, privateDoc: Y.Doc
   }
 }
 
-/** The keys of `progress`: the server writes these and nothing else. */
-const ProgressKey = { drafts: 'drafts', voters: 'voters' } as const;
+/**
+ * The keys of `progress`: the server writes these and nothing else
+ * (docs/document-layout.md, `progress`). `dots` came after the other two,
+ * and both ways round a board reads as a true count, never a wrong one:
+ * - a board written before `dots` has none: it reads as 0, is not stale
+ *   (only a key outside this list is), and the server's next tick writes it,
+ *   since `writeProgress` writes a key that is missing; the server schedules
+ *   that tick when it loads an exercise board past set-up (server/rooms/exerciseJobs.ts);
+ * - a server from before `dots` takes it for an unknown key and removes it, so
+ *   a board it wrote reads as 0 dots here.
+ */
+const ProgressKey = { drafts: 'drafts', voters: 'voters', dots: 'dots' } as const;
+const PROGRESS_KEYS: ReadonlySet<string> = new Set(Object.values(ProgressKey));
 
 function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
+/** A count as stored: a whole number of at least 0, or null when the value is anything else. */
+function storedCount(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
 /**
  * Publishes everyone's progress on the board, all people together. Any other
- * key (per-person entries of an earlier layout) is removed. Returns false
+ * key (per-person entries of an earlier layout) is removed, and a key that is
+ * missing or does not read (which a reader takes as 0, or no drafts) is
+ * written again even when the count it would say is the same. Returns false
  * when nothing changed.
  */
 export function writeProgress(doc: Y.Doc, progress: Progress, origin: unknown = null): boolean {
   const map = topMap(doc, DocKey.progress);
-  const stale = [...map.keys()].filter((key) => key !== ProgressKey.drafts && key !== ProgressKey.voters);
-  const current = readProgress(doc);
-  const draftsChanged = !map.has(ProgressKey.drafts) || !sameCounts(current.drafts, progress.drafts);
-  const votersChanged = !map.has(ProgressKey.voters) || current.voters !== progress.voters;
-  if (stale.length === 0 && !draftsChanged && !votersChanged) return false;
+  const stale = [...map.keys()].filter((key) => !PROGRESS_KEYS.has(key));
+  const drafts = laneCountsSchema.safeParse(map.get(ProgressKey.drafts));
+  const draftsChanged = !drafts.success || !sameCounts(drafts.data, progress.drafts);
+  // Compared as stored, not as read: a stored -1 reads as 0, and must still be replaced by a written 0.
+  const votersChanged = map.get(ProgressKey.voters) !== progress.voters;
+  const dotsChanged = map.get(ProgressKey.dots) !== progress.dots;
+  if (stale.length === 0 && !draftsChanged && !votersChanged && !dotsChanged) return false;
   doc.transact(() => {
     for (const key of stale) map.delete(key);
     if (draftsChanged) map.set(ProgressKey.drafts, { ...progress.drafts });
     if (votersChanged) map.set(ProgressKey.voters, progress.voters);
+    if (dotsChanged) map.set(ProgressKey.dots, progress.dots);
   }, origin);
   return true;
 }
 
-/** Whether `progress` still holds entries of the earlier per-person layout, which the server replaces. */
+/**
+ * Whether `progress` holds a key the server does not write (entries of the
+ * earlier per-person layout), which it replaces. A known key that is missing,
+ * such as `dots` on a board written before it, is not stale: it reads as 0.
+ */
 export function hasStaleProgress(doc: Y.Doc): boolean {
-  for (const key of topMap(doc, DocKey.progress).keys()) if (key !== ProgressKey.drafts && key !== ProgressKey.voters) return true;
+  for (const key of topMap(doc, DocKey.progress).keys()) if (!PROGRESS_KEYS.has(key)) return true;
   return false;
 }
 
-/** Everyone's progress, read with nothing for what does not read. */
+/** Everyone's progress, read with nothing (no drafts, 0 people, 0 dots) for what is missing or does not read. */
 export function readProgress(doc: Y.Doc): Progress {
   const map = topMap(doc, DocKey.progress);
   const drafts = laneCountsSchema.safeParse(map.get(ProgressKey.drafts));
-  const voters = map.get(ProgressKey.voters);
   return {
     drafts: drafts.success ? drafts.data : {},
-    voters: typeof voters === 'number' && Number.isInteger(voters) && voters >= 0 ? voters : 0,
+    voters: storedCount(map.get(ProgressKey.voters)) ?? 0,
+    dots: storedCount(map.get(ProgressKey.dots)) ?? 0,
   };
 }
 

@@ -313,14 +313,16 @@ export interface ActionStep extends z.infer<typeof actionStepSchema> {
 /** The per-lane draft counts of `progress`, as written by the server (anything else reads as none). */
 export const laneCountsSchema = z.record(z.string().max(64), count);
 
-/** The board's `progress`: its two keys, each a plain value written by the server. */
-export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count });
+/** The board's `progress`: its three keys, each a plain value written by the server. */
+export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count, dots: count });
 
 /**
  * What the board shows of everyone's private work, all people together and
- * never per person: drafts not yet revealed in each lane, and how many people
- * have placed at least one dot. The server recomputes it on a coarse interval
- * (see docs/exercise.md, "Anonymity"), so a single keystroke or draft does not show.
+ * never per person: drafts not yet revealed in each lane, how many people
+ * have placed at least one dot, and how many dots are placed in all (counted
+ * as the tally counts them: `countVotes`, shared/rules/dotVoting.ts). The
+ * server recomputes it on a coarse interval (see docs/exercise.md,
+ * "Anonymity"), so a single keystroke, draft or dot does not show.
  */
 export type Progress = z.infer<typeof progressSchema>;
 

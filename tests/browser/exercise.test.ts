@@ -104,8 +104,9 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await writeNote(cal, 'Trust board', 'Exit interview data reaches the board');
 
     // Others see counts per lane, never the words.
-    await expect.poll(() => lane(bea, 'Line managers').innerText(), { timeout: ARRIVES_MS }).toContain('Line managers: 2 notes');
-    await expect.poll(() => lane(fran, 'Staff').innerText(), { timeout: ARRIVES_MS }).toContain('Staff: 2 notes');
+    // The count under a lane's heading shows only the count; the lane's name in it is for screen readers (WritePhase.tsx).
+    await expect.poll(() => lane(bea, 'Line managers').locator('.lane__count').textContent(), { timeout: ARRIVES_MS }).toBe('Line managers: 2 notes');
+    await expect.poll(() => lane(fran, 'Staff').locator('.lane__count').textContent(), { timeout: ARRIVES_MS }).toBe('Staff: 2 notes');
     for (const page of [bea, cal, fran]) expect(await page.content()).not.toContain('Protected time');
     expect(await alex.content()).not.toContain('Flexible working that is real');
 
@@ -149,7 +150,9 @@ describe('“What does good look like?” run live by a facilitator and three pa
     await fran.getByRole('button', { name: 'Compare the perspectives' }).click();
     await visible(fran.getByRole('heading', { name: 'Similarities: shared by several perspectives (2)' }), ARRIVES_MS);
     await visible(fran.getByRole('heading', { name: 'Differences: seen by one perspective only (1)' }));
-    await expect.poll(() => fran.locator('.comparison__item--different').innerText()).toContain('Only: Staff');
+    await expect.poll(() => fran.locator('.comparison__item--different').innerText()).toContain('Only: Staff (1 note)');
+    // The matrix of themes × perspectives above the words, fitted to the screen (Chart.tsx).
+    await visible(fran.locator('.comparison__chart img'));
 
     // Vote: dots are private until voting closes.
     await fran.getByRole('button', { name: 'Next: Vote' }).click();
@@ -161,7 +164,8 @@ describe('“What does good look like?” run live by a facilitator and three pa
     }
     await bea.getByRole('button', { name: 'Add a dot to “Career paths we can see”' }).click();
     await visible(cal.getByText('You have 2 of 5 dots left'));
-    await visible(fran.getByText('3 people have placed dots so far'), ARRIVES_MS);
+    // Everyone's dots together, counted as the tally will count them: 3 each, and Bea's fourth.
+    await visible(fran.getByText('10 dots placed by 3 people so far'), ARRIVES_MS);
     expect(await bea.getByRole('heading', { name: 'Results' }).count()).toBe(0);
     await fran.getByRole('button', { name: 'Close voting and show the results' }).click();
     for (const page of [fran, alex, bea, cal]) {
@@ -169,6 +173,7 @@ describe('“What does good look like?” run live by a facilitator and three pa
       await expect.poll(() => page.locator('.results__item').first().innerText()).toContain('Time with managers');
     }
     await expect.poll(() => fran.locator('.results__item').first().innerText()).toContain('6 dots from 3 people');
+    await visible(fran.locator('.results__chart img'));
 
     // Agree actions: drafted from the top themes; three to five, each with an owner and a timescale.
     await fran.getByRole('button', { name: 'Next: Agree actions' }).click();

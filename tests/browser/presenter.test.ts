@@ -137,9 +137,10 @@ describe('the presenter view on the viewer link, in real Chromium', () => {
 
     writePhase(doc, 'vote');
     await showsPhase(page, 'vote');
-    await visible(page.getByText(/0 people have placed their dots/));
+    // While voting is open, only the counts over everyone: the dots placed, and by how many people.
+    await visible(page.getByText('0 dots placed yet', { exact: true }));
     setSessionFlag(doc, 'votingClosed', true);
-    await visible(page.getByText(/dots? placed/));
+    await visible(page.getByText('0 dots placed', { exact: true }));
     await visible(page.locator('.presenter-chart__image'));
 
     const action = addAction(doc, { topic: 'Pilot self-rostering on two wards' });

@@ -76,7 +76,8 @@ describe('the exercise screens', () => {
       { phase: 'write' },
       { members: { 'p-priya': { participantId: 'p-priya', perspectiveId: 'staff' as PerspectiveId, ready: false } }, draftCounts: { managers: 7, staff: 1 }, myDrafts: [note('d1', 'Rotas we can plan around', 'staff')] },
     );
-    expect(screen.getByText('Line managers: 7 notes')).toBeTruthy();
+    // The lane's heading names it; its count line shows the count (and names the lane only for screen readers: tests/client/charts.test.tsx).
+    expect(screen.getByRole('region', { name: 'Line managers' }).querySelector('.lane__count')!.textContent).toBe('Line managers: 7 notes');
     expect(screen.getByText('Rotas we can plan around')).toBeTruthy();
     await user.type(screen.getByRole('textbox', { name: 'Your note for “Staff”' }), 'Flexible working{Enter}');
     expect(actions.addDraft).toHaveBeenCalledWith('staff', 'Flexible working');

@@ -61,7 +61,7 @@ function openBoard() {
   chooseTemplate(doc, 'four-perspectives');
   setGroup(doc, P1, LANE);
   setGroup(doc, P2, LANE);
-  writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1 });
+  writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 1 });
   const t1 = addTheme(doc, { title: 'Rotas', now: 1 });
   const t2 = addTheme(doc, { title: 'Pay', now: 2 });
   const a1 = addAction(doc, { themeId: t1, topic: 'Rotas six weeks ahead', now: 1 });
@@ -87,7 +87,8 @@ const CHANGES: [string, (board: Board) => void, (keyof ExerciseState)[]][] = [
   ['locking the board', ({ doc }) => setLocked(doc, true), ['session']],
   ['renaming a lane', ({ doc }) => renamePerspective(doc, LANE, 'Staff'), ['perspectives']],
   ['someone getting ready', ({ doc }) => setReady(doc, P2, true), ['members']],
-  ['a new draft count', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 3 }, voters: 1 }), ['draftCounts']],
+  ['a new draft count', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 3 }, voters: 1, dots: 1 }), ['draftCounts']],
+  ['more dots placed', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 3 }), ['dotsPlaced']],
   ['renaming a theme', ({ doc, t2 }) => renameTheme(doc, t2, 'Pay and banding'), ['themes']],
   ['rewording an action', ({ doc, a1 }) => updateAction(doc, a1, { owner: 'Ward manager' }), ['actions']],
   ['a concern', ({ doc, a1 }) => respondToAction(doc, a1, P2, 'concern'), ['responses']],
@@ -200,6 +201,7 @@ describe('components reading a slice', () => {
     ['members', hooks.useMembers],
     ['draftCounts', hooks.useDraftCounts],
     ['voters', hooks.useVoters],
+    ['dotsPlaced', hooks.useDotsPlaced],
     ['themes', hooks.useThemes],
     ['actions', hooks.useActions],
     ['responses', hooks.useResponses],

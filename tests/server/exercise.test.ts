@@ -62,8 +62,8 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
 
     await eventually(() => expect(Object.entries(readProgress(bea.board.doc).drafts).sort()).toEqual([['board', 1], ['managers', 2]]));
     // Counts are of everyone together: nothing in them names or stands for a person.
-    expect(readProgress(bea.board.doc)).toEqual({ drafts: { board: 1, managers: 2 }, voters: 0 });
-    expect([...bea.board.doc.getMap('progress').keys()].sort()).toEqual(['drafts', 'voters']);
+    expect(readProgress(bea.board.doc)).toEqual({ drafts: { board: 1, managers: 2 }, voters: 0, dots: 0 });
+    expect([...bea.board.doc.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
     for (const observer of [bea, facilitator]) {
       expect(boardBytesContain(observer, 'one-to-ones')).toBe(false);
       expect(boardBytesContain(observer, 'Rotas six weeks')).toBe(false);
@@ -217,6 +217,49 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
 
     facilitator.board.doc.getMap('session').set('votingClosed', false);
     await eventually(() => expect(readVoteTally(bea.board.doc)).toEqual({ items: {}, voters: 0 }));
+  });
+
+  it('counts the dots placed while voting is open as the tally will: within budget and cap, on items that exist, never by person', async () => {
+    const facilitator = await join('facilitator', 'Fran');
+    const alex = await join('participant', 'Alex');
+    const bea = await join('participant', 'Bea');
+    const cal = await join('participant', 'Cal');
+    updateSettings(facilitator.board.doc, { voteBudget: 5, voteCap: 3, voteTarget: 'themes' });
+    const theme = addTheme(facilitator.board.doc, { title: 'Flexible working' });
+    const other = addTheme(facilitator.board.doc, { title: 'Career paths' });
+    // A note exists on the board, but the vote is on themes: a dot on it is not on an item of the vote.
+    const note = addNote(facilitator.board.doc, { text: 'Rotas six weeks ahead', x: 0, y: 0, authorId: facilitator.id, authorName: 'Fran' });
+    writePhase(facilitator.board.doc, 'vote');
+    changeOwnVote(bea.private.doc, theme, 1, { budget: 5, cap: 3 });
+    changeOwnVote(bea.private.doc, other, 1, { budget: 5, cap: 3 });
+    // Two tampered clients. Alex: far past the cap on each theme and the budget in all, which count as 5.
+    alex.private.doc.getMap('votes').set(theme, 40);
+    alex.private.doc.getMap('votes').set(other, 40);
+    // Cal: past the cap on one theme (3), and dots on the note and on no item at all, which count for nothing
+    // (were they counted, Cal's budget would let 2 of them through, whatever order the ids sort in).
+    cal.private.doc.getMap('votes').set(theme, 40);
+    cal.private.doc.getMap('votes').set(note, 40);
+    cal.private.doc.getMap('votes').set('no-such-theme', 40);
+
+    // Bea's 2, Alex's 5 and Cal's 3: 10, not the 202 written.
+    await eventually(() => expect(readProgress(facilitator.board.doc)).toMatchObject({ voters: 3, dots: 10 }));
+    // The very total the tally publishes at the close.
+    facilitator.board.doc.getMap('session').set('votingClosed', true);
+    await eventually(() => expect(readVoteTally(facilitator.board.doc).voters).toBe(3));
+    const tallied = Object.values(readVoteTally(facilitator.board.doc).items).reduce((sum, item) => sum + item.dots, 0);
+    expect(tallied).toBe(readProgress(facilitator.board.doc).dots);
+
+    // One count over everyone: nothing in `progress` is keyed by, or names, a person.
+    const progress = bea.board.doc.getMap('progress');
+    expect([...progress.keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
+    expect(typeof progress.get('dots')).toBe('number');
+    for (const person of [facilitator, alex, bea, cal]) expect(JSON.stringify(progress.toJSON())).not.toContain(person.id);
+
+    // Only the server writes it: a client's write of the total is refused whole (4403) and never applied.
+    bea.board.doc.getMap('progress').set('dots', 999);
+    await eventually(() => expect(bea.closeCodes).toContain(CloseCode.forbidden));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(readProgress(facilitator.board.doc).dots).toBe(10);
   });
 
   it('finishes a reveal the server was stopped in the middle of, when the board next loads', async () => {

@@ -5,16 +5,19 @@ import { ActionMenu, type ActionMenuHandle, type MenuEntry } from '../../compone
 import { confirm, Confirmation } from '../../components/Confirmation';
 import { movedNoteFocused, noteMoved, useMovedNote } from './movedNote';
 import { CSS } from '@dnd-kit/utilities';
+import { themeComparisonChart, themeComparisonFromBoard } from '../../../shared/charts';
 import { compareThemes, type ThemeComparison } from '../../../shared/rules/comparison';
 import type { NoteId, ThemeId } from '../../../shared/schema/ids';
 import type { Note } from '../../../shared/schema/records';
-import { type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';
+import { type Perspective, type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
 import { plural, useExerciseActions, useLaneNames, usePerspectives, useThemes } from '../../sync/useExerciseState';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { themeTitleField } from '../../sync/useSharedText';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
+import { AddToDiagram } from '../diagram/AddToDiagram';
+import { Chart } from '../../components/Chart';
 
 const UNGROUPED_ZONE = 'ungrouped';
 const noteZone = (id: string) => `note:${id}`;
@@ -226,39 +229,78 @@ function AddTheme() {
   );
 }
 
-/** The notes behind a theme, each with its lane, so the group can talk about what each perspective said. */
-function ThemeNotes({ item }: { item: ThemeComparison }) {
+/**
+ * The notes behind a theme, each with its lane, so the group can talk about
+ * what each perspective said; each can go into the driver diagram from here
+ * too, as from the grouping view (issue 15: offered wherever notes are shown).
+ */
+function ThemeNotes({ item, canEdit }: { item: ThemeComparison; canEdit: boolean }) {
   const laneNames = useLaneNames();
   return (
     <ul className="comparison__notes">
       {item.notes.map((note) => (
         <li key={note.id}>
-          {note.text} <span className="comparison__lane">({note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : 'no lane'})</span>
+          <p className="comparison__note">
+            {note.text} <span className="comparison__lane">({note.perspectiveId ? (laneNames.get(note.perspectiveId) ?? '') : 'no lane'})</span>
+          </p>
+          {canEdit && <AddToDiagram source={{ kind: 'note', id: note.id, label: note.text }} place={CONFIRM_PLACE} />}
         </li>
       ))}
     </ul>
   );
 }
 
-/** Which perspectives share each theme, and which see it alone. */
-function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrouped: number }) {
+/**
+ * The matrix of themes × perspectives (shared/charts/themeComparison.ts),
+ * above the lists that say the same in words: which lanes raised each theme
+ * and with how many notes. Those lists are what screen readers read, so the
+ * picture is decorative (Chart.tsx). Drawn again only when the themes, their
+ * notes or the lanes change.
+ */
+function ComparisonChart({ items, perspectives }: { items: ThemeComparison[]; perspectives: readonly Perspective[] }) {
+  const svg = useMemo(() => themeComparisonChart(themeComparisonFromBoard({ themes: items }, perspectives)), [items, perspectives]);
+  return <Chart svg={svg} className="comparison__chart" />;
+}
+
+/**
+ * One theme of the comparison: its title and notes, which lanes raised it and
+ * with how many notes each (the counts the matrix above draws), which said
+ * nothing on it, and "Add to the driver diagram" for the theme and each note.
+ */
+function ComparedTheme({ item, canEdit }: { item: ThemeComparison; canEdit: boolean }) {
   const laneNames = useLaneNames();
   const names = (ids: readonly string[]) => ids.map((id) => laneNames.get(id) ?? id).join(', ');
+  const withCounts = (ids: readonly string[]) =>
+    ids.map((id) => `${laneNames.get(id) ?? id} (${plural(item.notes.filter((note) => note.perspectiveId === id).length, 'note')})`).join(', ');
+  const similar = item.kind === 'similarity';
+  return (
+    <li className={`comparison__item comparison__item--${similar ? 'similar' : 'different'}`}>
+      <p className="comparison__theme">
+        <strong>{item.theme.title}</strong> <span>({plural(item.notes.length, 'note')})</span>
+      </p>
+      {canEdit && <AddToDiagram source={{ kind: 'theme', id: item.theme.id, label: item.theme.title }} place={CONFIRM_PLACE} />}
+      <p>{similar ? 'Raised by' : 'Only'}: {withCounts(item.contributing)}</p>
+      {item.silent.length > 0 && <p className="comparison__silent">Said nothing on it: {names(item.silent)}</p>}
+      <ThemeNotes item={item} canEdit={canEdit} />
+    </li>
+  );
+}
+
+/** Which perspectives share each theme, and which see it alone: a chart, then the same in words. */
+function ComparisonView({ items, ungrouped, perspectives, canEdit }: { items: ThemeComparison[]; ungrouped: number; perspectives: readonly Perspective[]; canEdit: boolean }) {
   const similarities = items.filter((i) => i.kind === 'similarity');
   const differences = items.filter((i) => i.kind === 'difference');
+  // The chart draws the themes the lists below name (a theme with no notes is in neither), so the picture and the words agree.
+  const charted = useMemo(() => items.filter((i) => i.kind !== 'empty'), [items]);
   return (
     <div className="comparison">
+      {charted.length > 0 && <ComparisonChart items={charted} perspectives={perspectives} />}
       <section aria-labelledby="similarities-heading">
         <h3 id="similarities-heading">Similarities: shared by several perspectives ({similarities.length})</h3>
         {similarities.length === 0 && <p>No theme has notes from more than one perspective yet.</p>}
         <ul className="comparison__list">
           {similarities.map((item) => (
-            <li key={item.theme.id} className="comparison__item comparison__item--similar">
-              <strong>{item.theme.title}</strong> <span>({plural(item.notes.length, 'note')})</span>
-              <p>Raised by: {names(item.contributing)}</p>
-              {item.silent.length > 0 && <p className="comparison__silent">Said nothing on it: {names(item.silent)}</p>}
-              <ThemeNotes item={item} />
-            </li>
+            <ComparedTheme key={item.theme.id} item={item} canEdit={canEdit} />
           ))}
         </ul>
       </section>
@@ -267,12 +309,7 @@ function ComparisonView({ items, ungrouped }: { items: ThemeComparison[]; ungrou
         {differences.length === 0 && <p>No theme is seen by one perspective alone.</p>}
         <ul className="comparison__list">
           {differences.map((item) => (
-            <li key={item.theme.id} className="comparison__item comparison__item--different">
-              <strong>{item.theme.title}</strong> <span>({plural(item.notes.length, 'note')})</span>
-              <p>Only: {names(item.contributing)}</p>
-              <p className="comparison__silent">Said nothing on it: {names(item.silent)}</p>
-              <ThemeNotes item={item} />
-            </li>
+            <ComparedTheme key={item.theme.id} item={item} canEdit={canEdit} />
           ))}
         </ul>
       </section>
@@ -342,7 +379,7 @@ export function ComparePhase() {
         </button>
       </div>
       {view === 'compare' ? (
-        <ComparisonView items={comparison.themes} ungrouped={comparison.ungrouped.length} />
+        <ComparisonView items={comparison.themes} ungrouped={comparison.ungrouped.length} perspectives={perspectives} canEdit={canEdit} />
       ) : (
         <>
           {canEdit && <AddTheme />}

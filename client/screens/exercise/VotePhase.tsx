@@ -1,10 +1,12 @@
 import { useMemo, useState } from 'react';
+import { voteResultsChart } from '../../../shared/charts';
 import { dotProblem, dotsUsed, rankVotes } from '../../../shared/rules/dotVoting';
 import { announce } from '../../state/boardUi';
 import { useBoardIdentity, useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
+import { Chart } from '../../components/Chart';
 import { Confirmation } from '../../components/Confirmation';
 import { AddToDiagram } from '../diagram/AddToDiagram';
-import { plural, useExerciseActions, useIsFacilitator, useMyBallot, useSession, useThemes, useVoters, useVoteTally } from '../../sync/useExerciseState';
+import { plural, useDotsPlaced, useExerciseActions, useIsFacilitator, useMyBallot, useSession, useThemes, useVoters, useVoteTally } from '../../sync/useExerciseState';
 
 /** Where what "Add to the driver diagram" did shows, under the results. */
 const CONFIRM_PLACE = 'vote';
@@ -52,11 +54,29 @@ function Dots({ count }: { count: number }) {
   );
 }
 
+/**
+ * The width the results chart is drawn at: at that width its 14 px labels
+ * read at their size beside the list on a laptop; a narrower screen shrinks
+ * the picture to fit (Chart.css).
+ */
+const RESULTS_CHART_WIDTH = 560;
+
+/**
+ * The results as a bar chart, above the ranked list. The list is what
+ * screen readers read and what gives the precise counts, so the picture is
+ * decorative (Chart.tsx); it is drawn again only when the results change.
+ */
+function ResultsChart({ results, itemName }: { results: readonly { label: string; dots: number }[]; itemName: string }) {
+  const svg = useMemo(() => voteResultsChart(results.map(({ label, dots }) => ({ label, dots })), { width: RESULTS_CHART_WIDTH, itemName }), [results, itemName]);
+  return <Chart svg={svg} className="results__chart" />;
+}
+
 /** Dot voting: each person places their dots in private; the results show, ranked, when voting closes. */
 export function VotePhase() {
   const session = useSession();
   const myBallot = useMyBallot();
   const voters = useVoters();
+  const dotsPlaced = useDotsPlaced();
   const { canEdit } = useBoardIdentity();
   const canChange = useCanChangeBoard();
   const isFacilitator = useIsFacilitator();
@@ -84,6 +104,7 @@ export function VotePhase() {
       {results ? (
         <>
           <h3>Results</h3>
+          {results.length > 0 && <ResultsChart results={results} itemName={session.voteTarget === 'themes' ? 'theme' : 'note'} />}
           <ol className="results">
             {results.map((result) => (
               <li key={result.itemId} className="results__item">
@@ -99,7 +120,7 @@ export function VotePhase() {
       ) : (
         <>
           <p className="vote__hidden">
-            Votes stay hidden until the facilitator closes voting. {plural(voters, 'person has', 'people have')} placed dots so far.
+            Votes stay hidden until the facilitator closes voting. {plural(dotsPlaced, 'dot')} placed by {plural(voters, 'person', 'people')} so far.
           </p>
           {canEdit && (
             <p className="vote__left" role="status">

@@ -117,8 +117,10 @@ function AddDraft({ lane }: { lane: Perspective }) {
   };
   return (
     <form className="add-draft" onSubmit={submit}>
+      {/* The lane's heading is just above, so the label shows "Your note"; screen readers, who may arrive at the field on its own, hear which lane. */}
       <label className="field__label" htmlFor={id}>
-        Your note for “{lane.name}”
+        Your note{' '}
+        <span className="visually-hidden">for “{lane.name}”</span>
       </label>
       <textarea
         id={id}
@@ -191,8 +193,15 @@ export function WritePhase() {
                 {lane.name}
                 {isMine && <span className="lane__yours"> (your group)</span>}
               </h3>
-              <p className="lane__count" aria-live="polite">
-                {lane.name}: {plural(total, 'note')}
+              {/*
+                The heading names the lane, so the count says only the count
+                (issue 15: labels not repeated). It is a live region, and an
+                update is heard away from the heading, so screen readers get
+                the lane's name with it: aria-atomic reads the whole line.
+              */}
+              <p className="lane__count" aria-live="polite" aria-atomic="true">
+                <span className="visually-hidden">{lane.name}: </span>
+                {plural(total, 'note')}
               </p>
               {session.revealed && (
                 <ul className="lane__notes">

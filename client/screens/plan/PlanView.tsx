@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
+import { type ActionProgress, actionProgress, planProgressChart } from '../../../shared/charts';
 import { actionWarnings } from '../../../shared/rules/actionReadiness';
 import { describeTimescale } from '../../../shared/rules/planText';
 import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_STATUS_LABELS, type ActionTextField } from '../../../shared/schema/exercise';
@@ -12,6 +13,7 @@ import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
 import { PlanTableHead } from './PlanTableHead';
+import { Chart } from '../../components/Chart';
 import './plan.css';
 
 /**
@@ -158,6 +160,31 @@ function PlanSummary({ planned }: { planned: readonly Action[] }) {
   );
 }
 
+/**
+ * The width the progress chart is drawn at: wide enough for its bar, legend
+ * and a row of steps per action at their 14 px size; a phone shrinks the
+ * picture to fit (Chart.css).
+ */
+const PROGRESS_CHART_WIDTH = 640;
+
+/**
+ * The plan's progress as a chart (shared/charts/planProgress.ts): how many
+ * actions are at each stage, and each action's steps ticked off. The summary
+ * table below says the same in words for each action, and is what screen
+ * readers read, so the picture is decorative (Chart.tsx).
+ *
+ * Drawn again only when what it shows changes: each action's name, progress
+ * and steps ticked. Every keystroke in a card's Owner or Success field makes
+ * a new action object, so the drawing is keyed on the rows' content, not on
+ * the actions themselves.
+ */
+function PlanProgressChart({ planned }: { planned: readonly Action[] }) {
+  const steps = useSteps();
+  const rowsKey = JSON.stringify(planned.map((action) => actionProgress(action, steps[action.id] ?? [])));
+  const svg = useMemo(() => planProgressChart(JSON.parse(rowsKey) as ActionProgress[], { width: PROGRESS_CHART_WIDTH }), [rowsKey]);
+  return <Chart svg={svg} className="plan-view__chart" />;
+}
+
 /** The plan as plain text in the template's columns, for paper: form fields do not print well. */
 function PrintedPlan({ planned }: { planned: readonly Action[] }) {
   const steps = useSteps();
@@ -207,6 +234,7 @@ export function PlanView() {
       </p>
       {planned.length > 0 && (
         <>
+          <PlanProgressChart planned={planned} />
           <PlanSummary planned={planned} />
           <ol className="plan-cards" aria-label="Actions">
             {planned.map((action, index) => (

@@ -3,7 +3,7 @@ import { actionProgress, describePlanProgress, planProgressChart } from '../../.
 import { describeTimescale } from '../../../shared/rules/planText';
 import { ACTION_FIELD_LABELS, ACTION_STATUS_LABELS } from '../../../shared/schema/exercise';
 import { useActions, useSteps } from '../../sync/useExerciseState';
-import { PresenterChart } from './PresenterChart';
+import { Chart } from '../../components/Chart';
 
 /** Each action as the room reads it: its topic and action large, then who owns it, by when, and where it is up to. Read only. */
 function ActionCards() {
@@ -51,7 +51,7 @@ export function PresenterPlan() {
     <div className="presenter-plan">
       <ActionCards />
       <div className="presenter-plan__chart">
-        <PresenterChart svg={planProgressChart(progress, { width: 640, maxRows: 8 })} description={describePlanProgress(progress)} />
+        <Chart className="presenter-chart" imageClassName="presenter-chart__image" svg={planProgressChart(progress, { width: 640, maxRows: 8 })} description={describePlanProgress(progress)} />
       </div>
     </div>
   );

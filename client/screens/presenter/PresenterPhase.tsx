@@ -3,11 +3,11 @@ import { describeThemeComparison, describeVoteResults, themeComparisonChart, the
 import { compareThemes } from '../../../shared/rules/comparison';
 import type { Phase } from '../../../shared/schema/exercise';
 import { useBoardState } from '../../sync/BoardProvider';
-import { plural, usePerspectives, useSession, useThemes, useVoters } from '../../sync/useExerciseState';
+import { plural, useDotsPlaced, usePerspectives, useSession, useThemes, useVoters } from '../../sync/useExerciseState';
 import { useVoteResults } from '../exercise/VotePhase';
 import { JoinPanel } from './JoinPanel';
 import { PresenterActions } from './PresenterActions';
-import { PresenterChart } from './PresenterChart';
+import { Chart } from '../../components/Chart';
 import { PresenterLaneCounts, PresenterLanes } from './PresenterNotes';
 
 /*
@@ -25,23 +25,26 @@ function PresenterComparison() {
   const data = useMemo(() => themeComparisonFromBoard(compareThemes(themes, notes, perspectives), perspectives), [themes, notes, perspectives]);
   // Until the group names a theme, the lanes as they were revealed.
   if (themes.length === 0) return <PresenterLanes />;
-  return <PresenterChart svg={themeComparisonChart(data, { width: CHART_WIDTH, maxRows: 12 })} description={describeThemeComparison(data)} />;
+  return <Chart className="presenter-chart" imageClassName="presenter-chart__image" svg={themeComparisonChart(data, { width: CHART_WIDTH, maxRows: 12 })} description={describeThemeComparison(data)} />;
 }
 
 /**
- * Vote: while voting is open, only how many people have placed dots (the
- * server publishes no more before it closes: docs/exercise.md, "Anonymity");
- * once it closes, the results as a bar chart, most dots first.
+ * Vote: while voting is open, only how many dots are placed and by how many
+ * people, each a count over everyone (the server publishes no more before it
+ * closes: docs/exercise.md, "Anonymity"); once it closes, the results as a
+ * bar chart, most dots first.
  */
 function PresenterVote() {
   const session = useSession();
   const voters = useVoters();
+  const dotsPlaced = useDotsPlaced();
   const results = useVoteResults();
   if (!results) {
     return (
       <div className="presenter-fact">
         <p className="presenter-fact__main">
-          <span className="presenter-fact__number">{voters}</span> {voters === 1 ? 'person has' : 'people have'} placed their dots
+          <span className="presenter-fact__number">{dotsPlaced}</span> {dotsPlaced === 1 ? 'dot' : 'dots'} placed{' '}
+          {voters === 0 ? 'yet' : `by ${plural(voters, 'person', 'people')}`}
         </p>
         <p className="presenter-fact__detail">
           Everyone has {plural(session.voteBudget, 'dot')}. The results show when the facilitator closes voting.
@@ -55,7 +58,7 @@ function PresenterVote() {
   return (
     <div className="presenter-results">
       <p className="presenter-results__total">{plural(dots, 'dot')} placed</p>
-      <PresenterChart svg={voteResultsChart(rows, { width: CHART_WIDTH, maxRows: 10, itemName })} description={describeVoteResults(rows, { itemName })} />
+      <Chart className="presenter-chart" imageClassName="presenter-chart__image" svg={voteResultsChart(rows, { width: CHART_WIDTH, maxRows: 10, itemName })} description={describeVoteResults(rows, { itemName })} />
     </div>
   );
 }
