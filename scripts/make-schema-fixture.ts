@@ -17,6 +17,9 @@ import { addAction, addActionSteps, respondToAction, setEvaluationStep, setNextS
 import { setGroup } from '../shared/document/perspectives';
 import { addDiagram, addDriverNode, changeIdeaToAction } from '../shared/document/drivers';
 import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
+import { addAssessmentTopic, defaultTopicId, publishAssessmentSpread, setAgreedRating } from '../shared/document/assessment';
+import { setSessionFlag } from '../shared/document/session';
+import { writeProgress } from '../shared/document/drafts';
 
 const target = path.resolve(import.meta.dirname, `../tests/fixtures/board-schema-v${CURRENT_SCHEMA_VERSION}.bin`);
 if (fs.existsSync(target)) {
@@ -72,5 +75,14 @@ const primary = addDriverNode(doc, { id: 'fixture-primary' as DriverNodeId, diag
 const secondary = addDriverNode(doc, { id: 'fixture-secondary' as DriverNodeId, diagramId: diagram, parentId: primary, text: 'Rotas published early', now: Date.UTC(2026, 10, 1, 10, 2) })!;
 const idea = addDriverNode(doc, { id: 'fixture-idea' as DriverNodeId, diagramId: diagram, parentId: secondary, text: 'Publish rotas six weeks ahead', now: Date.UTC(2026, 10, 1, 10, 3) })!;
 changeIdeaToAction(doc, idea);
+// The self-assessment (schema 7): a topic of the board's own beside the seeded ones, a revealed spread and an agreed rating.
+addAssessmentTopic(doc, 'Rotas that staff can plan their lives around');
+setSessionFlag(doc, 'assessmentRevealed', true);
+publishAssessmentSpread(doc, {
+  raters: 2,
+  topics: { [defaultTopicId(10)]: { red: 1, amber: 1, green: 0, evidence: [{ text: 'Few flexible patterns on nights', authorName: 'Line manager' }] } },
+});
+writeProgress(doc, { drafts: {}, voters: 0, dots: 0, raters: 2 });
+setAgreedRating(doc, defaultTopicId(10), { rating: 'amber', note: 'Policy exists; few wards use it' });
 fs.writeFileSync(target, Y.encodeStateAsUpdate(doc));
 console.log(`wrote ${target}`);

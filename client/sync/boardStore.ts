@@ -20,6 +20,11 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     voteTally: { items: {}, voters: 0 },
     myDrafts: [],
     myBallot: {},
+    assessmentTopics: [],
+    assessmentSpread: { raters: 0, topics: {} },
+    agreedRatings: {},
+    raters: 0,
+    myRatings: {},
     privateStatus: 'none',
     ...overrides,
   };

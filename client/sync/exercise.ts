@@ -38,6 +38,7 @@ import type { Role } from '../../shared/schema/api';
 import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import { serverNow } from '../state/serverClock';
 import { emptyExerciseState } from './boardStore';
+import { ASSESSMENT_BOARD_SLICES, ASSESSMENT_PRIVATE_SLICES, createAssessmentActions } from './assessment';
 import { keepUnchanged } from './keepUnchanged';
 import type { ExerciseActions, ExerciseState, PrivateStatus } from './types';
 import { writeStep } from './writeStep';
@@ -53,7 +54,7 @@ const BOARD_SLICES: Readonly<Record<string, (doc: Y.Doc) => Partial<ExerciseStat
   [DocKey.members]: (doc) => ({ members: Object.fromEntries(readMembers(doc)) }),
   [DocKey.progress]: (doc) => {
     const progress = readProgress(doc);
-    return { draftCounts: progress.drafts, voters: progress.voters, dotsPlaced: progress.dots };
+    return { draftCounts: progress.drafts, voters: progress.voters, dotsPlaced: progress.dots, raters: progress.raters };
   },
   [DocKey.themes]: (doc) => ({ themes: readThemes(doc) }),
   [DocKey.actions]: (doc) => ({ actions: readActions(doc) }),
@@ -62,12 +63,14 @@ const BOARD_SLICES: Readonly<Record<string, (doc: Y.Doc) => Partial<ExerciseStat
   [DocKey.actionEvaluations]: (doc) => ({ evaluations: Object.fromEntries(readEvaluationPlans(doc)) }),
   [DocKey.actionSteps]: (doc) => ({ steps: Object.fromEntries(readActionSteps(doc)) }),
   [DocKey.votes]: (doc) => ({ voteTally: readVoteTally(doc) }),
+  ...ASSESSMENT_BOARD_SLICES,
 };
 
-/** The same for this person's private document; without one (a viewer) both slices are empty. */
+/** The same for this person's private document; without one (a viewer) its slices are empty. */
 const PRIVATE_SLICES: Readonly<Record<string, (privateDoc: Y.Doc | null) => Partial<ExerciseState>>> = {
   [PrivateDocKey.drafts]: (privateDoc) => ({ myDrafts: privateDoc ? readNotes(privateDoc) : [] }),
   [PrivateDocKey.votes]: (privateDoc) => ({ myBallot: privateDoc ? readOwnBallot(privateDoc) : {} }),
+  ...ASSESSMENT_PRIVATE_SLICES,
 };
 
 /** The roots of the records a transaction changed (`recordKeysChangedBy` names them `<root>/<key>`) that hold slices. */
@@ -159,6 +162,7 @@ export function createExerciseActions(ctx: ExerciseContext): ExerciseActions {
   };
 
   return {
+    ...createAssessmentActions(ctx),
     chooseTemplate: (template) => asFacilitator(() => chooseTemplate(doc, template, origin)),
     updateSettings: (settings) => asFacilitator(() => updateSettings(doc, settings, origin)),
     renamePerspective: (id, name) => asFacilitator(() => renamePerspective(doc, id, name, origin)),

@@ -29,7 +29,8 @@ import type { NodeSource, Promotion } from '../../shared/document/drivers';
 import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
 import type { Diagram, DriverNode, MeasureKind } from '../../shared/schema/driverRecords';
-import type { DiagramId, DriverNodeId } from '../../shared/schema/ids';
+import type { DiagramId, DriverNodeId, TopicId } from '../../shared/schema/ids';
+import type { AgreedRating, AssessmentSpread, AssessmentTopic, OwnRating, Rating } from '../../shared/schema/assessment';
 
 /**
  * The public face of a board connection: what components read and call.
@@ -116,6 +117,16 @@ export interface ExerciseState {
   myDrafts: Note[];
   /** This person's dots, from their private document. */
   myBallot: Ballot;
+  /** The self-assessment's topics, in order (issue 16). */
+  assessmentTopics: AssessmentTopic[];
+  /** How everyone rated each topic, as counts and evidence: published by the server at the reveal, empty before. */
+  assessmentSpread: AssessmentSpread;
+  /** The rating the group agreed for each topic, by topic id. */
+  agreedRatings: Record<string, AgreedRating>;
+  /** How many people have rated at least one topic, all together, never who (written by the server). */
+  raters: number;
+  /** This person's own ratings, by topic id, from their private document. */
+  myRatings: Record<string, OwnRating>;
   privateStatus: PrivateStatus;
 }
 
@@ -176,8 +187,30 @@ export interface BoardActions {
   diagrams: DiagramActions;
 }
 
+/**
+ * What a person can do in the self-assessment (issue 16). Rating is each
+ * person's own and private; the rest is the facilitator's, and does nothing
+ * for anyone else (the server refuses it too).
+ */
+export interface AssessmentActions {
+  /** Rates a topic (null clears the rating), in this person's private document. */
+  rate(topicId: TopicId, rating: Rating | null): void;
+  /** This person's line of evidence for a topic, private like the rating. */
+  setEvidence(topicId: TopicId, evidence: string): void;
+  /** Shows everyone's ratings as a spread per topic, or hides them again. */
+  revealAssessment(revealed: boolean): void;
+  /** Records the rating the group agreed for a topic, with a note; a null rating removes it. */
+  agree(topicId: TopicId, rating: Rating | null, note: string): void;
+  /** Adds a topic at the end; its id, or null when the title is blank or the list is full. */
+  addTopic(title: string): TopicId | null;
+  renameTopic(topicId: TopicId, title: string): boolean;
+  deleteTopic(topicId: TopicId): void;
+  /** Moves a topic to a place in the list (0 is the first). */
+  moveTopic(topicId: TopicId, toIndex: number): void;
+}
+
 /** What a person can do in the exercise. Facilitator-only actions do nothing for others (the server refuses them too). */
-export interface ExerciseActions {
+export interface ExerciseActions extends AssessmentActions {
   chooseTemplate(template: Template): void;
   updateSettings(settings: SessionSettings): void;
   renamePerspective(id: PerspectiveId, name: string): void;

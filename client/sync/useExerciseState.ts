@@ -132,6 +132,52 @@ export function useMyBallot(): ExerciseState['myBallot'] {
   return useSlice('myBallot');
 }
 
+/** The self-assessment's topics, in order. */
+export function useAssessmentTopics(): ExerciseState['assessmentTopics'] {
+  return useSlice('assessmentTopics');
+}
+
+/** This person's own ratings and evidence, by topic id: never anyone else's. */
+export function useOwnRatings(): ExerciseState['myRatings'] {
+  return useSlice('myRatings');
+}
+
+/** This person's rating of one topic, if they have rated it or written evidence: re-renders only when that changes. */
+export function useOwnRating(topicId: string): ExerciseState['myRatings'][string] | undefined {
+  return useBoardState((state) => {
+    const ratings = state.exercise.myRatings;
+    return Object.prototype.hasOwnProperty.call(ratings, topicId) ? ratings[topicId] : undefined;
+  });
+}
+
+/** Everyone's ratings per topic, as counts and evidence, once the facilitator has revealed them; empty before. */
+export function useAssessmentSpread(): ExerciseState['assessmentSpread'] {
+  return useSlice('assessmentSpread');
+}
+
+/** The ratings the group agreed, by topic id. */
+export function useAgreedRatings(): ExerciseState['agreedRatings'] {
+  return useSlice('agreedRatings');
+}
+
+/** The rating the group agreed for one topic, if any: re-renders only when that one changes. */
+export function useAgreedRating(topicId: string): ExerciseState['agreedRatings'][string] | undefined {
+  return useBoardState((state) => {
+    const agreed = state.exercise.agreedRatings;
+    return Object.prototype.hasOwnProperty.call(agreed, topicId) ? agreed[topicId] : undefined;
+  });
+}
+
+/** Whether the facilitator has revealed the self-assessment's ratings. */
+export function useAssessmentRevealed(): boolean {
+  return useBoardState((state) => state.exercise.session.assessmentRevealed);
+}
+
+/** How many people have rated at least one topic: one count over everyone, like `useVoters`. */
+export function useRaters(): ExerciseState['raters'] {
+  return useSlice('raters');
+}
+
 /** Where this person's private document stands with the server. */
 export function usePrivateStatus(): ExerciseState['privateStatus'] {
   return useSlice('privateStatus');

@@ -7,6 +7,8 @@ import { phaseRevealsDrafts } from '../../shared/rules/phaseRules';
 import { readSession, setSessionFlag } from '../../shared/document/session';
 import { hasStaleVotes, publishVoteTally, readOwnBallot, withdrawVoteTally } from '../../shared/document/votes';
 import { countVotes } from '../../shared/rules/dotVoting';
+import { publishAssessmentSpread, readAssessmentSpread, readAssessmentTopics, readOwnRatings, withdrawAssessmentSpread } from '../../shared/document/assessment';
+import { buildAssessmentSpread, hasRated, type RaterRatings } from '../../shared/rules/assessment';
 import type { Ballot, Progress, Session, VoteTally } from '../../shared/schema/exercise';
 import type { BoardId, NoteId } from '../../shared/schema/ids';
 import {
@@ -84,7 +86,13 @@ function totalDots(tally: VoteTally): number {
  *   board revealed; drafts that arrive after the reveal (written offline)
  *   follow on the next tick of the grid, unless the board is locked;
  * - when voting closes it publishes the tally of everyone's dots on the
- *   board, and takes it off again if voting reopens.
+ *   board, and takes it off again if voting reopens;
+ * - when the facilitator reveals the self-assessment it publishes the spread
+ *   of everyone's ratings (counts per colour and the evidence, with names
+ *   only on a board that is not anonymous), keeps it current on the ticks
+ *   while revealed, and takes it off when the facilitator hides it
+ *   (docs/exercise.md, "Self-assessment"). This runs on blank boards and
+ *   exercise boards alike: every board has the self-assessment.
  *
  * Work on one board runs one job at a time, so a reveal and a late draft
  * never move the same note at once.
@@ -119,7 +127,7 @@ export class ExerciseCoordinator {
       return;
     }
     const loaded = readSession(room.doc);
-    let { votingClosed, locked } = loaded;
+    let { votingClosed, locked, assessmentRevealed, anonymous } = loaded;
     const sessionChanged = (): void => {
       const session = readSession(room.doc);
       if (phaseRevealsDrafts(session.phase) && !session.revealed && session.template === 'four-perspectives') {
@@ -134,14 +142,27 @@ export class ExerciseCoordinator {
         // Late drafts waited while the board was locked.
         if (!locked) this.scheduleTick(board);
       }
+      if (session.assessmentRevealed !== assessmentRevealed) {
+        assessmentRevealed = session.assessmentRevealed;
+        this.queue(board.id, () => (assessmentRevealed ? this.publishAssessment(board) : this.withdrawAssessment(board)));
+      } else if (session.anonymous !== anonymous && assessmentRevealed) {
+        // Made anonymous while revealed: the names come off the evidence at once (and go on again the other way).
+        this.queue(board.id, () => this.publishAssessment(board));
+      }
+      anonymous = session.anonymous;
     };
     room.doc.getMap(DocKey.session).observe(sessionChanged);
+    // A topic added or deleted changes what is counted: the rater count now, and the spread while it is revealed.
+    room.doc.getMap(DocKey.assessmentTopics).observe(() => this.scheduleTick(board));
     // A reveal the server was stopped in the middle of is finished now.
     sessionChanged();
     // Counts may lag, and late drafts wait, after a stop between a private change and its tick; a board of the
     // earlier layout loses its per-person entries.
     if (hasStaleProgress(room.doc) || (loaded.template === 'four-perspectives' && loaded.phase !== 'setup')) this.scheduleTick(board);
     if (hasStaleVotes(room.doc)) this.queue(board.id, () => (votingClosed ? this.publishVotes(board) : this.withdrawVotes(board)));
+    // Ratings may have changed while the board was not loaded (or the server stopped mid-reveal): publish them as they are now.
+    if (assessmentRevealed) this.queue(board.id, () => this.publishAssessment(board));
+    else if (topMap(room.doc, DocKey.assessmentSpread).size > 0) this.queue(board.id, () => this.withdrawAssessment(board));
   }
 
   private queue(boardId: BoardId, job: () => Promise<void>): void {
@@ -171,7 +192,7 @@ export class ExerciseCoordinator {
     this.dueBoards.set(board.id, timer);
   }
 
-  /** One tick: late drafts onto a revealed, unlocked board, then the counts. */
+  /** One tick: late drafts onto a revealed, unlocked board, then the counts, then the self-assessment's spread while it is revealed. */
   private async publishPrivateWork(board: BoardRecord): Promise<void> {
     await this.registry.use(board, board.id, async (boardRoom) => {
       const session = readSession(boardRoom.doc);
@@ -179,6 +200,7 @@ export class ExerciseCoordinator {
       // A locked board takes no participant's change, a draft included; the reveal itself is the facilitator's act.
       if (session.revealed && !session.locked) await this.moveDrafts(board, boardRoom, names);
       await this.publishProgress(board, boardRoom, names);
+      if (session.assessmentRevealed) await this.writeAssessmentSpread(board, boardRoom, names);
     });
   }
 
@@ -189,12 +211,15 @@ export class ExerciseCoordinator {
    * so nothing in `progress` is per person (docs/exercise.md, "Anonymity").
    */
   private async publishProgress(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
-    const progress: Progress = { drafts: {}, voters: 0, dots: 0 };
+    const progress: Progress = { drafts: {}, voters: 0, dots: 0, raters: 0 };
     const ballots: Ballot[] = [];
+    // Only ratings of topics that exist count, as in the spread (buildAssessmentSpread).
+    const topicIds = new Set<string>(readAssessmentTopics(boardRoom.doc).map((topic) => topic.id));
     for (const name of names) {
       await this.registry.use(board, name, async (privateRoom) => {
         addDraftCounts(progress.drafts, privateRoom.doc);
         ballots.push(readOwnBallot(privateRoom.doc));
+        if (hasRated(readOwnRatings(privateRoom.doc), topicIds)) progress.raters += 1;
       });
     }
     // Both counts by the tally's own rules, so they agree with each other and with the results at close:
@@ -281,6 +306,55 @@ export class ExerciseCoordinator {
       }
       const tally = tallyBallots(boardRoom.doc, session, ballots);
       await boardRoom.transact((doc, origin) => publishVoteTally(doc, tally, origin));
+    });
+  }
+
+  /**
+   * Everyone's ratings, each with the name the server knows for its owner
+   * (docs/exercise.md, "Anonymity"): from the store's record of the private
+   * document's owner, never from anything the document says, and '' on an
+   * anonymous board. A document with no registered owner is left out, as its
+   * drafts are (moveDrafts).
+   */
+  private async gatherRatings(board: BoardRecord, names: readonly PrivateDocumentName[], anonymous: boolean): Promise<RaterRatings[]> {
+    const raters: RaterRatings[] = [];
+    for (const name of names) {
+      const owner = await this.store.findParticipant(board.id, parseDocumentName(name).participantId!);
+      if (!owner) continue;
+      const ratings = await this.registry.use(board, name, async (privateRoom) => readOwnRatings(privateRoom.doc));
+      if (ratings.size > 0) raters.push({ ratings, authorName: anonymous ? '' : owner.displayName });
+    }
+    return raters;
+  }
+
+  /**
+   * Publishes the spread of everyone's ratings on the board, when it differs
+   * from what the board shows: the ticks call this while the ratings are
+   * revealed, and an unchanged spread writes nothing (no update goes out).
+   */
+  private async writeAssessmentSpread(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
+    const session = readSession(boardRoom.doc);
+    if (!session.assessmentRevealed) return;
+    const topicIds = readAssessmentTopics(boardRoom.doc).map((topic) => topic.id);
+    const spread = buildAssessmentSpread(topicIds, await this.gatherRatings(board, names, session.anonymous));
+    const spreadMap = topMap(boardRoom.doc, DocKey.assessmentSpread);
+    // Compared with what is stored, and every stored key read: anything else there (a hostile leftover) is replaced.
+    const unchanged = spreadMap.size === 2 && JSON.stringify(readAssessmentSpread(boardRoom.doc)) === JSON.stringify(spread);
+    if (unchanged) return;
+    await boardRoom.transact((doc, origin) => publishAssessmentSpread(doc, spread, origin));
+  }
+
+  private async publishAssessment(board: BoardRecord): Promise<void> {
+    await this.registry.use(board, board.id, async (boardRoom) => {
+      await this.writeAssessmentSpread(board, boardRoom, await this.privateDocuments(board.id));
+      this.log.info({ boardId: board.id }, 'revealed the self-assessment');
+    });
+  }
+
+  private async withdrawAssessment(board: BoardRecord): Promise<void> {
+    await this.registry.use(board, board.id, async (boardRoom) => {
+      if (readSession(boardRoom.doc).assessmentRevealed) return;
+      await boardRoom.transact((doc, origin) => withdrawAssessmentSpread(doc, origin));
     });
   }
 

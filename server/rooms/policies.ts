@@ -1,8 +1,9 @@
 import * as Y from 'yjs';
 import type { Logger } from 'pino';
-import { agreedPlanRefusal, noteAuthorshipRefusal, noteDeletionRefusal, type WriteRefusal, writeRefusal } from '../../shared/document/access';
+import { agreedPlanRefusal, noteAuthorshipRefusal, noteDeletionRefusal, type WriteLocation, type WriteRefusal, writeRefusal } from '../../shared/document/access';
 import { initBoard, readSchemaVersion } from '../../shared/document/board';
-import { notesMap, PrivateDocKey } from '../../shared/document/doc';
+import { DocKey, notesMap, PrivateDocKey, topMap } from '../../shared/document/doc';
+import { MAX_ASSESSMENT_TOPICS, MAX_OWN_RATINGS } from '../../shared/schema/assessment';
 import { BOARD_LAYOUT, PRIVATE_LAYOUT } from '../../shared/document/layout';
 import { migrateDoc } from '../../shared/document/migrations';
 import { isLocked, isPlanAgreed } from '../../shared/document/session';
@@ -82,6 +83,27 @@ function authorOf(doc: Y.Doc, noteId: string): unknown {
   return note instanceof Y.Map ? note.get('authorId') : undefined;
 }
 
+/**
+ * Why an update would leave a top-level map with more entries than it may
+ * hold, or null. The layout bounds each value's size, not how many there
+ * are: without this a tampered client could fill its private document with
+ * ratings of topics that do not exist, which the server reads at every tick
+ * (docs/server-promises.md, "Limits"). New entries are the keys the update
+ * writes that the map does not hold yet.
+ */
+function entryCountRefusal(doc: Y.Doc, locations: readonly WriteLocation[], root: string, max: number, what: string): Admission | null {
+  const map = topMap(doc, root);
+  let added = 0;
+  for (const { root: written, record } of locations) if (written === root && record !== null && !map.has(record)) added += 1;
+  return added > 0 && map.size + added > max ? forbidden(`A board holds at most ${max} ${what}.`) : null;
+}
+
+/** Ids are at most 64 characters: a longer key in a value map never reads (shared/document/assessment.ts), so it is refused. */
+function longKeyRefusal(locations: readonly WriteLocation[], root: string): Admission | null {
+  for (const { root: written, record } of locations) if (written === root && record !== null && record.length > 64) return forbidden(`Not the board's layout: a key of ${root} is longer than an id.`);
+  return null;
+}
+
 /** A board's own document: initialised and migrated at load; writes checked against the roles and the layout. */
 export function boardPolicy(board: BoardRecord): RoomPolicy {
   return {
@@ -112,6 +134,10 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
       if (deletion) return forbidden(deletion);
       const planRefusal = agreedPlanRefusal(connection.role, { actionsAgreed: isPlanAgreed(doc) }, located.createdRecords);
       if (planRefusal) return refusalAdmission(planRefusal);
+      const tooMany =
+        entryCountRefusal(doc, located.locations, DocKey.assessmentTopics, MAX_ASSESSMENT_TOPICS, 'self-assessment topics') ??
+        longKeyRefusal(located.locations, DocKey.assessmentAgreed);
+      if (tooMany) return tooMany;
       return { kind: 'apply', addsContent: located.addsContent };
     },
   };
@@ -121,7 +147,8 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
  * A participant's private document: only its owner can connect (the upgrade
  * check sees to that), so whatever they write is theirs to write, within the
  * same layout and limits as a board (a draft note is a note, written by its
- * owner; votes are item id → number). Locating the update also reads it
+ * owner; votes are item id → number; ratings are topic id → exactly
+ * `{ rating, evidence }`, at most `MAX_OWN_RATINGS` of them). Locating the update also reads it
  * whole first: an unreadable one closes the connection as malformed before
  * anything of it is applied.
  */
@@ -139,6 +166,10 @@ export const privatePolicy: RoomPolicy = {
       textByAuthorOnly: false,
     });
     if (authorship) return forbidden(authorship);
+    const ratings =
+      longKeyRefusal(located.locations, PrivateDocKey.ratings) ??
+      entryCountRefusal(doc, located.locations, PrivateDocKey.ratings, MAX_OWN_RATINGS, 'self-assessment ratings per person');
+    if (ratings) return ratings;
     return { kind: 'apply', addsContent: located.addsContent };
   },
 };

@@ -18,14 +18,17 @@ export interface WriteLocation {
 
 /** Anyone who may edit writes these: notes, themes and actions are the group's work. */
 const SHARED_ROOTS = new Set<string>([DocKey.notes, DocKey.themes, DocKey.actions, DocKey.diagrams, DocKey.driverNodes, DocKey.actionChecks, DocKey.actionEvaluations, DocKey.actionSteps]);
-/** Only the facilitator steers the board. */
-const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.perspectives]);
+/**
+ * Only the facilitator steers the board; the self-assessment's topics and
+ * agreed ratings are theirs to record too (docs/exercise.md, "Self-assessment").
+ */
+const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.perspectives, DocKey.assessmentTopics, DocKey.assessmentAgreed]);
 /**
  * Each person writes only their own record here (keyed by their participant
  * id, or ending in `/<participant id>`); the facilitator writes anyone's.
  */
 const OWN_RECORD_ROOTS = new Set<string>([DocKey.members, DocKey.actionResponses]);
-// progress and votes are written by the server alone: they summarise private documents.
+// progress, votes and assessmentSpread are written by the server alone: they summarise private documents.
 
 /**
  * Why a write is refused: `forbidden` closes the connection with 4403;

@@ -4,6 +4,7 @@ import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import type { Template } from '../schema/exercise';
 import { boardMap, readRecordFields } from './doc';
 import { chooseTemplate } from './session';
+import { seedDefaultAssessmentTopics } from './assessment';
 
 /** What a new board starts with. */
 export interface InitBoardInput {
@@ -15,7 +16,9 @@ export interface InitBoardInput {
 
 /**
  * Writes a new board's own fields and stamps it with the current schema
- * version. The server runs this once, when the board is created.
+ * version, and gives it the self-assessment's default topics: every board,
+ * blank or exercise, has the self-assessment (docs/exercise.md,
+ * "Self-assessment"). The server runs this once, when the board is created.
  */
 export function initBoard(doc: Y.Doc, input: InitBoardInput, origin: unknown = null): void {
   doc.transact(() => {
@@ -24,6 +27,7 @@ export function initBoard(doc: Y.Doc, input: InitBoardInput, origin: unknown = n
     board.set('createdAt', input.createdAt);
     board.set('schemaVersion', CURRENT_SCHEMA_VERSION);
     chooseTemplate(doc, input.template ?? 'blank', origin);
+    seedDefaultAssessmentTopics(doc, origin);
   }, origin);
 }
 

@@ -41,12 +41,19 @@ export const DocKey = {
   actionEvaluations: 'actionEvaluations',
   /** Y.Map<`${ActionId}/${ActionStepId}`, Y.Map>: each action's steps to take, as a checklist (schema 5), one record `{ text, done, order }` each (schema 6). */
   actionSteps: 'actionSteps',
+  /** Y.Map<TopicId, Y.Map> of the self-assessment's topics, each `{ id, title, order, createdAt }` (schema 7); the facilitator writes them. */
+  assessmentTopics: 'assessmentTopics',
+  /** Y.Map of two keys, `raters` and `topics`: the AssessmentSpread the server publishes while the ratings are revealed; empty before. */
+  assessmentSpread: 'assessmentSpread',
+  /** Y.Map<TopicId, { rating, note, agreedAt }>: the rating the group agreed per topic; the facilitator writes them. */
+  assessmentAgreed: 'assessmentAgreed',
 } as const;
 
 /**
  * The top-level types of a participant's private document, which only that
- * person and the server can read: drafts before the reveal, and dots before
- * voting closes.
+ * person and the server can read: drafts before the reveal, dots before
+ * voting closes, and self-assessment ratings (only their counts and evidence
+ * ever leave, at the facilitator's reveal).
  */
 export const PrivateDocKey = {
   /**
@@ -56,6 +63,8 @@ export const PrivateDocKey = {
   drafts: 'notes',
   /** Y.Map<item id, number>: this person's dots. */
   votes: 'votes',
+  /** Y.Map<TopicId, { rating, evidence }>: this person's self-assessment ratings (schema 7). */
+  ratings: 'ratings',
 } as const;
 
 /**

@@ -79,8 +79,9 @@ export function addDraftCounts(counts: Record<string, number>, privateDoc: Y.Doc
 
 /**
  * The keys of `progress`: the server writes these and nothing else
- * (docs/document-layout.md, `progress`). `dots` came after the other two,
- * and both ways round a board reads as a true count, never a wrong one:
+ * (docs/document-layout.md, `progress`). `dots` came after the first two,
+ * and `raters` after it (schema 7); both ways round a board reads as a true
+ * count, never a wrong one:
  * - a board written before `dots` has none: it reads as 0, is not stale
  *   (only a key outside this list is), and the server's next tick writes it,
  *   since `writeProgress` writes a key that is missing; the server schedules
@@ -88,7 +89,7 @@ export function addDraftCounts(counts: Record<string, number>, privateDoc: Y.Doc
  * - a server from before `dots` takes it for an unknown key and removes it, so
  *   a board it wrote reads as 0 dots here.
  */
-const ProgressKey = { drafts: 'drafts', voters: 'voters', dots: 'dots' } as const;
+const ProgressKey = { drafts: 'drafts', voters: 'voters', dots: 'dots', raters: 'raters' } as const;
 const PROGRESS_KEYS: ReadonlySet<string> = new Set(Object.values(ProgressKey));
 
 function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
@@ -116,12 +117,14 @@ export function writeProgress(doc: Y.Doc, progress: Progress, origin: unknown = 
   // Compared as stored, not as read: a stored -1 reads as 0, and must still be replaced by a written 0.
   const votersChanged = map.get(ProgressKey.voters) !== progress.voters;
   const dotsChanged = map.get(ProgressKey.dots) !== progress.dots;
-  if (stale.length === 0 && !draftsChanged && !votersChanged && !dotsChanged) return false;
+  const ratersChanged = map.get(ProgressKey.raters) !== progress.raters;
+  if (stale.length === 0 && !draftsChanged && !votersChanged && !dotsChanged && !ratersChanged) return false;
   doc.transact(() => {
     for (const key of stale) map.delete(key);
     if (draftsChanged) map.set(ProgressKey.drafts, { ...progress.drafts });
     if (votersChanged) map.set(ProgressKey.voters, progress.voters);
     if (dotsChanged) map.set(ProgressKey.dots, progress.dots);
+    if (ratersChanged) map.set(ProgressKey.raters, progress.raters);
   }, origin);
   return true;
 }
@@ -136,7 +139,7 @@ export function hasStaleProgress(doc: Y.Doc): boolean {
   return false;
 }
 
-/** Everyone's progress, read with nothing (no drafts, 0 people, 0 dots) for what is missing or does not read. */
+/** Everyone's progress, read with nothing (no drafts, 0 people, 0 dots, 0 raters) for what is missing or does not read. */
 export function readProgress(doc: Y.Doc): Progress {
   const map = topMap(doc, DocKey.progress);
   const drafts = laneCountsSchema.safeParse(map.get(ProgressKey.drafts));
@@ -144,6 +147,7 @@ export function readProgress(doc: Y.Doc): Progress {
     drafts: drafts.success ? drafts.data : {},
     voters: storedCount(map.get(ProgressKey.voters)) ?? 0,
     dots: storedCount(map.get(ProgressKey.dots)) ?? 0,
+    raters: storedCount(map.get(ProgressKey.raters)) ?? 0,
   };
 }
 

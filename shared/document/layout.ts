@@ -14,6 +14,7 @@ import {
   voteTallySchema,
 } from '../schema/exercise';
 import { boardMetaSchema, noteSchema } from '../schema/records';
+import { agreedRatingSchema, assessmentSpreadSchema, assessmentTopicSchema, ownRatingSchema } from '../schema/assessment';
 import { DocKey, PrivateDocKey, SHARED_TEXT_FIELDS } from './doc';
 
 /**
@@ -164,12 +165,16 @@ export const BOARD_LAYOUT: DocumentLayout = new Map<string, RootLayout>([
   [DocKey.actionChecks, values(nextStepCheckSchema)],
   [DocKey.actionEvaluations, values(z.string().max(ACTION_FIELD_MAX_CHARS))],
   [DocKey.actionSteps, records(DocKey.actionSteps, actionStepSchema)],
+  [DocKey.assessmentTopics, records(DocKey.assessmentTopics, assessmentTopicSchema)],
+  [DocKey.assessmentSpread, namedFields(assessmentSpreadSchema)],
+  [DocKey.assessmentAgreed, values(agreedRatingSchema)],
 ]);
 
-/** A participant's private document: drafts are notes; votes are item id → number of dots. */
+/** A participant's private document: drafts are notes; votes are item id → number of dots; ratings are topic id → `{ rating, evidence }`. */
 export const PRIVATE_LAYOUT: DocumentLayout = new Map<string, RootLayout>([
   [PrivateDocKey.drafts, noteRecords],
   [PrivateDocKey.votes, values(z.number().int())],
+  [PrivateDocKey.ratings, values(ownRatingSchema)],
 ]);
 
 /**

@@ -6,6 +6,7 @@ import { DocKey, newRecord, readFlatObject, SHARED_TEXT_FIELDS, topMap } from '.
 import { CURRENT_SCHEMA_VERSION } from '../schema/version';
 import { readSchemaVersion, writeSchemaVersion } from './board';
 import { sessionMap } from './session';
+import { seedDefaultAssessmentTopics } from './assessment';
 
 /** One forward step of the document layout, from one schema version to the next. */
 export interface Migration {
@@ -83,6 +84,16 @@ export const MIGRATIONS: readonly Migration[] = [
         if (!step || typeof step.text !== 'string') continue;
         steps.set(key, newRecord({ text: new Y.Text(step.text), done: step.done === true, order: typeof step.order === 'number' ? step.order : 0 }));
       }
+    },
+  },
+  {
+    from: 6,
+    to: 7,
+    description:
+      'adds the traffic-light self-assessment (assessmentTopics, assessmentSpread, assessmentAgreed, session.assessmentRevealed, progress.raters, and ratings in private documents); a board gets the fourteen default topics',
+    run(doc) {
+      // Every board has the self-assessment, an older one too; the rest of schema 7 starts empty and reads as such.
+      seedDefaultAssessmentTopics(doc, MIGRATION_ORIGIN);
     },
   },
 ];

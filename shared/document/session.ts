@@ -123,8 +123,8 @@ export function setFacilitatorView(doc: Y.Doc, view: FacilitatorView, origin: un
   doc.transact(() => sessionMap(doc).set('facilitatorView', { activity: view.activity, diagramId }), origin);
 }
 
-/** Writes one session field; for the server's own flags (revealed). */
-export function setSessionFlag(doc: Y.Doc, key: 'revealed' | 'votingClosed' | 'actionsAgreed', value: boolean, origin: unknown = null): void {
+/** Writes one session flag: the server's own (revealed), or one the facilitator switches (voting closed, actions agreed, the self-assessment revealed). */
+export function setSessionFlag(doc: Y.Doc, key: 'revealed' | 'votingClosed' | 'actionsAgreed' | 'assessmentRevealed', value: boolean, origin: unknown = null): void {
   doc.transact(() => sessionMap(doc).set(key, value), origin);
 }
 

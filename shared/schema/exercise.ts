@@ -149,11 +149,12 @@ export type TimerState = z.infer<typeof timerSchema>;
 
 /**
  * The parts of a board a person can look at: the workshop (the exercise or
- * the blank board's notes), the driver diagrams, or the action plan. Each
+ * the blank board's notes), the driver diagrams, the action plan, or the
+ * self-assessment (docs/exercise.md, "Self-assessment"). Each
  * person switches on their own screen; the facilitator's choice is also
  * shared, as `session.facilitatorView`, for the presenter view to follow.
  */
-export const ACTIVITIES = ['workshop', 'diagrams', 'plan'] as const;
+export const ACTIVITIES = ['workshop', 'diagrams', 'plan', 'assessment'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
 /**
@@ -205,6 +206,8 @@ export const sessionSchema = z.object({
   revealed: z.boolean().catch(false),
   votingClosed: z.boolean().catch(false),
   actionsAgreed: z.boolean().catch(false),
+  // The facilitator shows everyone's self-assessment ratings; the server then publishes their spread (schema 7).
+  assessmentRevealed: z.boolean().catch(false),
   timer: timerSchema.nullable().catch(null),
   summons: summonsSchema.nullable().catch(null),
   // What the facilitator is looking at, for the presenter view; null until their client first says.
@@ -314,13 +317,14 @@ export interface ActionStep extends z.infer<typeof actionStepSchema> {
 export const laneCountsSchema = z.record(z.string().max(64), count);
 
 /** The board's `progress`: its three keys, each a plain value written by the server. */
-export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count, dots: count });
+export const progressSchema = z.object({ drafts: laneCountsSchema, voters: count, dots: count, raters: count });
 
 /**
  * What the board shows of everyone's private work, all people together and
  * never per person: drafts not yet revealed in each lane, how many people
- * have placed at least one dot, and how many dots are placed in all (counted
- * as the tally counts them: `countVotes`, shared/rules/dotVoting.ts). The
+ * have placed at least one dot, how many dots are placed in all (counted
+ * as the tally counts them: `countVotes`, shared/rules/dotVoting.ts), and how
+ * many people have rated at least one self-assessment topic (schema 7). The
  * server recomputes it on a coarse interval (see docs/exercise.md,
  * "Anonymity"), so a single keystroke, draft or dot does not show.
  */

@@ -29,6 +29,8 @@ export type ActionStepId = Brand<string, 'ActionStepId'>;
 export type DiagramId = Brand<string, 'DiagramId'>;
 /** A driver or change idea in a driver diagram. */
 export type DriverNodeId = Brand<string, 'DriverNodeId'>;
+/** A topic of the traffic-light self-assessment ("Flexible working"). */
+export type TopicId = Brand<string, 'TopicId'>;
 
 /** Board ids appear in URLs, so they use URL-safe characters only (nanoid's default alphabet). */
 const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{12,64}$/;
@@ -43,8 +45,8 @@ export function newNoteId(): NoteId {
   return nanoid(12) as NoteId;
 }
 
-/** A new id for a perspective, theme, action, step, diagram or diagram node: 12 URL-safe characters. */
-export function newRecordId<T extends PerspectiveId | ThemeId | ActionId | ActionStepId | DiagramId | DriverNodeId>(): T {
+/** A new id for a perspective, theme, action, step, diagram, diagram node or self-assessment topic: 12 URL-safe characters. */
+export function newRecordId<T extends PerspectiveId | ThemeId | ActionId | ActionStepId | DiagramId | DriverNodeId | TopicId>(): T {
   return nanoid(12) as T;
 }
 

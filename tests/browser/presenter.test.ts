@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import jsQR from 'jsqr';
@@ -13,6 +11,7 @@ import { PHASE_GUIDE } from '../../shared/rules/phaseRules';
 import type { Phase } from '../../shared/schema/exercise';
 import type { NoteId, PerspectiveId } from '../../shared/schema/ids';
 import { chromiumPeople, visible } from '../helpers/browser';
+import { wcagViolations } from '../helpers/axe';
 import { createBoard } from '../helpers/server';
 
 /**
@@ -26,22 +25,6 @@ const SCREENS = [
   { width: 1366, height: 768 },
 ] as const;
 const LANES = ['board', 'hr', 'managers', 'staff'] as const;
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** The WCAG 2.0, 2.1 and 2.2 rules at levels A and AA, as tests/browser/accessibility.test.ts runs them. */
-const WCAG_AA_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** axe's WCAG A/AA violations on the page, each with where it is. */
-async function wcagViolations(page: Page): Promise<string[]> {
-  // Through the DevTools protocol, not an inline <script>: the content security policy forbids those.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async (tags) => {
-    type Violation = { id: string; help: string; nodes: { target: string[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    return (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations;
-  }, WCAG_AA_TAGS);
-  return violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** How far the page itself could scroll: nothing, on the presenter view. */
 function pageOverflow(page: Page): Promise<{ down: number; across: number }> {

@@ -11,8 +11,9 @@ import { chooseTemplate, setLocked } from '../../shared/document/session';
 import { addTheme, renameTheme } from '../../shared/document/themes';
 import { changeOwnVote, publishVoteTally } from '../../shared/document/votes';
 import { renameBoard } from '../../shared/document/board';
+import { addAssessmentTopic, publishAssessmentSpread, renameAssessmentTopic, setAgreedRating, setOwnEvidence, setOwnRating } from '../../shared/document/assessment';
 import { DEFAULT_PERSPECTIVES } from '../../shared/schema/exercise';
-import type { ActionId, ParticipantId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
+import type { ActionId, ParticipantId, PerspectiveId, ThemeId, TopicId } from '../../shared/schema/ids';
 import { createBoardStore, emptyExerciseState } from '../../client/sync/boardStore';
 import { BoardProvider } from '../../client/sync/BoardProvider';
 import { ExerciseStateReader, readExerciseState } from '../../client/sync/exercise';
@@ -61,7 +62,12 @@ function openBoard() {
   chooseTemplate(doc, 'four-perspectives');
   setGroup(doc, P1, LANE);
   setGroup(doc, P2, LANE);
-  writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 1 });
+  writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 1, raters: 1 });
+  const topic1 = addAssessmentTopic(doc, 'Flexible working')!;
+  const topic2 = addAssessmentTopic(doc, 'Recognition and reward')!;
+  publishAssessmentSpread(doc, { raters: 1, topics: { [topic1]: { red: 1, amber: 0, green: 0, evidence: [] } } });
+  setAgreedRating(doc, topic1, { rating: 'red', note: 'No policy yet' });
+  setOwnRating(privateDoc, topic1, 'red');
   const t1 = addTheme(doc, { title: 'Rotas', now: 1 });
   const t2 = addTheme(doc, { title: 'Pay', now: 2 });
   const a1 = addAction(doc, { themeId: t1, topic: 'Rotas six weeks ahead', now: 1 });
@@ -77,7 +83,7 @@ function openBoard() {
   addNote(privateDoc, { text: 'Short notice shifts', x: 0, y: 0, perspectiveId: LANE, authorId: P1, authorName: 'Priya' });
   changeOwnVote(privateDoc, t1, 1, { budget: 3, cap: 3 });
   publish();
-  return { doc, privateDoc, store, reader, status, publish, change, t1: t1 as ThemeId, t2: t2 as ThemeId, a1: a1 as ActionId, a2: a2 as ActionId, s1: s1! };
+  return { doc, privateDoc, store, reader, status, publish, change, topic1: topic1 as TopicId, topic2: topic2 as TopicId, t1: t1 as ThemeId, t2: t2 as ThemeId, a1: a1 as ActionId, a2: a2 as ActionId, s1: s1! };
 }
 
 type Board = ReturnType<typeof openBoard>;
@@ -87,8 +93,14 @@ const CHANGES: [string, (board: Board) => void, (keyof ExerciseState)[]][] = [
   ['locking the board', ({ doc }) => setLocked(doc, true), ['session']],
   ['renaming a lane', ({ doc }) => renamePerspective(doc, LANE, 'Staff'), ['perspectives']],
   ['someone getting ready', ({ doc }) => setReady(doc, P2, true), ['members']],
-  ['a new draft count', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 3 }, voters: 1, dots: 1 }), ['draftCounts']],
-  ['more dots placed', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 3 }), ['dotsPlaced']],
+  ['a new draft count', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 3 }, voters: 1, dots: 1, raters: 1 }), ['draftCounts']],
+  ['more dots placed', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 3, raters: 1 }), ['dotsPlaced']],
+  ['one more person rating', ({ doc }) => writeProgress(doc, { drafts: { [LANE]: 2 }, voters: 1, dots: 1, raters: 2 }), ['raters']],
+  ['renaming a topic', ({ doc, topic2 }) => renameAssessmentTopic(doc, topic2, 'Thanks and reward'), ['assessmentTopics']],
+  ['a new spread', ({ doc, topic1 }) => publishAssessmentSpread(doc, { raters: 2, topics: { [topic1]: { red: 1, amber: 1, green: 0, evidence: [] } } }), ['assessmentSpread']],
+  ['an agreed rating', ({ doc, topic2 }) => setAgreedRating(doc, topic2, { rating: 'amber', note: '' }), ['agreedRatings']],
+  ['rating a topic', ({ privateDoc, topic2 }) => setOwnRating(privateDoc, topic2, 'green'), ['myRatings']],
+  ['a line of evidence', ({ privateDoc, topic1 }) => setOwnEvidence(privateDoc, topic1, 'No policy on the wards'), ['myRatings']],
   ['renaming a theme', ({ doc, t2 }) => renameTheme(doc, t2, 'Pay and banding'), ['themes']],
   ['rewording an action', ({ doc, a1 }) => updateAction(doc, a1, { owner: 'Ward manager' }), ['actions']],
   ['a concern', ({ doc, a1 }) => respondToAction(doc, a1, P2, 'concern'), ['responses']],
@@ -136,6 +148,15 @@ describe('the exercise state, read a slice at a time', () => {
     expect(after.responses[a2]).toBe(before.responses[a2]);
     expect(after.members[P1]).toBe(before.members[P1]);
     expect(after.members[P2]).not.toBe(before.members[P2]);
+  });
+
+  it("keeps one topic's own rating the same object when another topic is rated", () => {
+    const board = openBoard();
+    const before = board.store.getState().exercise;
+    board.change(() => setOwnRating(board.privateDoc, board.topic2, 'amber'));
+    const after = board.store.getState().exercise;
+    expect(after.myRatings[board.topic1]).toBe(before.myRatings[board.topic1]);
+    expect(after.myRatings[board.topic2]).toEqual({ rating: 'amber', evidence: '' });
   });
 
   it('publishes nothing for a change outside the exercise', () => {
@@ -212,6 +233,11 @@ describe('components reading a slice', () => {
     ['myDrafts', hooks.useMyDrafts],
     ['myBallot', hooks.useMyBallot],
     ['privateStatus', hooks.usePrivateStatus],
+    ['raters', hooks.useRaters],
+    ['assessmentTopics', hooks.useAssessmentTopics],
+    ['assessmentSpread', hooks.useAssessmentSpread],
+    ['agreedRatings', hooks.useAgreedRatings],
+    ['myRatings', hooks.useOwnRatings],
   ];
 
   it.each(CHANGES)('after %s, only the components reading that slice re-render', (_name, write, changed) => {

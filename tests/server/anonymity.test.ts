@@ -187,7 +187,7 @@ describe('an anonymous board, seen by someone trying to name the authors', () =>
       // Dots: the board holds a tally per item and a count of voters, nothing keyed by a person.
       expect([...seen.doc.getMap('votes').keys()].sort()).toEqual(['items', 'voters']);
       expect(Object.keys(readVoteTally(seen.doc).items).every((item) => themes.includes(item as never))).toBe(true);
-      expect([...seen.doc.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
+      expect([...seen.doc.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'raters', 'voters']);
     }
 
     // Guessing at random names the author of one note in PEOPLE: about 6 of these 60.
@@ -326,7 +326,7 @@ describe('the reveal and late drafts', () => {
       changeOwnVote(person.private.doc, theme, 1, { budget: 5, cap: 3 });
       people.push(person);
     }
-    await eventually(() => expect(readProgress(fran.board.doc)).toEqual({ drafts: { staff: 4 }, voters: 4, dots: 4 }));
+    await eventually(() => expect(readProgress(fran.board.doc)).toEqual({ drafts: { staff: 4 }, voters: 4, dots: 4, raters: 0 }));
     writePhase(fran.board.doc, 'reveal');
     await eventually(() => expect(readNotes(fran.board.doc)).toHaveLength(4));
     setSessionFlag(fran.board.doc, 'votingClosed', true);

@@ -62,8 +62,8 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
 
     await eventually(() => expect(Object.entries(readProgress(bea.board.doc).drafts).sort()).toEqual([['board', 1], ['managers', 2]]));
     // Counts are of everyone together: nothing in them names or stands for a person.
-    expect(readProgress(bea.board.doc)).toEqual({ drafts: { board: 1, managers: 2 }, voters: 0, dots: 0 });
-    expect([...bea.board.doc.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
+    expect(readProgress(bea.board.doc)).toEqual({ drafts: { board: 1, managers: 2 }, voters: 0, dots: 0, raters: 0 });
+    expect([...bea.board.doc.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'raters', 'voters']);
     for (const observer of [bea, facilitator]) {
       expect(boardBytesContain(observer, 'one-to-ones')).toBe(false);
       expect(boardBytesContain(observer, 'Rotas six weeks')).toBe(false);
@@ -251,7 +251,7 @@ describe('the exercise on the server: private drafts, the reveal, roles and vote
 
     // One count over everyone: nothing in `progress` is keyed by, or names, a person.
     const progress = bea.board.doc.getMap('progress');
-    expect([...progress.keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
+    expect([...progress.keys()].sort()).toEqual(['dots', 'drafts', 'raters', 'voters']);
     expect(typeof progress.get('dots')).toBe('number');
     for (const person of [facilitator, alex, bea, cal]) expect(JSON.stringify(progress.toJSON())).not.toContain(person.id);
 

@@ -188,7 +188,7 @@ describe('migrations', () => {
     const steps = [...topMap(v5, DocKey.actionSteps).values()];
     expect(steps).toHaveLength(2);
     for (const step of steps) expect((step as Y.Map<unknown>).get('text')).toBeInstanceOf(Y.Text);
-    expect(readBoardMeta(v5)!.schemaVersion).toBe(6);
+    expect(readBoardMeta(v5)!.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
   });
 
   it('reads the driver diagram of the version-3 fixture', () => {

@@ -89,6 +89,7 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   valueType?: z.ZodType;
   options?: z.ZodType[];
+  element?: z.ZodType;
   in?: z.ZodType;
   entries?: Record<string, string>;
   values?: unknown[];
@@ -168,6 +169,8 @@ function rowsForValue(schema: z.ZodType, name: string): ExpectedRow[] {
     return [{ name, type: `object${orNull}` }, ...Object.entries(def.shape!).flatMap(([key, value]) => rowsForValue(value, `${name}.${key}`))];
   }
   if (def.type === 'record') return [{ name, type: `object${orNull}` }, ...rowsForValue(def.valueType!, `${name}.<>`)];
+  // A list (the evidence lines of a published spread): the list, then what each element holds, as `name[]`.
+  if (def.type === 'array') return [{ name, type: `array${orNull}` }, ...rowsForValue(def.element!, `${name}[]`)];
   if (def.type === 'union') {
     // A union of objects (a timescale): each key once; a discriminating literal as the list of its values.
     const byKey = new Map<string, z.ZodType[]>();

@@ -429,30 +429,30 @@ describe('private drafts', () => {
     addDraftCounts(counts, theirs);
     const board = exerciseBoard();
     // An entry of the earlier per-person layout goes at the first write.
-    board.getMap('progress').set('opaque-key', { drafts: { staff: 9 }, dots: 1 });
-    expect(writeProgress(board, { drafts: counts, voters: 1, dots: 4 })).toBe(true);
-    expect(writeProgress(board, { drafts: { ...counts }, voters: 1, dots: 4 })).toBe(false);
-    expect(readProgress(board)).toEqual({ drafts: { staff: 2, hr: 1 }, voters: 1, dots: 4 });
-    expect([...board.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'voters']);
+    board.getMap('progress').set('opaque-key', { drafts: { staff: 9 }, dots: 1, raters: 0 });
+    expect(writeProgress(board, { drafts: counts, voters: 1, dots: 4, raters: 0 })).toBe(true);
+    expect(writeProgress(board, { drafts: { ...counts }, voters: 1, dots: 4, raters: 0 })).toBe(false);
+    expect(readProgress(board)).toEqual({ drafts: { staff: 2, hr: 1 }, voters: 1, dots: 4, raters: 0 });
+    expect([...board.getMap('progress').keys()].sort()).toEqual(['dots', 'drafts', 'raters', 'voters']);
     expect(Object.entries(readProgress(board).drafts).sort()).toEqual([['hr', 1], ['staff', 2]]);
     // Only the total changed: that is a change, and the other keys are left as they were.
-    expect(writeProgress(board, { drafts: { ...counts }, voters: 1, dots: 5 })).toBe(true);
+    expect(writeProgress(board, { drafts: { ...counts }, voters: 1, dots: 5, raters: 0 })).toBe(true);
     expect(readProgress(board).dots).toBe(5);
   });
 
   it('reads progress values that are missing or not whole counts of at least 0 as none, and writes over them', () => {
     const board = exerciseBoard();
-    expect(readProgress(board)).toEqual({ drafts: {}, voters: 0, dots: 0 });
+    expect(readProgress(board)).toEqual({ drafts: {}, voters: 0, dots: 0, raters: 0 });
     const progress = board.getMap('progress');
     const hostile: unknown[] = [-1, 2.5, Number.NaN, Number.POSITIVE_INFINITY, '7', null, true, { dots: 3 }, [3]];
     for (const value of hostile) {
       progress.set('dots', value);
       progress.set('voters', value);
       progress.set('drafts', { staff: value });
-      expect(readProgress(board), String(value)).toEqual({ drafts: {}, voters: 0, dots: 0 });
+      expect(readProgress(board), String(value)).toEqual({ drafts: {}, voters: 0, dots: 0, raters: 0 });
       // Compared as stored, not as read: a value that reads as 0 is replaced even by a 0.
-      expect(writeProgress(board, { drafts: {}, voters: 0, dots: 0 }), String(value)).toBe(true);
-      expect(progress.toJSON()).toEqual({ drafts: {}, voters: 0, dots: 0 });
+      expect(writeProgress(board, { drafts: {}, voters: 0, dots: 0, raters: 0 }), String(value)).toBe(true);
+      expect(progress.toJSON()).toEqual({ drafts: {}, voters: 0, dots: 0, raters: 0 });
     }
   });
 
@@ -462,9 +462,9 @@ describe('private drafts', () => {
     board.getMap('progress').set('drafts', { staff: 1 });
     board.getMap('progress').set('voters', 2);
     expect(hasStaleProgress(board)).toBe(false);
-    expect(readProgress(board)).toEqual({ drafts: { staff: 1 }, voters: 2, dots: 0 });
+    expect(readProgress(board)).toEqual({ drafts: { staff: 1 }, voters: 2, dots: 0, raters: 0 });
     // The next tick writes the missing key, even when the total is 0.
-    expect(writeProgress(board, { drafts: { staff: 1 }, voters: 2, dots: 0 })).toBe(true);
+    expect(writeProgress(board, { drafts: { staff: 1 }, voters: 2, dots: 0, raters: 0 })).toBe(true);
     expect(board.getMap('progress').get('dots')).toBe(0);
     // What the server writes now is never stale; a key it does not write is.
     expect(hasStaleProgress(board)).toBe(false);

@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../useDocumentTitle';
 import { Timer } from '../exercise/Timer';
 import { JoinPanel } from './JoinPanel';
 import { PresenterPlan } from './PresenterActions';
+import { PresenterAssessment } from './PresenterAssessment';
 import { PresenterDiagram } from './PresenterDiagram';
 import { PresenterBoardNotes } from './PresenterNotes';
 import { PresenterPhase } from './PresenterPhase';
@@ -52,12 +53,22 @@ export function PresenterScreen({ boardId, token, title, joinCode, joinCodeExpir
   const code = useViewerJoinCode(boardId, token, { code: joinCode, expiresAt: joinCodeExpiresAt });
   const activity = view?.activity ?? 'workshop';
   const exercise = session.template === 'four-perspectives';
-  const now = activity === 'diagrams' ? 'Driver diagram' : activity === 'plan' ? 'Action plan' : exercise ? PHASE_GUIDE[session.phase].title : 'The board';
+  const now =
+    activity === 'diagrams'
+      ? 'Driver diagram'
+      : activity === 'plan'
+        ? 'Action plan'
+        : activity === 'assessment'
+          ? 'Self-assessment'
+          : exercise
+            ? PHASE_GUIDE[session.phase].title
+            : 'The board';
   useDocumentTitle(`${now} – ${boardTitle} – Retain`);
 
   let content;
   if (activity === 'diagrams') content = <PresenterDiagram diagramId={view?.diagramId ?? null} />;
   else if (activity === 'plan') content = <PresenterPlan />;
+  else if (activity === 'assessment') content = <PresenterAssessment />;
   else if (exercise) content = <PresenterPhase phase={session.phase} joinCode={code} />;
   else {
     content = (

@@ -1,13 +1,30 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { type Activity, showActivity, useBoardUi } from '../../state/boardUi';
 import { DiagramsPanel } from '../diagram/DiagramsPanel';
 import { PlanView } from '../plan/PlanView';
 
-/** Switches this screen between the workshop (its board or exercise), the driver diagrams and the action plan. */
+/*
+ * The self-assessment is a chunk of its own, loaded when someone first opens
+ * it: the board page's first load must stay under 250 KB gzipped
+ * (docs/client.md, "Styles"), and most of a workshop is spent elsewhere.
+ */
+const AssessmentView = lazy(() => import('../assessment/AssessmentView').then((module) => ({ default: module.AssessmentView })));
+
+/** The self-assessment, with a line to say so while its chunk loads. */
+function Assessment() {
+  return (
+    <Suspense fallback={<p role="status">Opening the self-assessment…</p>}>
+      <AssessmentView />
+    </Suspense>
+  );
+}
+
+/** Switches this screen between the workshop (its board or exercise), the self-assessment, the driver diagrams and the action plan. */
 export function ActivitySwitch({ workshopLabel }: { workshopLabel: string }) {
   const activity = useBoardUi((state) => state.activity);
   const choices: { activity: Activity; label: string }[] = [
     { activity: 'workshop', label: workshopLabel },
+    { activity: 'assessment', label: 'Self-assessment' },
     { activity: 'diagrams', label: 'Driver diagrams' },
     { activity: 'plan', label: 'Action plan' },
   ];
@@ -35,10 +52,10 @@ interface ActivityContentProps {
    * Classes of the boxes the diagrams and the plan sit in, on a screen whose
    * main area has no padding of its own (the blank board's, which the notes fill edge to edge).
    */
-  frames?: { diagrams: string; plan: string };
+  frames?: { diagrams: string; plan: string; assessment: string };
 }
 
-/** What the activity switch shows: the driver diagrams, the action plan, or the screen's workshop. */
+/** What the activity switch shows: the self-assessment, the driver diagrams, the action plan, or the screen's workshop. */
 export function ActivityContent({ workshop, frames }: ActivityContentProps) {
   const activity = useBoardUi((state) => state.activity);
   if (activity === 'diagrams') {
@@ -48,6 +65,15 @@ export function ActivityContent({ workshop, frames }: ActivityContentProps) {
       </div>
     ) : (
       <DiagramsPanel />
+    );
+  }
+  if (activity === 'assessment') {
+    return frames ? (
+      <div className={frames.assessment}>
+        <Assessment />
+      </div>
+    ) : (
+      <Assessment />
     );
   }
   if (activity === 'plan') {

@@ -39,7 +39,7 @@ export function facilitatorPlace(phase: Phase): Omit<Summons, 'serial'> {
   };
 }
 
-const ACTIVITY_NAMES: Record<Activity, string> = { workshop: 'the exercise', diagrams: 'the driver diagrams', plan: 'the action plan' };
+const ACTIVITY_NAMES: Record<Activity, string> = { workshop: 'the exercise', assessment: 'the self-assessment', diagrams: 'the driver diagrams', plan: 'the action plan' };
 
 /**
  * Follows the facilitator's "bring everyone to me" on a participant's
