@@ -3,10 +3,15 @@ import {
   apiErrorSchema,
   type BoardInfo,
   boardInfoSchema,
+  checkInConflictSchema,
+  type CheckInResponse,
+  checkInResponseSchema,
   type ApiErrorNeed,
   CREATION_SECRET_HEADER,
   type CreateBoardResponse,
   createBoardResponseSchema,
+  type CycleResponse,
+  cycleResponseSchema,
   type JoinCodeResponse,
   joinCodeResponseSchema,
   type JoinResponse,
@@ -38,8 +43,25 @@ export class ApiRequestError extends Error {
     readonly status: number,
     message: string,
     readonly needs: ApiErrorNeed | null = null,
+    /** The refusal's whole JSON body, for a caller that reads more of it than the message (a check-in's 409 names the board). */
+    readonly body: unknown = null,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The next check-in of the cycle exists already (409): its board's id, when
+ * the server named it, so the page can offer to open it instead
+ * (docs/api.md, "Check-ins").
+ */
+export class CheckInConflictError extends ApiRequestError {
+  override name = 'CheckInConflictError';
+  constructor(
+    message: string,
+    readonly existingBoardId: string | null,
+  ) {
+    super(409, message);
   }
 }
 
@@ -65,6 +87,7 @@ async function request<T>(path: string, init: RequestInit, schema: z.ZodType<T>)
       response.status,
       error.success ? error.data.error : `The server could not do that (error ${response.status}).`,
       error.success ? (error.data.needs ?? null) : null,
+      body,
     );
   }
   const parsed = schema.safeParse(body);
@@ -148,4 +171,29 @@ export async function stopJoinCode(boardId: string, token: string): Promise<void
 export async function deleteBoard(boardId: string, token: string): Promise<void> {
   // 204 has no body, which `request` reads as null.
   await request(boardPath(boardId), { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }, z.null());
+}
+
+/**
+ * Starts the next board of this board's retention cycle (the 30-day check-in
+ * from a workshop, 60 from 30, 90 from 60): `POST /api/boards/<id>/check-ins`
+ * with the facilitator's token. The answer is the new board's links, tokens
+ * and join code, shown this once, as for a new board; its facilitator token
+ * is the caller's own. A 409 that names the check-in already started throws
+ * a CheckInConflictError carrying its id.
+ */
+export async function startCheckIn(boardId: string, token: string): Promise<CheckInResponse> {
+  try {
+    return await request(`${boardPath(boardId)}/check-ins`, postJson({}, { Authorization: `Bearer ${token}` }), checkInResponseSchema);
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 409) {
+      const conflict = checkInConflictSchema.safeParse(error.body);
+      throw new CheckInConflictError(error.message, conflict.success ? (conflict.data.boardId ?? null) : null);
+    }
+    throw error;
+  }
+}
+
+/** Every board of this board's cycle that still exists, in order of stage: `GET /api/boards/<id>/cycle` (the facilitator's token). */
+export function getCycle(boardId: string, token: string): Promise<CycleResponse> {
+  return request(`${boardPath(boardId)}/cycle`, { headers: { Authorization: `Bearer ${token}` } }, cycleResponseSchema);
 }

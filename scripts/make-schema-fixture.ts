@@ -20,6 +20,7 @@ import type { DiagramId, DriverNodeId } from '../shared/schema/ids';
 import { addAssessmentTopic, defaultTopicId, publishAssessmentSpread, setAgreedRating } from '../shared/document/assessment';
 import { setSessionFlag } from '../shared/document/session';
 import { writeProgress } from '../shared/document/drafts';
+import { writeCycle } from '../shared/document/cycle';
 
 const target = path.resolve(import.meta.dirname, `../tests/fixtures/board-schema-v${CURRENT_SCHEMA_VERSION}.bin`);
 if (fs.existsSync(target)) {
@@ -84,5 +85,18 @@ publishAssessmentSpread(doc, {
 });
 writeProgress(doc, { drafts: {}, voters: 0, dots: 0, raters: 2 });
 setAgreedRating(doc, defaultTopicId(10), { rating: 'amber', note: 'Policy exists; few wards use it' });
+// The retention cycle (schema 8): this board as the 30-day check-in of a workshop, with the workshop's snapshot as its history.
+writeCycle(doc, {
+  stage: 30,
+  history: [
+    {
+      stage: 0,
+      title: 'Retention workshop (fixture)',
+      takenAt: Date.UTC(2026, 11, 1, 9, 0),
+      ratings: [{ topicId: defaultTopicId(10), topic: 'Flexible working', rating: 'red' }],
+      actions: [{ actionId: 'fixture-action-1', label: 'Publish every rota six weeks ahead', status: 'not-started', stepsDone: 0, stepsTotal: 2 }],
+    },
+  ],
+});
 fs.writeFileSync(target, Y.encodeStateAsUpdate(doc));
 console.log(`wrote ${target}`);

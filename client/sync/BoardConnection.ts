@@ -6,8 +6,9 @@ import { isLocked } from '../../shared/document/session';
 import { DocKey, recordKeysChangedBy } from '../../shared/document/doc';
 import type { NoteIndex } from '../../shared/document/notes';
 import { CloseCode, PRIVATE_DOCUMENT_SUFFIX, readStateRefusalReason, type StateRefusalReason } from '../../shared/protocol';
-import type { PlanImportResult } from '../../shared/schema/api';
-import { deleteBoard, importPlanFile, planDownloadPath } from '../api';
+import type { CheckInResponse, CycleResponse, PlanImportResult } from '../../shared/schema/api';
+import { deleteBoard, getCycle, importPlanFile, planDownloadPath, startCheckIn } from '../api';
+import { boardLinkPath } from '../state/openedBoards';
 import { createBoardStore } from './boardStore';
 import { createExerciseActions, ExerciseStateReader } from './exercise';
 import { createDiagramActions, readDiagramState } from './diagrams';
@@ -243,6 +244,21 @@ export class BoardConnection implements BoardSession {
   /** Deletes the board for everyone; the server refuses anyone but the facilitator, and closes every socket with 4404. */
   deleteBoard(): Promise<void> {
     return deleteBoard(this.boardId, this.token);
+  }
+
+  /** Starts the next check-in of this board's cycle; the server refuses anyone but the facilitator. */
+  startCheckIn(): Promise<CheckInResponse> {
+    return startCheckIn(this.boardId, this.token);
+  }
+
+  /** The boards of this board's cycle, in order; the server refuses anyone but the facilitator. */
+  async cycleBoards(): Promise<CycleResponse['boards']> {
+    return (await getCycle(this.boardId, this.token)).boards;
+  }
+
+  /** Another board's link with this connection's token, the way the server's own links and "Your boards" write it. */
+  linkWithOwnToken(boardId: string): string {
+    return boardLinkPath(boardId, this.token);
   }
 
   /** Adds a plan file's actions to this board; the server refuses anyone but the facilitator. */

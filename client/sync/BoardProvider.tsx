@@ -6,6 +6,8 @@ import type { PlanImportResult } from '../../shared/schema/api';
 import { mayRewriteNote } from '../../shared/document/access';
 import type { TextFieldAddress } from '../../shared/document/text';
 import type { SharedTextField } from './sharedText';
+import type { CheckInResponse } from '../../shared/schema/api';
+import { type CycleBoardsState, cycleBoardsStoreOf, loadCycleBoards } from './cycleBoards';
 
 const BoardSessionContext = createContext<BoardSession | null>(null);
 
@@ -64,6 +66,30 @@ export function usePlanImport(): ((file: Blob, name: string) => Promise<PlanImpo
 export function useDeleteBoard(): (() => Promise<void>) | null {
   const session = useSession();
   return session.deleteBoard ? () => session.deleteBoard!() : null;
+}
+
+/** Starts the next check-in of the board's cycle (the facilitator's), or null where there is no server. */
+export function useStartCheckIn(): (() => Promise<CheckInResponse>) | null {
+  const session = useSession();
+  return session.startCheckIn ? () => session.startCheckIn!() : null;
+}
+
+/** The link that opens another board with this person's own token, or null where there is none. */
+export function useLinkWithOwnToken(): ((boardId: string) => string) | null {
+  const session = useSession();
+  return session.linkWithOwnToken ? (boardId) => session.linkWithOwnToken!(boardId) : null;
+}
+
+/**
+ * The boards of this board's cycle as the server lists them, for the
+ * facilitator (client/sync/cycleBoards.ts), and a way to ask again; the
+ * first component to want it asks.
+ */
+export function useCycleBoards(): CycleBoardsState & { reload(): Promise<void> } {
+  const session = useSession();
+  const store = cycleBoardsStoreOf(session);
+  const state = useStore(store);
+  return useMemo(() => ({ ...state, reload: () => loadCycleBoards(session, store) }), [state, session, store]);
 }
 
 /** Who is using the board, and whether they may change it. */

@@ -25,6 +25,7 @@ export function emptyExerciseState(overrides: Partial<ExerciseState> = {}): Exer
     agreedRatings: {},
     raters: 0,
     myRatings: {},
+    cycle: { stage: 0, history: [] },
     privateStatus: 'none',
     ...overrides,
   };

@@ -39,6 +39,7 @@ import type { ParticipantId, PerspectiveId } from '../../shared/schema/ids';
 import { serverNow } from '../state/serverClock';
 import { emptyExerciseState } from './boardStore';
 import { ASSESSMENT_BOARD_SLICES, ASSESSMENT_PRIVATE_SLICES, createAssessmentActions } from './assessment';
+import { CYCLE_BOARD_SLICES } from './cycle';
 import { keepUnchanged } from './keepUnchanged';
 import type { ExerciseActions, ExerciseState, PrivateStatus } from './types';
 import { writeStep } from './writeStep';
@@ -64,6 +65,7 @@ const BOARD_SLICES: Readonly<Record<string, (doc: Y.Doc) => Partial<ExerciseStat
   [DocKey.actionSteps]: (doc) => ({ steps: Object.fromEntries(readActionSteps(doc)) }),
   [DocKey.votes]: (doc) => ({ voteTally: readVoteTally(doc) }),
   ...ASSESSMENT_BOARD_SLICES,
+  ...CYCLE_BOARD_SLICES,
 };
 
 /** The same for this person's private document; without one (a viewer) its slices are empty. */

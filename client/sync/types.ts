@@ -1,5 +1,6 @@
 import type { StoreApi } from 'zustand/vanilla';
-import type { PlanImportResult, Role } from '../../shared/schema/api';
+import type { CheckInResponse, CycleResponse, PlanImportResult, Role } from '../../shared/schema/api';
+import type { CycleState } from '../../shared/schema/cycle';
 import type { ActionId, ActionStepId, NoteId, PerspectiveId, ThemeId } from '../../shared/schema/ids';
 import type { Note, NoteColour } from '../../shared/schema/records';
 import type {
@@ -127,6 +128,8 @@ export interface ExerciseState {
   raters: number;
   /** This person's own ratings, by topic id, from their private document. */
   myRatings: Record<string, OwnRating>;
+  /** Where the board stands in its retention cycle, and the earlier boards' snapshots, oldest first (written by the server). */
+  cycle: CycleState;
   privateStatus: PrivateStatus;
 }
 
@@ -304,6 +307,20 @@ export interface BoardSession {
   importPlan?(file: Blob, name: string): Promise<PlanImportResult>;
   /** Deletes the board for everyone (the facilitator's); absent where there is no server. */
   deleteBoard?(): Promise<void>;
+  /**
+   * Starts the next check-in of the board's cycle (the facilitator's);
+   * absent where there is no server. Throws CheckInConflictError (client/api.ts)
+   * when that check-in exists already.
+   */
+  startCheckIn?(): Promise<CheckInResponse>;
+  /** Every board of the board's cycle, in order (the facilitator's); absent where there is no server. */
+  cycleBoards?(): Promise<CycleResponse['boards']>;
+  /**
+   * The link that opens another board with this person's own token: the
+   * facilitator's token opens every board of their cycle (docs/api.md,
+   * "Check-ins"). Absent where there is no token.
+   */
+  linkWithOwnToken?(boardId: string): string;
   /** Binds a shared-text field for typing into it live; absent where there is no live document. */
   textField?(address: TextFieldAddress): SharedTextField;
 }

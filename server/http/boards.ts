@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import {
   boardInfoSchema,
   type createBoardRequestSchema,
+  type CreateBoardResponse,
   createBoardResponseSchema,
   type joinRequestSchema,
   joinCodeResponseSchema,
@@ -15,6 +16,7 @@ import {
 } from '../../shared/schema/api';
 import { newBoardId, newParticipantId, normaliseJoinCode, type BoardId } from '../../shared/schema/ids';
 import { initBoard } from '../../shared/document/board';
+import type { CycleStage } from '../../shared/schema/cycle';
 import { pickPersonColour } from '../../shared/schema/presence';
 import type { ServerConfig } from '../config';
 import type { BoardRecord, Storage } from '../persistence/types';
@@ -53,17 +55,50 @@ export async function createBoard(
   { req, res, body: { title, template, creationSecret } }: Call<z.infer<typeof createBoardRequestSchema>>,
 ): Promise<void> {
   await ctx.boardCreation.admit(req, creationSecret);
+  const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
+  const created = await storeNewBoard(ctx, { title, tokens, buildDocument: (doc, createdAt) => initBoard(doc, { title, createdAt, template }) });
+  sendValidatedJson(res, 201, createBoardResponseSchema, newBoardAnswer(ctx, req, created, tokens));
+}
+
+/** The three tokens of a new board, in the clear: shown once, in the answer, and kept only as hashes. */
+export type BoardTokens = Record<Role, string>;
+
+/** What `storeNewBoard` makes a board from. */
+export interface NewBoardInput {
+  title: string;
+  tokens: BoardTokens;
+  /** Writes the board's first document: `initBoard`, and for a check-in what it carries over. */
+  buildDocument: (doc: Y.Doc, createdAt: number) => void;
+  /** The cycle it joins (a check-in); a new workshop has none and is a cycle of its own. */
+  cycle?: { cycleId: BoardId; stage: CycleStage };
+}
+
+/** A board just stored, with its join code in the clear for the answer. */
+export interface CreatedBoard {
+  board: BoardRecord;
+  joinCode: string;
+}
+
+/**
+ * Stores a new board from the tokens given: their hashes, the participant
+ * and viewer tokens sealed for the facilitator, a fresh join code, and its
+ * first document. Shared by `POST /api/boards` and the check-ins
+ * (server/http/checkIns.ts), which differ only in where the facilitator
+ * token comes from and what the document holds. Refused with 507 once the
+ * server holds MAX_BOARDS boards.
+ */
+export async function storeNewBoard(ctx: HttpContext, input: NewBoardInput): Promise<CreatedBoard> {
   if ((await ctx.storage.countBoards()) >= ctx.config.maxBoards) {
     ctx.log.warn({ maxBoards: ctx.config.maxBoards }, 'refused a new board: the server holds MAX_BOARDS boards');
     throw new HttpError(507, 'This server holds as many workshops as it is set up for. Delete workshops you no longer need, or ask IT to raise MAX_BOARDS.');
   }
-  const tokens = { facilitator: newSecret(), participant: newSecret(), viewer: newSecret() };
+  const { tokens } = input;
   const createdAt = Date.now();
   const boardId = newBoardId();
   const joinCode = await unusedJoinCode(ctx.storage, tokens.facilitator, boardId, createdAt, tokens.participant, tokens.viewer);
   const board: BoardRecord = {
     id: boardId,
-    title,
+    title: input.title,
     createdAt,
     tokenHashes: {
       facilitator: hashSecret(tokens.facilitator),
@@ -73,15 +108,23 @@ export async function createBoard(
     participantTokenSealed: sealParticipantTokenForFacilitator(tokens.participant, tokens.facilitator, boardId),
     viewerTokenSealed: sealViewerTokenForFacilitator(tokens.viewer, tokens.facilitator, boardId),
     joinCode: joinCode.stored,
+    ...(input.cycle ? { cycleId: input.cycle.cycleId, cycleStage: input.cycle.stage } : {}),
   };
   const doc = new Y.Doc();
-  initBoard(doc, { title, createdAt, template });
-  await ctx.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
-  doc.destroy();
+  try {
+    input.buildDocument(doc, createdAt);
+    await ctx.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+  } finally {
+    doc.destroy();
+  }
+  return { board, joinCode: joinCode.code };
+}
 
+/** The answer to creating a board: its id, title, join code, and each role's link and token. */
+export function newBoardAnswer(ctx: HttpContext, req: IncomingMessage, { board, joinCode }: CreatedBoard, tokens: BoardTokens): CreateBoardResponse {
   const base = publicBase(ctx.config, req);
   const links = Object.fromEntries(ROLES.map((role) => [role, boardLink(base, board.id, tokens[role])])) as Record<Role, string>;
-  sendValidatedJson(res, 201, createBoardResponseSchema, { boardId: board.id, title, joinCode: joinCode.code, links, tokens });
+  return { boardId: board.id, title: board.title, joinCode, links, tokens };
 }
 
 /** A board's link for one role: the token rides in the fragment, which browsers never send (docs/client.md, "Links, tokens and identity"). */

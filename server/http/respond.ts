@@ -11,14 +11,17 @@ export class HttpError extends Error {
   override name = 'HttpError';
   readonly headers: Readonly<Record<string, string>>;
   readonly needs: ApiErrorNeed | null;
+  /** The board the refusal is about, when the caller can go there instead (a check-in already started: docs/api.md, "Check-ins"). */
+  readonly boardId: string | null;
   constructor(
     readonly status: number,
     message: string,
-    options: { headers?: Record<string, string>; needs?: ApiErrorNeed } = {},
+    options: { headers?: Record<string, string>; needs?: ApiErrorNeed; boardId?: string } = {},
   ) {
     super(message);
     this.headers = options.headers ?? {};
     this.needs = options.needs ?? null;
+    this.boardId = options.boardId ?? null;
   }
 }
 

@@ -12,9 +12,10 @@ import type { BoardCreationGate } from './boardCreation';
 import type { PlanImports } from '../import/planImports';
 import { createBoard, deleteBoardRoute, getBoardInfo, joinWithCode, registerParticipant, renewJoinCode, stopJoinCode } from './boards';
 import { checkPlanFormat, downloadPlan, importPlan } from './plan';
+import { getCycle, startCheckInRoute } from './checkIns';
 import type { RoomRegistry } from '../rooms/registry';
 import { HttpError, readJson, sendJson, sendValidatedJson } from './respond';
-import { createBoardRequestSchema, joinRequestSchema, registerParticipantRequestSchema, serverTimeSchema } from '../../shared/schema/api';
+import { checkInRequestSchema, createBoardRequestSchema, joinRequestSchema, registerParticipantRequestSchema, serverTimeSchema } from '../../shared/schema/api';
 
 /**
  * Sent with every response. The content security policy allows scripts,
@@ -106,6 +107,8 @@ const ROUTES: readonly Route[] = [
   route({ method: 'GET', path: '/api/boards/:board/plan.:format', access: 'board', handler: downloadPlan }),
   // The body is the plan file itself, not JSON: the handler reads it (at most MAX_PLAN_FILE_BYTES) once the hourly import limit lets it through.
   route({ method: 'POST', path: '/api/boards/:board/plan/import', access: 'facilitator', refusal: 'Only the facilitator can import a plan.', handler: importPlan }),
+  route({ method: 'POST', path: '/api/boards/:board/check-ins', access: 'facilitator', refusal: 'Only the facilitator can start a check-in.', body: checkInRequestSchema, handler: startCheckInRoute }),
+  route({ method: 'GET', path: '/api/boards/:board/cycle', access: 'facilitator', refusal: 'Only the facilitator can see the cycle.', handler: getCycle }),
   route({ method: 'GET', path: '/api/time', access: 'public', handler: serverTime }),
   route({ method: 'GET', path: '/healthz', access: 'public', handler: healthCheck }),
 ];
@@ -211,7 +214,11 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
     dispatch(ctx, route, req, res, url).catch((error: unknown) => {
       if (error instanceof HttpError) {
         for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-        sendJson(res, error.status, error.needs ? { error: error.message, needs: error.needs } : { error: error.message });
+        sendJson(res, error.status, {
+          error: error.message,
+          ...(error.needs ? { needs: error.needs } : {}),
+          ...(error.boardId ? { boardId: error.boardId } : {}),
+        });
         return;
       }
       ctx.log.error({ err: error, path: url.pathname }, 'request failed');

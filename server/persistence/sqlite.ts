@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import { hashJoinCode } from '../auth/joinCodes';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { Role } from '../../shared/schema/api';
+import { CYCLE_STAGES, type CycleStage } from '../../shared/schema/cycle';
 import {
   type BoardRecord,
+  type CycleBoard,
   type DocumentName,
   parseDocumentName,
   type ParticipantRecord,
@@ -24,7 +26,7 @@ export class StorageVersionError extends Error {
 }
 
 /** The version of the SQL tables; PRAGMA user_version records it in the file. */
-const SQL_SCHEMA_VERSION = 6;
+const SQL_SCHEMA_VERSION = 7;
 
 /** How stale a board's recorded last use may be: the retention period is counted in days. */
 const LAST_USE_PRECISION_MS = 10 * 60 * 1000;
@@ -147,6 +149,15 @@ ALTER TABLE boards ADD COLUMN join_code_participant_token_sealed BLOB;
 ALTER TABLE boards ADD COLUMN viewer_token_sealed BLOB;
 ALTER TABLE boards ADD COLUMN join_code_viewer_sealed BLOB;
 `,
+  // 6 -> 7: the retention cycle (docs/api.md, "Check-ins"): the cycle a board
+  // belongs to (the id of its workshop board) and its stage (0, 30, 60, 90).
+  // A board from before has no cycle id and stage 0: a cycle of its own.
+  // No foreign key: deleting the workshop must leave its check-ins in the cycle.
+  `
+ALTER TABLE boards ADD COLUMN cycle_id TEXT;
+ALTER TABLE boards ADD COLUMN cycle_stage INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX boards_cycle ON boards(cycle_id);
+`,
 ];
 
 /** Only the service's own account may read the database: the folder and every file in it. */
@@ -170,6 +181,8 @@ interface BoardRow {
   join_code_viewer_sealed: Buffer | null;
   join_code_issued_at: number | null;
   join_code_stopped_at: number | null;
+  cycle_id: string | null;
+  cycle_stage: number;
 }
 
 interface ParticipantRow {
@@ -232,10 +245,14 @@ export class SqliteStorage implements Storage {
       insertBoard: this.db.prepare(
         `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
            participant_token_sealed, viewer_token_sealed, join_code_hash, join_code_sealed, join_code_participant_token_sealed, join_code_viewer_sealed,
-           join_code_issued_at, join_code_stopped_at)
+           join_code_issued_at, join_code_stopped_at, cycle_id, cycle_stage)
          VALUES (@id, @title, @created_at, @facilitator_token_hash, @participant_token_hash, @viewer_token_hash, @created_at,
            @participant_token_sealed, @viewer_token_sealed, @join_code_hash, @join_code_sealed, @join_code_participant_token_sealed, @join_code_viewer_sealed,
-           @join_code_issued_at, @join_code_stopped_at)`,
+           @join_code_issued_at, @join_code_stopped_at, @cycle_id, @cycle_stage)`,
+      ),
+      // The workshop has no cycle id of its own (or its own id); its check-ins carry its id.
+      listCycleBoards: this.db.prepare(
+        'SELECT id, title, created_at, cycle_stage FROM boards WHERE id = @cycle_id OR cycle_id = @cycle_id ORDER BY cycle_stage, created_at, id',
       ),
       getBoard: this.db.prepare('SELECT * FROM boards WHERE id = ?'),
       getBoardByJoinCodeHash: this.db.prepare('SELECT * FROM boards WHERE join_code_hash = ?'),
@@ -302,6 +319,8 @@ export class SqliteStorage implements Storage {
         participant_token_sealed: board.participantTokenSealed ?? null,
         viewer_token_sealed: board.viewerTokenSealed ?? null,
         ...joinCodeColumns(board.joinCode),
+        cycle_id: board.cycleId ?? null,
+        cycle_stage: board.cycleStage ?? 0,
       });
       this.statements.upsertSnapshot.run(board.id, board.id, initialState, board.createdAt);
     })();
@@ -456,6 +475,11 @@ export class SqliteStorage implements Storage {
     return (this.statements.listInactiveBoards.all(cutoff, limit) as { id: string }[]).map((row) => row.id as BoardId);
   }
 
+  async listCycleBoards(cycleId: BoardId): Promise<CycleBoard[]> {
+    const rows = this.statements.listCycleBoards.all({ cycle_id: cycleId }) as Pick<BoardRow, 'id' | 'title' | 'created_at' | 'cycle_stage'>[];
+    return rows.map((row) => ({ id: row.id as BoardId, title: row.title, stage: storedStage(row.cycle_stage), createdAt: row.created_at }));
+  }
+
   async checkHealth(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }
@@ -489,7 +513,14 @@ function toBoardRecord(row: BoardRow): BoardRecord {
             stoppedAt: row.join_code_stopped_at,
           }
         : null,
+    cycleId: row.cycle_id as BoardId | null,
+    cycleStage: storedStage(row.cycle_stage),
   };
+}
+
+/** A stage column as a stage: only this server writes it, but a value that is none of the four reads as a workshop. */
+function storedStage(value: number): CycleStage {
+  return (CYCLE_STAGES as readonly number[]).includes(value) ? (value as CycleStage) : 0;
 }
 
 function joinCodeColumns(joinCode: StoredJoinCode | null) {

@@ -1,5 +1,6 @@
 import type { Brand, BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { Role } from '../../shared/schema/api';
+import type { CycleStage } from '../../shared/schema/cycle';
 
 /** A participant's private document: their drafts and dots, readable by them and the server only. */
 export type PrivateDocumentName = Brand<string, 'PrivateDocumentName'>;
@@ -75,6 +76,29 @@ export interface BoardRecord {
   viewerTokenSealed?: Buffer | null;
   /** The board's current join code; a stopped or expired one is kept so that people typing it are told why it fails. */
   joinCode: StoredJoinCode | null;
+  /**
+   * The retention cycle the board belongs to (docs/api.md, "Check-ins"): the
+   * id of the cycle's workshop board, shared by each of its check-ins. A
+   * board with none (every board but a check-in, and every board from
+   * before cycles) is a cycle of its own: `cycleOf` reads it as its own id.
+   * A store may leave it out then.
+   */
+  cycleId?: BoardId | null;
+  /** Where the board stands in its cycle: 0 for a workshop, else the check-in's day; missing reads as 0. */
+  cycleStage?: CycleStage;
+}
+
+/** A board's cycle as stored, with the defaults filled in: its own id and stage 0 when it was never part of one. */
+export function cycleOf(board: Pick<BoardRecord, 'id' | 'cycleId' | 'cycleStage'>): { cycleId: BoardId; stage: CycleStage } {
+  return { cycleId: board.cycleId ?? board.id, stage: board.cycleStage ?? 0 };
+}
+
+/** One board of a cycle, as `listCycleBoards` lists it. */
+export interface CycleBoard {
+  id: BoardId;
+  title: string;
+  stage: CycleStage;
+  createdAt: number;
 }
 
 /** A person who entered a board with a display name. */
@@ -141,6 +165,13 @@ export interface BoardStore {
   touchBoard(boardId: BoardId, at: number): Promise<void>;
   /** Boards nobody has used since the cutoff, oldest first, at most `limit`. */
   listBoardsInactiveSince(cutoff: number, limit: number): Promise<BoardId[]>;
+  /**
+   * Every board that still exists in the cycle with this id, ordered by stage
+   * (then by creation): the workshop, whose own id is the cycle id, and the
+   * check-ins that name it. Deleting a board removes only its own row, so the
+   * others stay listed (docs/server-promises.md, "The retention cycle").
+   */
+  listCycleBoards(cycleId: BoardId): Promise<CycleBoard[]>;
 }
 
 /** Everything the server keeps, behind one object chosen by configuration. */

@@ -18,3 +18,4 @@ export {
   themeComparisonFromSnapshot,
   voteResultsFromSnapshot,
 } from './planCharts';
+export { type CycleHistoryData, cycleHistoryChart, describeCycleHistory, RATING_COLOURS } from './cycleHistory';

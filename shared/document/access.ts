@@ -29,6 +29,7 @@ const FACILITATOR_ROOTS = new Set<string>([DocKey.board, DocKey.session, DocKey.
  */
 const OWN_RECORD_ROOTS = new Set<string>([DocKey.members, DocKey.actionResponses]);
 // progress, votes and assessmentSpread are written by the server alone: they summarise private documents.
+// cycle is too: the server writes it once, when it creates a check-in (docs/document-layout.md, schema 8).
 
 /**
  * Why a write is refused: `forbidden` closes the connection with 4403;

@@ -47,6 +47,13 @@ export const DocKey = {
   assessmentSpread: 'assessmentSpread',
   /** Y.Map<TopicId, { rating, note, agreedAt }>: the rating the group agreed per topic; the facilitator writes them. */
   assessmentAgreed: 'assessmentAgreed',
+  /**
+   * Y.Map of two keys, `stage` (0, 30, 60 or 90) and `history` (a plain array
+   * of CycleSnapshot, oldest first): where the board stands in its retention
+   * cycle (schema 8). The server writes it, once, when it creates a check-in;
+   * a board without it is a workshop with no history.
+   */
+  cycle: 'cycle',
 } as const;
 
 /**

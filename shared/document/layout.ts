@@ -15,6 +15,7 @@ import {
 } from '../schema/exercise';
 import { boardMetaSchema, noteSchema } from '../schema/records';
 import { agreedRatingSchema, assessmentSpreadSchema, assessmentTopicSchema, ownRatingSchema } from '../schema/assessment';
+import { cycleMapSchema } from '../schema/cycle';
 import { DocKey, PrivateDocKey, SHARED_TEXT_FIELDS } from './doc';
 
 /**
@@ -168,6 +169,7 @@ export const BOARD_LAYOUT: DocumentLayout = new Map<string, RootLayout>([
   [DocKey.assessmentTopics, records(DocKey.assessmentTopics, assessmentTopicSchema)],
   [DocKey.assessmentSpread, namedFields(assessmentSpreadSchema)],
   [DocKey.assessmentAgreed, values(agreedRatingSchema)],
+  [DocKey.cycle, namedFields(cycleMapSchema)],
 ]);
 
 /** A participant's private document: drafts are notes; votes are item id → number of dots; ratings are topic id → `{ rating, evidence }`. */

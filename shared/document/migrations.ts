@@ -96,6 +96,13 @@ export const MIGRATIONS: readonly Migration[] = [
       seedDefaultAssessmentTopics(doc, MIGRATION_ORIGIN);
     },
   },
+  {
+    from: 7,
+    to: 8,
+    description:
+      'adds the retention cycle (cycle: the board’s stage and the snapshots of the earlier boards of its cycle, written by the server when it starts a check-in); nothing to change in an existing board, which reads as a workshop with no history',
+    run() {},
+  },
 ];
 
 /** Why a document could not be brought to the current version. */

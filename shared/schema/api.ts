@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BOARD_TITLE_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from './records';
 import { TEMPLATES } from './exercise';
+import { cycleStageSchema } from './cycle';
 
 /**
  * The JSON bodies of the HTTP API, validated on both sides: the server parses
@@ -130,3 +131,31 @@ export const planImportResultSchema = z.object({
   source: z.string(),
 });
 export type PlanImportResult = z.infer<typeof planImportResultSchema>;
+
+/**
+ * `POST /api/boards/<id>/check-ins` (facilitator, body `{}`): the next board
+ * of the cycle, answered like a new board (its links and tokens, shown this
+ * once), with its stage. Its facilitator token is the caller's own, so one
+ * facilitator link opens every board of a cycle (docs/api.md, "Check-ins").
+ */
+export const checkInRequestSchema = z.object({}).strict();
+export const checkInResponseSchema = createBoardResponseSchema.extend({
+  stage: z.literal([30, 60, 90]),
+});
+export type CheckInResponse = z.infer<typeof checkInResponseSchema>;
+
+/** The 409 answer when the next check-in exists already: which board it is. */
+export const checkInConflictSchema = z.object({ error: z.string(), boardId: z.string().optional() });
+
+/** `GET /api/boards/<id>/cycle` (facilitator): every board of the cycle that still exists, ordered by stage. */
+export const cycleResponseSchema = z.object({
+  boards: z.array(
+    z.object({
+      boardId: z.string(),
+      title: z.string(),
+      stage: cycleStageSchema,
+      createdAt: z.number(),
+    }),
+  ),
+});
+export type CycleResponse = z.infer<typeof cycleResponseSchema>;

@@ -149,12 +149,13 @@ export type TimerState = z.infer<typeof timerSchema>;
 
 /**
  * The parts of a board a person can look at: the workshop (the exercise or
- * the blank board's notes), the driver diagrams, the action plan, or the
- * self-assessment (docs/exercise.md, "Self-assessment"). Each
+ * the blank board's notes), the driver diagrams, the action plan, the
+ * self-assessment (docs/exercise.md, "Self-assessment"), or "What changed"
+ * across the board's retention cycle (schema 8, shared/document/cycle.ts). Each
  * person switches on their own screen; the facilitator's choice is also
  * shared, as `session.facilitatorView`, for the presenter view to follow.
  */
-export const ACTIVITIES = ['workshop', 'diagrams', 'plan', 'assessment'] as const;
+export const ACTIVITIES = ['workshop', 'diagrams', 'plan', 'assessment', 'cycle'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
 /**

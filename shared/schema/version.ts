@@ -3,4 +3,4 @@
  * Raise it with a migration in shared/document/migrations.ts and a frozen fixture
  * of the released version in tests/fixtures/.
  */
-export const CURRENT_SCHEMA_VERSION = 7;
+export const CURRENT_SCHEMA_VERSION = 8;

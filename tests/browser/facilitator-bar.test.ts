@@ -158,6 +158,9 @@ describe('the facilitator’s bar, the people panel and the board menu, in real 
     });
     expect(await item.evaluate((el) => getComputedStyle(el).color)).toBe(nhsRed);
     expect(await fran.getByRole('button', { name: 'Copy invite link' }).evaluate((el) => getComputedStyle(el).color)).not.toBe(nhsRed);
+    // The first item starts the next check-in of the cycle (issue 16); the dangerous one comes last.
+    await fran.keyboard.press('ArrowDown');
+    await expect.poll(() => focusedText(fran)).toBe('Start the 30-day check-in…');
     await fran.keyboard.press('ArrowDown');
     await expect.poll(() => focusedText(fran)).toBe('Delete board…');
     await fran.keyboard.press('Escape');
@@ -167,6 +170,7 @@ describe('the facilitator’s bar, the people panel and the board menu, in real 
 
     // Tab moves into it as well; the dialog it opens gives focus back to the menu's button.
     await fran.keyboard.press('Enter');
+    await fran.keyboard.press('Tab');
     await fran.keyboard.press('Tab');
     await expect.poll(() => focusedText(fran)).toBe('Delete board…');
     await fran.keyboard.press('Enter');
@@ -178,6 +182,7 @@ describe('the facilitator’s bar, the people panel and the board menu, in real 
     await expect.poll(() => focusedText(fran)).toBe('More for this board▾');
     // Tab out of the open menu closes it behind the person.
     await fran.keyboard.press('Enter');
+    await fran.keyboard.press('Tab');
     await fran.keyboard.press('Tab');
     await fran.keyboard.press('Tab');
     await expect.poll(() => more.getAttribute('aria-expanded')).toBe('false');

@@ -84,11 +84,14 @@ describe('the SQLite tables', () => {
       expect(await storage.listPrivateDocuments(boardId)).toEqual([mine]);
       // The board's own log is its own.
       expect(await storage.loadDocument(boardId)).toHaveLength(2);
+      // Storage version 7: a board from before cycles is a workshop, a cycle of its own.
+      expect(await storage.getBoard(boardId)).toMatchObject({ cycleId: null, cycleStage: 0 });
+      expect(await storage.listCycleBoards(boardId)).toEqual([{ id: boardId, title: 'Old board', stage: 0, createdAt: 1 }]);
     } finally {
       await storage.close();
     }
     const reopened = new Database(path.join(dataDir, SQLITE_FILE_NAME));
-    expect(reopened.pragma('user_version', { simple: true })).toBe(6);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(7);
     reopened.close();
   });
 

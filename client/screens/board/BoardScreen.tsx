@@ -110,7 +110,7 @@ export function BoardScreen({ title, joinCode }: BoardScreenProps) {
           <ActivitySwitch workshopLabel="Notes" />
         </div>
         <ActivityContent
-          frames={{ diagrams: 'board-diagrams', plan: 'board-plan', assessment: 'board-assessment' }}
+          frames={{ diagrams: 'board-diagrams', plan: 'board-plan', assessment: 'board-assessment', cycle: 'board-cycle' }}
           workshop={
             <>
               {canChange ? (

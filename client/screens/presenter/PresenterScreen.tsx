@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { PHASE_GUIDE } from '../../../shared/rules/phaseRules';
 import { StatusBanner } from '../../components/StatusBanner';
 import { useBoardState } from '../../sync/BoardProvider';
@@ -13,6 +13,9 @@ import { PresenterBoardNotes } from './PresenterNotes';
 import { PresenterPhase } from './PresenterPhase';
 import { useViewerJoinCode } from './useViewerJoinCode';
 import './presenter.css';
+
+/* What changed across a cycle, in the same chunk as the board screen's "What changed" (ActivitySwitch.tsx), loaded when the facilitator first goes there. */
+const PresenterCycle = lazy(() => import('../cycle/CycleView').then((module) => ({ default: module.PresenterCycle })));
 
 interface PresenterScreenProps {
   boardId: string;
@@ -60,7 +63,9 @@ export function PresenterScreen({ boardId, token, title, joinCode, joinCodeExpir
         ? 'Action plan'
         : activity === 'assessment'
           ? 'Self-assessment'
-          : exercise
+          : activity === 'cycle'
+            ? 'What changed'
+            : exercise
             ? PHASE_GUIDE[session.phase].title
             : 'The board';
   useDocumentTitle(`${now} – ${boardTitle} – Retain`);
@@ -69,6 +74,13 @@ export function PresenterScreen({ boardId, token, title, joinCode, joinCodeExpir
   if (activity === 'diagrams') content = <PresenterDiagram diagramId={view?.diagramId ?? null} />;
   else if (activity === 'plan') content = <PresenterPlan />;
   else if (activity === 'assessment') content = <PresenterAssessment />;
+  else if (activity === 'cycle') {
+    content = (
+      <Suspense fallback={<p role="status">Opening what changed…</p>}>
+        <PresenterCycle />
+      </Suspense>
+    );
+  }
   else if (exercise) content = <PresenterPhase phase={session.phase} joinCode={code} />;
   else {
     content = (

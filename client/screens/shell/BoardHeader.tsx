@@ -8,6 +8,8 @@ import { PresentButton } from '../presenter/PresentButton';
 import { BoardMenu, type BoardMenuItem } from './BoardMenu';
 import { DeleteBoardDialog, useCanDeleteBoard } from './DeleteBoard';
 import { LockNotice } from './LockNotice';
+import { StartCheckInDialog, useNextCheckIn } from './StartCheckIn';
+import { stageName } from '../../../shared/schema/cycle';
 
 const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participant: 'Participant', viewer: 'Viewer' };
 
@@ -16,15 +18,22 @@ const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participa
  * title with who you are, then the save status and, for the facilitator, the
  * join code with its large view and the invite link, "Present" (the
  * presenter view for the projector), and the "More" menu
- * with what is rarely needed (deleting the board, issue 15).
+ * with what is rarely needed (starting the next check-in of the cycle,
+ * issue 16; deleting the board, issue 15).
  */
 export function BoardHeader({ title, joinCode, children }: { title: string; joinCode: string | null; children?: ReactNode }) {
   const identity = useBoardIdentity();
   const save = useBoardState((state) => state.save);
   const canDelete = useCanDeleteBoard();
+  const nextCheckIn = useNextCheckIn();
   const [deleting, setDeleting] = useState(false);
+  const [startingCheckIn, setStartingCheckIn] = useState(false);
   const menuButton = useRef<HTMLButtonElement>(null);
-  const menuItems: BoardMenuItem[] = canDelete ? [{ key: 'delete', label: 'Delete board…', danger: true, onSelect: () => setDeleting(true) }] : [];
+  const menuItems: BoardMenuItem[] = [];
+  if (nextCheckIn !== null) menuItems.push({ key: 'check-in', label: `Start the ${stageName(nextCheckIn)}…`, onSelect: () => setStartingCheckIn(true) });
+  if (canDelete) menuItems.push({ key: 'delete', label: 'Delete board…', danger: true, onSelect: () => setDeleting(true) });
+  // Back to what opened a dialog: the menu's button, since the menu item closed with the menu.
+  const backToMenu = () => menuButton.current?.focus();
 
   return (
     <>
@@ -50,8 +59,16 @@ export function BoardHeader({ title, joinCode, children }: { title: string; join
           title={title}
           onClose={() => {
             setDeleting(false);
-            // Back to what opened it: the menu's button, since the menu item closed with the menu.
-            menuButton.current?.focus();
+            backToMenu();
+          }}
+        />
+      )}
+      {startingCheckIn && nextCheckIn !== null && (
+        <StartCheckInDialog
+          stage={nextCheckIn}
+          onClose={() => {
+            setStartingCheckIn(false);
+            backToMenu();
           }}
         />
       )}

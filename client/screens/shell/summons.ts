@@ -39,7 +39,13 @@ export function facilitatorPlace(phase: Phase): Omit<Summons, 'serial'> {
   };
 }
 
-const ACTIVITY_NAMES: Record<Activity, string> = { workshop: 'the exercise', assessment: 'the self-assessment', diagrams: 'the driver diagrams', plan: 'the action plan' };
+const ACTIVITY_NAMES: Record<Activity, string> = {
+  workshop: 'the exercise',
+  assessment: 'the self-assessment',
+  diagrams: 'the driver diagrams',
+  plan: 'the action plan',
+  cycle: 'what changed',
+};
 
 /**
  * Follows the facilitator's "bring everyone to me" on a participant's
