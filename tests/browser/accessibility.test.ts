@@ -178,7 +178,7 @@ describe('every screen passes an automated WCAG 2.2 AA check (axe-core), at a la
     for (const page of [facilitator, phone]) await page.getByRole('button', { name: 'Action plan' }).click();
     expect(await violationsAtEverySize(facilitator)).toEqual([]);
     for (const timescale of ['date', 'duration']) {
-      await facilitator.getByRole('button', { name: 'Add an action' }).click();
+      await facilitator.getByRole('button', { name: 'Add an action', exact: true }).click();
       await facilitator.getByRole('combobox', { name: 'Kind of timescale' }).last().selectOption(timescale);
       await facilitator.getByRole('textbox', { name: /^New step/ }).last().fill('A first step');
       await facilitator.getByRole('textbox', { name: /^New step/ }).last().press('Enter');

@@ -67,7 +67,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
     await visible(patCareers.getByRole('checkbox', { name: 'Done: List everyone in band 5' }), ARRIVES_MS);
 
     // And a new action, written from the keyboard.
-    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('button', { name: 'Add an action', exact: true }).click();
     const blank = fay.getByRole('textbox', { name: 'Action of “Action 3”' });
     await blank.fill('Exit interviews for every leaver');
     await visible(row(pat, 'Exit interviews for every leaver'), ARRIVES_MS);
@@ -89,7 +89,7 @@ describe('the action plan, reviewed at a check-in, in real Chromium', () => {
     await fay.emulateMedia({ media: 'print' });
     expect(await fay.locator('.plan-cards').isVisible()).toBe(false);
     expect(await fay.locator('.plan-summary').isVisible()).toBe(false);
-    expect(await fay.getByRole('button', { name: 'Add an action' }).isVisible()).toBe(false);
+    expect(await fay.getByRole('button', { name: 'Add an action', exact: true }).isVisible()).toBe(false);
     const printed = await fay.locator('.plan-print').innerText();
     expect(printed).toContain('Publish rotas six weeks ahead');
     expect(printed).toContain('By 30 June 2027');

@@ -57,7 +57,7 @@ describe('a 30-day check-in, started from the workshop, in real Chromium', () =>
     // The workshop: one agreed rating and one action.
     await agree(fay, 'Red');
     await fay.getByRole('button', { name: 'Action plan', exact: true }).click();
-    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('button', { name: 'Add an action', exact: true }).click();
     await fay.getByRole('textbox', { name: 'Action of “Action 1”' }).fill(ACTION);
     await visible(fay.getByRole('status').filter({ hasText: 'Live – all changes saved' }), ARRIVES_MS);
     // No check-in yet, so no "What changed".

@@ -23,7 +23,7 @@ describe('live shared text, in real Chromium', () => {
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');
 
-    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('button', { name: 'Add an action', exact: true }).click();
     const fayField = fay.getByRole('textbox', { name: /^Action of “/ });
     await fayField.fill('rotas');
     const patField = pat.getByRole('textbox', { name: /^Action of “/ });
@@ -58,7 +58,7 @@ describe('live shared text, in real Chromium', () => {
     const server = await startServer();
     const board = await createBoard(server, 'Ward 7: workshop', 'four-perspectives');
     const fay = await join(board.links.facilitator, 'Fay');
-    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('button', { name: 'Add an action', exact: true }).click();
     const field = fay.getByRole('textbox', { name: /^Action of “/ });
     await field.click();
     await field.pressSequentially('Exit interviews', { delay: 30 });
@@ -76,7 +76,7 @@ describe('live shared text, in real Chromium', () => {
     const board = await createBoard(server, 'Ward 7: steps');
     const fay = await join(board.links.facilitator, 'Fay');
     const pat = await join(board.links.participant, 'Pat');
-    await fay.getByRole('button', { name: 'Add an action' }).click();
+    await fay.getByRole('button', { name: 'Add an action', exact: true }).click();
     await fay.getByRole('textbox', { name: /^Action of “/ }).fill('Exit interviews');
     for (const step of ['Call every leaver', 'Share what they say']) {
       await fay.getByRole('textbox', { name: 'New step for “Exit interviews”' }).fill(step);

@@ -77,7 +77,7 @@ describe('a six-person workshop’s rough edges, in real Chromium', () => {
       agreedPlanOfFive(doc);
       const fran = await join(board.links.facilitator, 'Fran');
       await fran.getByRole('button', { name: 'Action plan' }).click();
-      await fran.getByRole('button', { name: 'Add an action' }).click();
+      await fran.getByRole('button', { name: 'Add an action', exact: true }).click();
       await visible(fran.getByRole('alertdialog'));
       expect(readActions(doc)).toHaveLength(5);
       await fran.getByRole('alertdialog').getByRole('button', { name: 'Reopen the agreement and add it' }).click();

@@ -202,3 +202,34 @@ describe('the self-assessment on the presenter view', () => {
     ]);
   });
 });
+
+describe('from ratings to work: starting themes (issue 16, point 2)', () => {
+  const agreedRatings: ExerciseState['agreedRatings'] = {
+    [FLEXIBLE]: { rating: 'amber', note: '', agreedAt: 1 },
+    [WELLBEING]: { rating: 'red', note: '', agreedAt: 1 },
+    [REWARD]: { rating: 'green', note: '', agreedAt: 1 },
+  };
+
+  it('offers the facilitator the topics agreed red or amber as themes, red first, leaving out those already a theme', async () => {
+    const { user, actions, store } = renderWith(<ExerciseScreen title="Retention day" joinCode={null} />, {
+      session: { phase: 'compare' },
+      exercise: { agreedRatings },
+      identity: { role: 'facilitator' },
+    });
+    const offer = screen.getByRole('region', { name: 'Topics the self-assessment says need work' });
+    expect(within(offer).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Health and wellbeing at work (agreed Red) Add as a theme',
+      'Flexible working (agreed Amber) Add as a theme',
+    ]);
+    await user.click(within(offer).getByRole('button', { name: 'Add “Health and wellbeing at work” as a theme' }));
+    expect(actions.addTheme).toHaveBeenCalledWith('Health and wellbeing at work');
+    setExercise(store, { themes: [{ id: 'theme-1' as never, title: '  flexible WORKING', createdAt: 1 }] });
+    expect(within(offer).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Health and wellbeing at work (agreed Red) Add as a theme']);
+  });
+
+  it('offers nothing to a participant', () => {
+    renderWith(<ExerciseScreen title="Retention day" joinCode={null} />, { session: { phase: 'compare' }, exercise: { agreedRatings } });
+    expect(screen.queryByRole('region', { name: 'Topics the self-assessment says need work' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /as a theme$/ })).toBeNull();
+  });
+});

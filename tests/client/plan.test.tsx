@@ -7,7 +7,8 @@ import { createBoardStore, emptyExerciseState } from '../../client/sync/boardSto
 import { BoardProvider } from '../../client/sync/BoardProvider';
 import type { BoardIdentity, BoardSession, ExerciseActions, ExerciseState } from '../../client/sync/types';
 import { type Action, type ActionStep, sessionSchema, type Session } from '../../shared/schema/exercise';
-import type { ActionId, ActionStepId } from '../../shared/schema/ids';
+import type { ActionId, ActionStepId, TopicId } from '../../shared/schema/ids';
+import type { AgreedRating, AssessmentTopic } from '../../shared/schema/assessment';
 import type { PlanImportResult } from '../../shared/schema/api';
 
 function action(id: string, fields: Partial<Action> = {}): Action {
@@ -193,5 +194,52 @@ describe('the action plan view', () => {
   it('offers no import to participants', () => {
     renderPlan({ actions: [] }, {}, {}, vi.fn());
     expect(screen.queryByLabelText('Import a plan')).toBeNull();
+  });
+
+  describe('from the self-assessment (issue 16, point 2)', () => {
+    const assessmentTopics: AssessmentTopic[] = [
+      { id: 't-culture' as TopicId, title: 'Organisational culture', order: 0 },
+      { id: 't-flexible' as TopicId, title: 'Flexible working', order: 1 },
+      { id: 't-reward' as TopicId, title: 'Recognition and reward', order: 2 },
+      { id: 't-data' as TopicId, title: 'Knowing our workforce data', order: 3 },
+    ];
+    const agreed = (rating: AgreedRating['rating']): AgreedRating => ({ rating, note: '', agreedAt: 1 });
+    const agreedRatings = { 't-culture': agreed('amber'), 't-flexible': agreed('amber'), 't-reward': agreed('green'), 't-data': agreed('red') };
+
+    it('offers the topics agreed red, then amber, as the start of a new action', async () => {
+      const { user, actions } = renderPlan({ actions: [], assessmentTopics, agreedRatings });
+      const offer = screen.getByRole('region', { name: 'Start an action from a topic that needs work' });
+      expect(within(offer).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+        'Knowing our workforce data (agreed Red) Add an action for “Knowing our workforce data”',
+        'Organisational culture (agreed Amber) Add an action for “Organisational culture”',
+        'Flexible working (agreed Amber) Add an action for “Flexible working”',
+      ]);
+      await user.click(screen.getByRole('button', { name: 'Add an action for “Flexible working”' }));
+      expect(actions.addAction).toHaveBeenCalledWith(null, 'Flexible working');
+    });
+
+    it('asks the facilitator to reopen an agreed plan first, and offers nothing to who may not write the plan', async () => {
+      const { user, actions } = renderPlan({ actions: [rotas, careers, action('a3')], assessmentTopics, agreedRatings }, { role: 'facilitator' }, { actionsAgreed: true });
+      await user.click(screen.getByRole('button', { name: 'Add an action for “Flexible working”' }));
+      expect(actions.addAction).not.toHaveBeenCalled();
+      await user.click(screen.getByRole('button', { name: 'Reopen the agreement and add it' }));
+      expect(actions.addAction).toHaveBeenCalledWith(null, 'Flexible working');
+    });
+
+    it('offers nothing to a participant once the actions are agreed, or when no topic needs work', () => {
+      renderPlan({ actions: [rotas], assessmentTopics, agreedRatings }, {}, { actionsAgreed: true });
+      expect(screen.queryByRole('region', { name: 'Start an action from a topic that needs work' })).toBeNull();
+    });
+
+    it('shows on each card the topic its action serves, with the colour agreed for it', () => {
+      renderPlan({
+        actions: [action('a1', { topic: '  flexible WORKING ', action: 'Self-rostering' }), action('a2', { topic: 'Something else', action: 'Other' })],
+        assessmentTopics,
+        agreedRatings,
+      });
+      const cards = within(screen.getByRole('list', { name: 'Actions' })).getAllByRole('heading', { level: 3 }).map((heading) => heading.closest('li')!);
+      expect(within(cards[0]!).getByText('Serves: Flexible working — agreed Amber')).toBeTruthy();
+      expect(within(cards[1]!).queryByText(/^Serves:/)).toBeNull();
+    });
   });
 });

@@ -12,7 +12,8 @@ import type { Note } from '../../../shared/schema/records';
 import { type Perspective, type Theme, THEME_TITLE_MAX_CHARS } from '../../../shared/schema/exercise';
 import { announce } from '../../state/boardUi';
 import { useBoardState, useCanChangeBoard } from '../../sync/BoardProvider';
-import { plural, useExerciseActions, useLaneNames, usePerspectives, useThemes } from '../../sync/useExerciseState';
+import { plural, useExerciseActions, useIsFacilitator, useLaneNames, usePerspectives, useThemes } from '../../sync/useExerciseState';
+import { sameTitle, useTopicsNeedingWork } from '../assessment/needingWork';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { themeTitleField } from '../../sync/useSharedText';
 import { usePromoteToDiagram } from '../diagram/useDiagram';
@@ -230,6 +231,47 @@ function AddTheme() {
 }
 
 /**
+ * The self-assessment's topics agreed red or amber (red first), offered to
+ * the facilitator as starting themes (issue 16, point 2); a topic already a
+ * theme of the same title (case-insensitive) is not offered again.
+ */
+function ThemesFromTopics({ themes }: { themes: readonly Theme[] }) {
+  const actions = useExerciseActions();
+  const needing = useTopicsNeedingWork();
+  const headingId = useId();
+  const offered = needing.filter(({ topic }) => !themes.some((theme) => sameTitle(theme.title, topic.title)));
+  if (offered.length === 0) return null;
+  return (
+    <section className="themes-from-topics" aria-labelledby={headingId}>
+      <h3 id={headingId} className="field__label">
+        Topics the self-assessment says need work
+      </h3>
+      <ul className="themes-from-topics__list">
+        {offered.map(({ topic, rating, colour }) => (
+          <li key={topic.id} className={`themes-from-topics__item themes-from-topics__item--${rating}`}>
+            <span>
+              {topic.title} (agreed {colour})
+            </span>{' '}
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              aria-label={`Add “${topic.title}” as a theme`}
+              onClick={() => {
+                const title = topic.title.slice(0, THEME_TITLE_MAX_CHARS);
+                if (!actions.addTheme(title)) return;
+                announce(`Theme “${title}” added.`);
+              }}
+            >
+              Add as a theme
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/**
  * The notes behind a theme, each with its lane, so the group can talk about
  * what each perspective said; each can go into the driver diagram from here
  * too, as from the grouping view (issue 15: offered wherever notes are shown).
@@ -330,6 +372,7 @@ export function ComparePhase() {
   const perspectives = usePerspectives();
   const canEdit = useCanChangeBoard();
   const actions = useExerciseActions();
+  const isFacilitator = useIsFacilitator();
   const [view, setView] = useState<'group' | 'compare'>('group');
   const comparison = useMemo(() => compareThemes(themes, notes, perspectives), [themes, notes, perspectives]);
   const sensors = useNoteDragSensors();
@@ -383,6 +426,7 @@ export function ComparePhase() {
       ) : (
         <>
           {canEdit && <AddTheme />}
+          {canEdit && isFacilitator && <ThemesFromTopics themes={themes} />}
           <DndContext sensors={sensors} onDragEnd={handleDragEnd} accessibility={{ announcements, screenReaderInstructions: DRAG_INSTRUCTIONS }}>
             <div className="themes">
               <Ungrouped notes={comparison.ungrouped} themes={themes} canEdit={canEdit} />

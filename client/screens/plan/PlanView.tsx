@@ -14,6 +14,7 @@ import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
 import { PlanTableHead } from './PlanTableHead';
 import { Chart } from '../../components/Chart';
+import { useServedTopic, useTopicsNeedingWork } from '../assessment/needingWork';
 import './plan.css';
 
 /**
@@ -72,6 +73,7 @@ function PlanCard({ action, index, permissions }: { action: Action; index: numbe
         <StatusSelect action={action} name={name} readOnly={!permissions.canTrack} />
       </div>
       {action.importedFrom && <p className="plan-card__source">Imported from {action.importedFrom}</p>}
+      <ServedTopic text={action.topic} />
       <div className="action-fields">
         {text('topic')}
         {text('action')}
@@ -99,6 +101,62 @@ function PlanCard({ action, index, permissions }: { action: Action; index: numbe
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * The self-assessment topic an action serves, when its "Topic and objective"
+ * is a topic's title, with the colour the group agreed for it in words.
+ */
+function ServedTopic({ text }: { text: string }) {
+  const served = useServedTopic(text);
+  if (!served) return null;
+  return (
+    <p className="plan-card__serves">
+      Serves: {served.topic.title}
+      {served.colour ? ` — agreed ${served.colour}` : ' — not agreed yet'}
+    </p>
+  );
+}
+
+/**
+ * The topics the group agreed red or amber in the self-assessment, red
+ * first, each with a button that starts an action for it: the topic's title
+ * becomes the action's "Topic and objective" (issue 16, point 2). Adding
+ * follows the same path as "Add an action" (`useAddToPlan`).
+ */
+function StartFromTopics({ addToPlan }: { addToPlan: (add: () => void) => void }) {
+  const needing = useTopicsNeedingWork();
+  const actions = useExerciseActions();
+  const headingId = useId();
+  if (needing.length === 0) return null;
+  return (
+    <section className="plan-view__from-topics" aria-labelledby={headingId}>
+      <h3 id={headingId} className="plan-view__from-topics-title">
+        Start an action from a topic that needs work
+      </h3>
+      <ul className="plan-view__topics">
+        {needing.map(({ topic, rating, colour }) => (
+          <li key={topic.id} className={`plan-view__topic plan-view__topic--${rating}`}>
+            <span className="plan-view__topic-name">
+              {topic.title} <span className="plan-view__topic-rating">(agreed {colour})</span>
+            </span>{' '}
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() =>
+                addToPlan(() => {
+                  actions.addAction(null, topic.title);
+                  announce(`Added an action for “${topic.title}” at the end of the plan.`);
+                })
+              }
+            >
+              Add an action for “{topic.title}”
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -258,6 +316,7 @@ export function PlanView() {
           Add an action
         </button>
       )}
+      {permissions.canWrite && <StartFromTopics addToPlan={addToPlan} />}
       {addToPlanPrompt}
       <PlanDownloads />
       <PlanImport />
