@@ -40,7 +40,7 @@ interface ActionMenuProps {
 /**
  * A menu button, as the WAI-ARIA Authoring Practices' menu button pattern
  * has it: one button per note or theme instead of a row of controls on each
- * (issue 15, "a compact board").
+ * ("a compact board").
  *
  * - The button has aria-haspopup="menu" and aria-expanded. Enter, Space or
  *   Down Arrow open the menu on its first item, Up Arrow on its last.

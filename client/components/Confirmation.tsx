@@ -19,7 +19,7 @@ const confirmationStore = createStore<ConfirmationState>()(() => ({ text: '', se
 /**
  * Says, on screen and to screen readers alike, what the person's last action
  * did ("Moved “…” to the theme …"). Sighted people saw nothing when a note
- * went to a theme or into the driver diagram (issue 15); this replaces the
+ * went to a theme or into the driver diagram; this replaces the
  * screen-reader-only announcement for those actions, so nobody hears it twice.
  */
 export function confirm(text: string, place = 'board'): void {

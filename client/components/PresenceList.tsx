@@ -47,7 +47,7 @@ function isWideScreen(): boolean {
  * Whether the people panel is open, and a way to open or close it. It is
  * open by default only on the workshop on a laptop: the action plan and the
  * driver diagrams need the width, and on a phone the list would come before
- * the work (issue 15). A person's own choice holds for that activity until
+ * the work. A person's own choice holds for that activity until
  * they change it.
  */
 export function usePeoplePanel(): { open: boolean; toggle(): void } {
@@ -94,7 +94,7 @@ export function PeopleDisclosure({ count, summary, className, children }: People
   );
 }
 
-/** A person's colour, as a small square: a circle with a ring looked like a radio button to be pressed (issue 15). */
+/** A person's colour, as a small square: a circle with a ring looked like a radio button to be pressed. */
 export function PersonSwatch({ colour }: { colour: string }) {
   return <span className="presence__swatch" style={{ backgroundColor: colour }} aria-hidden="true" />;
 }

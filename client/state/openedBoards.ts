@@ -6,7 +6,7 @@ import { BOARD_TITLE_MAX_CHARS } from '../../shared/schema/records';
 /**
  * The boards this browser has opened, newest first, for the home page's
  * "Your boards" list: a facilitator finds their workshop again without
- * hunting for the link (issue 15, point 2).
+ * hunting for the link.
  *
  * Each entry keeps only what the list shows and what reopens the board: the
  * board's id, its title and the role it was opened in, when it was last

@@ -19,7 +19,7 @@ import type { ExerciseState, AssessmentActions } from './types';
 import { writeStep, type WritingContext } from './writeStep';
 
 /*
- * The self-assessment (issue 16) as the screens see it: the board's topics,
+ * The self-assessment as the screens see it: the board's topics,
  * the spread the server publishes at the reveal and the ratings the group
  * agreed, and this person's own ratings from their private document, which
  * nobody else ever receives (docs/exercise.md, "Private writing: a document
@@ -65,7 +65,7 @@ export function createAssessmentActions(ctx: AssessmentContext): AssessmentActio
   return {
     rate: (topicId, rating) => asRater((own) => setOwnRating(own, topicId, rating, origin)),
     setEvidence: (topicId, evidence) => asRater((own) => setOwnEvidence(own, topicId, evidence, origin)),
-    // The server publishes (or withdraws) the spread when it sees this flag change, as it reveals drafts (issue 16).
+    // The server publishes (or withdraws) the spread when it sees this flag change, as it reveals drafts.
     revealAssessment: (revealed) => asFacilitator(() => setSessionFlag(doc, 'assessmentRevealed', revealed, origin), undefined),
     agree: (topicId, rating, note) => asFacilitator(() => setAgreedRating(doc, topicId, rating ? { rating, note } : null, origin), undefined),
     addTopic: (title) => asFacilitator(() => addAssessmentTopic(doc, title, origin), null),

@@ -4,7 +4,7 @@ import { DocKey } from '../../shared/document/doc';
 import type { ExerciseState } from './types';
 
 /*
- * The retention cycle (issue 16, points 3–5) as the screens see it: the
+ * The retention cycle as the screens see it: the
  * board's stage (the workshop, or the 30-, 60- or 90-day check-in) and the
  * snapshots of the earlier boards of its cycle, which the server copied into
  * the `cycle` map when it started this board (docs/document-layout.md).

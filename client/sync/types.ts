@@ -118,7 +118,7 @@ export interface ExerciseState {
   myDrafts: Note[];
   /** This person's dots, from their private document. */
   myBallot: Ballot;
-  /** The self-assessment's topics, in order (issue 16). */
+  /** The self-assessment's topics, in order. */
   assessmentTopics: AssessmentTopic[];
   /** How everyone rated each topic, as counts and evidence: published by the server at the reveal, empty before. */
   assessmentSpread: AssessmentSpread;
@@ -191,7 +191,7 @@ export interface BoardActions {
 }
 
 /**
- * What a person can do in the self-assessment (issue 16). Rating is each
+ * What a person can do in the self-assessment. Rating is each
  * person's own and private; the rest is the facilitator's, and does nothing
  * for anyone else (the server refuses it too).
  */

@@ -237,7 +237,7 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** The board's stage in its retention cycle and the earlier boards' snapshots, oldest first (issue 16); stage 0 and no history on a board of its own. */
+/** The board's stage in its retention cycle and the earlier boards' snapshots, oldest first; stage 0 and no history on a board of its own. */
 export function useCycle(): ExerciseState['cycle'] {
   return useSlice('cycle');
 }

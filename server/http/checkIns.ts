@@ -11,7 +11,7 @@ import { HttpError, sendValidatedJson } from './respond';
 import type { BoardCall, HttpContext } from './router';
 
 /*
- * The retention cycle's routes (issue 16, points 3 and 5; docs/api.md,
+ * The retention cycle's routes (docs/api.md,
  * "Check-ins"): starting the next check-in of a board's cycle, and listing
  * the boards of the cycle. Both are the facilitator's (the route table in
  * server/http/router.ts refuses anyone else with 403 before these run).

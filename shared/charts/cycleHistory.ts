@@ -23,7 +23,7 @@ import {
 } from './svg';
 
 /**
- * "What changed" across a retention cycle (issue 16, point 4) as a chart:
+ * "What changed" across a retention cycle as a chart:
  * per stage (the workshop, then each check-in) a bar of how many topics were
  * agreed red, amber and green, with the counts in words under it; then per
  * topic a row of marks, one per stage, each in its colour with the colour's

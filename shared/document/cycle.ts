@@ -105,7 +105,7 @@ export interface CheckInInput {
 }
 
 /**
- * Builds a check-in from the board before it (issue 16, point 3). `to` is a
+ * Builds a check-in from the board before it. `to` is a
  * freshly initialised blank board (`initBoard`, template 'blank'); it
  * receives COPIES, never references, so deleting `from` later breaks
  * nothing (docs/api.md, "Check-ins"):

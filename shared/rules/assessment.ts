@@ -49,8 +49,8 @@ export function orderByDisagreement<T extends { topicId: string }>(topics: T[], 
 
 /**
  * The topics the group agreed are red, then those agreed amber, each in the
- * topic order: where action planning starts (../shared/WORKSHOP.md,
- * "Activity 3"). Topics agreed green, or not agreed, are left out.
+ * topic order: where action planning starts (docs/exercise.md,
+ * "Self-assessment"). Topics agreed green, or not agreed, are left out.
  */
 export function topicsNeedingWork(topics: AssessmentTopic[], agreed: Map<TopicId, AgreedRating>): AssessmentTopic[] {
   const rated = (rating: Rating) => topics.filter((topic) => agreed.get(topic.id)?.rating === rating);

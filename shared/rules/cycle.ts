@@ -3,7 +3,7 @@ import type { ActionStatus } from '../schema/exercise';
 import type { CycleCurrent, CycleSnapshot, CycleStage } from '../schema/cycle';
 
 /**
- * "What changed" across a retention cycle (issue 16, point 4): the rows and
+ * "What changed" across a retention cycle: the rows and
  * counts the Cycle section and its chart show, from a board's history
  * (`readCycle`) and the board as it is now (`readCycleCurrent`), both in
  * shared/document/cycle.ts. Pure functions. Every result has one column per

@@ -35,7 +35,7 @@ export const MAX_OWN_RATINGS = MAX_ASSESSMENT_TOPICS * 2;
 
 /**
  * The fourteen topics every board starts with: the guide's list, reworded
- * briefly (../shared/WORKSHOP.md, "Activity 3"). The facilitator may rename,
+ * briefly (docs/exercise.md, "Self-assessment"). The facilitator may rename,
  * reorder, delete and add to them per board.
  */
 export const DEFAULT_ASSESSMENT_TOPICS: readonly string[] = [

@@ -4,7 +4,7 @@ import { ACTION_FIELD_MAX_CHARS, ACTION_STATUSES, type ActionStatus, MAX_STEPS_P
 import { BOARD_TITLE_MAX_CHARS } from './records';
 
 /**
- * The retention cycle (issue 16, points 3–5; docs/document-layout.md,
+ * The retention cycle (docs/document-layout.md,
  * schema 8): a workshop board, then its check-ins at 30, 60 and 90 days,
  * each a board of its own started from the one before. Each board carries
  * the `cycle` map, written by the server alone when it creates a check-in:

@@ -4,7 +4,7 @@ import { BUILT_CLIENT_DIR, expectNoCspViolations, launchChromium, newPersonConte
 import { wcagViolations } from '../helpers/axe';
 import { createBoard, startTestServer, type TestServer } from '../helpers/server';
 
-/** The sizes every screen is checked at (issue 15): a trust laptop, a room's projector, a phone. */
+/** The sizes every screen is checked at: a trust laptop, a room's projector, a phone. */
 const SCREEN_SIZES = [
   { width: 1366, height: 768 },
   { width: 1920, height: 1080 },

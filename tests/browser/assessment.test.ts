@@ -6,7 +6,7 @@ import { createBoard } from '../helpers/server';
 import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
 
 /*
- * The traffic-light self-assessment (issue 16, point 1) run live in real
+ * The traffic-light self-assessment run live in real
  * Chromium: a facilitator and two participants, one on a phone, rate in
  * private; nobody sees another's rating before the reveal; the facilitator
  * reveals, everyone sees the spread, the facilitator agrees a rating with a

@@ -6,7 +6,7 @@ import { createBoard } from '../helpers/server';
 import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
 
 /*
- * A check-in of the retention cycle (issue 16, points 3–5) in real Chromium:
+ * A check-in of the retention cycle in real Chromium:
  * a facilitator agrees a rating and writes one action on a workshop board,
  * starts the 30-day check-in from the "More" menu and opens it; there the
  * action and the agreed rating (as the baseline) are in "What changed"; the

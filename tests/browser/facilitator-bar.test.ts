@@ -7,7 +7,7 @@ import { createBoard, type TestServer } from '../helpers/server';
 
 const ARRIVES_MS = 5000;
 
-/** The sizes issue 15 names: a laptop, a projector's full HD, a phone. */
+/** The sizes a session uses: a laptop, a projector's full HD, a phone. */
 const SIZES = [
   { name: 'laptop', width: 1366, height: 768 },
   { name: 'full HD', width: 1920, height: 1080 },
@@ -158,7 +158,7 @@ describe('the facilitator’s bar, the people panel and the board menu, in real 
     });
     expect(await item.evaluate((el) => getComputedStyle(el).color)).toBe(nhsRed);
     expect(await fran.getByRole('button', { name: 'Copy invite link' }).evaluate((el) => getComputedStyle(el).color)).not.toBe(nhsRed);
-    // The first item starts the next check-in of the cycle (issue 16); the dangerous one comes last.
+    // The first item starts the next check-in of the cycle; the dangerous one comes last.
     await fran.keyboard.press('ArrowDown');
     await expect.poll(() => focusedText(fran)).toBe('Start the 30-day check-in…');
     await fran.keyboard.press('ArrowDown');

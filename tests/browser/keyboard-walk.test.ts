@@ -41,7 +41,7 @@ async function tabTo(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Issue 15, point 3: a keyboard user keeps their place. The facilitator walks
+ * A keyboard user keeps their place. The facilitator walks
  * the exercise with the keyboard alone (Tab, Enter, Space, arrows, Escape; no
  * clicks), and after each of these focus is where they can carry on: a phase
  * change (the new phase's heading, for them and for everyone moved with

@@ -9,7 +9,7 @@ import { createBoard } from '../helpers/server';
 const ARRIVES_MS = 5000;
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = { width: 390, height: 844 };
-/** Issue 15: every field of an action at least this wide on a 1366 px laptop. */
+/** Every field of an action at least this wide on a 1366 px laptop. */
 const MIN_FIELD_PX = 200;
 
 const LONG_STEP =

@@ -203,7 +203,7 @@ describe('the self-assessment on the presenter view', () => {
   });
 });
 
-describe('from ratings to work: starting themes (issue 16, point 2)', () => {
+describe('from ratings to work: starting themes', () => {
   const agreedRatings: ExerciseState['agreedRatings'] = {
     [FLEXIBLE]: { rating: 'amber', note: '', agreedAt: 1 },
     [WELLBEING]: { rating: 'red', note: '', agreedAt: 1 },

@@ -17,7 +17,7 @@ import { DEFAULT_PERSPECTIVES, sessionSchema, type Action } from '../../shared/s
 import type { ActionId, TopicId } from '../../shared/schema/ids';
 
 /*
- * The retention cycle's screens (issue 16, points 3–5) over a plain store
+ * The retention cycle's screens over a plain store
  * and spied server calls, as tests/client/assessment.test.tsx renders the
  * self-assessment: no Yjs, no server.
  */

@@ -196,7 +196,7 @@ describe('the action plan view', () => {
     expect(screen.queryByLabelText('Import a plan')).toBeNull();
   });
 
-  describe('from the self-assessment (issue 16, point 2)', () => {
+  describe('from the self-assessment', () => {
     const assessmentTopics: AssessmentTopic[] = [
       { id: 't-culture' as TopicId, title: 'Organisational culture', order: 0 },
       { id: 't-flexible' as TopicId, title: 'Flexible working', order: 1 },

@@ -47,7 +47,7 @@ function useResultsFocus(revealed: boolean) {
 }
 
 /**
- * The traffic-light self-assessment, an activity on every board (issue 16):
+ * The traffic-light self-assessment, an activity on every board:
  * each person rates each topic red, amber or green in private, with a line
  * of evidence if they like; the facilitator reveals everyone's ratings as a
  * spread per topic, and records the rating the group agrees.

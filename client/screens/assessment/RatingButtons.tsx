@@ -14,8 +14,8 @@ interface RatingButtonsProps {
 
 /**
  * The three colours as native radio buttons in a radio group named by the
- * topic: one tap (or click, or arrow key) chooses a colour, as issue 16 asks
- * ("one tap per colour"). Each option's whole box is its label, at least the
+ * topic: one tap (or click, or arrow key) chooses a colour: rating fourteen topics on a
+ * phone must be quick. Each option's whole box is its label, at least the
  * touch target size (`--target-size`, client/styles/_base.scss), and shows
  * the colour's word and meaning beside the colour, so colour is never the
  * only signal; the chosen one also gets a tick and a thick border.

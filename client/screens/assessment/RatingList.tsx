@@ -77,7 +77,7 @@ const TopicToRate = memo(function TopicToRate({ topic, number, canRate }: { topi
  * Every topic, to rate in private: a colour per topic in one tap and an
  * optional line of evidence, with how many are rated so far. Ratings go to
  * this person's private document, which no other browser receives until the
- * facilitator reveals them, and then only as counts (issue 16).
+ * facilitator reveals them, and then only as counts.
  */
 export function RatingList({ topics }: { topics: AssessmentTopic[] }) {
   const canRate = useCanChangeBoard();

@@ -19,7 +19,7 @@ function agreedMap(agreed: Record<string, AgreedRating>): Map<TopicId, AgreedRat
 
 /**
  * The topics the group agreed red, then amber, each in the topic order
- * (`topicsNeedingWork`): where themes and actions start (issue 16, point 2).
+ * (`topicsNeedingWork`): where themes and actions start.
  */
 export function useTopicsNeedingWork(): RatedTopic[] {
   const topics = useAssessmentTopics();

@@ -52,7 +52,7 @@ export const EditableNote = memo(function EditableNote({ note, editing }: { note
       }}
       onCancelEdit={() => stopEditingNote(note.id)}
       onColourChange={(colour) => actions.updateNote(note.id, { colour })}
-      // A note becomes a change idea (docs/driver-diagram.md); the board shows what happened (issue 15).
+      // A note becomes a change idea (docs/driver-diagram.md); the board shows what happened.
       onAddToDiagram={() => confirm(promote({ kind: 'note', id: note.id, label: note.text }))}
       onDelete={() => {
         stopEditingNote(note.id);

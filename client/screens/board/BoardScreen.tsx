@@ -19,7 +19,7 @@ interface BoardScreenProps {
 
 /**
  * Said to the facilitator who has just switched the exercise's set-up to
- * this blank board, with the way back (issue 15: the switch asks first and
+ * this blank board, with the way back (the switch asks first and
  * can be undone). The undo manager does not take back session changes
  * (client/sync/undoHistory.ts), so "Undo" writes the template back. The
  * message takes focus when it appears, since the choice that opened it is

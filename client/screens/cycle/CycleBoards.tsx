@@ -11,8 +11,7 @@ function openInApp(event: MouseEvent<HTMLAnchorElement>, link: string): void {
 }
 
 /**
- * The facilitator's way back to every board of the cycle (issue 16,
- * point 5): the workshop and each check-in in order, each a link with the
+ * The facilitator's way back to every board of the cycle: the workshop and each check-in in order, each a link with the
  * facilitator's own token, which opens all of them (docs/api.md,
  * "Check-ins"); this board is marked, not linked. Only the facilitator may
  * ask the server for the list, so nobody else sees it.

@@ -15,7 +15,7 @@ export { PresenterCycle } from '../presenter/PresenterCycle';
 const WHAT_CHANGED_ID = 'what-changed';
 
 /**
- * A check-in runs as a short agenda (issue 16, point 3): each action's
+ * A check-in runs as a short agenda: each action's
  * progress, then the self-assessment again, then the comparison. The
  * buttons switch to the activity where each is done.
  */
@@ -48,7 +48,7 @@ function CheckInAgenda() {
 
 /**
  * "What changed", the activity on every board of a retention cycle
- * (issue 16, points 3–5; docs/client.md): on a check-in its agenda first,
+ * (docs/client.md): on a check-in its agenda first,
  * then, for the facilitator, the boards of the cycle with their links, then
  * each topic's agreed rating and each action's progress at every stage.
  * Its own chunk, loaded when first opened (ActivitySwitch.tsx).

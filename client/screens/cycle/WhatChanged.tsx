@@ -22,7 +22,7 @@ export function describeActionAt(at: ActionAtStage | null): string {
 
 /**
  * A table too wide for a phone scrolls sideways by itself, never the page
- * (issue 15), and can be scrolled with the keyboard: a focusable region named
+ *, and can be scrolled with the keyboard: a focusable region named
  * by the table's caption (axe, "scrollable-region-focusable").
  */
 function ScrollingTable({ caption, children }: { caption: string; children: ReactNode }) {
@@ -55,7 +55,7 @@ function StageHeadings({ first, stages }: { first: string; stages: readonly Cycl
 }
 
 /**
- * "What changed" across the cycle (issue 16, point 4): the chart of each
+ * "What changed" across the cycle: the chart of each
  * topic's agreed rating at every stage with the count of each colour per
  * stage (shared/charts/cycleHistory.ts), then the same in tables, which are
  * what screen readers read (the chart is decorative beside them, as

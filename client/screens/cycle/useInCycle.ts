@@ -3,7 +3,7 @@ import { useCycle } from '../../sync/useExerciseState';
 
 /**
  * Whether this board is part of a retention cycle, so that "What changed"
- * is offered (issue 16, point 4): a check-in, or a board holding earlier
+ * is offered: a check-in, or a board holding earlier
  * boards' snapshots, knows it from its own document; a workshop knows it only
  * once a check-in has been started from it, which only the facilitator can
  * ask the server (`GET /api/boards/<id>/cycle`).

@@ -43,7 +43,7 @@ const UNGROUPED_HEADING_ID = 'compare-ungrouped-heading';
 /**
  * A note that can be dragged (by the note itself) onto another note or a
  * theme, or acted on with its one menu: move to a theme, start a new theme,
- * add it to the driver diagram (issue 15: one menu per note, not a handle,
+ * add it to the driver diagram (one menu per note, not a handle,
  * a button and a select on each).
  */
 function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[]; canEdit: boolean }) {
@@ -70,7 +70,7 @@ function GroupableNote({ note, themes, canEdit }: { note: Note; themes: Theme[];
     [setDragNode, setActivatorNodeRef, setDropNode],
   );
 
-  // A note moved here is a new element in its new column: focus follows it there (issue 15, point 3).
+  // A note moved here is a new element in its new column: focus follows it there.
   useEffect(() => {
     if (!focus) return;
     if (focus === 'menu') menu.current?.focusButton();
@@ -232,7 +232,7 @@ function AddTheme() {
 
 /**
  * The self-assessment's topics agreed red or amber (red first), offered to
- * the facilitator as starting themes (issue 16, point 2); a topic already a
+ * the facilitator as starting themes; a topic already a
  * theme of the same title (case-insensitive) is not offered again.
  */
 function ThemesFromTopics({ themes }: { themes: readonly Theme[] }) {
@@ -274,7 +274,7 @@ function ThemesFromTopics({ themes }: { themes: readonly Theme[] }) {
 /**
  * The notes behind a theme, each with its lane, so the group can talk about
  * what each perspective said; each can go into the driver diagram from here
- * too, as from the grouping view (issue 15: offered wherever notes are shown).
+ * too, as from the grouping view (offered wherever notes are shown).
  */
 function ThemeNotes({ item, canEdit }: { item: ThemeComparison; canEdit: boolean }) {
   const laneNames = useLaneNames();

@@ -59,7 +59,7 @@ function usePhaseRuleProblem(): (phase: Phase) => string | null {
  * and the timer's settings behind a "Timer" button, in one compact row
  * (wrapping on a phone). It sits under the header, above the content, which
  * scrolls by itself on a laptop (BoardShell), so it stays at hand without
- * lying over what people work on (issue 15).
+ * lying over what people work on.
  */
 function FacilitatorControls() {
   const session = useSession();
@@ -179,7 +179,7 @@ export function ExerciseScreen({ title, joinCode }: ExerciseScreenProps) {
   const isFacilitator = useIsFacilitator();
   const guide = PHASE_GUIDE[session.phase];
   useFollowFacilitator(isFacilitator);
-  // After a phase change, focus starts at the new phase's heading (issue 15, point 3).
+  // After a phase change, focus starts at the new phase's heading.
   const phaseHeading = usePhaseHeadingFocus(session.phase);
   useAutoGroup();
 

@@ -195,7 +195,7 @@ export function WritePhase() {
               </h3>
               {/*
                 The heading names the lane, so the count says only the count
-                (issue 15: labels not repeated). It is a live region, and an
+                (labels not repeated). It is a live region, and an
                 update is heard away from the heading, so screen readers get
                 the lane's name with it: aria-atomic reads the whole line.
               */}

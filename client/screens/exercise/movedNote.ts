@@ -23,7 +23,7 @@ const movedNoteStore = createStore<MovedNoteState>()(() => ({ noteId: null, focu
 /**
  * Records a move made here. A note that moves to a theme is a new element in
  * the theme's column (the old one is gone, and focus with it), so the note
- * takes focus itself once it is drawn there (issue 15, point 3: focus
+ * takes focus itself once it is drawn there (focus
  * follows the moved note).
  */
 export function noteMoved(noteId: NoteId, themeId: ThemeId | null, focus: MovedNoteFocus): void {

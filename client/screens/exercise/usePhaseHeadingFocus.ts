@@ -10,7 +10,7 @@ const TYPING = 'input, textarea, select, [contenteditable="true"]';
  * whose screen changes phase (the facilitator who moved on, and everyone
  * moved with them), so a keyboard or screen-reader user starts from the top
  * of the new phase instead of from the page, where focus fell when the old
- * phase's controls went (issue 15, point 3). Not on first load, where the
+ * phase's controls went. Not on first load, where the
  * page's own start is the place to begin; not while the person looks at the
  * driver diagrams or the plan, whose screen did not change; and not out of a
  * field the person is still typing in.

@@ -21,7 +21,7 @@ function messageOf(error: unknown): string {
  * new workshop board or join one with a code, and the boards this browser
  * has opened before. Opened from an invite link, it joins with that link's
  * code straight away. The product's name is the header's alone: the page's
- * heading says what it does instead (issue 15, point 2).
+ * heading says what it does instead.
  */
 export function HomePage({ inviteCode = null }: { inviteCode?: string | null }) {
   useDocumentTitle('Retain – workshop board for NHS staff retention');

@@ -122,7 +122,7 @@ function ServedTopic({ text }: { text: string }) {
 /**
  * The topics the group agreed red or amber in the self-assessment, red
  * first, each with a button that starts an action for it: the topic's title
- * becomes the action's "Topic and objective" (issue 16, point 2). Adding
+ * becomes the action's "Topic and objective". Adding
  * follows the same path as "Add an action" (`useAddToPlan`).
  */
 function StartFromTopics({ addToPlan }: { addToPlan: (add: () => void) => void }) {
@@ -267,7 +267,7 @@ function PrintedPlan({ planned }: { planned: readonly Action[] }) {
  * as a card of the guide's columns, edited live by whoever may (see
  * usePlanPermissions), with the downloads, the calendar of check-ins, and
  * importing an earlier plan to review. A table of seven editable columns left
- * each field about 90 px wide at 1366 px (issue 15), hence the cards; the
+ * each field about 90 px wide at 1366 px, hence the cards; the
  * guide's table is still what prints and what every export writes.
  */
 export function PlanView() {

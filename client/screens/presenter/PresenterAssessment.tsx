@@ -9,7 +9,7 @@ import { useAutoScroll } from './useAutoScroll';
 const NO_RATINGS: TopicSpread = { red: 0, amber: 0, green: 0, evidence: [] };
 
 /**
- * The self-assessment on the projector (issue 16). Before the reveal only
+ * The self-assessment on the projector. Before the reveal only
  * how many have rated, never a rating; after it each topic's spread, the
  * topics where people disagree most first (`orderByDisagreement`), as a bar
  * with its counts in words, and beside it the rating the group agreed, as

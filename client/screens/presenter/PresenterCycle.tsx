@@ -7,7 +7,7 @@ import { useAutoScroll } from './useAutoScroll';
 import './presenterCycle.css';
 
 /**
- * What changed across the cycle on the projector (issue 16: "the spread
+ * What changed across the cycle on the projector ("the spread
  * per topic, then the agreed ratings, then the history chart"): the chart
  * of each topic's agreed rating at every stage, as large as the screen
  * allows, with its words as a caption for screen readers (Chart.tsx), and

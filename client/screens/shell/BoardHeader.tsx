@@ -19,7 +19,7 @@ const ROLE_NAMES: Record<Role, string> = { facilitator: 'Facilitator', participa
  * join code with its large view and the invite link, "Present" (the
  * presenter view for the projector), and the "More" menu
  * with what is rarely needed (starting the next check-in of the cycle,
- * issue 16; deleting the board, issue 15).
+ * deleting the board).
  */
 export function BoardHeader({ title, joinCode, children }: { title: string; joinCode: string | null; children?: ReactNode }) {
   const identity = useBoardIdentity();

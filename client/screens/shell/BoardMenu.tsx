@@ -22,8 +22,7 @@ interface BoardMenuProps {
 }
 
 /**
- * The board's rarely used controls, out of the facilitator's bar (issue 15,
- * "Layouts that fit the work"): a disclosure, a button with aria-expanded
+ * The board's rarely used controls, out of the facilitator's bar: a disclosure, a button with aria-expanded
  * that shows a list of buttons under it (the WAI-ARIA Authoring Practices'
  * disclosure pattern, which needs no application-style keys to learn).
  * Tab and Shift+Tab move through the items, as do the arrow keys, Home and

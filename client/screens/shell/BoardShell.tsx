@@ -38,7 +38,7 @@ interface BoardShellProps {
  * The header and the facilitator's bar stay at the top, and on a laptop the
  * content scrolls by itself below them (shell.css): the bar stays at hand
  * for "bring everyone to me" wherever the facilitator has scrolled, yet
- * never lies over what people work on, as the sticky bar did (issue 15).
+ * never lies over what people work on, as the sticky bar did.
  */
 export function BoardShell({ title, joinCode, pageTitle, className, skipLink, people, controls, children }: BoardShellProps) {
   const boardTitle = useBoardState((state) => state.boardTitle) ?? title;

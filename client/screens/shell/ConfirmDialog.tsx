@@ -27,7 +27,7 @@ const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select
  * as a modal dialog (WAI-ARIA Authoring Practices, "Dialog (Modal)"): focus
  * starts on the button that changes nothing, so Enter pressed by habit is
  * harmless; Tab and Shift+Tab stay inside; Escape is the cancel button. The
- * caller returns focus to what opened it (issue 15, "Where the keyboard's
+ * caller returns focus to what opened it ("Where the keyboard's
  * focus goes"), since only the caller knows what that is once a menu has closed.
  */
 export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, danger = false, busy = false, problem, onConfirm, onCancel }: ConfirmDialogProps) {

@@ -11,7 +11,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 /**
  * The check-in this board would start, for the "More" menu's item: the
  * 30-day from a workshop, 60 from 30, 90 from 60, none after the 90-day
- * check-in, which ends the cycle (issue 16, point 3). Null for anyone but
+ * check-in, which ends the cycle. Null for anyone but
  * the facilitator, or where there is no server to start it.
  */
 export function useNextCheckIn(): CycleStage | null {
@@ -33,7 +33,7 @@ type Step =
   | { kind: 'exists'; message: string; boardId: string };
 
 /**
- * Starts the next check-in (issue 16, point 3), opened from the "More" menu.
+ * Starts the next check-in, opened from the "More" menu.
  * It asks first, saying what the new board carries over and what is new,
  * then shows the new board's participant link and join code, to send to
  * the team, and opens it on request with the facilitator's own token (the
