@@ -48,6 +48,8 @@ export interface BoardUiState {
    * the set-up puts focus back on the template choice.
    */
   templateSwitch: { from: Template; undone: boolean } | null;
+  /** How this person reads the plan's cards: in the plan's order, or grouped by the self-assessment topic each serves (docs/client.md, "The action plan and a check-in's agenda"). */
+  planGrouping: 'order' | 'topic';
 }
 
 const initialState: BoardUiState = {
@@ -60,6 +62,7 @@ const initialState: BoardUiState = {
   diagramView: 'picture',
   collapsed: [],
   templateSwitch: null,
+  planGrouping: 'order',
 };
 
 /** The one board screen's UI state; reset whenever a board is opened. */
@@ -115,6 +118,11 @@ export function toggleCollapsed(nodeId: string): void {
 /** Remembers (or forgets) the facilitator's switch of template, for its "Undo". */
 export function setTemplateSwitch(templateSwitch: BoardUiState['templateSwitch']): void {
   boardUiStore.setState({ templateSwitch });
+}
+
+/** Shows the plan's cards in order or grouped by topic, on this screen only. */
+export function setPlanGrouping(planGrouping: BoardUiState['planGrouping']): void {
+  boardUiStore.setState({ planGrouping });
 }
 
 /** Back to nothing selected, nothing announced. */

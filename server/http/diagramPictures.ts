@@ -67,7 +67,8 @@ export async function drawDiagramPictures(snapshot: BoardSnapshot): Promise<Map<
 
 /**
  * Draws the charts that apply to the board (the theme comparison, the vote
- * results, the plan's progress: `planCharts`, shared/charts/planCharts.ts)
+ * results, the plan's progress, the self-assessment at each stage of the
+ * cycle: `planCharts`, shared/charts/planCharts.ts)
  * as PNGs for the Word document, which places each with its caption and
  * its description.
  */

@@ -10,6 +10,7 @@ export { describeVoteResults, type VoteChartOptions, type VoteResultRow, voteRes
 export { describeThemeComparison, type ThemeComparisonData, themeComparisonChart, themeComparisonFromBoard } from './themeComparison';
 export { type ActionProgress, actionProgress, countByStatus, describePlanProgress, planProgressChart, STATUS_COLOURS } from './planProgress';
 export {
+  cycleHistoryFromSnapshot,
   PLAN_CHART_NAMES,
   type PlanChart,
   type PlanChartName,

@@ -1,10 +1,11 @@
-import type { BoardSnapshot } from '../export/snapshot';
+import { type BoardSnapshot, hasCycleHistory } from '../export/snapshot';
 import { type ActionProgress, actionProgress, describePlanProgress, planProgressChart } from './planProgress';
 import { describeThemeComparison, type ThemeComparisonData, themeComparisonChart } from './themeComparison';
 import { describeVoteResults, type VoteResultRow, voteResultsChart } from './voteResults';
+import { cycleHistoryChart, type CycleHistoryData, describeCycleHistory } from './cycleHistory';
 
 /** The charts a plan can carry, named as the Word export and the server pass their pictures about. */
-export const PLAN_CHART_NAMES = ['themeComparison', 'voteResults', 'planProgress'] as const;
+export const PLAN_CHART_NAMES = ['themeComparison', 'voteResults', 'planProgress', 'cycleHistory'] as const;
 export type PlanChartName = (typeof PLAN_CHART_NAMES)[number];
 
 /** A chart of the plan: its picture as SVG, a caption, and the same in words. */
@@ -52,11 +53,17 @@ export function planProgressFromSnapshot(snapshot: Pick<BoardSnapshot, 'actions'
   return snapshot.actions.map((action) => actionProgress(action, action.steps));
 }
 
+/** "What changed" across the cycle from the snapshot: one column per stage, each topic's agreed ratings, the colours per stage. */
+export function cycleHistoryFromSnapshot(snapshot: Pick<BoardSnapshot, 'cycle'>): CycleHistoryData {
+  return { stages: snapshot.cycle.stages, topics: snapshot.cycle.ratings, counts: snapshot.cycle.counts };
+}
+
 /**
- * The charts that apply to a board, in the order a document shows them:
- * the theme comparison on an exercise board whose themes hold notes, the
- * vote results once voting on themes has closed, and the plan's progress
- * whenever there are actions (docs/plan-export.md, "Charts"). A chart with
+ * The charts that apply to a board: the theme comparison on an exercise
+ * board whose themes hold notes, the vote results once voting on themes has
+ * closed, the plan's progress whenever there are actions, and the
+ * self-assessment at each stage of the cycle once the board has an agreed
+ * rating or an earlier stage (docs/plan-export.md, "Charts"). A chart with
  * nothing to show is left out rather than drawn empty.
  */
 export function planCharts(snapshot: BoardSnapshot): PlanChart[] {
@@ -77,6 +84,10 @@ export function planCharts(snapshot: BoardSnapshot): PlanChart[] {
   if (snapshot.actions.length > 0) {
     const progress = planProgressFromSnapshot(snapshot);
     charts.push({ name: 'planProgress', caption: 'Progress of the action plan', svg: planProgressChart(progress), description: describePlanProgress(progress) });
+  }
+  if (hasCycleHistory(snapshot)) {
+    const history = cycleHistoryFromSnapshot(snapshot);
+    charts.push({ name: 'cycleHistory', caption: 'The self-assessment at each stage of the cycle', svg: cycleHistoryChart(history), description: describeCycleHistory(history) });
   }
   return charts;
 }

@@ -52,6 +52,7 @@ export function addAction(
         timescale: null,
         success: new Y.Text(),
         status: 'not-started',
+        review: new Y.Text(),
         importedFrom: input.importedFrom ?? null,
         createdAt: input.now ?? Date.now(),
       }),

@@ -89,7 +89,7 @@ export function snapshotOf(doc: Y.Doc, stage: CycleStage, title: string, takenAt
       // Bounded like the snapshot's schema: a tampered client may have stored more steps than an action holds.
       const stepsTotal = Math.min(own.length, MAX_STEPS_PER_ACTION);
       const stepsDone = Math.min(own.filter((step) => step.done).length, stepsTotal);
-      return { actionId: action.id, label: actionLabel(action.action, action.topic), status: action.status, stepsDone, stepsTotal };
+      return { actionId: action.id, label: actionLabel(action.action, action.topic), status: action.status, stepsDone, stepsTotal, note: action.review };
     });
   return { stage, title: title.slice(0, BOARD_TITLE_MAX_CHARS), takenAt, ratings, actions };
 }
@@ -110,7 +110,8 @@ export interface CheckInInput {
  * receives COPIES, never references, so deleting `from` later breaks
  * nothing (docs/api.md, "Check-ins"):
  * - every action that reads, with the same id: its written fields as fresh
- *   `Y.Text`, its timescale and its progress, and its steps with their ids,
+ *   `Y.Text` (its check-in note empty: the last one is in the history), its
+ *   timescale and its progress, and its steps with their ids,
  *   text, ticks and order. Not its theme (the check-in has no themes), nor
  *   its responses, next-steps check or evaluation plan;
  * - the self-assessment's topics, with the same ids and order, instead of
@@ -144,6 +145,8 @@ export function startCheckIn(from: Y.Doc, to: Y.Doc, input: CheckInInput, origin
           timescale: action.timescale === null ? null : { ...action.timescale },
           success: new Y.Text(action.success),
           status: action.status,
+          // Each check-in writes its own note; the last one is in the history's snapshot.
+          review: new Y.Text(),
           importedFrom: action.importedFrom,
           createdAt: action.createdAt,
         }),

@@ -81,7 +81,7 @@ export const PrivateDocKey = {
  */
 export const SHARED_TEXT_FIELDS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map([
   [DocKey.themes, new Map([['title', THEME_TITLE_MAX_CHARS]])],
-  [DocKey.actions, new Map([['topic', ACTION_FIELD_MAX_CHARS], ['action', ACTION_FIELD_MAX_CHARS], ['owner', ACTION_FIELD_MAX_CHARS], ['success', ACTION_FIELD_MAX_CHARS]])],
+  [DocKey.actions, new Map([['topic', ACTION_FIELD_MAX_CHARS], ['action', ACTION_FIELD_MAX_CHARS], ['owner', ACTION_FIELD_MAX_CHARS], ['success', ACTION_FIELD_MAX_CHARS], ['review', ACTION_FIELD_MAX_CHARS]])],
   [DocKey.actionSteps, new Map([['text', ACTION_STEP_MAX_CHARS]])],
   [DocKey.diagrams, new Map([['title', DIAGRAM_TITLE_MAX_CHARS], ['aim', DIAGRAM_TEXT_MAX_CHARS], ['aimMeasure', DIAGRAM_TEXT_MAX_CHARS]])],
   [DocKey.driverNodes, new Map([['text', DIAGRAM_TEXT_MAX_CHARS], ['measure', DIAGRAM_TEXT_MAX_CHARS]])],

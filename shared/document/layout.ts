@@ -159,7 +159,8 @@ export const BOARD_LAYOUT: DocumentLayout = new Map<string, RootLayout>([
   [DocKey.progress, namedFields(progressSchema)],
   [DocKey.themes, records(DocKey.themes, themeSchema)],
   [DocKey.votes, namedFields(voteTallySchema)],
-  [DocKey.actions, records(DocKey.actions, actionSchema)],
+  // An action's check-in note came after the action: records written before it have none.
+  [DocKey.actions, records(DocKey.actions, actionSchema, { optional: ['review'] })],
   [DocKey.actionResponses, values(actionResponseSchema)],
   [DocKey.diagrams, records(DocKey.diagrams, diagramSchema)],
   [DocKey.driverNodes, records(DocKey.driverNodes, driverNodeSchema)],

@@ -19,8 +19,8 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { BoardSnapshot, SnapshotDriver } from './snapshot';
-import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
+import { type BoardSnapshot, hasAssessment, hasCycleHistory, type SnapshotDriver } from './snapshot';
+import { actionAtStageCell, agreedRatingCell, PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow, ratersSentence, stageColumnHeading } from './planTable';
 import { LEVEL_NAMES } from './diagram';
 import { type PlanChart, type PlanChartName, planCharts } from '../charts/planCharts';
 
@@ -99,8 +99,12 @@ const MAX_BULLET_LEVEL = 8;
 /** A thin grey rule for the table's lines: it prints, and does not shout over the text. */
 const TABLE_RULE = { style: BorderStyle.SINGLE, size: 4, color: TABLE_BORDER };
 
-/** The action table: the template's columns, its header row shaded NHS blue and repeated on every page. */
-function actionTable(snapshot: BoardSnapshot): Table {
+/**
+ * A table in the NHS look: its header row shaded NHS blue with white bold
+ * text and repeated on every page, thin grey rules, each cell's text with
+ * its line breaks and tabs.
+ */
+function documentTable(headings: readonly string[], rows: readonly (readonly string[])[]): Table {
   const headerCell = (text: string) =>
     new TableCell({ shading: { type: ShadingType.CLEAR, color: 'auto', fill: NHS_BLUE }, children: [multiline(text, { bold: true, color: WHITE })] });
   const cell = (text: string) => new TableCell({ children: [multiline(text)] });
@@ -108,10 +112,62 @@ function actionTable(snapshot: BoardSnapshot): Table {
     width: { size: 100, type: WidthType.PERCENTAGE },
     borders: { top: TABLE_RULE, bottom: TABLE_RULE, left: TABLE_RULE, right: TABLE_RULE, insideHorizontal: TABLE_RULE, insideVertical: TABLE_RULE },
     rows: [
-      new TableRow({ tableHeader: true, children: PLAN_TABLE_COLUMNS.map((column) => headerCell(PLAN_TABLE_HEADINGS[column])) }),
-      ...snapshot.actions.map((action) => new TableRow({ children: planTableRow(action, 'words').map((text) => cell(text)) })),
+      new TableRow({ tableHeader: true, children: headings.map((text) => headerCell(text)) }),
+      ...rows.map((row) => new TableRow({ children: row.map((text) => cell(text)) })),
     ],
   });
+}
+
+/** The action table: the template's columns, then Progress. */
+function actionTable(snapshot: BoardSnapshot): Table {
+  return documentTable(
+    PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]),
+    snapshot.actions.map((action) => planTableRow(action, 'words')),
+  );
+}
+
+/**
+ * The self-assessment (docs/exercise.md, "Self-assessment"): each topic with
+ * the rating the group agreed, in words, and its note; while the ratings are
+ * revealed, how many people rated it each colour. Counts only: never who
+ * rated what.
+ */
+function assessmentSection(snapshot: BoardSnapshot): (Paragraph | Table)[] {
+  const { topics, revealed, raters } = snapshot.assessment;
+  const headings = ['Topic', 'Agreed rating', 'Note', ...(revealed ? ['Red', 'Amber', 'Green'] : [])];
+  const rows = topics.map((topic) => [
+    topic.title,
+    agreedRatingCell(topic.agreed),
+    topic.note,
+    ...(revealed ? [topic.spread?.red ?? 0, topic.spread?.amber ?? 0, topic.spread?.green ?? 0].map(String) : []),
+  ]);
+  const agreed = topics.filter((topic) => topic.agreed !== null).length;
+  const summary = `The group agreed a rating for ${agreed} of ${topics.length} ${topics.length === 1 ? 'topic' : 'topics'}.`;
+  const spread = revealed && raters !== null ? ` ${ratersSentence(raters)}` : '';
+  return [heading('Self-assessment', HeadingLevel.HEADING_1), new Paragraph({ text: summary + spread }), documentTable(headings, rows)];
+}
+
+/**
+ * "What changed" across the retention cycle: the self-assessment at each
+ * stage as a figure (or, without its picture, the same in words), then each
+ * action's progress, steps done and check-in note at each stage.
+ */
+function whatChangedSection(snapshot: BoardSnapshot, chart: PlanChart | undefined, pictures: ChartPictures, figures: { count: number }): (Paragraph | Table)[] {
+  const { stages, actions } = snapshot.cycle;
+  const section: (Paragraph | Table)[] = [heading('What changed', HeadingLevel.HEADING_1)];
+  const figure = chartFigure(chart, pictures, figures);
+  if (figure.length > 0) section.push(...figure);
+  else if (chart) section.push(new Paragraph({ text: chart.description }));
+  if (actions.length > 0) {
+    section.push(
+      heading('The actions at each stage', HeadingLevel.HEADING_2),
+      documentTable(
+        [PLAN_TABLE_HEADINGS.action, ...stages.map((stage, index) => stageColumnHeading(stage, index, stages.length))],
+        actions.map((action) => [action.label, ...action.byStage.map(actionAtStageCell)]),
+      ),
+    );
+  }
+  return section;
 }
 
 /** A picture scaled down (never up) to fit the page, with its description for screen readers. */
@@ -208,8 +264,10 @@ function driverList(drivers: readonly SnapshotDriver[]): Paragraph[] {
 /**
  * The plan as a Word document (A4 landscape) in the NHS look: title, date
  * and who took part; the action table in the template's column order and the
- * plan's progress; the themes (the comparison across the perspectives and
- * the vote results as charts, then what is shared and what differs); each
+ * plan's progress; the self-assessment the group agreed and what changed
+ * across the retention cycle, when the board has them; the themes (the
+ * comparison across the perspectives and the vote results as charts, then
+ * what is shared and what differs); each
  * perspective's notes; each driver diagram as a picture and a list. Pictures
  * are the caller's (`diagramPictures` by diagram id, `chartPictures` by chart
  * name); a chart without one is left out, its content still in the lists.
@@ -230,6 +288,8 @@ export async function planToDocx(
   ];
   const progress = chartFigure(charts.get('planProgress'), chartPictures, figures);
   if (progress.length > 0) children.push(heading('Progress', HeadingLevel.HEADING_2), ...progress);
+  if (hasAssessment(snapshot)) children.push(...assessmentSection(snapshot));
+  if (hasCycleHistory(snapshot)) children.push(...whatChangedSection(snapshot, charts.get('cycleHistory'), chartPictures, figures));
   if (snapshot.themes.length > 0) {
     children.push(heading('Themes', HeadingLevel.HEADING_1));
     children.push(...chartFigure(charts.get('themeComparison'), chartPictures, figures));

@@ -1,9 +1,20 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { type BoardSnapshot, workshopDate } from './snapshot';
+import { type BoardSnapshot, hasAssessment, hasCycleHistory, workshopDate } from './snapshot';
 import { ACTION_STATUSES, DURATION_UNITS } from '../schema/exercise';
+import { RATINGS } from '../schema/assessment';
+import { cycleStageSchema } from '../schema/cycle';
 import { describeTimescale } from '../rules/planText';
-import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, planTableRow } from './planTable';
+import {
+  actionAtStageCell,
+  agreedRatingCell,
+  PLAN_TABLE_COLUMNS,
+  PLAN_TABLE_HEADINGS,
+  planTableRow,
+  ratersSentence,
+  stageColumnHeading,
+  stageRatingCell,
+} from './planTable';
 import type { ChartPictures, DiagramPicture } from './docx';
 import { markdownText } from './markdown';
 
@@ -47,14 +58,70 @@ export function neutraliseFormula(cell: string): string {
   return FORMULA_LIKE.test(cell) ? `'${cell}` : cell;
 }
 
-/** RFC 4180 CSV, UTF-8 with a byte-order mark, CRLF line ends, every cell quoted, formulas neutralised. */
+/**
+ * RFC 4180 CSV: the action table alone, as the template has it, so the file
+ * imports back exactly (docs/plan-export.md). The self-assessment and "what
+ * changed" are other tables, in the workbook, the document, the Markdown
+ * and the JSON. UTF-8 with a byte-order mark, CRLF line ends, every cell
+ * quoted, formulas neutralised.
+ */
 function planToCsv(snapshot: BoardSnapshot): string {
   const header = PLAN_TABLE_COLUMNS.map((column) => PLAN_TABLE_HEADINGS[column]);
   const rows = snapshot.actions.map((action) => planTableRow(action, 'data').map(neutraliseFormula));
   return UTF8_BOM + stringify([header, ...rows], { quoted: true, quoted_empty: true, record_delimiter: '\r\n' });
 }
 
-/** The plan as a Markdown document: the action table, the themes, and each driver diagram as a nested list. */
+/**
+ * A Markdown table: headings in our own words (column names and stage
+ * names, written as they are), then rows whose cells hold participants'
+ * text, each escaped by `markdownText`.
+ */
+function markdownTable(headings: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${headings.join(' | ')} |`,
+    `| ${headings.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map((cell) => markdownText(cell, 'br')).join(' | ')} |`),
+    '',
+  ];
+}
+
+/** The self-assessment as Markdown: each topic's agreed rating and note, and the counts of each colour while revealed. */
+function assessmentMarkdown(snapshot: BoardSnapshot): string[] {
+  const { topics, revealed, raters } = snapshot.assessment;
+  const lines = ['## Self-assessment', ''];
+  if (revealed && raters !== null) lines.push(ratersSentence(raters), '');
+  lines.push(
+    ...markdownTable(
+      ['Topic', 'Agreed rating', 'Note', ...(revealed ? ['Red', 'Amber', 'Green'] : [])],
+      topics.map((topic) => [
+        topic.title,
+        agreedRatingCell(topic.agreed),
+        topic.note,
+        ...(revealed ? [topic.spread?.red ?? 0, topic.spread?.amber ?? 0, topic.spread?.green ?? 0].map(String) : []),
+      ]),
+    ),
+  );
+  return lines;
+}
+
+/** "What changed" as Markdown: each topic's agreed rating at each stage, then each action's progress at each stage. */
+function whatChangedMarkdown(snapshot: BoardSnapshot): string[] {
+  const { stages, ratings, actions } = snapshot.cycle;
+  const stageHeadings = stages.map((stage, index) => stageColumnHeading(stage, index, stages.length));
+  const lines = ['## What changed', '', '### The self-assessment at each stage', ''];
+  lines.push(...markdownTable(['Topic', ...stageHeadings], ratings.map((topic) => [topic.topic, ...topic.byStage.map(stageRatingCell)])));
+  if (actions.length > 0) {
+    lines.push('### The actions at each stage', '');
+    lines.push(...markdownTable([PLAN_TABLE_HEADINGS.action, ...stageHeadings], actions.map((action) => [action.label, ...action.byStage.map(actionAtStageCell)])));
+  }
+  return lines;
+}
+
+/**
+ * The plan as a Markdown document: the action table, the self-assessment and
+ * what changed across the cycle (when the board has them), the themes, and
+ * each driver diagram as a nested list.
+ */
 function planToMarkdown(snapshot: BoardSnapshot): string {
   const lines = [
     `# ${markdownText(snapshot.title, 'space') || 'Retention action plan'}`,
@@ -68,6 +135,8 @@ function planToMarkdown(snapshot: BoardSnapshot): string {
     ...snapshot.actions.map((action) => `| ${planTableRow(action, 'words').map((cell) => markdownText(cell, 'br')).join(' | ')} |`),
     '',
   ];
+  if (hasAssessment(snapshot)) lines.push(...assessmentMarkdown(snapshot));
+  if (hasCycleHistory(snapshot)) lines.push(...whatChangedMarkdown(snapshot));
   if (snapshot.themes.length > 0) {
     lines.push('## Themes', '');
     for (const theme of snapshot.themes) {
@@ -84,7 +153,7 @@ function planToMarkdown(snapshot: BoardSnapshot): string {
 }
 
 /** The version of the plan's JSON; raise it when its shape changes, and document the change in docs/plan-export.md. */
-const PLAN_JSON_VERSION = 2;
+const PLAN_JSON_VERSION = 3;
 
 const planTimescaleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('date'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
@@ -106,6 +175,42 @@ const planActionSchema = z.object({
   changeIdea: z.string().nullable(),
   agree: z.number().int(),
   concern: z.number().int(),
+  /** The check-in's note on it (ACTION_REVIEW_LABEL); '' for none. */
+  review: z.string(),
+});
+
+const colourCountsSchema = z.object({ red: z.number().int().nonnegative(), amber: z.number().int().nonnegative(), green: z.number().int().nonnegative() });
+
+/** The self-assessment: topics in the board's order; counts of each colour only while revealed, never a rating by person. */
+const planAssessmentSchema = z.object({
+  revealed: z.boolean(),
+  raters: z.number().int().nonnegative().nullable(),
+  topics: z.array(
+    z.object({
+      title: z.string(),
+      agreed: z.enum(RATINGS).nullable(),
+      note: z.string(),
+      spread: colourCountsSchema.nullable(),
+    }),
+  ),
+});
+
+/** The retention cycle: the board's stage, one column per stage (oldest first, this board last), and each row across them. */
+const planCycleSchema = z.object({
+  stage: cycleStageSchema,
+  stages: z.array(cycleStageSchema).min(1),
+  ratings: z.array(z.object({ topic: z.string(), byStage: z.array(z.enum(RATINGS).nullable()) })),
+  counts: z.array(colourCountsSchema.extend({ stage: cycleStageSchema })),
+  actions: z.array(
+    z.object({
+      action: z.string(),
+      byStage: z.array(
+        z
+          .object({ status: z.enum(ACTION_STATUSES), stepsDone: z.number().int().nonnegative(), stepsTotal: z.number().int().nonnegative(), note: z.string() })
+          .nullable(),
+      ),
+    }),
+  ),
 });
 
 /** The plan's JSON, as documented in docs/plan-export.md; validated when written and when imported. */
@@ -126,6 +231,8 @@ export const planJsonSchema = z.object({
       votes: z.number().int().nullable(),
     }),
   ),
+  assessment: planAssessmentSchema,
+  cycle: planCycleSchema,
 });
 
 /** The plan as versioned JSON (see docs/plan-export.md). */
@@ -151,8 +258,21 @@ function planToJson(snapshot: BoardSnapshot): string {
       changeIdea: action.changeIdea,
       agree: action.agree,
       concern: action.concern,
+      review: action.review,
     })),
     themes: snapshot.themes.map((theme) => ({ title: theme.title, kind: theme.kind, perspectives: theme.perspectives, votes: theme.votes })),
+    assessment: {
+      revealed: snapshot.assessment.revealed,
+      raters: snapshot.assessment.raters,
+      topics: snapshot.assessment.topics.map(({ title, agreed, note, spread }) => ({ title, agreed, note, spread })),
+    },
+    cycle: {
+      stage: snapshot.cycle.stage,
+      stages: snapshot.cycle.stages,
+      ratings: snapshot.cycle.ratings.map((topic) => ({ topic: topic.topic, byStage: topic.byStage })),
+      counts: snapshot.cycle.counts,
+      actions: snapshot.cycle.actions.map((action) => ({ action: action.label, byStage: action.byStage })),
+    },
   });
   return `${JSON.stringify(plan, null, 2)}\n`;
 }

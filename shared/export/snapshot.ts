@@ -14,6 +14,11 @@ import { nodesByAction, readDiagrams, readDriverNodes } from '../document/driver
 import { buildDriverTree, type DriverTreeNode } from '../rules/driverTree';
 import { driverDiagramToMarkdown, driverDiagramToSvg, layoutDriverDiagram } from './diagram';
 import type { DriverLevel, MeasureKind } from '../schema/driverRecords';
+import type { Rating } from '../schema/assessment';
+import type { CycleStage } from '../schema/cycle';
+import { readAgreedRatings, readAssessmentSpread, readAssessmentTopics } from '../document/assessment';
+import { readCycle, readCycleCurrent } from '../document/cycle';
+import { type ActionHistory, actionHistory, colourCounts, cycleStages, ratingHistory, type StageColourCounts, type TopicHistory } from '../rules/cycle';
 
 /** A note as the summary and exports show it. */
 export interface SnapshotNote {
@@ -32,13 +37,20 @@ export interface SnapshotDriver {
   children: SnapshotDriver[];
 }
 
+/** How many people rated a topic each colour, as the reveal publishes it: counts only. */
+export interface SnapshotSpread {
+  red: number;
+  amber: number;
+  green: number;
+}
+
 /**
  * Everything a workshop produced, as plain data: what the Done screen shows
  * and what every export of the plan is made from. Version it when its
  * shape changes, since exports and integrations read it.
  */
 export interface BoardSnapshot {
-  snapshotVersion: 1;
+  snapshotVersion: 2;
   title: string;
   createdAt: number;
   takenAt: number;
@@ -92,6 +104,51 @@ export interface BoardSnapshot {
     /** The diagram as a nested Markdown list. */
     markdown: string;
   }[];
+  /**
+   * The self-assessment (docs/exercise.md, "Self-assessment"): each topic in
+   * the board's order with the group's agreed rating and note, and, while
+   * the facilitator has the ratings revealed, how many people rated it each
+   * colour. Never anything per person: no names, no one's own rating or
+   * evidence.
+   */
+  assessment: {
+    /** `spread` is null unless the ratings are revealed. */
+    topics: { id: string; title: string; agreed: Rating | null; note: string; spread: SnapshotSpread | null }[];
+    /** How many people rated, while revealed; null otherwise. */
+    raters: number | null;
+    revealed: boolean;
+  };
+  /**
+   * "What changed" across the retention cycle (shared/rules/cycle.ts): the
+   * board's stage, the stages of its history then its own (one column each,
+   * oldest first), each topic's agreed rating and each action's progress at
+   * every stage, and the colours agreed per stage.
+   */
+  cycle: {
+    stage: CycleStage;
+    stages: CycleStage[];
+    ratings: TopicHistory[];
+    counts: StageColourCounts[];
+    actions: ActionHistory[];
+  };
+}
+
+/**
+ * Whether the board's self-assessment has anything to export: a rating the
+ * group agreed, or a spread revealed. The fourteen topics every board starts
+ * with are not, on their own, a self-assessment.
+ */
+export function hasAssessment(snapshot: Pick<BoardSnapshot, 'assessment'>): boolean {
+  return snapshot.assessment.topics.some((topic) => topic.agreed !== null || topic.spread !== null);
+}
+
+/**
+ * Whether the board has anything for "what changed": an agreed rating at
+ * any stage, or an earlier board in its history. A workshop whose group has
+ * agreed nothing yet has nothing to compare.
+ */
+export function hasCycleHistory(snapshot: Pick<BoardSnapshot, 'cycle'>): boolean {
+  return snapshot.cycle.stages.length > 1 || snapshot.cycle.counts.some((count) => count.red + count.amber + count.green > 0);
 }
 
 /** The day of the workshop as YYYY-MM-DD (UTC), as the plan's exports name it. */
@@ -106,6 +163,47 @@ function snapshotDriver(node: DriverTreeNode): SnapshotDriver {
     measure: node.node!.measure,
     measureKind: node.node!.measureKind,
     children: node.children.map(snapshotDriver),
+  };
+}
+
+/**
+ * The board's self-assessment as the snapshot holds it. The spread is read
+ * only while the session says the ratings are revealed: the server takes it
+ * off when the facilitator hides them, and an export must not show what the
+ * board no longer does. Only the counts are kept; the evidence lines carry
+ * people's words and, on a named board, their names.
+ */
+function snapshotAssessment(doc: Y.Doc, revealed: boolean): BoardSnapshot['assessment'] {
+  const agreed = readAgreedRatings(doc);
+  const spread = revealed ? readAssessmentSpread(doc) : null;
+  return {
+    topics: readAssessmentTopics(doc).map((topic) => {
+      const rating = agreed.get(topic.id);
+      const counts = spread?.topics[topic.id];
+      return {
+        id: topic.id,
+        title: topic.title,
+        agreed: rating?.rating ?? null,
+        note: rating?.note ?? '',
+        // The server counts every topic at each tick; one added since reads as nobody's colour yet.
+        spread: spread ? { red: counts?.red ?? 0, amber: counts?.amber ?? 0, green: counts?.green ?? 0 } : null,
+      };
+    }),
+    raters: spread ? spread.raters : null,
+    revealed,
+  };
+}
+
+/** The board's place in its retention cycle and what changed along it, by the rules of shared/rules/cycle.ts. */
+function snapshotCycle(doc: Y.Doc): BoardSnapshot['cycle'] {
+  const { history } = readCycle(doc);
+  const current = readCycleCurrent(doc);
+  return {
+    stage: current.stage,
+    stages: cycleStages(history, current),
+    ratings: ratingHistory(history, current),
+    counts: colourCounts(history, current),
+    actions: actionHistory(history, current),
   };
 }
 
@@ -140,7 +238,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
   for (const note of notes) if (note.authorId) people.add(note.authorId);
 
   return {
-    snapshotVersion: 1,
+    snapshotVersion: 2,
     title: meta?.title ?? '',
     createdAt: meta?.createdAt ?? 0,
     takenAt,
@@ -188,5 +286,7 @@ export function readBoardSnapshot(doc: Y.Doc, takenAt: number = Date.now()): Boa
         markdown: driverDiagramToMarkdown(diagram, tree),
       };
     }),
+    assessment: snapshotAssessment(doc, session.assessmentRevealed),
+    cycle: snapshotCycle(doc),
   };
 }

@@ -1,6 +1,17 @@
 import ExcelJS from 'exceljs';
 import type { BoardSnapshot } from './snapshot';
-import { PLAN_TABLE_COLUMNS, PLAN_TABLE_HEADINGS, type PlanTableColumn, planTableRow } from './planTable';
+import {
+  ACTION_NOT_AT_STAGE,
+  agreedRatingCell,
+  PLAN_TABLE_COLUMNS,
+  PLAN_TABLE_HEADINGS,
+  type PlanTableColumn,
+  planTableRow,
+  stageColumnHeading,
+  stageRatingCell,
+  stepsDoneText,
+} from './planTable';
+import { ACTION_REVIEW_LABEL, ACTION_STATUS_LABELS } from '../schema/exercise';
 
 /** Column widths, in characters, so long text wraps where people can read it. */
 const ACTION_COLUMN_WIDTHS: Record<PlanTableColumn, number> = { topic: 34, action: 40, owner: 24, timescale: 16, steps: 40, success: 34, status: 14 };
@@ -27,9 +38,17 @@ function addSheet(workbook: ExcelJS.Workbook, name: string, columns: { header: s
 }
 
 /**
- * The plan as an Excel workbook: a sheet of actions in the template's
- * columns, and a sheet of themes with their votes and the perspectives that
- * raised them.
+ * The plan as an Excel workbook, a sheet per view (docs/plan-export.md):
+ * - Actions: the template's columns, then Progress;
+ * - Themes: their votes and the perspectives that raised them;
+ * - Self-assessment: each topic's agreed rating and note, and while the
+ *   ratings are revealed how many rated it each colour (counts only);
+ * - What changed: each topic's agreed rating at each stage of the cycle;
+ * - Action progress: each action's progress, steps done and check-in note
+ *   at each stage.
+ * Every sheet is written, with its header row, even when the board has
+ * nothing for it yet, so a reader (or a macro) finds the same sheets in
+ * every workbook. Names stay within Excel's 31 characters.
  */
 export async function planToXlsx(snapshot: BoardSnapshot): Promise<Uint8Array> {
   const workbook = new ExcelJS.Workbook();
@@ -63,6 +82,45 @@ export async function planToXlsx(snapshot: BoardSnapshot): Promise<Uint8Array> {
       theme.votes,
       theme.rank,
       theme.notes.map((note) => note.text).join('\n'),
+    ]),
+  );
+  const { topics } = snapshot.assessment;
+  addSheet(
+    workbook,
+    'Self-assessment',
+    [
+      { header: 'Topic', width: 44 },
+      { header: 'Agreed rating', width: 28 },
+      { header: 'Note', width: 60 },
+      { header: 'Red', width: 8 },
+      { header: 'Amber', width: 8 },
+      { header: 'Green', width: 8 },
+    ],
+    // The counts are empty, not 0, while the ratings are not revealed: the board shows none then.
+    topics.map((topic) => [topic.title, agreedRatingCell(topic.agreed), topic.note, topic.spread?.red ?? null, topic.spread?.amber ?? null, topic.spread?.green ?? null]),
+  );
+  const { stages } = snapshot.cycle;
+  const stageHeadings = stages.map((stage, index) => stageColumnHeading(stage, index, stages.length));
+  addSheet(
+    workbook,
+    'What changed',
+    [{ header: 'Topic', width: 44 }, ...stageHeadings.map((header) => ({ header, width: 20 }))],
+    snapshot.cycle.ratings.map((topic) => [topic.topic, ...topic.byStage.map(stageRatingCell)]),
+  );
+  addSheet(
+    workbook,
+    'Action progress',
+    [
+      { header: PLAN_TABLE_HEADINGS.action, width: 40 },
+      ...stageHeadings.flatMap((stage) => [
+        { header: `${stage}: ${PLAN_TABLE_HEADINGS.status}`, width: 16 },
+        { header: `${stage}: Steps done`, width: 16 },
+        { header: `${stage}: ${ACTION_REVIEW_LABEL}`, width: 40 },
+      ]),
+    ],
+    snapshot.cycle.actions.map((action) => [
+      action.label,
+      ...action.byStage.flatMap((at) => (at ? [ACTION_STATUS_LABELS[at.status], stepsDoneText(at), at.note] : [ACTION_NOT_AT_STAGE, null, null])),
     ]),
   );
   return new Uint8Array(await workbook.xlsx.writeBuffer());

@@ -18,7 +18,7 @@ export type { WorkbookParts } from './workbook';
 
 /**
  * Reads an action plan back in, so that a later check-in board can review
- * progress against it: our JSON (versions 1 and 2), or the CSV or XLSX we
+ * progress against it: our JSON (versions 1, 2 and 3), or the CSV or XLSX we
  * export (or a spreadsheet a person made with the same column headings).
  * Pure: bytes in, plain actions out; shared/document writes them to a board.
  * Every reader stops at the action limit rather than reading a whole file
@@ -69,9 +69,19 @@ const jsonActionV2 = z.object({
   success: z.string(),
   status: z.enum(ACTION_STATUSES),
 });
+/**
+ * Version 3 adds each action's check-in note (`review`) to version 2's
+ * shape, and the plan's self-assessment and cycle beside the actions
+ * (docs/plan-export.md). The note is checked but not imported: a plan's
+ * action comes into a check-in board without one, since each check-in
+ * writes its own (`startCheckIn`, shared/document/cycle.ts). The
+ * self-assessment and the cycle are not read at all: an import brings
+ * actions.
+ */
+const jsonActionV3 = jsonActionV2.extend({ review: z.string().optional() });
 const jsonPlan = z.object({
   format: z.literal('retain-action-plan'),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   title: z.string(),
   workshopDate: z.string(),
   actions: z.array(z.unknown()).max(MAX_IMPORTED_ACTIONS),
@@ -91,16 +101,17 @@ function readJsonPlan(bytes: Uint8Array): ImportedPlan {
     throw new PlanImportError('The file is not valid JSON.');
   }
   const plan = jsonPlan.safeParse(raw);
-  if (!plan.success) throw new PlanImportError('The JSON is not a Retain action plan (it needs "format": "retain-action-plan", version 1 or 2, and at most 100 actions).');
+  if (!plan.success) throw new PlanImportError('The JSON is not a Retain action plan (it needs "format": "retain-action-plan", version 1, 2 or 3, and at most 100 actions).');
   const actions = plan.data.actions.map((entry, index): PlanActionInput => {
     if (plan.data.version === 1) {
       const v1 = jsonActionV1.safeParse(entry);
       if (!v1.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version 1 shape.`);
       return { ...tidy(v1.data), timescale: parseTimescale(v1.data.timescale), steps: parseStepsCell(v1.data.steps), status: 'not-started' };
     }
-    const v2 = jsonActionV2.safeParse(entry);
-    if (!v2.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version 2 shape.`);
-    return { ...tidy(v2.data), timescale: v2.data.timescale, steps: v2.data.steps.filter((step) => step.text.trim()), status: v2.data.status };
+    const shape = plan.data.version === 2 ? jsonActionV2 : jsonActionV3;
+    const read = shape.safeParse(entry);
+    if (!read.success) throw new PlanImportError(`Action ${index + 1} in the JSON is not in the version ${plan.data.version} shape.`);
+    return { ...tidy(read.data), timescale: read.data.timescale, steps: read.data.steps.filter((step) => step.text.trim()), status: read.data.status };
   });
   return { description: describe(plan.data.title, plan.data.workshopDate), actions };
 }

@@ -60,11 +60,12 @@ export function colourCounts(history: readonly CycleSnapshot[], current: Pick<Cy
   });
 }
 
-/** One action at one stage: where it was up to and its steps ticked. */
+/** One action at one stage: where it was up to, its steps ticked, and the check-in's note on it ('' for none). */
 export interface ActionAtStage {
   status: ActionStatus;
   stepsDone: number;
   stepsTotal: number;
+  note: string;
 }
 
 /** One action across the cycle: its label (the latest known) and its progress at each stage, null where the board did not have it. */
@@ -88,7 +89,7 @@ export function actionHistory(history: readonly CycleSnapshot[], current: Pick<C
   for (const row of rows.values()) {
     row.byStage = columns.map((actions) => {
       const found = actions.find((action) => action.actionId === row.actionId);
-      return found ? { status: found.status, stepsDone: found.stepsDone, stepsTotal: found.stepsTotal } : null;
+      return found ? { status: found.status, stepsDone: found.stepsDone, stepsTotal: found.stepsTotal, note: found.note ?? '' } : null;
     });
   }
   return [...rows.values()];

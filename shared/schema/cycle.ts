@@ -65,6 +65,8 @@ export const snapshotActionSchema = z.strictObject({
   status: z.enum(ACTION_STATUSES),
   stepsDone: count,
   stepsTotal: count,
+  // Its check-in note then; snapshots taken before actions had one lack it.
+  note: z.string().max(ACTION_FIELD_MAX_CHARS).optional(),
 });
 
 /**
@@ -89,7 +91,7 @@ export interface CycleSnapshot {
   /** Its agreed self-assessment, in its topic order. */
   ratings: { topicId: string; topic: string; rating: Rating }[];
   /** Its actions, oldest first. */
-  actions: { actionId: string; label: string; status: ActionStatus; stepsDone: number; stepsTotal: number }[];
+  actions: { actionId: string; label: string; status: ActionStatus; stepsDone: number; stepsTotal: number; note?: string }[];
 }
 
 /**

@@ -67,13 +67,20 @@ export const ACTION_STATUS_LABELS: Record<ActionStatus, string> = {
 export const ACTION_STEP_MAX_CHARS = 500;
 export const MAX_STEPS_PER_ACTION = 30;
 
-/** The fields of an action people write as free text. */
-export const ACTION_TEXT_FIELDS = ['topic', 'action', 'owner', 'success'] as const;
+/**
+ * The fields of an action people write as free text: the template's four,
+ * and `review`, the note a check-in writes on it (docs/document-layout.md,
+ * "`actions`").
+ */
+export const ACTION_TEXT_FIELDS = ['topic', 'action', 'owner', 'success', 'review'] as const;
 export type ActionTextField = (typeof ACTION_TEXT_FIELDS)[number];
 
 /** The columns of the guide's action-plan template, in its order. */
 export const PLAN_COLUMNS = ['topic', 'action', 'owner', 'timescale', 'steps', 'success'] as const;
 export type PlanColumn = (typeof PLAN_COLUMNS)[number];
+
+/** What a check-in's note on an action is called on screen and in the exports. */
+export const ACTION_REVIEW_LABEL = 'Check-in note';
 
 /** The template's column headings, in its order. */
 export const ACTION_FIELD_LABELS: Record<PlanColumn, string> = {
@@ -83,6 +90,15 @@ export const ACTION_FIELD_LABELS: Record<PlanColumn, string> = {
   timescale: 'Timescales',
   steps: 'Steps to take',
   success: 'Success criteria',
+};
+
+/** The on-screen name of each written field of an action: the template's heading, or the check-in note's name. */
+export const ACTION_TEXT_LABELS: Record<ActionTextField, string> = {
+  topic: ACTION_FIELD_LABELS.topic,
+  action: ACTION_FIELD_LABELS.action,
+  owner: ACTION_FIELD_LABELS.owner,
+  success: ACTION_FIELD_LABELS.success,
+  review: ACTION_REVIEW_LABEL,
 };
 
 /**
@@ -284,6 +300,8 @@ export const actionSchema = z.object({
   // Success criteria.
   success: actionText,
   status: z.enum(ACTION_STATUSES).catch('not-started'),
+  // The check-in's note on it: what moved, what is stuck. Not a column of the template; optional in a new record, read as '' when absent.
+  review: actionText,
   // The plan it was imported from ("plan.xlsx, workshop of 2026-11-02"), for a check-in board.
   importedFrom: z.string().max(ACTION_FIELD_MAX_CHARS).nullable().catch(null),
   createdAt: finite.catch(0),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumPeople, visible } from '../helpers/browser';
+import { ARRIVES_MS, assessmentResult, rate, ratingGroup, TICK_MS } from '../helpers/cycle';
 import { wcagViolations } from '../helpers/axe';
 import { createBoard } from '../helpers/server';
 import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
@@ -13,27 +14,13 @@ import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
  * note and everyone sees it; the projector (the viewer link) follows.
  */
 
-/** Generous but finite: a live change should arrive in well under a second; the raters count waits for the server's coarse progress tick. */
-const ARRIVES_MS = 5000;
-const TICK_MS = 15_000;
-
 const [FIRST, SECOND] = [DEFAULT_ASSESSMENT_TOPICS[0]!, DEFAULT_ASSESSMENT_TOPICS[1]!];
-
-/** A topic's three colours, by the topic's title. */
-const ratingGroup = (page: Page, topic: string) => page.getByRole('radiogroup', { name: topic, exact: true });
-
-async function rate(page: Page, topic: string, colour: 'Red' | 'Amber' | 'Green') {
-  const radio = ratingGroup(page, topic).getByRole('radio', { name: new RegExp(`^${colour}`) });
-  await radio.click();
-  await expect.poll(() => radio.isChecked()).toBe(true);
-}
 
 async function writeEvidence(page: Page, topic: string, text: string) {
   await page.getByRole('textbox', { name: `Evidence (optional) for “${topic}”` }).fill(text);
 }
 
-/** The revealed result of one topic, as its list item. */
-const result = (page: Page, topic: string) => page.locator('.assessment-result').filter({ has: page.getByRole('heading', { level: 4, name: topic, exact: true }) });
+const result = assessmentResult;
 
 describe('the self-assessment, rated in private and revealed, in real Chromium', () => {
   const { join, person, startServer } = chromiumPeople();

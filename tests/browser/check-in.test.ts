@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { chromiumPeople, joinBoard, visible } from '../helpers/browser';
+import { agreeRating, ARRIVES_MS, type Colour, openAssessment, revealRatings, rowsOf, sidewaysScroll } from '../helpers/cycle';
 import { wcagViolations } from '../helpers/axe';
 import { createBoard } from '../helpers/server';
 import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
@@ -15,35 +16,14 @@ import { DEFAULT_ASSESSMENT_TOPICS } from '../../shared/schema/assessment';
  * phone (a participant who joined with the check-in's own link).
  */
 
-const ARRIVES_MS = 5000;
-/** The spread waits for the server's reveal job (tests/browser/assessment.test.ts). */
-const TICK_MS = 15_000;
-
 const TOPIC = DEFAULT_ASSESSMENT_TOPICS[0]!;
 const ACTION = 'Self-rostering pilot on Ward 7';
 
-/** The revealed result of one topic, as its list item. */
-const result = (page: Page, topic: string) => page.locator('.assessment-result').filter({ has: page.getByRole('heading', { level: 4, name: topic, exact: true }) });
-
 /** Reveals the self-assessment (nobody has rated: the facilitator records what the room agreed) and agrees a colour for the topic. */
-async function agree(page: Page, colour: 'Red' | 'Amber' | 'Green') {
-  await page.getByRole('button', { name: 'Self-assessment', exact: true }).click();
-  // Its chunk loads on first use: wait for it before asking whether the reveal is offered.
-  await visible(page.getByRole('heading', { level: 2, name: 'Self-assessment' }));
-  await visible(page.getByRole('button', { name: /^(Reveal the ratings|Hide them again)$/ }));
-  const reveal = page.getByRole('button', { name: 'Reveal the ratings' });
-  if (await reveal.isVisible()) await reveal.click();
-  await visible(result(page, TOPIC), TICK_MS);
-  await result(page, TOPIC).getByText(/Agree a rating|Change the agreed rating/).click();
-  const form = result(page, TOPIC).locator('form');
-  await form.getByRole('radio', { name: new RegExp(`^${colour}`) }).click();
-  await form.getByRole('button', { name: 'Save the agreed rating' }).click();
-  await expect.poll(() => result(page, TOPIC).locator('.assessment-agreed').textContent(), { timeout: ARRIVES_MS }).toMatch(new RegExp(`^Agreed: ${colour}`));
-}
-
-/** A table's rows as the text of their cells. */
-async function rowsOf(table: Locator): Promise<string[][]> {
-  return table.locator('tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim())));
+async function agree(page: Page, colour: Colour) {
+  await openAssessment(page);
+  await revealRatings(page, TOPIC);
+  await agreeRating(page, TOPIC, colour);
 }
 
 describe('a 30-day check-in, started from the workshop, in real Chromium', () => {
@@ -108,12 +88,10 @@ describe('a 30-day check-in, started from the workshop, in real Chromium', () =>
     await visible(pat.getByRole('table', { name: 'The agreed rating of each topic' }));
     expect(await pat.getByRole('region', { name: 'The boards of this cycle' }).count()).toBe(0);
     expect(await wcagViolations(pat), 'what changed, phone').toEqual([]);
-    expect(await pat.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await sidewaysScroll(pat)).toBeLessThanOrEqual(0);
 
-    // The check-in's agenda: the action's progress, then the self-assessment again.
-    await fay.getByRole('region', { name: 'The check-in’s agenda' }).getByRole('button', { name: 'Action plan' }).click();
-    const card = fay.locator('li.plan-card').filter({ has: fay.locator(`textarea:text-is("${ACTION}")`) });
-    await card.getByRole('combobox', { name: /^Progress/ }).selectOption('under-way');
+    // The check-in's agenda: the action's progress, in place, then the self-assessment again.
+    await fay.getByRole('region', { name: 'The check-in’s agenda' }).getByRole('combobox', { name: `Progress of “${ACTION}”` }).selectOption('under-way');
     await agree(fay, 'Amber');
 
     // The history shows the change, here and on the phone.

@@ -32,7 +32,7 @@ function note(id: string, text: string, lane: string, themeId: string | null = n
 }
 
 function action(id: string, fields: Partial<Action> = {}): Action {
-  return { id: id as ActionId, themeId: null, topic: '', action: '', owner: '', timescale: null, success: '', status: 'not-started', importedFrom: null, createdAt: 1, ...fields };
+  return { id: id as ActionId, themeId: null, topic: '', action: '', owner: '', timescale: null, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1, ...fields };
 }
 
 function step(actionId: string, id: string, text: string, done = false): ActionStep {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CheckInConflictError } from '../../client/api';
 import { CycleView } from '../../client/screens/cycle/CycleView';
@@ -53,6 +53,8 @@ function action(fields: Partial<Action>): Action {
     startDate: '',
     endDate: '',
     status: 'under-way',
+    review: '',
+    timescale: null,
     importedFrom: null,
     createdAt: 1,
     ...fields,
@@ -76,9 +78,11 @@ interface Options {
   identity?: Partial<BoardIdentity>;
   boards?: CycleResponse['boards'];
   startCheckIn?: () => Promise<CheckInResponse>;
+  /** Gives the session the server's plan links, as a board with a server has. */
+  planLinks?: boolean;
 }
 
-function renderWith(ui: React.ReactElement, { stage = 0, history = [], exercise = {}, identity = {}, boards, startCheckIn }: Options = {}) {
+function renderWith(ui: React.ReactElement, { stage = 0, history = [], exercise = {}, identity = {}, boards, startCheckIn, planLinks = false }: Options = {}) {
   const store = createBoardStore({
     boardTitle: 'Ward 7 retention',
     save: { kind: 'live', unsaved: 0 },
@@ -100,6 +104,7 @@ function renderWith(ui: React.ReactElement, { stage = 0, history = [], exercise 
     startCheckIn: start,
     cycleBoards,
     linkWithOwnToken: (boardId) => `/b/${boardId}#token=${TOKEN}`,
+    ...(planLinks ? { planLink: (format: string) => `/api/boards/checkIn90Board/plan.${format}?token=t` } : {}),
   };
   render(<BoardProvider session={session}>{ui}</BoardProvider>);
   return { user: userEvent.setup(), store, actions, cycleBoards, start };
@@ -235,18 +240,99 @@ describe('what changed', () => {
     },
   };
 
-  it('gives a check-in its agenda, whose buttons switch to the action plan and the self-assessment', async () => {
-    const { user } = renderWith(<CycleView />, { ...current, identity: { role: 'participant' } });
+  /** The 30-day check-in as the 60-day one carried it over: the rota action under way, with the note the 30-day check-in wrote. */
+  const thirtyDay: CycleSnapshot = {
+    stage: 30,
+    title: 'Ward 7 retention – 30-day check-in',
+    takenAt: 1_702_000_000_000,
+    ratings: [{ topicId: FLEXIBLE, topic: 'Flexible working', rating: 'amber' }],
+    actions: [{ actionId: ROTA, label: 'Self-rostering pilot', status: 'under-way', stepsDone: 1, stepsTotal: 2, note: 'Rota leads trained; HR still to agree' }],
+  };
+  const CAREERS = 'action-careers' as ActionId;
+
+  it('runs a check-in as an agenda: each action with where it was before and its fields to review, the self-assessment again, then the comparison', async () => {
+    const { user, actions } = renderWith(<CycleView />, {
+      ...current,
+      stage: 60,
+      history: [workshop, thirtyDay],
+      exercise: { ...current.exercise, actions: [action({ status: 'under-way' }), action({ id: CAREERS, topic: '', action: 'Career chats', owner: '', status: 'not-started' })] },
+      identity: { role: 'participant' },
+    });
     const agenda = screen.getByRole('region', { name: 'The check-in’s agenda' });
-    expect(within(agenda).getAllByRole('listitem').map((item) => item.textContent)).toEqual([
-      expect.stringMatching(/^Review each action’s progress.*Action plan$/),
-      expect.stringMatching(/^Re-run the self-assessment.*Self-assessment$/),
-      'Compare with earlier: what changed, below.',
+    const items = [...agenda.querySelector('ol')!.children] as HTMLElement[];
+    expect(items.map((item) => within(item).getAllByRole('heading', { level: 4 })[0]!.textContent)).toEqual([
+      '1. Self-rostering pilot',
+      '2. Career chats',
+      'Rate the topics again',
+      'Compare with earlier',
+      'Start the next check-in',
     ]);
-    await user.click(within(agenda).getByRole('button', { name: 'Action plan' }));
-    expect(boardUiStore.getState().activity).toBe('plan');
-    await user.click(within(agenda).getByRole('button', { name: 'Self-assessment' }));
+    // What each action was at every earlier stage, with the note each check-in wrote.
+    expect(within(items[0]!).getAllByRole('listitem').slice(0, 2).map((item) => item.textContent)).toEqual([
+      'At the workshop: Not started, 0 of 2 steps done.',
+      'At the 30-day check-in: Under way, 1 of 2 steps done.Check-in note: “Rota leads trained; HR still to agree”',
+    ]);
+    expect(within(items[1]!).getByText('New at this check-in: no earlier board had it.')).toBeTruthy();
+
+    // Its fields are the plan's own editors, live.
+    fireEvent.change(within(items[0]!).getByRole('textbox', { name: 'Check-in note of “Self-rostering pilot”' }), { target: { value: 'Pilot running on two wards' } });
+    expect(actions.updateAction).toHaveBeenCalledWith(ROTA, { review: 'Pilot running on two wards' });
+    await user.selectOptions(within(items[0]!).getByRole('combobox', { name: /^Progress\s*of “Self-rostering pilot”$/ }), 'done');
+    expect(actions.updateAction).toHaveBeenCalledWith(ROTA, { status: 'done' });
+    await user.click(within(items[0]!).getByRole('checkbox', { name: 'Done: Try it for a month' }));
+    expect(actions.updateActionStep).toHaveBeenCalledWith(ROTA, 's2', { done: true });
+    await user.type(within(items[1]!).getByRole('textbox', { name: 'New step for “Career chats”' }), 'Book the rooms{Enter}');
+    expect(actions.addActionStep).toHaveBeenCalledWith(CAREERS, 'Book the rooms');
+    fireEvent.change(within(items[1]!).getByRole('textbox', { name: 'Owner of “Career chats”' }), { target: { value: 'Practice educator' } });
+    expect(actions.updateAction).toHaveBeenCalledWith(CAREERS, { owner: 'Practice educator' });
+    await user.selectOptions(within(items[1]!).getByRole('combobox', { name: 'Kind of timescale' }), 'duration');
+    expect(actions.updateAction).toHaveBeenCalledWith(CAREERS, { timescale: { kind: 'duration', amount: 3, unit: 'months' } });
+
+    // The self-assessment again, with how far the group has got.
+    expect(items[2]!.textContent).toMatch(/1 of 2 topics agreed so far\./);
+    await user.click(within(items[2]!).getByRole('button', { name: 'Open the self-assessment' }));
     expect(boardUiStore.getState().activity).toBe('assessment');
+    expect(within(items[3]!).getByRole('link', { name: 'What changed' }).getAttribute('href')).toBe('#what-changed');
+    expect(document.getElementById('what-changed')?.textContent).toBe('The self-assessment at each stage');
+    // Only the facilitator starts the next check-in.
+    expect(within(items[4]!).queryByRole('button')).toBeNull();
+    expect(items[4]!.textContent).toMatch(/The facilitator starts it from this board’s “More” menu\./);
+  });
+
+  it('lets a participant review progress and the note but not rewrite an agreed action’s owner or timescale', () => {
+    renderWith(<CycleView />, { ...current, exercise: { ...current.exercise, session: { ...sessionSchema.parse({}), template: 'four-perspectives', actionsAgreed: true } }, identity: { role: 'participant' } });
+    const agenda = screen.getByRole('region', { name: 'The check-in’s agenda' });
+    expect((within(agenda).getByRole('textbox', { name: 'Owner of “Self-rostering pilot”' }) as HTMLTextAreaElement).readOnly).toBe(true);
+    expect((within(agenda).getByRole('combobox', { name: 'Kind of timescale' }) as HTMLSelectElement).disabled).toBe(true);
+    expect((within(agenda).getByRole('textbox', { name: 'Check-in note of “Self-rostering pilot”' }) as HTMLTextAreaElement).readOnly).toBe(false);
+    expect((within(agenda).getByRole('combobox', { name: /^Progress/ }) as HTMLSelectElement).disabled).toBe(false);
+    expect(within(agenda).queryByRole('textbox', { name: /New step/ })).toBeNull();
+  });
+
+  it('offers the facilitator the next check-in from a 30-day check-in, with the More menu’s own dialog', async () => {
+    const { user, start } = renderWith(<CycleView />, current);
+    const agenda = screen.getByRole('region', { name: 'The check-in’s agenda' });
+    expect(within(agenda).getByRole('heading', { level: 4, name: 'Start the next check-in' })).toBeTruthy();
+    expect(within(agenda).queryByRole('heading', { name: 'The team’s retention plan' })).toBeNull();
+    const button = within(agenda).getByRole('button', { name: 'Start the 60-day check-in…' });
+    await user.click(button);
+    const asking = screen.getByRole('dialog', { name: 'Start the 60-day check-in?' });
+    await user.click(within(asking).getByRole('button', { name: 'Not now' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(button);
+    expect(start).not.toHaveBeenCalled();
+  });
+
+  it('ends the 90-day check-in with the retention plan to take away: the Word document and the Excel workbook', () => {
+    renderWith(<CycleView />, { ...current, stage: 90, history: [workshop, thirtyDay], planLinks: true });
+    const agenda = screen.getByRole('region', { name: 'The check-in’s agenda' });
+    const item = within(agenda).getByRole('heading', { level: 4, name: 'The team’s retention plan' }).closest('li')!;
+    expect(item.textContent).toMatch(/The cycle ends here\./);
+    expect(within(item).getByRole('link', { name: 'Word document' }).getAttribute('href')).toBe('/api/boards/checkIn90Board/plan.docx?token=t');
+    expect(within(item).getByRole('link', { name: 'Excel workbook' }).getAttribute('href')).toBe('/api/boards/checkIn90Board/plan.xlsx?token=t');
+    expect(item.textContent).toMatch(/the self-assessment, and what changed across the cycle/);
+    expect(within(agenda).queryByRole('heading', { name: 'Start the next check-in' })).toBeNull();
+    expect(within(agenda).queryByRole('button', { name: /Start the/ })).toBeNull();
   });
 
   it('has no agenda on the workshop itself', () => {
@@ -267,6 +353,10 @@ describe('what changed', () => {
     expect(within(counts).getAllByRole('row').map((row) => row.textContent)).toEqual(['ColourWorkshop30-day check-in (now)', 'Red10', 'Amber11', 'Green00']);
     const progress = screen.getByRole('table', { name: 'Where each action was up to at each stage' });
     expect(within(progress).getAllByRole('row')[1]!.textContent).toBe('Self-rostering pilotNot started, 0 of 2 steps doneUnder way, 1 of 2 steps done');
+
+    // A check-in's note shows under its progress, this board's as it is typed.
+    act(() => store.setState((state) => ({ exercise: { ...state.exercise, actions: [action({ status: 'under-way', review: 'Pilot agreed with HR' })] } })));
+    expect(within(progress).getAllByRole('row')[1]!.textContent).toBe('Self-rostering pilotNot started, 0 of 2 steps doneUnder way, 1 of 2 steps doneCheck-in note: “Pilot agreed with HR”');
 
     // A rating agreed here shows at once, in the last column.
     act(() => store.setState((state) => ({ exercise: { ...state.exercise, agreedRatings: { ...state.exercise.agreedRatings, [WELLBEING]: { rating: 'green', note: '', agreedAt: 2 } } } })));

@@ -113,7 +113,7 @@ describe('the exercise screens', () => {
     const { user, actions } = renderExercise(
       { phase: 'actions' },
       {
-        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }],
+        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1 }],
         checks: { a1: { smart: { done: true, note: '' } } },
       },
     );
@@ -135,7 +135,7 @@ describe('the exercise screens', () => {
   it('list what stops the actions being agreed', () => {
     renderExercise(
       { phase: 'actions' },
-      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }] },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Pay', action: 'Benchmark pay', owner: '', timescale: { kind: 'duration', amount: 3, unit: 'months' }, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1 }] },
       { role: 'facilitator' },
     );
     const rule = screen.getByRole('region', { name: 'Ready to agree?' });
@@ -208,7 +208,7 @@ describe('the exercise screens', () => {
   it('show, on an action, the change idea it came from', () => {
     renderExercise(
       { phase: 'actions' },
-      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Publish rotas', action: '', owner: '', timescale: null, success: '', status: 'not-started', importedFrom: null, createdAt: 1 }] },
+      { actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Publish rotas', action: '', owner: '', timescale: null, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1 }] },
       {},
       [],
       {
@@ -240,7 +240,7 @@ describe('the exercise screens', () => {
         },
         themes: [{ id: 't1' as never, title: 'Flexible working', createdAt: 1 }],
         voteTally: { items: { t1: { dots: 5, voters: 2 } }, voters: 2 },
-        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Rotas', action: 'Publish rotas early', owner: 'Ward manager', timescale: null, success: '', status: 'under-way', importedFrom: null, createdAt: 1 }],
+        actions: [{ id: 'a1' as ActionId, themeId: null, topic: 'Rotas', action: 'Publish rotas early', owner: 'Ward manager', timescale: null, success: '', status: 'under-way', review: '', importedFrom: null, createdAt: 1 }],
         steps: { a1: [{ id: 's1' as never, actionId: 'a1' as ActionId, text: 'Ask the rota team', done: true, order: 0 }] },
       },
       {},

@@ -12,7 +12,7 @@ import type { AgreedRating, AssessmentTopic } from '../../shared/schema/assessme
 import type { PlanImportResult } from '../../shared/schema/api';
 
 function action(id: string, fields: Partial<Action> = {}): Action {
-  return { id: id as ActionId, themeId: null, topic: '', action: '', owner: '', timescale: null, success: '', status: 'not-started', importedFrom: null, createdAt: 1, ...fields };
+  return { id: id as ActionId, themeId: null, topic: '', action: '', owner: '', timescale: null, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1, ...fields };
 }
 
 function step(actionId: string, id: string, text: string, done = false): ActionStep {
@@ -231,6 +231,59 @@ describe('the action plan view', () => {
       expect(screen.queryByRole('region', { name: 'Start an action from a topic that needs work' })).toBeNull();
     });
 
+    it('groups the cards by the topic each action serves, for this person only, keeping each card’s number', async () => {
+      const { user, store } = renderPlan({
+        actions: [
+          action('a1', { topic: 'Flexible working', action: 'Self-rostering' }),
+          action('a2', { topic: 'Predictable rotas', action: 'Publish rotas early' }),
+          action('a3', { action: 'Career chats' }),
+          action('a4', { topic: ' organisational CULTURE', action: 'Listening events' }),
+          action('a5', { topic: 'predictable rotas ', action: 'Swap shifts online' }),
+          action('a6', { topic: 'Knowing our workforce data', action: 'Exit interviews' }),
+        ],
+        assessmentTopics,
+        agreedRatings: { 't-culture': agreed('amber'), 't-data': agreed('red') },
+      });
+      const toggle = screen.getByRole('button', { name: 'Group by topic' });
+      expect(toggle.getAttribute('aria-pressed')).toBe('false');
+      expect(screen.getByRole('list', { name: 'Actions' })).toBeTruthy();
+      // A button: the keyboard presses it as a click does.
+      toggle.focus();
+      await user.keyboard('{Enter}');
+      expect(toggle.getAttribute('aria-pressed')).toBe('true');
+      // The grouping is a chunk of its own, loaded when first asked for.
+      await screen.findByRole('heading', { level: 3, name: 'No topic yet' });
+      expect(screen.queryByRole('list', { name: 'Actions' })).toBeNull();
+      // Assessment topics in the board's order with the agreed colour in words, then other topics as written, then none.
+      const groups = screen.getAllByRole('region').filter((region) => region.classList.contains('plan-group'));
+      const shape = groups.map((group) => [
+        within(group).getByRole('heading', { level: 3 }).textContent,
+        ...within(group).getAllByRole('heading', { level: 4 }).map((heading) => heading.textContent),
+      ]);
+      expect(shape).toEqual([
+        ['Organisational culture — agreed Amber', '4. Listening events'],
+        ['Flexible working — not agreed yet', '1. Self-rostering'],
+        ['Knowing our workforce data — agreed Red', '6. Exit interviews'],
+        ['Predictable rotas', '2. Publish rotas early', '5. Swap shifts online'],
+        ['No topic yet', '3. Career chats'],
+      ]);
+      expect(within(groups[0]!).getByRole('list', { name: 'Actions: Organisational culture — agreed Amber' })).toBeTruthy();
+      // The summary stays in the plan's order.
+      expect(within(screen.getByRole('table', { name: 'The plan at a glance' })).getAllByRole('row')[1]!.textContent).toMatch(/^1\. Self-rostering/);
+      // Nothing is written to the board: the choice is this screen's.
+      expect(store.getState().exercise.session).toEqual(sessionSchema.parse({}));
+      await user.keyboard(' ');
+      expect(toggle.getAttribute('aria-pressed')).toBe('false');
+      expect(within(screen.getByRole('list', { name: 'Actions' })).getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent)).toEqual([
+        '1. Self-rostering', '2. Publish rotas early', '3. Career chats', '4. Listening events', '5. Swap shifts online', '6. Exit interviews',
+      ]);
+    });
+
+    it('offers no grouping when there are no actions', () => {
+      renderPlan({ actions: [], assessmentTopics, agreedRatings });
+      expect(screen.queryByRole('button', { name: 'Group by topic' })).toBeNull();
+    });
+
     it('shows on each card the topic its action serves, with the colour agreed for it', () => {
       renderPlan({
         actions: [action('a1', { topic: '  flexible WORKING ', action: 'Self-rostering' }), action('a2', { topic: 'Something else', action: 'Other' })],
@@ -240,6 +293,36 @@ describe('the action plan view', () => {
       const cards = within(screen.getByRole('list', { name: 'Actions' })).getAllByRole('heading', { level: 3 }).map((heading) => heading.closest('li')!);
       expect(within(cards[0]!).getByText('Serves: Flexible working — agreed Amber')).toBeTruthy();
       expect(within(cards[1]!).queryByText(/^Serves:/)).toBeNull();
+    });
+  });
+
+  describe('on a check-in board', () => {
+    const checkIn = { cycle: { stage: 30 as const, history: [] } };
+
+    it('gives each card the check-in note, typed live, and the summary a column for it', () => {
+      const { actions } = renderPlan({ ...checkIn, actions: [action('a1', { ...rotas, review: 'Calendar agreed with HR' }), careers], steps }, {}, { actionsAgreed: true });
+      const table = screen.getByRole('table', { name: 'The plan at a glance' });
+      expect(within(table).getAllByRole('columnheader').map((th) => th.textContent)).toEqual(['Action', 'Owner', 'Timescale', 'Progress', 'Check-in note']);
+      expect(within(table).getAllByRole('row')[1]!.lastElementChild!.textContent).toBe('Calendar agreed with HR');
+      expect(within(table).getAllByRole('row')[2]!.lastElementChild!.textContent).toBe('No note yet');
+      const note = screen.getByRole('textbox', { name: 'Check-in note of “Publish rotas six weeks ahead”' }) as HTMLTextAreaElement;
+      expect(note.value).toBe('Calendar agreed with HR');
+      // Progress, not the plan: a participant writes it once the actions are agreed, as they set progress.
+      expect(note.readOnly).toBe(false);
+      expect(screen.getAllByText('Check-in note', { selector: 'label' })).toHaveLength(2);
+      fireEvent.change(screen.getByRole('textbox', { name: 'Check-in note of “Career chats”' }), { target: { value: 'First chats booked' } });
+      expect(actions.updateAction).toHaveBeenCalledWith('a2', { review: 'First chats booked' });
+    });
+
+    it('lets a viewer read the note but not write it', () => {
+      renderPlan({ ...checkIn, actions: [rotas] }, { role: 'viewer', canEdit: false });
+      expect((screen.getByRole('textbox', { name: 'Check-in note of “Publish rotas six weeks ahead”' }) as HTMLTextAreaElement).readOnly).toBe(true);
+    });
+
+    it('has no check-in note on a workshop board', () => {
+      renderPlan({ actions: [rotas] });
+      expect(screen.queryByRole('textbox', { name: /^Check-in note/ })).toBeNull();
+      expect(within(screen.getByRole('table', { name: 'The plan at a glance' })).queryByRole('columnheader', { name: 'Check-in note' })).toBeNull();
     });
   });
 });

@@ -5,6 +5,10 @@ import { Resvg } from '@resvg/resvg-js';
 import { drawChartPictures } from '../../server/http/diagramPictures';
 import { planCharts } from '../../shared/charts/planCharts';
 import { initBoard } from '../../shared/document/board';
+import { defaultTopicId, setAgreedRating } from '../../shared/document/assessment';
+import { startCheckIn } from '../../shared/document/cycle';
+import { planToDocx } from '../../shared/export/docx';
+import JSZip from 'jszip';
 import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { chartBoardDoc } from '../helpers/chartBoard';
 import { TAKEN, WORKSHOP } from '../helpers/planSample';
@@ -59,5 +63,31 @@ describe('the plan’s charts as pictures for the Word document', () => {
     const blank = new Y.Doc();
     initBoard(blank, { title: 'Blank', createdAt: WORKSHOP, template: 'blank' });
     expect(await drawChartPictures(readBoardSnapshot(blank, TAKEN))).toEqual({});
+  });
+
+  it('draws the self-assessment at each stage of a check-in, which the Word document places as a figure', async () => {
+    const workshop = new Y.Doc();
+    initBoard(workshop, { title: 'Ward 7', createdAt: WORKSHOP, template: 'blank' });
+    setAgreedRating(workshop, defaultTopicId(1), { rating: 'red', note: '' });
+    const checkIn = new Y.Doc();
+    initBoard(checkIn, { title: 'Ward 7 – 30-day check-in', createdAt: TAKEN, template: 'blank' });
+    startCheckIn(workshop, checkIn, { stage: 30, title: 'Ward 7', now: TAKEN });
+    setAgreedRating(checkIn, defaultTopicId(1), { rating: 'green', note: '' });
+    const checkInSnapshot = readBoardSnapshot(checkIn, TAKEN);
+    const pictures = await drawChartPictures(checkInSnapshot);
+    expect(Object.keys(pictures)).toEqual(['cycleHistory']);
+    const svg = planCharts(checkInSnapshot)[0]!.svg;
+    const declared = /width="(\d+)" height="(\d+)"/.exec(svg)!;
+    const png = PNG.sync.read(Buffer.from(pictures.cycleHistory!.png));
+    expect([png.width, png.height]).toEqual([Number(declared[1]) * 2, Number(declared[2]) * 2]);
+    // The first topic's marks: NHS red at the workshop, NHS green now.
+    const marks = [...svg.matchAll(/<rect class="mark" data-topic="0" data-stage="(\d)" data-rating="(\w+)" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="(\d+)"/g)];
+    expect(marks.map((m) => m[2])).toEqual(['red', 'green']);
+    const colourAt = (m: RegExpMatchArray) => pixel(png, (Number(m[3]) + 3) * 2, (Number(m[4]) + 3) * 2);
+    expect(colourAt(marks[0]!)).toBe('#d5281b');
+    expect(colourAt(marks[1]!)).toBe('#007f3b');
+    const zip = await JSZip.loadAsync(await planToDocx(checkInSnapshot, new Map(), pictures));
+    expect(Object.keys(zip.files).filter((name) => name.startsWith('word/media/'))).toHaveLength(1);
+    expect(await zip.file('word/document.xml')!.async('string')).toContain('Figure 1: The self-assessment at each stage of the cycle');
   });
 });

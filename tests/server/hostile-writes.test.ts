@@ -211,6 +211,38 @@ describe('shared text (docs/document-layout.md, "Shared text")', () => {
     expect([alex.closes, sam.closes]).toEqual([[], []]);
   });
 
+  it('takes a check-in note typed onto an action made before actions had one, and refuses a note written as a plain string or past its limit', async () => {
+    const { board } = await start();
+    const alex = await register(board, 'participant', 'Alex');
+    const writer = await stock(board, alex);
+    // An action as clients wrote them before the check-in note: every field but `review`.
+    const actionId = 'a-before-notes' as ActionId;
+    writer.doc.transact(() => {
+      const record = new Y.Map<unknown>();
+      const fields = { id: actionId, themeId: null, topic: new Y.Text('Rotas'), action: new Y.Text(''), owner: new Y.Text(''), timescale: null, success: new Y.Text(''), status: 'under-way', importedFrom: null, createdAt: 1 };
+      for (const [key, value] of Object.entries(fields)) record.set(key, value);
+      writer.doc.getMap('actions').set(actionId, record);
+    });
+    const doc = await boardDoc(board);
+    await eventually(() => expect(readActions(doc)[0]).toMatchObject({ id: actionId, review: '' }));
+    updateAction(writer.doc, actionId, { review: 'Two wards trying it' });
+    await eventually(() => expect(readActions(doc)[0]?.review).toBe('Two wards trying it'));
+
+    const plain = await raw(board, alex);
+    await eventually(() => expect(plain.doc.getMap('actions').has(actionId)).toBe(true));
+    plain.sendUpdate(change(plain, (target) => (target.getMap('actions').get(actionId) as Y.Map<unknown>).set('review', 'Written whole')));
+    expect(await plain.closed()).toBe(CloseCode.forbidden);
+
+    const tooLong = await raw(board, alex);
+    await eventually(() => expect(tooLong.doc.getMap('actions').has(actionId)).toBe(true));
+    const tooLongClosing = closedWith(tooLong);
+    const noteOf = (client: RawClient) => (client.doc.getMap('actions').get(actionId) as Y.Map<unknown>).get('review') as Y.Text;
+    tooLong.sendUpdate(change(tooLong, () => noteOf(tooLong).insert(0, 'y'.repeat(2000))));
+    expect(await tooLongClosing).toEqual({ code: CloseCode.lockedRefused, reason: StateRefusalReason.textFull });
+    expect(readActions(doc)[0]?.review).toBe('Two wards trying it');
+    expect(writer.closes).toEqual([]);
+  });
+
   it('refuses typing that would take a field past its limit (as the board’s state, 4423 text-full, so the typist resyncs), formatting, an embed, and a plain string where the layout has a Y.Text (4403)', async () => {
     const { board } = await start();
     const alex = await register(board, 'participant', 'Alex');

@@ -6,7 +6,8 @@ import { readPlanFile } from '../../shared/import/planFile';
 import { openWorkbookArchive } from '../../server/import/workbookArchive';
 import { addDiagram, addDriverNode } from '../../shared/document/drivers';
 import { planJsonSchema } from '../../shared/export/plan';
-import { type CreateBoardResponse, planImportResultSchema } from '../../shared/schema/api';
+import { checkInResponseSchema, type CreateBoardResponse, planImportResultSchema } from '../../shared/schema/api';
+import { defaultTopicId, readAgreedRatings, setAgreedRating } from '../../shared/document/assessment';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, type TestServer, whenSynced } from '../helpers/server';
 
 describe('GET /api/boards/<id>/plan.<format>', () => {
@@ -114,6 +115,35 @@ describe('GET /api/boards/<id>/plan.<format>', () => {
     expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect(png.length).toBeGreaterThan(2000);
     expect(await zip!.file('word/header1.xml')!.async('string')).toContain('>Ward 7 retention</w:t>');
+  });
+
+  it('serves a check-in’s plan with what changed: the Word document’s chart of the self-assessment at each stage, and the JSON’s cycle', async () => {
+    const fran = connectStockClient(server, board.boardId, { token: board.tokens.facilitator });
+    closers.push(() => fran.destroy());
+    await whenSynced(fran.provider);
+    setAgreedRating(fran.doc, defaultTopicId(10), { rating: 'red', note: 'Nobody gets it' });
+    const room = await server.rooms.get(board.boardId as never);
+    await eventually(() => expect(readAgreedRatings(room!.doc).size).toBe(1));
+    const started = await fetch(`${server.url}/api/boards/${board.boardId}/check-ins`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${board.tokens.facilitator}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(started.status).toBe(201);
+    const checkIn = checkInResponseSchema.parse(await started.json());
+    const download = (format: string) => fetch(`${server.url}/api/boards/${checkIn.boardId}/plan.${format}?token=${checkIn.tokens.viewer}`);
+    const zip = await JSZip.loadAsync(await (await download('docx')).arrayBuffer());
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml).toContain('>What changed<');
+    expect(xml).toContain('Figure 1: The self-assessment at each stage of the cycle');
+    expect(xml).toContain('Topics agreed each colour: Workshop: 1 red, 0 amber, 0 green; 30-day check-in (now): none agreed.');
+    const media = Object.keys(zip.files).filter((name) => name.startsWith('word/media/'));
+    expect(media).toHaveLength(1);
+    const png = await zip.file(media[0]!)!.async('uint8array');
+    expect([...png.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const json = planJsonSchema.parse(await (await download('json')).json());
+    expect(json.cycle).toMatchObject({ stage: 30, stages: [0, 30] });
+    expect(json.cycle.ratings.find((topic) => topic.topic === 'Flexible working')!.byStage).toEqual(['red', null]);
   });
 });
 

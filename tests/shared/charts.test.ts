@@ -3,6 +3,7 @@ import { SaxesParser } from 'saxes';
 import * as Y from 'yjs';
 import {
   type ActionProgress,
+  cycleHistoryFromSnapshot,
   describePlanProgress,
   describeThemeComparison,
   describeVoteResults,
@@ -17,6 +18,8 @@ import {
 } from '../../shared/charts/index';
 import { wrapLines } from '../../shared/charts/svg';
 import { initBoard } from '../../shared/document/board';
+import { defaultTopicId, setAgreedRating } from '../../shared/document/assessment';
+import { startCheckIn } from '../../shared/document/cycle';
 import { readNotes } from '../../shared/document/notes';
 import { readPerspectives } from '../../shared/document/perspectives';
 import { readThemes } from '../../shared/document/themes';
@@ -398,6 +401,23 @@ describe('the plan’s charts from a board', () => {
     const blank = new Y.Doc();
     initBoard(blank, { title: 'Blank', createdAt: WORKSHOP, template: 'blank' });
     expect(planCharts(readBoardSnapshot(blank, TAKEN))).toEqual([]);
+  });
+
+  it('has the self-assessment at each stage once the board has an agreed rating or an earlier stage', () => {
+    const workshop = new Y.Doc();
+    initBoard(workshop, { title: 'Ward 7', createdAt: WORKSHOP, template: 'blank' });
+    setAgreedRating(workshop, defaultTopicId(3), { rating: 'green', note: '' });
+    const [chart] = planCharts(readBoardSnapshot(workshop, TAKEN));
+    expect(chart).toMatchObject({ name: 'cycleHistory', caption: 'The self-assessment at each stage of the cycle' });
+    expectSafeStandaloneSvg(chart!.svg);
+    expect(chart!.description).toContain('Topics agreed each colour: Workshop (now): 0 red, 0 amber, 1 green.');
+    // A check-in whose group has agreed nothing yet still has its history to show.
+    const checkIn = new Y.Doc();
+    initBoard(checkIn, { title: 'Ward 7 – 30-day check-in', createdAt: TAKEN, template: 'blank' });
+    startCheckIn(workshop, checkIn, { stage: 30, title: 'Ward 7', now: TAKEN });
+    const history = planCharts(readBoardSnapshot(checkIn, TAKEN)).find((c) => c.name === 'cycleHistory')!;
+    expect(history.description).toContain('Workshop: 0 red, 0 amber, 1 green; 30-day check-in (now): none agreed.');
+    expect(cycleHistoryFromSnapshot(readBoardSnapshot(checkIn, TAKEN)).stages).toEqual([0, 30]);
   });
 
   it('gives the client an image address that holds the SVG exactly', () => {

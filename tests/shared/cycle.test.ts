@@ -39,6 +39,7 @@ function workshop(): { doc: Y.Doc; first: ActionId; second: ActionId; own: Topic
   updateAction(doc, first, { action: 'Offer self-rostering', owner: 'Matron', success: 'Half the wards', timescale: { kind: 'date', date: '2027-03-31' }, status: 'under-way' });
   const [picked] = addActionSteps(doc, first, [{ text: 'Pick two wards' }, { text: 'Buy the software' }, { text: 'Train rota leads' }]);
   updateActionStep(doc, first, picked!, { done: true });
+  updateAction(doc, first, { review: 'Two wards trying it' });
   const second = addAction(doc, { topic: 'Exit interviews', now: 20 });
   addNote(doc, { id: 'n1' as NoteId, text: 'A note that stays behind', x: 0, y: 0, colour: 'yellow', authorId: 'p' as ParticipantId, authorName: 'P', now: 5 });
   addTheme(doc, { title: 'A theme that stays behind', noteIds: ['n1' as NoteId], now: 6 });
@@ -59,7 +60,8 @@ describe('startCheckIn', () => {
     const checkIn = blankBoard('Ward 7 retention – 30-day check-in', 2000);
     startCheckIn(doc, checkIn, { stage: 30, title: 'Ward 7 retention', now: 5000 });
 
-    expect(readActions(checkIn)).toEqual(readActions(doc).map((action) => ({ ...action, themeId: null })));
+    // Everything but the theme and the check-in note, which each check-in writes afresh (the last one is in the history).
+    expect(readActions(checkIn)).toEqual(readActions(doc).map((action) => ({ ...action, themeId: null, review: '' })));
     expect(readActions(checkIn).map((action) => action.id)).toEqual([first, second]);
     expect(readActions(checkIn)[0]).toMatchObject({ action: 'Offer self-rostering', owner: 'Matron', status: 'under-way', timescale: { kind: 'date', date: '2027-03-31' } });
     expect(readActionSteps(checkIn).get(first)).toEqual(readActionSteps(doc).get(first));
@@ -101,9 +103,9 @@ describe('startCheckIn', () => {
             { topicId: defaultTopicId(10), topic: 'Flexible working', rating: 'red' },
           ],
           actions: [
-            { actionId: first, label: 'Offer self-rostering', status: 'under-way', stepsDone: 1, stepsTotal: 3 },
+            { actionId: first, label: 'Offer self-rostering', status: 'under-way', stepsDone: 1, stepsTotal: 3, note: 'Two wards trying it' },
             // No action text yet: labelled by its topic.
-            { actionId: expect.any(String), label: 'Exit interviews', status: 'not-started', stepsDone: 0, stepsTotal: 0 },
+            { actionId: expect.any(String), label: 'Exit interviews', status: 'not-started', stepsDone: 0, stepsTotal: 0, note: '' },
           ],
         },
       ],
@@ -206,7 +208,8 @@ describe('the rules of what changed', () => {
         { topicId: 'b', topic: 'B', rating: 'green' },
       ],
       actions: [
-        { actionId: 'x', label: 'X', status: 'under-way', stepsDone: 1, stepsTotal: 2 },
+        { actionId: 'x', label: 'X', status: 'under-way', stepsDone: 1, stepsTotal: 2, note: 'Half way' },
+        // A snapshot from before check-in notes: no note, read as ''.
         { actionId: 'y', label: 'Y', status: 'stuck', stepsDone: 0, stepsTotal: 0 },
       ],
     },
@@ -242,12 +245,12 @@ describe('the rules of what changed', () => {
         actionId: 'x',
         label: 'X done',
         byStage: [
-          { status: 'not-started', stepsDone: 0, stepsTotal: 2 },
-          { status: 'under-way', stepsDone: 1, stepsTotal: 2 },
-          { status: 'done', stepsDone: 2, stepsTotal: 2 },
+          { status: 'not-started', stepsDone: 0, stepsTotal: 2, note: '' },
+          { status: 'under-way', stepsDone: 1, stepsTotal: 2, note: 'Half way' },
+          { status: 'done', stepsDone: 2, stepsTotal: 2, note: '' },
         ],
       },
-      { actionId: 'y', label: 'Y', byStage: [null, { status: 'stuck', stepsDone: 0, stepsTotal: 0 }, null] },
+      { actionId: 'y', label: 'Y', byStage: [null, { status: 'stuck', stepsDone: 0, stepsTotal: 0, note: '' }, null] },
     ]);
   });
 });

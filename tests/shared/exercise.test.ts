@@ -304,7 +304,7 @@ describe('votes', () => {
 
 describe('actions and the three-to-five rule', () => {
   const action = (fields: Partial<Action>): Action => ({
-    id: 'a' as ActionId, themeId: null, topic: '', action: 'Do it', owner: 'HR', timescale: { kind: 'duration', amount: 2, unit: 'months' }, success: '', status: 'not-started', importedFrom: null, createdAt: 1, ...fields,
+    id: 'a' as ActionId, themeId: null, topic: '', action: 'Do it', owner: 'HR', timescale: { kind: 'duration', amount: 2, unit: 'months' }, success: '', status: 'not-started', review: '', importedFrom: null, createdAt: 1, ...fields,
   });
 
   it('needs at least three and at most five actions, each with an owner and a timescale', () => {
@@ -552,7 +552,7 @@ describe('the board snapshot', () => {
     const action = addAction(doc, { themeId: theme, topic: 'Flexible working' });
     respondToAction(doc, action, person('p3'), 'concern');
     const snapshot = readBoardSnapshot(doc, 99);
-    expect(snapshot).toMatchObject({ title: 'Retention', takenAt: 99, anonymous: true, snapshotVersion: 1 });
+    expect(snapshot).toMatchObject({ title: 'Retention', takenAt: 99, anonymous: true, snapshotVersion: 2 });
     expect(snapshot.perspectives.map((p) => [p.name, p.notes.length])).toEqual([
       ['The board', 1],
       ['An HR professional', 0],

@@ -16,6 +16,13 @@ import { addNote } from '../../shared/document/notes';
 import type { PerspectiveId } from '../../shared/schema/ids';
 import { samplePlanDoc, TAKEN, WORKSHOP } from '../helpers/planSample';
 import { chartBoardDoc } from '../helpers/chartBoard';
+import { addAction, addActionSteps, readActionSteps, updateAction, updateActionStep } from '../../shared/document/actions';
+import { defaultTopicId, publishAssessmentSpread, setAgreedRating } from '../../shared/document/assessment';
+import { startCheckIn } from '../../shared/document/cycle';
+import { setSessionFlag, updateSettings } from '../../shared/document/session';
+import { openWorkbookArchive } from '../../server/import/workbookArchive';
+import { readPlanFile } from '../../shared/import/planFile';
+import type { ActionId } from '../../shared/schema/ids';
 
 const goldenDir = path.resolve(import.meta.dirname, '../fixtures/plan');
 
@@ -36,6 +43,49 @@ function hostileBoard(): Y.Doc {
   updateDriverNode(doc, driver, { measure: HOSTILE_TEXT });
   addNote(doc, { text: 'Line one\nLine two\twith a tab', x: 0, y: 0, authorId: null, authorName: '', perspectiveId: 'staff' as PerspectiveId, now: WORKSHOP });
   return doc;
+}
+
+/** What a person wrote as evidence on the revealed spread, under their name: never in an export. */
+const EVIDENCE = 'Evidence only Priya gave';
+const EVIDENCE_AUTHOR = 'Priya Shah';
+
+/**
+ * A 30-day check-in with its workshop in its history (`startCheckIn`): at
+ * the workshop two topics agreed (red, amber) and an action under way with
+ * one of two steps done; at the check-in the first topic agreed amber, the
+ * action done with a check-in note, a new action, and the ratings revealed
+ * (three people rated). The spread carries a line of evidence with a name,
+ * as a named board's does.
+ */
+function checkInPlanBoard(options: { anonymous?: boolean } = {}): Y.Doc {
+  const workshop = new Y.Doc();
+  initBoard(workshop, { title: 'Ward 7 retention', createdAt: WORKSHOP, template: 'blank' });
+  setAgreedRating(workshop, defaultTopicId(1), { rating: 'red', note: 'Nobody owns it' });
+  setAgreedRating(workshop, defaultTopicId(10), { rating: 'amber', note: '' });
+  const rotas = addAction(workshop, { id: 'a-rotas' as ActionId, topic: 'Flexible working', now: WORKSHOP });
+  updateAction(workshop, rotas, { action: 'Publish rotas six weeks ahead', owner: 'Matron', status: 'under-way' });
+  addActionSteps(workshop, rotas, [{ text: 'Agree the calendar', done: true }, { text: 'Train rota leads' }]);
+
+  const checkIn = new Y.Doc();
+  initBoard(checkIn, { title: 'Ward 7 retention – 30-day check-in', createdAt: TAKEN, template: 'blank' });
+  startCheckIn(workshop, checkIn, { stage: 30, title: 'Ward 7 retention', now: TAKEN });
+  if (options.anonymous) updateSettings(checkIn, { anonymous: true });
+  setAgreedRating(checkIn, defaultTopicId(1), { rating: 'amber', note: 'Matron owns it | since March' });
+  updateAction(checkIn, rotas, { status: 'done', review: 'Rotas out six weeks ahead on two wards' });
+  for (const step of readActionSteps(checkIn).get(rotas)!) updateActionStep(checkIn, rotas, step.id, { done: true });
+  const stay = addAction(checkIn, { id: 'a-stay' as ActionId, topic: 'Stay interviews', now: TAKEN });
+  updateAction(checkIn, stay, { action: 'Hold stay interviews' });
+  setSessionFlag(checkIn, 'assessmentRevealed', true);
+  publishAssessmentSpread(checkIn, {
+    raters: 3,
+    topics: { [defaultTopicId(1)]: { red: 1, amber: 2, green: 0, evidence: [{ text: EVIDENCE, authorName: options.anonymous ? '' : EVIDENCE_AUTHOR }] } },
+  });
+  return checkIn;
+}
+
+/** Every paragraph's text in a Word document's body. */
+function documentParagraphs(xml: string): string[] {
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => [...p[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
 }
 
 /** A one-pixel PNG: the document only has to carry the picture it is given. */
@@ -158,7 +208,10 @@ describe('the action plan’s exports', () => {
   it('writes an Excel workbook: actions in the template’s columns under a frozen, bold header, wrapped; themes with votes and perspectives; no formulas', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await planToXlsx(sampleSnapshot())) as never);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Actions', 'Themes']);
+    // A sheet per view, each written with its header row even when the board has nothing for it.
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Actions', 'Themes', 'Self-assessment', 'What changed', 'Action progress']);
+    expect(workbook.getWorksheet('Self-assessment')!.getRow(1).values).toEqual([undefined, 'Topic', 'Agreed rating', 'Note', 'Red', 'Amber', 'Green']);
+    expect(workbook.getWorksheet('What changed')!.getRow(1).values).toEqual([undefined, 'Topic', 'Workshop (now)']);
     const actions = workbook.getWorksheet('Actions')!;
     expect(actions.getRow(1).values).toEqual([undefined, 'Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress']);
     expect(actions.getRow(1).getCell(1).font?.bold).toBe(true);
@@ -206,9 +259,9 @@ describe('the action plan’s exports', () => {
     for (const cell of ['  =1+1', ' +1', '\n=cmd|" /C calc"!A0', '\r\n@SUM(A1)', '\t -1', '\u00a0=1']) expect(neutraliseFormula(cell)).toBe(`'${cell}`);
   });
 
-  it('writes JSON that matches its published schema, version 2', async () => {
+  it('writes JSON that matches its published schema, version 3', async () => {
     const plan = planJsonSchema.parse(JSON.parse((await exportPlan(sampleSnapshot(), 'json', { boardId: BOARD_ID })) as string));
-    expect(plan).toMatchObject({ format: 'retain-action-plan', version: 2, workshopDate: '2026-11-23', actionsAgreed: true });
+    expect(plan).toMatchObject({ format: 'retain-action-plan', version: 3, workshopDate: '2026-11-23', actionsAgreed: true });
     expect(plan.actions[0]).toMatchObject({
       timescale: { kind: 'duration', amount: 2, unit: 'months' },
       timescaleText: 'Within 2 months',
@@ -217,7 +270,12 @@ describe('the action plan’s exports', () => {
     });
     expect(plan.actions[2]).toMatchObject({ timescale: { kind: 'date', date: '2027-03-31' }, timescaleText: 'By 31 March 2027', steps: [] });
     expect(plan.actions.map((a) => a.owner)).toEqual(['HR team, with analytics colleagues', '-Chief Nurse', 'Ward managers']);
-    expect(plan.actions[0]).toMatchObject({ theme: 'Flexible working', agree: 1 });
+    expect(plan.actions[0]).toMatchObject({ theme: 'Flexible working', agree: 1, review: '' });
+    // A workshop that agreed nothing: its topics unrated and not revealed, one stage.
+    expect(plan.assessment).toMatchObject({ revealed: false, raters: null });
+    expect(plan.assessment.topics).toHaveLength(14);
+    expect(plan.assessment.topics.every((topic) => topic.agreed === null && topic.spread === null)).toBe(true);
+    expect(plan.cycle).toMatchObject({ stage: 0, stages: [0], counts: [{ stage: 0, red: 0, amber: 0, green: 0 }] });
   });
 
   it('puts a check-in in the calendar 30, 60 and 90 days after the workshop, or after another start', () => {
@@ -284,5 +342,191 @@ describe('the action plan’s exports', () => {
     expect(header).not.toMatch(/<script|<img/);
     expect(header).toContain('>Ward 7 ![x](http://tracker.invalid/p.png) [Sign in again](http://phish.invalid) &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(header).not.toMatch(/<w:br\/>/);
+  });
+});
+
+describe('the exports of a check-in: the self-assessment and what changed', () => {
+  const snapshot = () => readBoardSnapshot(checkInPlanBoard(), TAKEN);
+
+  it('holds the self-assessment and the cycle in the snapshot: agreed ratings, counts while revealed, each stage', () => {
+    const { assessment, cycle, snapshotVersion, actions } = snapshot();
+    expect(snapshotVersion).toBe(2);
+    expect(assessment.revealed).toBe(true);
+    expect(assessment.raters).toBe(3);
+    expect(assessment.topics).toHaveLength(14);
+    expect(assessment.topics[0]).toEqual({
+      id: defaultTopicId(1),
+      title: 'Organisational culture and compassionate, inclusive leadership',
+      agreed: 'amber',
+      note: 'Matron owns it | since March',
+      spread: { red: 1, amber: 2, green: 0 },
+    });
+    // Agreed ratings are not carried into a check-in: the group rates again.
+    // Counted while revealed, like every topic: nobody gave it a colour.
+    expect(assessment.topics[9]).toMatchObject({ agreed: null, note: '', spread: { red: 0, amber: 0, green: 0 } });
+    expect(cycle.stage).toBe(30);
+    expect(cycle.stages).toEqual([0, 30]);
+    expect(cycle.ratings[0]!.byStage).toEqual(['red', 'amber']);
+    expect(cycle.ratings[9]!.byStage).toEqual(['amber', null]);
+    expect(cycle.counts).toEqual([
+      { stage: 0, red: 1, amber: 1, green: 0 },
+      { stage: 30, red: 0, amber: 1, green: 0 },
+    ]);
+    expect(cycle.actions).toEqual([
+      {
+        actionId: 'a-rotas',
+        label: 'Publish rotas six weeks ahead',
+        byStage: [
+          { status: 'under-way', stepsDone: 1, stepsTotal: 2, note: '' },
+          { status: 'done', stepsDone: 2, stepsTotal: 2, note: 'Rotas out six weeks ahead on two wards' },
+        ],
+      },
+      { actionId: 'a-stay', label: 'Hold stay interviews', byStage: [null, { status: 'not-started', stepsDone: 0, stepsTotal: 0, note: '' }] },
+    ]);
+    expect(actions[0]!.review).toBe('Rotas out six weeks ahead on two wards');
+  });
+
+  it('leaves the spread out once the facilitator hides the ratings again', () => {
+    const doc = checkInPlanBoard();
+    setSessionFlag(doc, 'assessmentRevealed', false);
+    const { assessment } = readBoardSnapshot(doc, TAKEN);
+    expect(assessment).toMatchObject({ revealed: false, raters: null });
+    expect(assessment.topics.every((topic) => topic.spread === null)).toBe(true);
+    expect(assessment.topics[0]!.agreed).toBe('amber');
+  });
+
+  it('writes the Word document’s Self-assessment and What changed after the actions: ratings in words, counts, the chart as a figure, each action at each stage', async () => {
+    const picture = (width: number) => ({ png: blankPng(width), width: 800, height: 400 });
+    const zip = await JSZip.loadAsync(await planToDocx(snapshot(), new Map(), { planProgress: picture(1), cycleHistory: picture(2) }));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(Object.keys(zip.files).filter((name) => /^word\/media\/.+\.png$/.test(name))).toHaveLength(2);
+    const paragraphs = documentParagraphs(xml);
+    const at = (text: string) => paragraphs.indexOf(text);
+    expect(at('Self-assessment')).toBeGreaterThan(at('Figure 1: Progress of the action plan'));
+    expect(at('What changed')).toBeGreaterThan(at('Self-assessment'));
+    expect(at('Figure 2: The self-assessment at each stage of the cycle')).toBeGreaterThan(at('What changed'));
+    // The figure's words: each stage's colours, then each topic across the stages.
+    expect(paragraphs[at('Figure 2: The self-assessment at each stage of the cycle') + 1]).toMatch(
+      /^The self-assessment at each stage of the cycle\. Topics agreed each colour: Workshop: 1 red, 1 amber, 0 green; 30-day check-in \(now\): 0 red, 1 amber, 0 green\./,
+    );
+    expect(xml).toContain('descr="The self-assessment at each stage of the cycle.');
+    // The self-assessment's table: the agreed rating in words and the note; the counts while revealed.
+    expect(paragraphs.slice(at('Self-assessment'), at('What changed'))).toEqual(
+      expect.arrayContaining([
+        'The group agreed a rating for 1 of 14 topics. 3 people rated the topics privately; Red, Amber and Green say how many rated each topic each colour.',
+        'Topic', 'Agreed rating', 'Note', 'Red', 'Amber', 'Green',
+        'Organisational culture and compassionate, inclusive leadership', 'Amber – started, more to do', 'Matron owns it | since March', '1', '2', '0',
+        'Not agreed',
+      ]),
+    );
+    // Each action at each stage: progress, steps done, the check-in note; a stage without it says so.
+    const changed = paragraphs.slice(at('What changed'));
+    expect(changed).toEqual(expect.arrayContaining(['Action', 'Workshop', '30-day check-in (now)', 'Publish rotas six weeks ahead', 'Under way1 of 2 steps done']));
+    expect(changed).toContain('Done2 of 2 steps doneCheck-in note: Rotas out six weeks ahead on two wards');
+    expect(changed).toContain('Not in the plan then');
+    expect(changed).toContain('Not startedNo steps');
+    // Line breaks in a cell are Word's own breaks.
+    expect(xml).toMatch(/<w:t[^>]*>Done<\/w:t><\/w:r><w:r><w:br\/><w:t[^>]*>2 of 2 steps done<\/w:t>/);
+  });
+
+  it('says the cycle in words when the Word document has no picture of it, and leaves both sections out of a board with nothing for them', async () => {
+    const xml = await (await JSZip.loadAsync(await planToDocx(snapshot()))).file('word/document.xml')!.async('string');
+    const paragraphs = documentParagraphs(xml);
+    expect(paragraphs[paragraphs.indexOf('What changed') + 1]).toMatch(/^The self-assessment at each stage of the cycle\. Topics agreed each colour/);
+    expect(xml).not.toContain('Figure');
+    // The sample workshop: the default topics, none agreed, nothing revealed, no earlier stage.
+    const sample = documentParagraphs(await (await JSZip.loadAsync(await planToDocx(sampleSnapshot()))).file('word/document.xml')!.async('string'));
+    expect(sample).not.toContain('Self-assessment');
+    expect(sample).not.toContain('What changed');
+    // A workshop whose group agreed one rating has both: the self-assessment and the one stage of the cycle.
+    const workshop = new Y.Doc();
+    initBoard(workshop, { title: 'Ward 7', createdAt: WORKSHOP, template: 'blank' });
+    setAgreedRating(workshop, defaultTopicId(2), { rating: 'green', note: 'We know our leavers' });
+    const agreed = documentParagraphs(await (await JSZip.loadAsync(await planToDocx(readBoardSnapshot(workshop, TAKEN)))).file('word/document.xml')!.async('string'));
+    expect(agreed).toContain('Self-assessment');
+    expect(agreed).toContain('Green – working well');
+    expect(agreed).toContain('What changed');
+    expect(agreed).not.toContain('Red');
+  });
+
+  it('writes the workbook’s Self-assessment, What changed and Action progress sheets', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await planToXlsx(snapshot())) as never);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Actions', 'Themes', 'Self-assessment', 'What changed', 'Action progress']);
+    for (const sheet of workbook.worksheets) expect(sheet.name.length).toBeLessThanOrEqual(31);
+    const values = (name: string, row: number) => (workbook.getWorksheet(name)!.getRow(row).values as unknown[]).slice(1);
+    const assessment = workbook.getWorksheet('Self-assessment')!;
+    expect(assessment.rowCount).toBe(15);
+    expect(values('Self-assessment', 2)).toEqual(['Organisational culture and compassionate, inclusive leadership', 'Amber – started, more to do', 'Matron owns it | since March', 1, 2, 0]);
+    // Not agreed, and nobody's colour.
+    expect(values('Self-assessment', 11)).toEqual(['Flexible working', 'Not agreed', '', 0, 0, 0]);
+    expect(values('What changed', 1)).toEqual(['Topic', 'Workshop', '30-day check-in (now)']);
+    expect(values('What changed', 2)).toEqual(['Organisational culture and compassionate, inclusive leadership', 'Red', 'Amber']);
+    expect(values('What changed', 11)).toEqual(['Flexible working', 'Amber', 'Not agreed']);
+    expect(values('Action progress', 1)).toEqual([
+      'Action',
+      'Workshop: Progress', 'Workshop: Steps done', 'Workshop: Check-in note',
+      '30-day check-in (now): Progress', '30-day check-in (now): Steps done', '30-day check-in (now): Check-in note',
+    ]);
+    expect(values('Action progress', 2)).toEqual(['Publish rotas six weeks ahead', 'Under way', '1 of 2 steps done', '', 'Done', '2 of 2 steps done', 'Rotas out six weeks ahead on two wards']);
+    expect(values('Action progress', 3)).toEqual(['Hold stay interviews', 'Not in the plan then', undefined, undefined, 'Not started', 'No steps', '']);
+    // The Actions sheet stays the template's columns, without the check-in note: it imports back as a plan.
+    expect(values('Actions', 1)).toEqual(['Topic and objective', 'Action', 'Owner', 'Timescales', 'Steps to take', 'Success criteria', 'Progress']);
+  });
+
+  it('writes the Markdown’s Self-assessment and What changed, escaping what people typed', async () => {
+    const md = (await exportPlan(snapshot(), 'md', { boardId: BOARD_ID })) as string;
+    expect(md).toContain('## Self-assessment\n\n3 people rated the topics privately;');
+    expect(md).toContain('| Topic | Agreed rating | Note | Red | Amber | Green |');
+    expect(md).toContain('| Organisational culture and compassionate, inclusive leadership | Amber – started, more to do | Matron owns it \\| since March | 1 | 2 | 0 |');
+    // While revealed, a topic nobody gave a colour counts 0 of each.
+    expect(md).toContain('| Flexible working | Not agreed |  | 0 | 0 | 0 |');
+    expect(md).toContain('## What changed\n\n### The self-assessment at each stage\n\n| Topic | Workshop | 30-day check-in (now) |');
+    expect(md).toContain('| Flexible working | Amber | Not agreed |');
+    expect(md).toContain('### The actions at each stage\n\n| Action | Workshop | 30-day check-in (now) |');
+    expect(md).toContain('| Publish rotas six weeks ahead | Under way<br>1 of 2 steps done | Done<br>2 of 2 steps done<br>Check-in note: Rotas out six weeks ahead on two wards |');
+    expect(md).toContain('| Hold stay interviews | Not in the plan then | Not started<br>No steps |');
+    expect(md.indexOf('## Self-assessment')).toBeGreaterThan(md.indexOf('## Actions'));
+  });
+
+  it('writes JSON version 3 with the self-assessment, the cycle and each action’s check-in note, which imports back as a plan', async () => {
+    const json = (await exportPlan(snapshot(), 'json', { boardId: BOARD_ID })) as string;
+    const plan = planJsonSchema.parse(JSON.parse(json));
+    expect(plan.version).toBe(3);
+    expect(plan.actions.map((action) => action.review)).toEqual(['Rotas out six weeks ahead on two wards', '']);
+    expect(plan.assessment).toMatchObject({ revealed: true, raters: 3 });
+    expect(plan.assessment.topics[0]).toEqual({ title: 'Organisational culture and compassionate, inclusive leadership', agreed: 'amber', note: 'Matron owns it | since March', spread: { red: 1, amber: 2, green: 0 } });
+    expect(plan.cycle).toMatchObject({ stage: 30, stages: [0, 30] });
+    expect(plan.cycle.ratings[0]).toEqual({ topic: 'Organisational culture and compassionate, inclusive leadership', byStage: ['red', 'amber'] });
+    expect(plan.cycle.actions[1]).toEqual({ action: 'Hold stay interviews', byStage: [null, { status: 'not-started', stepsDone: 0, stepsTotal: 0, note: '' }] });
+    const imported = await readPlanFile(new TextEncoder().encode(json), openWorkbookArchive);
+    expect(imported.actions.map((action) => [action.action, action.status])).toEqual([['Publish rotas six weeks ahead', 'done'], ['Hold stay interviews', 'not-started']]);
+    // The CSV stays the action table alone.
+    const csv = (await exportPlan(snapshot(), 'csv', { boardId: BOARD_ID })) as string;
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+    expect(csv).not.toMatch(/Check-in note|Rotas out six weeks|Organisational culture/);
+  });
+
+  it('never exports a name, a line of evidence or anyone’s own rating from the self-assessment: counts only', async () => {
+    for (const anonymous of [true, false]) {
+      const board = readBoardSnapshot(checkInPlanBoard({ anonymous }), TAKEN);
+      expect(JSON.stringify(board)).not.toMatch(new RegExp(`${EVIDENCE}|${EVIDENCE_AUTHOR}`));
+      for (const format of PLAN_FORMATS) {
+        const written = await exportPlan(board, format, { boardId: BOARD_ID, chartPictures: { cycleHistory: { png: ONE_PIXEL_PNG, width: 800, height: 400 } } });
+        let text = typeof written === 'string' ? written : '';
+        if (typeof written !== 'string') {
+          const zip = await JSZip.loadAsync(written);
+          for (const file of Object.values(zip.files)) if (/\.xml$/.test(file.name)) text += await file.async('string');
+        }
+        expect(text, `${format}, anonymous: ${anonymous}`).not.toContain(EVIDENCE);
+        expect(text, `${format}, anonymous: ${anonymous}`).not.toContain('Priya');
+      }
+      // The JSON's topics hold the group's rating and the counts, nothing per person.
+      const plan = planJsonSchema.parse(JSON.parse((await exportPlan(board, 'json', { boardId: BOARD_ID })) as string));
+      for (const topic of plan.assessment.topics) {
+        expect(Object.keys(topic).sort()).toEqual(['agreed', 'note', 'spread', 'title']);
+        if (topic.spread) expect(Object.keys(topic.spread).sort()).toEqual(['amber', 'green', 'red']);
+      }
+    }
   });
 });

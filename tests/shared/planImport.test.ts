@@ -4,7 +4,9 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import ExcelJS from 'exceljs';
 import { initBoard } from '../../shared/document/board';
-import { addActionSteps, importPlanActions, readActionSteps, updateActionStep } from '../../shared/document/actions';
+import { addAction, addActionSteps, importPlanActions, readActionSteps, updateAction, updateActionStep } from '../../shared/document/actions';
+import { defaultTopicId, setAgreedRating } from '../../shared/document/assessment';
+import { startCheckIn } from '../../shared/document/cycle';
 import { readBoardSnapshot } from '../../shared/export/snapshot';
 import { exportPlan } from '../../shared/export/plan';
 import { parseStatus, parseStepsCell, parseTimescale, stepsCell, timescaleCell } from '../../shared/rules/planText';
@@ -99,6 +101,48 @@ describe('importing a plan into a later check-in board', () => {
     expect((await readPlan(encode((await exportPlan(snapshot, 'csv', EXPORTED)) as string))).description).toBeNull();
   });
 
+  it('reads a version-3 JSON plan from a check-in board: its actions, not its check-in notes, self-assessment or cycle', async () => {
+    const workshop = checkInBoard();
+    setAgreedRating(workshop, defaultTopicId(1), { rating: 'red', note: 'Nobody owns it' });
+    const rotas = addAction(workshop, { topic: 'Flexible working', now: TAKEN });
+    updateAction(workshop, rotas, { action: 'Publish rotas six weeks ahead', status: 'under-way' });
+    addActionSteps(workshop, rotas, [{ text: 'Agree the calendar', done: true }]);
+    const thirtyDays = checkInBoard();
+    startCheckIn(workshop, thirtyDays, { stage: 30, title: 'Ward 7', now: TAKEN + 1 });
+    setAgreedRating(thirtyDays, defaultTopicId(1), { rating: 'amber', note: '' });
+    updateAction(thirtyDays, rotas, { status: 'done', review: 'Out on two wards' });
+    const json = (await exportPlan(readBoardSnapshot(thirtyDays, TAKEN), 'json', EXPORTED)) as string;
+    expect(JSON.parse(json)).toMatchObject({ version: 3, cycle: { stages: [0, 30] }, actions: [{ review: 'Out on two wards' }] });
+    const plan = await readPlan(encode(json));
+    expect(plan.actions).toEqual([
+      { topic: 'Flexible working', action: 'Publish rotas six weeks ahead', owner: '', timescale: null, steps: [{ text: 'Agree the calendar', done: true }], success: '', status: 'done' },
+    ]);
+    const sixtyDays = checkInBoard();
+    expect(importPlanActions(sixtyDays, { source: 'plan.json', actions: plan.actions }, TAKEN)).toEqual({ added: 1, skipped: 0 });
+    // Each check-in writes its own note on an action.
+    expect(readBoardSnapshot(sixtyDays).actions[0]).toMatchObject({ action: 'Publish rotas six weeks ahead', status: 'done', review: '' });
+  });
+
+  it('still reads a version-2 JSON plan, without the check-in notes, self-assessment and cycle', async () => {
+    const v3 = JSON.parse((await exportPlan(readBoardSnapshot(samplePlanDoc(), TAKEN), 'json', EXPORTED)) as string);
+    const { assessment: _assessment, cycle: _cycle, ...rest } = v3;
+    const v2 = { ...rest, version: 2, actions: v3.actions.map(({ review: _review, ...action }: Record<string, unknown>) => action) };
+    const plan = await readPlan(encode(JSON.stringify(v2)));
+    expect(plan.actions).toEqual((await readPlan(encode(JSON.stringify(v3)))).actions);
+    expect(plan.actions).toHaveLength(3);
+  });
+
+  it('reads a version-2 JSON plan as exported before the self-assessment and the cycle (a frozen copy)', async () => {
+    const v2 = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan/plan-v2.json'));
+    const plan = await readPlan(new Uint8Array(v2));
+    expect(plan.description).toBe('“Nursing retention | board session”, the workshop of 2026-11-23');
+    expect(plan.actions.map((a) => [a.action.slice(0, 30), a.status, a.steps.length])).toEqual([
+      ['Review data on staff views and', 'under-way', 2],
+      ['+1 rota per ward', 'not-started', 1],
+      ['Offer a career chat to everyon', 'not-started', 0],
+    ]);
+  });
+
   it('reads a version-1 JSON plan, from before timescales and steps had structure', async () => {
     const v1 = fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/plan/plan-v1.json'));
     const plan = await readPlan(new Uint8Array(v1));
@@ -140,7 +184,12 @@ describe('importing a plan into a later check-in board', () => {
     };
     expect(await refusal(new Uint8Array())).toBe('The file is empty.');
     expect(await refusal(new Uint8Array(MAX_PLAN_FILE_BYTES + 1).fill(65))).toMatch(/larger than 2 MB/);
-    expect(await refusal(encode('{"format": "something else"}'))).toMatch(/not a Retain action plan/);
+    expect(await refusal(encode('{"format": "something else"}'))).toMatch(/not a Retain action plan .*version 1, 2 or 3/);
+    expect(await refusal(encode('{"format":"retain-action-plan","version":4,"title":"","workshopDate":"","actions":[]}'))).toMatch(/version 1, 2 or 3/);
+    const v3Action = { topic: 'T', action: 'A', owner: '', timescale: null, steps: [], success: '', status: 'done', review: 7 };
+    expect(await refusal(encode(JSON.stringify({ format: 'retain-action-plan', version: 3, title: '', workshopDate: '', actions: [v3Action] })))).toBe(
+      'Action 1 in the JSON is not in the version 3 shape.',
+    );
     expect(await refusal(encode('{ not json'))).toBe('The file is not valid JSON.');
     expect(await refusal(encode('{"format":"retain-action-plan","version":2,"title":"","workshopDate":"","actions":[{"topic":1}]}'))).toBe('Action 1 in the JSON is not in the version 2 shape.');
     expect(await refusal(encode('Name,Email\r\nA,b@example.invalid\r\n'))).toMatch(/No “Action” or “Topic and objective” column/);

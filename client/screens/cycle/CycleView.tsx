@@ -1,8 +1,8 @@
 import { stageName } from '../../../shared/schema/cycle';
 import { boardIdFromPath, usePathname } from '../../router';
-import { showActivity } from '../../state/boardUi';
 import { useBoardIdentity } from '../../sync/BoardProvider';
 import { useCycle } from '../../sync/useExerciseState';
+import { CheckInAgenda } from './CheckInAgenda';
 import { CycleBoards } from './CycleBoards';
 import { useCycleHistory } from './useCycleHistory';
 import { WhatChanged } from './WhatChanged';
@@ -11,40 +11,8 @@ import './cycle.css';
 // The presenter view's "What changed" lives in the presenter's folder and loads with this chunk (PresenterScreen.tsx).
 export { PresenterCycle } from '../presenter/PresenterCycle';
 
-/** The first heading of "what changed", which the agenda's last item links to. */
+/** The first heading of "what changed", which the agenda's "Compare with earlier" links to. */
 const WHAT_CHANGED_ID = 'what-changed';
-
-/**
- * A check-in runs as a short agenda: each action's
- * progress, then the self-assessment again, then the comparison. The
- * buttons switch to the activity where each is done.
- */
-function CheckInAgenda() {
-  return (
-    <section className="cycle-agenda" aria-labelledby="cycle-agenda-heading">
-      <h3 id="cycle-agenda-heading" className="cycle-agenda__heading">
-        The check-in’s agenda
-      </h3>
-      <ol className="cycle-agenda__list">
-        <li>
-          Review each action’s progress: where it is up to, a note, new steps, a changed owner or date.{' '}
-          <button type="button" className="button button--small button--secondary" onClick={() => showActivity('plan')}>
-            Action plan
-          </button>
-        </li>
-        <li>
-          Re-run the self-assessment, and agree a rating for each topic.{' '}
-          <button type="button" className="button button--small button--secondary" onClick={() => showActivity('assessment')}>
-            Self-assessment
-          </button>
-        </li>
-        <li>
-          Compare with earlier: <a href={`#${WHAT_CHANGED_ID}`}>what changed</a>, below.
-        </li>
-      </ol>
-    </section>
-  );
-}
 
 /**
  * "What changed", the activity on every board of a retention cycle
@@ -65,7 +33,7 @@ export function CycleView() {
         This board is the {stageName(stage).replace(/^W/, 'w')}
         {history.stages.length > 1 ? `, compared with the ${history.stages.length - 1 === 1 ? 'board' : 'boards'} before it.` : '.'}
       </p>
-      {stage > 0 && <CheckInAgenda />}
+      {stage > 0 && <CheckInAgenda stage={stage} history={history} whatChangedId={WHAT_CHANGED_ID} />}
       {identity.role === 'facilitator' && <CycleBoards boardId={boardId} />}
       <WhatChanged history={history} anchorId={WHAT_CHANGED_ID} />
     </div>

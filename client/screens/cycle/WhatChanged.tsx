@@ -2,7 +2,7 @@ import { type ReactNode, useId, useMemo } from 'react';
 import { cycleHistoryChart } from '../../../shared/charts';
 import type { ActionAtStage } from '../../../shared/rules/cycle';
 import { type CycleStage, stageName } from '../../../shared/schema/cycle';
-import { ACTION_STATUS_LABELS } from '../../../shared/schema/exercise';
+import { ACTION_REVIEW_LABEL, ACTION_STATUS_LABELS } from '../../../shared/schema/exercise';
 import { Chart } from '../../components/Chart';
 import { plural } from '../../sync/useExerciseState';
 import { RatingMark } from './RatingMark';
@@ -18,6 +18,15 @@ export function describeActionAt(at: ActionAtStage | null): string {
   if (!at) return 'Not on that board';
   const status = ACTION_STATUS_LABELS[at.status];
   return at.stepsTotal > 0 ? `${status}, ${at.stepsDone} of ${plural(at.stepsTotal, 'step')} done` : status;
+}
+
+/** A check-in's note on an action, below its progress at that stage: named in words, and quoted as written. */
+export function ActionNote({ note }: { note: string }) {
+  return (
+    <span className="cycle-progress__note">
+      {ACTION_REVIEW_LABEL}: “{note.trim()}”
+    </span>
+  );
 }
 
 /**
@@ -59,7 +68,8 @@ function StageHeadings({ first, stages }: { first: string; stages: readonly Cycl
  * topic's agreed rating at every stage with the count of each colour per
  * stage (shared/charts/cycleHistory.ts), then the same in tables, which are
  * what screen readers read (the chart is decorative beside them, as
- * Chart.tsx says), and each action's progress at every stage. The last
+ * Chart.tsx says), and each action's progress at every stage with the
+ * check-in's note on it, where there is one. The last
  * column is this board as it is now, so agreeing a rating or ticking a step
  * shows here at once.
  */
@@ -131,6 +141,7 @@ export function WhatChanged({ history, headingLevel = 3, anchorId }: { history: 
                 {action.byStage.map((at, index) => (
                   <td key={index} className={at ? `cycle-progress cycle-progress--${at.status}` : 'cycle-progress cycle-progress--none'}>
                     {describeActionAt(at)}
+                    {at?.note.trim() && <ActionNote note={at.note} />}
                   </td>
                 ))}
               </tr>

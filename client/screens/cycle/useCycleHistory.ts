@@ -33,7 +33,7 @@ export function useCycleHistory(): CycleHistory {
       ratings: topics.map((topic) => ({ topicId: topic.id, topic: topic.title, rating: agreed[topic.id]?.rating ?? null })),
       actions: actions.map((action) => {
         const progress = actionProgress(action, steps[action.id] ?? []);
-        return { actionId: action.id, label: progress.label.trim().replace(/\s+/g, ' '), status: progress.status, stepsDone: progress.stepsDone, stepsTotal: progress.stepsTotal };
+        return { actionId: action.id, label: progress.label.trim().replace(/\s+/g, ' '), status: progress.status, stepsDone: progress.stepsDone, stepsTotal: progress.stepsTotal, note: action.review };
       }),
     };
     return {

@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { actionWarnings, agreementProblems } from '../../../shared/rules/actionReadiness';
 import {
   type Action,
-  ACTION_FIELD_LABELS,
+  ACTION_TEXT_LABELS,
   ACTION_FIELD_MAX_CHARS,
   type ActionTextField,
   EVALUATION_STEPS,
@@ -46,7 +46,7 @@ function ActionField({ action, field }: { action: Action; field: ActionTextField
   return (
     <div className="action-fields__field" data-field={field}>
       <label className="field__label" htmlFor={id}>
-        {ACTION_FIELD_LABELS[field]}
+        {ACTION_TEXT_LABELS[field]}
       </label>
       {hint && (
         <p className="field__hint" id={`${id}-hint`}>

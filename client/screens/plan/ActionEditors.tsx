@@ -10,12 +10,15 @@ import {
   MAX_DURATION_AMOUNT,
   MAX_STEPS_PER_ACTION,
   ACTION_STEP_MAX_CHARS,
+  ACTION_FIELD_MAX_CHARS,
+  ACTION_TEXT_LABELS,
+  type ActionTextField,
   type Timescale,
 } from '../../../shared/schema/exercise';
 import { SharedTextInput } from '../../components/SharedTextInput';
 import { announce } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
-import { stepTextField } from '../../sync/useSharedText';
+import { actionTextField, stepTextField, useSharedText } from '../../sync/useSharedText';
 import { useActionSteps, useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
 import './plan.css';
 
@@ -42,6 +45,38 @@ export function usePlanPermissions(): PlanPermissions {
 /** A name for an action in labels: its action, else its topic, else its number. */
 export function actionName(action: Pick<Action, 'action' | 'topic'>, index: number): string {
   return action.action.trim() || action.topic.trim() || `Action ${index + 1}`;
+}
+
+/**
+ * A written field of an action, typed into live by anyone at once, as in the
+ * actions phase: on the plan's cards and in a check-in's agenda. Its visible
+ * label is the field's name, said once (the plan has no column headings over
+ * the cards to repeat it); screen readers hear which action it belongs to as
+ * well.
+ */
+export function PlanTextField({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
+  const actions = useExerciseActions();
+  const id = useId();
+  const text = useSharedText<HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
+    actions.updateAction(action.id, { [field]: next }),
+  );
+  return (
+    <div className="action-fields__field" data-field={field}>
+      <label className="field__label" htmlFor={id}>
+        {ACTION_TEXT_LABELS[field]}
+      </label>
+      <textarea
+        {...text}
+        id={id}
+        // Starts with the visible label (WCAG 2.5.3, label in name), and says which action.
+        aria-label={`${ACTION_TEXT_LABELS[field]} of “${name}”`}
+        className="field__input action-fields__text"
+        rows={field === 'owner' ? 1 : field === 'review' ? 3 : 2}
+        maxLength={ACTION_FIELD_MAX_CHARS}
+        readOnly={readOnly}
+      />
+    </div>
+  );
 }
 
 /** Today plus some months, as YYYY-MM-DD: the date a new "by a date" timescale starts at. */

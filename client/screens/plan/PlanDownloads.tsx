@@ -2,10 +2,14 @@ import { useId, useState } from 'react';
 import type { PlanFormat } from '../../../shared/export/plan';
 import { usePlanLink } from '../../sync/BoardProvider';
 
-/** The plan's downloads, in the order people reach for them. */
-const DOWNLOADS: { format: PlanFormat; label: string; hint: string }[] = [
-  { format: 'docx', label: 'Word document', hint: 'the whole workshop: actions, themes, the four perspectives, driver diagrams with pictures' },
-  { format: 'xlsx', label: 'Excel workbook', hint: 'the actions in the action plan’s columns, and the themes with their votes' },
+/** The plan's downloads, in the order people reach for them; a 90-day check-in's agenda offers the first two again (client/screens/cycle/). */
+export const PLAN_DOWNLOADS: { format: PlanFormat; label: string; hint: string }[] = [
+  {
+    format: 'docx',
+    label: 'Word document',
+    hint: 'the whole workshop: actions, themes, the four perspectives, driver diagrams with pictures, the self-assessment, and what changed across the cycle',
+  },
+  { format: 'xlsx', label: 'Excel workbook', hint: 'the actions in the action plan’s columns, the themes with their votes, the self-assessment, and what changed across the cycle' },
   { format: 'csv', label: 'Spreadsheet (CSV)', hint: 'the actions, for any spreadsheet' },
   { format: 'md', label: 'Document (Markdown)', hint: 'the actions, themes and driver diagrams as text' },
   { format: 'ics', label: 'Check-ins (calendar)', hint: 'at 30, 60 and 90 days from the date below, listing the actions' },
@@ -28,7 +32,7 @@ export function PlanDownloads() {
         Print the plan
       </button>
       <ul className="plan-downloads__list">
-        {DOWNLOADS.map(({ format, label, hint }) => (
+        {PLAN_DOWNLOADS.map(({ format, label, hint }) => (
           <li key={format}>
             <a href={link(format)} download>
               {label}

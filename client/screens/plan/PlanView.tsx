@@ -1,14 +1,13 @@
-import { useId, useMemo } from 'react';
+import { lazy, Suspense, useId, useMemo } from 'react';
 import { type ActionProgress, actionProgress, planProgressChart } from '../../../shared/charts';
 import { actionWarnings } from '../../../shared/rules/actionReadiness';
 import { describeTimescale } from '../../../shared/rules/planText';
-import { type Action, ACTION_FIELD_LABELS, ACTION_FIELD_MAX_CHARS, ACTION_STATUS_LABELS, type ActionTextField } from '../../../shared/schema/exercise';
-import { announce } from '../../state/boardUi';
-import { actionTextField, useSharedText } from '../../sync/useSharedText';
+import { type Action, ACTION_REVIEW_LABEL, ACTION_STATUS_LABELS, type ActionTextField } from '../../../shared/schema/exercise';
+import { announce, setPlanGrouping, useBoardUi } from '../../state/boardUi';
 import { useCanChangeBoard } from '../../sync/BoardProvider';
-import { plural, useActions, useExerciseActions, useSession, useSteps } from '../../sync/useExerciseState';
+import { plural, useActions, useCycle, useExerciseActions, useSession, useSteps } from '../../sync/useExerciseState';
 import { PlanDownloads } from './PlanDownloads';
-import { actionName, DeleteActionButton, type PlanPermissions, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
+import { actionName, DeleteActionButton, type PlanPermissions, PlanTextField, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
 import { useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
@@ -16,37 +15,6 @@ import { PlanTableHead } from './PlanTableHead';
 import { Chart } from '../../components/Chart';
 import { useServedTopic, useTopicsNeedingWork } from '../assessment/needingWork';
 import './plan.css';
-
-/**
- * A written field of an action, typed into live by anyone at once, as in the
- * actions phase. Its visible label is the template's column name, said once
- * (the plan has no column headings over the cards to repeat it); screen
- * readers hear which action it belongs to as well.
- */
-function PlanTextField({ action, field, name, readOnly }: { action: Action; field: ActionTextField; name: string; readOnly: boolean }) {
-  const actions = useExerciseActions();
-  const id = useId();
-  const text = useSharedText<HTMLTextAreaElement>(actionTextField(action.id, field), action[field], (next) =>
-    actions.updateAction(action.id, { [field]: next }),
-  );
-  return (
-    <div className="action-fields__field" data-field={field}>
-      <label className="field__label" htmlFor={id}>
-        {ACTION_FIELD_LABELS[field]}
-      </label>
-      <textarea
-        {...text}
-        id={id}
-        // Starts with the visible label (WCAG 2.5.3, label in name), and says which action.
-        aria-label={`${ACTION_FIELD_LABELS[field]} of “${name}”`}
-        className="field__input action-fields__text"
-        rows={field === 'owner' ? 1 : 2}
-        maxLength={ACTION_FIELD_MAX_CHARS}
-        readOnly={readOnly}
-      />
-    </div>
-  );
-}
 
 /** The id of an action's card heading, where the summary's buttons take focus. */
 function cardHeadingId(action: Action): string {
@@ -56,20 +24,23 @@ function cardHeadingId(action: Action): string {
 /**
  * One action as a card: its number, name and progress on top, then the
  * template's six columns as a grid of fields wide enough to read (two side by
- * side where the card has room, one above the other on a phone), then what is
- * missing and, for whoever may rewrite the plan, Delete.
+ * side where the card has room, one above the other on a phone), on a
+ * check-in board the check-in's note, then what is missing and, for whoever
+ * may rewrite the plan, Delete. Its number is its place in the plan, grouped
+ * or not (`value`, so a list of a group says it too).
  */
-function PlanCard({ action, index, permissions }: { action: Action; index: number; permissions: PlanPermissions }) {
+function PlanCard({ action, index, permissions, checkIn, headingLevel }: { action: Action; index: number; permissions: PlanPermissions; checkIn: boolean; headingLevel: 3 | 4 }) {
   const name = actionName(action, index);
   const warnings = actionWarnings(action);
   const readOnly = !permissions.canWrite;
   const text = (field: ActionTextField) => <PlanTextField action={action} field={field} name={name} readOnly={readOnly} />;
+  const Heading = `h${headingLevel}` as 'h3' | 'h4';
   return (
-    <li className={`plan-card plan-card--${action.status}`}>
+    <li className={`plan-card plan-card--${action.status}`} value={index + 1}>
       <div className="plan-card__head">
-        <h3 className="plan-card__title" id={cardHeadingId(action)} tabIndex={-1}>
+        <Heading className="plan-card__title" id={cardHeadingId(action)} tabIndex={-1}>
           <span className="plan-card__number">{index + 1}.</span> {name}
-        </h3>
+        </Heading>
         <StatusSelect action={action} name={name} readOnly={!permissions.canTrack} />
       </div>
       {action.importedFrom && <p className="plan-card__source">Imported from {action.importedFrom}</p>}
@@ -85,6 +56,8 @@ function PlanCard({ action, index, permissions }: { action: Action; index: numbe
           <StepsChecklist action={action} name={name} permissions={permissions} />
         </div>
         {text('success')}
+        {/* A check-in's note is progress, not the plan: whoever may set progress writes it (docs/client.md, "The action plan and a check-in's agenda"). */}
+        {checkIn && <PlanTextField action={action} field="review" name={name} readOnly={!permissions.canTrack} />}
       </div>
       {(warnings.length > 0 || permissions.canWrite) && (
         <div className="plan-card__foot">
@@ -165,7 +138,7 @@ function StartFromTopics({ addToPlan }: { addToPlan: (add: () => void) => void }
  * progress in one short row, as a facilitator runs down the plan at a
  * check-in. Each action's name takes focus to its card.
  */
-function PlanSummary({ planned }: { planned: readonly Action[] }) {
+function PlanSummary({ planned, checkIn }: { planned: readonly Action[]; checkIn: boolean }) {
   const steps = useSteps();
   const goTo = (action: Action) => {
     // Focus, not a #fragment link: the board page's address keeps its fragment for the token (docs/client.md, "Links, tokens and identity").
@@ -183,6 +156,7 @@ function PlanSummary({ planned }: { planned: readonly Action[] }) {
             <th scope="col">Owner</th>
             <th scope="col">Timescale</th>
             <th scope="col">Progress</th>
+            {checkIn && <th scope="col">{ACTION_REVIEW_LABEL}</th>}
           </tr>
         </thead>
         <tbody>
@@ -209,6 +183,11 @@ function PlanSummary({ planned }: { planned: readonly Action[] }) {
                     </span>
                   )}
                 </td>
+                {checkIn && (
+                  <td data-label={ACTION_REVIEW_LABEL} className="plan-summary__review">
+                    {action.review.trim() || <span className="plan-summary__unset">No note yet</span>}
+                  </td>
+                )}
               </tr>
             );
           })}
@@ -263,6 +242,51 @@ function PrintedPlan({ planned }: { planned: readonly Action[] }) {
 }
 
 /**
+ * Whether this person reads the cards in the plan's order or grouped by
+ * topic: a toggle button, kept on this screen only (client/state/boardUi.ts),
+ * never in the document, so each person reads the plan their own way.
+ */
+function GroupingToggle() {
+  const grouping = useBoardUi((state) => state.planGrouping);
+  return (
+    <button
+      type="button"
+      className="button button--small button--secondary plan-view__grouping"
+      aria-pressed={grouping === 'topic'}
+      onClick={() => setPlanGrouping(grouping === 'topic' ? 'order' : 'topic')}
+    >
+      Group by topic
+    </button>
+  );
+}
+
+// Grouping by topic loads when first asked for: the board page's chunk is at its size limit (docs/client.md, "Styles").
+const PlanGroups = lazy(() => import('./PlanGroups').then((module) => ({ default: module.PlanGroups })));
+
+/**
+ * The cards, in the plan's order or under a heading per topic (PlanGroups.tsx);
+ * either way each card keeps its number in the plan. Until the grouping has
+ * loaded, the cards stay in order.
+ */
+function PlanCards({ planned, permissions, checkIn }: { planned: readonly Action[]; permissions: PlanPermissions; checkIn: boolean }) {
+  const grouping = useBoardUi((state) => state.planGrouping);
+  const card = (action: Action, index: number, headingLevel: 3 | 4) => (
+    <PlanCard key={action.id} action={action} index={index} permissions={permissions} checkIn={checkIn} headingLevel={headingLevel} />
+  );
+  const inOrder = (
+    <ol className="plan-cards" aria-label="Actions">
+      {planned.map((action, index) => card(action, index, 3))}
+    </ol>
+  );
+  if (grouping !== 'topic') return inOrder;
+  return (
+    <Suspense fallback={inOrder}>
+      <PlanGroups planned={planned} renderCard={card} />
+    </Suspense>
+  );
+}
+
+/**
  * The action plan on every board: a summary of the actions, then each action
  * as a card of the guide's columns, edited live by whoever may (see
  * usePlanPermissions), with the downloads, the calendar of check-ins, and
@@ -277,6 +301,7 @@ export function PlanView() {
   const permissions = usePlanPermissions();
   const canEdit = useCanChangeBoard();
   const headingId = useId();
+  const checkIn = useCycle().stage > 0;
   const { addToPlan, prompt: addToPlanPrompt } = useAddToPlan();
   const done = planned.filter((action) => action.status === 'done').length;
   return (
@@ -293,12 +318,9 @@ export function PlanView() {
       {planned.length > 0 && (
         <>
           <PlanProgressChart planned={planned} />
-          <PlanSummary planned={planned} />
-          <ol className="plan-cards" aria-label="Actions">
-            {planned.map((action, index) => (
-              <PlanCard key={action.id} action={action} index={index} permissions={permissions} />
-            ))}
-          </ol>
+          <PlanSummary planned={planned} checkIn={checkIn} />
+          <GroupingToggle />
+          <PlanCards planned={planned} permissions={permissions} checkIn={checkIn} />
         </>
       )}
       <PrintedPlan planned={planned} />
