@@ -26,7 +26,7 @@ import { PRIVATE_DOCUMENT_SUFFIX } from '../shared/protocol';
 import type { CreateBoardResponse } from '../shared/schema/api';
 import type { Phase } from '../shared/schema/exercise';
 import type { NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
-import { launchChromium } from '../tests/helpers/chromium';
+import { joinBoard, launchChromium } from '../tests/helpers/chromium';
 import { connectStockClient, createBoard, registerParticipant, whenSynced, type StockClient } from '../tests/helpers/server';
 import { startServerProcess, type ServerProcess } from '../tests/helpers/server-process';
 
@@ -81,13 +81,6 @@ async function openPage(browser: Browser, size: SizeName): Promise<Page> {
   return context.newPage();
 }
 
-async function joinAs(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link);
-  await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-  await page.getByRole('button', { name: 'Join the board' }).click();
-  await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor();
-}
-
 async function save(page: Page, name: string, size: SizeName): Promise<void> {
   // Let live changes land and transitions settle before the picture is taken.
   await sleep(600);
@@ -122,9 +115,9 @@ async function main(): Promise<void> {
     scripted.push(script);
 
     const fran = await openPage(browser, 'laptop');
-    await joinAs(fran, board.links.facilitator, 'Fran (facilitator)');
+    await joinBoard(fran, board.links.facilitator, 'Fran (facilitator)', 15_000);
     const cal = await openPage(browser, 'phone');
-    await joinAs(cal, board.links.participant, 'Cal');
+    await joinBoard(cal, board.links.participant, 'Cal', 15_000);
     const projector = await openPage(browser, 'projector');
     await projector.goto(board.links.viewer);
     const smallProjector = await openPage(browser, 'laptop');

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import { createLogger } from './logger';
 import { SqliteStorage } from './persistence/sqlite';
+import { PostgresStorage } from './persistence/postgres';
 import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
 import { Connections } from './rooms/connection';
@@ -43,7 +44,9 @@ export async function startServer(
   // Before storage opens: a bad CREATION_ALLOWED_ADDRESSES entry stops the start with nothing to close.
   const boardCreation = new BoardCreationGate(config, log);
   const joinAttempts = new JoinAttempts(config, log);
-  const storage = dependencies.storage ?? new SqliteStorage(config.dataDir, log);
+  // DATABASE_URL chooses PostgreSQL; without it, the SQLite file in DATA_DIR (docs/storage.md).
+  const storage =
+    dependencies.storage ?? (config.databaseUrl ? await PostgresStorage.open(config.databaseUrl, log) : new SqliteStorage(config.dataDir, log));
   const rooms = new RoomRegistry(
     storage,
     log,

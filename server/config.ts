@@ -10,6 +10,11 @@ export interface ServerConfig {
   /** Where the SQLite file lives. */
   dataDir: string;
   /**
+   * A PostgreSQL database to keep everything in instead of the SQLite file
+   * (docs/storage.md); null keeps SQLite, the default.
+   */
+  databaseUrl: string | null;
+  /**
    * The address people reach the server at, for the links a new board gets
    * (for example https://retain.trust.nhs.uk). Without it, links use the
    * address the creating browser used.
@@ -88,6 +93,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
   dataDir: path.resolve('data'),
+  databaseUrl: null,
   publicUrl: null,
   clientDir: path.resolve('dist/client'),
   roomUnloadGraceMs: 30_000,
@@ -129,6 +135,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default(DEFAULT_CONFIG.host),
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_CONFIG.port),
   DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'give a postgres:// URL, e.g. postgres://retain@db.internal:5432/retain')
+    .optional(),
   PUBLIC_URL: z.string().url().optional(),
   ROOM_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.roomUnloadGraceMs),
   COMPACT_AFTER_UPDATES: positiveInt.default(DEFAULT_CONFIG.compactAfterUpdates),
@@ -177,6 +187,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: e.HOST,
     port: e.PORT,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const server = await startServer(config);
-  console.warn(`Retain is running at ${server.url} (data in ${config.dataDir})`);
+  // Never the database URL itself: it may carry a password.
+  console.warn(`Retain is running at ${server.url} (data in ${config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : config.dataDir})`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -101,8 +101,16 @@ export class Connections {
       displayName: participant?.displayName ?? null,
       colour: participant?.colour ?? null,
     };
+    // Paused while the room is joined: what the client sends meanwhile (its sync step 1, at once) waits
+    // in the socket instead of reaching no listener. Loading a document can take longer than a client
+    // takes to speak, always so from a store over the network (docs/storage.md).
+    ws.pause();
     const room = await this.rooms.connect(board, connection, name);
-    if (!room) return;
+    if (!room) {
+      // Refused: the room closed the socket; reading on lets the close handshake finish.
+      ws.resume();
+      return;
+    }
     const allowance = new TokenBucket(this.options.rateLimitPerSecond, this.options.rateLimitBurst);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!allowance.take()) {
@@ -119,6 +127,7 @@ export class Connections {
       room.receive(connection, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     });
     ws.once('close', () => this.rooms.disconnect(room, connection));
+    ws.resume();
   }
 }
 

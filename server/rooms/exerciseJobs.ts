@@ -10,7 +10,8 @@ import { countVotes } from '../../shared/rules/dotVoting';
 import { publishAssessmentSpread, readAssessmentSpread, readAssessmentTopics, readOwnRatings, withdrawAssessmentSpread } from '../../shared/document/assessment';
 import { buildAssessmentSpread, hasRated, type RaterRatings } from '../../shared/rules/assessment';
 import type { Ballot, Progress, Session, VoteTally } from '../../shared/schema/exercise';
-import type { BoardId, NoteId } from '../../shared/schema/ids';
+import type { BoardId, NoteId, TopicId } from '../../shared/schema/ids';
+import type { OwnRating } from '../../shared/schema/assessment';
 import {
   type BoardRecord,
   type BoardStore,
@@ -199,8 +200,9 @@ export class ExerciseCoordinator {
       const names = await this.privateDocuments(board.id);
       // A locked board takes no participant's change, a draft included; the reveal itself is the facilitator's act.
       if (session.revealed && !session.locked) await this.moveDrafts(board, boardRoom, names);
-      await this.publishProgress(board, boardRoom, names);
-      if (session.assessmentRevealed) await this.writeAssessmentSpread(board, boardRoom, names);
+      const ratings = await this.publishProgress(board, boardRoom, names);
+      // The ratings the counts just read, so each private document is opened once a tick.
+      if (session.assessmentRevealed) await this.writeAssessmentSpread(board, boardRoom, names, ratings);
     });
   }
 
@@ -209,8 +211,10 @@ export class ExerciseCoordinator {
    * placed, and the dots placed in all (as the tally at the close will count
    * them), all together: the ballots are summed here and only the sum leaves,
    * so nothing in `progress` is per person (docs/exercise.md, "Anonymity").
+   * Returns each document's self-assessment ratings as read, for the spread.
    */
-  private async publishProgress(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
+  private async publishProgress(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<ReadonlyMap<PrivateDocumentName, Map<TopicId, OwnRating>>> {
+    const ratingsOf = new Map<PrivateDocumentName, Map<TopicId, OwnRating>>();
     const progress: Progress = { drafts: {}, voters: 0, dots: 0, raters: 0 };
     const ballots: Ballot[] = [];
     // Only ratings of topics that exist count, as in the spread (buildAssessmentSpread).
@@ -219,7 +223,9 @@ export class ExerciseCoordinator {
       await this.registry.use(board, name, async (privateRoom) => {
         addDraftCounts(progress.drafts, privateRoom.doc);
         ballots.push(readOwnBallot(privateRoom.doc));
-        if (hasRated(readOwnRatings(privateRoom.doc), topicIds)) progress.raters += 1;
+        const ratings = readOwnRatings(privateRoom.doc);
+        ratingsOf.set(name, ratings);
+        if (hasRated(ratings, topicIds)) progress.raters += 1;
       });
     }
     // Both counts by the tally's own rules, so they agree with each other and with the results at close:
@@ -230,6 +236,7 @@ export class ExerciseCoordinator {
     await boardRoom.transact((doc, origin) => {
       writeProgress(doc, progress, origin);
     });
+    return ratingsOf;
   }
 
   /**
@@ -316,12 +323,17 @@ export class ExerciseCoordinator {
    * anonymous board. A document with no registered owner is left out, as its
    * drafts are (moveDrafts).
    */
-  private async gatherRatings(board: BoardRecord, names: readonly PrivateDocumentName[], anonymous: boolean): Promise<RaterRatings[]> {
+  private async gatherRatings(
+    board: BoardRecord,
+    names: readonly PrivateDocumentName[],
+    anonymous: boolean,
+    alreadyRead: ReadonlyMap<PrivateDocumentName, Map<TopicId, OwnRating>>,
+  ): Promise<RaterRatings[]> {
     const raters: RaterRatings[] = [];
     for (const name of names) {
       const owner = await this.store.findParticipant(board.id, parseDocumentName(name).participantId!);
       if (!owner) continue;
-      const ratings = await this.registry.use(board, name, async (privateRoom) => readOwnRatings(privateRoom.doc));
+      const ratings = alreadyRead.get(name) ?? (await this.registry.use(board, name, async (privateRoom) => readOwnRatings(privateRoom.doc)));
       if (ratings.size > 0) raters.push({ ratings, authorName: anonymous ? '' : owner.displayName });
     }
     return raters;
@@ -331,12 +343,18 @@ export class ExerciseCoordinator {
    * Publishes the spread of everyone's ratings on the board, when it differs
    * from what the board shows: the ticks call this while the ratings are
    * revealed, and an unchanged spread writes nothing (no update goes out).
+   * `alreadyRead`: ratings read in this same turn of the job queue, by name.
    */
-  private async writeAssessmentSpread(board: BoardRecord, boardRoom: Room, names: readonly PrivateDocumentName[]): Promise<void> {
+  private async writeAssessmentSpread(
+    board: BoardRecord,
+    boardRoom: Room,
+    names: readonly PrivateDocumentName[],
+    alreadyRead: ReadonlyMap<PrivateDocumentName, Map<TopicId, OwnRating>> = new Map(),
+  ): Promise<void> {
     const session = readSession(boardRoom.doc);
     if (!session.assessmentRevealed) return;
     const topicIds = readAssessmentTopics(boardRoom.doc).map((topic) => topic.id);
-    const spread = buildAssessmentSpread(topicIds, await this.gatherRatings(board, names, session.anonymous));
+    const spread = buildAssessmentSpread(topicIds, await this.gatherRatings(board, names, session.anonymous, alreadyRead));
     const spreadMap = topMap(boardRoom.doc, DocKey.assessmentSpread);
     // Compared with what is stored, and every stored key read: anything else there (a hostile leftover) is replaced.
     const unchanged = spreadMap.size === 2 && JSON.stringify(readAssessmentSpread(boardRoom.doc)) === JSON.stringify(spread);

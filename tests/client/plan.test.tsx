@@ -222,6 +222,10 @@ describe('the action plan view', () => {
       const { user, actions } = renderPlan({ actions: [rotas, careers, action('a3')], assessmentTopics, agreedRatings }, { role: 'facilitator' }, { actionsAgreed: true });
       await user.click(screen.getByRole('button', { name: 'Add an action for “Flexible working”' }));
       expect(actions.addAction).not.toHaveBeenCalled();
+      // Asked beside the topic's own button, with the focus on keeping the plan as agreed.
+      const question = screen.getByRole('alertdialog', { name: 'The actions are agreed' });
+      expect(question.closest('li')?.textContent).toContain('Flexible working (agreed Amber)');
+      expect(document.activeElement).toBe(within(question).getByRole('button', { name: 'Keep the agreed plan' }));
       await user.click(screen.getByRole('button', { name: 'Reopen the agreement and add it' }));
       expect(actions.addAction).toHaveBeenCalledWith(null, 'Flexible working');
     });

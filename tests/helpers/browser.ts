@@ -4,10 +4,10 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import type { ServerConfig } from '../../server/config';
 import type { CreateBoardResponse } from '../../shared/schema/api';
-import { launchChromium } from './chromium';
+import { joinBoard, launchChromium } from './chromium';
 import { connectStockClient, registerParticipant, startTestServer, type StockClient, type TestServer, whenSynced } from './server';
 
-export { chromiumPath, launchChromium } from './chromium';
+export { chromiumPath, joinBoard, launchChromium } from './chromium';
 
 /** What the pages of this test file had blocked by the server's content security policy. */
 const cspViolations: string[] = [];
@@ -127,11 +127,3 @@ export function chromiumPeople(): ChromiumPeople {
   };
 }
 
-/** Opens a board link in a page, enters a name and waits until the board is live, as a person does. */
-export async function joinBoard(page: Page, link: string, name: string, timeoutMs = UI_TIMEOUT_MS): Promise<Page> {
-  await page.goto(link);
-  await page.getByRole('textbox', { name: /Your name/ }).fill(name);
-  await page.getByRole('button', { name: 'Join the board' }).click();
-  await visible(page.getByRole('status').filter({ hasText: 'Live' }), timeoutMs);
-  return page;
-}

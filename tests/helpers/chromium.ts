@@ -1,9 +1,10 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
- * Launching Debian's Chromium, without vitest: the browser tests use it
- * through tests/helpers/browser.ts, and the browser benchmark
- * (bench/browser.ts) runs outside vitest.
+ * Launching Debian's Chromium and joining a board in it, without vitest:
+ * the browser tests use them through tests/helpers/browser.ts, and the
+ * browser benchmark (bench/browser.ts) and the screenshots
+ * (scripts/screenshots.ts) run outside vitest.
  */
 
 /** Debian's Chromium, unless CHROMIUM_PATH says otherwise. */
@@ -31,4 +32,13 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/** Opens a board link in a page, enters a name and waits until the board is live, as a person does. */
+export async function joinBoard(page: Page, link: string, name: string, timeoutMs = 5000): Promise<Page> {
+  await page.goto(link);
+  await page.getByRole('textbox', { name: /Your name/ }).fill(name);
+  await page.getByRole('button', { name: 'Join the board' }).click();
+  await page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  return page;
 }

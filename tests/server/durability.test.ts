@@ -57,6 +57,26 @@ describe('every update is durable before anyone receives it', () => {
     writer.close();
   });
 
+  it('keeps what a client sends while its document is still loading, so a slow store never leaves a client unsynced', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new GatedStorage(dataDir);
+    server = await startTestServer({ dataDir, roomUnloadGraceMs: 0 }, { storage });
+    const board = await createBoard(server);
+    const writer = connectStockClient(server, board.boardId, { token: board.tokens.facilitator });
+    clients.push(writer);
+    await whenSynced(writer.provider);
+    addNote(writer.doc, { text: 'stored before the slow load', x: 0, y: 0, authorId: null, authorName: '' });
+    await eventually(async () => expect((await storage.loadDocument(board.boardId as BoardId)).length).toBeGreaterThan(0));
+    writer.destroy();
+    // The room unloads; the next client's sync step 1 arrives while the document loads again, slowly.
+    await eventually(() => expect(server!.rooms.loadedDocumentsOf(board.boardId as BoardId)).toEqual([]));
+    storage.loadDelayMs = 200;
+    const reader = connectStockClient(server, board.boardId, { token: board.tokens.viewer });
+    clients.push(reader);
+    await whenSynced(reader.provider);
+    expect(readNotes(reader.doc).map((note) => note.text)).toEqual(['stored before the slow load']);
+  });
+
   it('writes the updates of one event-loop turn from many clients as one append', async () => {
     const dataDir = await makeDataDir();
     const storage = new GatedStorage(dataDir);

@@ -9,7 +9,7 @@ import { plural, useActions, useCycle, useExerciseActions, useSession, useSteps 
 import { PlanDownloads } from './PlanDownloads';
 import { actionName, DeleteActionButton, type PlanPermissions, PlanTextField, StatusSelect, StepsChecklist, TimescaleInput, usePlanPermissions } from './ActionEditors';
 import { PlanImport } from './PlanImport';
-import { useAddToPlan } from './useAddToPlan';
+import { type AddToPlan, useAddToPlan } from './useAddToPlan';
 import { PLAN_TABLE_COLUMNS, planTableRow } from '../../../shared/export/planTable';
 import { PlanTableHead } from './PlanTableHead';
 import { Chart } from '../../components/Chart';
@@ -96,9 +96,10 @@ function ServedTopic({ text }: { text: string }) {
  * The topics the group agreed red or amber in the self-assessment, red
  * first, each with a button that starts an action for it: the topic's title
  * becomes the action's "Topic and objective". Adding
- * follows the same path as "Add an action" (`useAddToPlan`).
+ * follows the same path as "Add an action" (`useAddToPlan`), its question
+ * about an agreed plan shown beside the topic's own button.
  */
-function StartFromTopics({ addToPlan }: { addToPlan: (add: () => void) => void }) {
+function StartFromTopics({ addToPlan, promptAt }: Pick<AddToPlan, 'addToPlan' | 'promptAt'>) {
   const needing = useTopicsNeedingWork();
   const actions = useExerciseActions();
   const headingId = useId();
@@ -118,14 +119,18 @@ function StartFromTopics({ addToPlan }: { addToPlan: (add: () => void) => void }
               type="button"
               className="button button--small button--secondary"
               onClick={() =>
-                addToPlan(() => {
-                  actions.addAction(null, topic.title);
-                  announce(`Added an action for “${topic.title}” at the end of the plan.`);
-                })
+                addToPlan(
+                  () => {
+                    actions.addAction(null, topic.title);
+                    announce(`Added an action for “${topic.title}” at the end of the plan.`);
+                  },
+                  `topic:${topic.id}`,
+                )
               }
             >
               Add an action for “{topic.title}”
             </button>
+            {promptAt(`topic:${topic.id}`)}
           </li>
         ))}
       </ul>
@@ -302,7 +307,7 @@ export function PlanView() {
   const canEdit = useCanChangeBoard();
   const headingId = useId();
   const checkIn = useCycle().stage > 0;
-  const { addToPlan, prompt: addToPlanPrompt } = useAddToPlan();
+  const { addToPlan, prompt: addToPlanPrompt, promptAt } = useAddToPlan();
   const done = planned.filter((action) => action.status === 'done').length;
   return (
     <section className="plan-view" aria-labelledby={headingId}>
@@ -338,7 +343,7 @@ export function PlanView() {
           Add an action
         </button>
       )}
-      {permissions.canWrite && <StartFromTopics addToPlan={addToPlan} />}
+      {permissions.canWrite && <StartFromTopics addToPlan={addToPlan} promptAt={promptAt} />}
       {addToPlanPrompt}
       <PlanDownloads />
       <PlanImport />

@@ -3,12 +3,21 @@ import { actionAdditionProblem } from '../../../shared/rules/actionReadiness';
 import { announce } from '../../state/boardUi';
 import { useActions, useExerciseActions, useIsFacilitator, useSession } from '../../sync/useExerciseState';
 
+/** Where on a screen an addition was asked for, so the question shows beside that button: any name the screen gives its buttons. */
+const MAIN_PLACE = 'main';
+
 /** What the person is asked, or told, after trying to add an action to an agreed plan. */
-interface AddToPlan {
-  /** Runs `add` at once when the plan takes a new action; otherwise asks the facilitator, or tells anyone else why not. */
-  addToPlan(add: () => void): void;
-  /** The question or the refusal, to render beside the button that was pressed; null when there is none. */
+export interface AddToPlan {
+  /**
+   * Runs `add` at once when the plan takes a new action; otherwise asks the
+   * facilitator, or tells anyone else why not, at `place` (the screen's main
+   * button when left out).
+   */
+  addToPlan(add: () => void, place?: string): void;
+  /** The question or the refusal for the screen's main button; null when there is none. */
   prompt: ReactNode;
+  /** The question or the refusal for the button at `place`, to render beside it; null when there is none there. */
+  promptAt(place: string): ReactNode;
 }
 
 /**
@@ -25,6 +34,7 @@ export function useAddToPlan(): AddToPlan {
   const isFacilitator = useIsFacilitator();
   const [pendingAdd, setPendingAdd] = useState<(() => void) | null>(null);
   const [refused, setRefused] = useState(false);
+  const [place, setPlace] = useState(MAIN_PLACE);
   const problem = actionAdditionProblem({ actionsAgreed: session.actionsAgreed, actionCount: plan.length }, isFacilitator);
   const textId = useId();
   const keepButton = useRef<HTMLButtonElement>(null);
@@ -34,7 +44,8 @@ export function useAddToPlan(): AddToPlan {
     if (asking) keepButton.current?.focus();
   }, [asking]);
 
-  const addToPlan = (add: () => void) => {
+  const addToPlan = (add: () => void, at: string = MAIN_PLACE) => {
+    setPlace(at);
     setRefused(false);
     if (!problem) add();
     else if (isFacilitator) setPendingAdd(() => add);
@@ -70,5 +81,6 @@ export function useAddToPlan(): AddToPlan {
       </p>
     );
   }
-  return { addToPlan, prompt };
+  const promptAt = (at: string) => (at === place ? prompt : null);
+  return { addToPlan, prompt: promptAt(MAIN_PLACE), promptAt };
 }
