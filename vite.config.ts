@@ -41,8 +41,8 @@ export default defineConfig({
           include: ['tests/server/**/*.test.ts'],
           environment: 'node',
           // Tests that start the real process run the compiled server, as `npm start` does; built afresh here.
-          // The Postgres store's tests share one PostgreSQL server a run, found or started here (docs/storage.md).
-          globalSetup: ['tests/helpers/build-server-once.ts', 'tests/helpers/postgres.ts'],
+          // The Postgres store's tests share one PostgreSQL server a run, and the Redis tests one Redis, found or started here (docs/storage.md).
+          globalSetup: ['tests/helpers/build-server-once.ts', 'tests/helpers/postgres.ts', 'tests/helpers/redis.ts'],
           // The room-leak test forces garbage collection to compare heap sizes.
           execArgv: ['--expose-gc'],
           testTimeout: 60_000,

@@ -16,6 +16,10 @@ import { startRetentionSweep } from './lifecycle';
 import { JoinAttempts } from './auth/joinAttempts';
 import { BoardCreationGate } from './http/boardCreation';
 import { PlanImports } from './import/planImports';
+import { type BoardEvents, InProcessBoardEvents } from './events/boardEvents';
+import { RedisBoardEvents } from './events/redisBoardEvents';
+import { RedisConnections } from './events/redis';
+import { memoryLimits, redisLimits } from './http/rateLimits';
 
 /** A running server, as tests and the bootstrap see it. */
 export interface RunningServer {
@@ -42,8 +46,12 @@ export async function startServer(
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...overrides };
   const log = createLogger(config.logLevel);
   // Before storage opens: a bad CREATION_ALLOWED_ADDRESSES entry stops the start with nothing to close.
-  const boardCreation = new BoardCreationGate(config, log);
-  const joinAttempts = new JoinAttempts(config, log);
+  // REDIS_URL shares board events and rate limits between processes (docs/storage.md, "Redis: events and
+  // limits, never data"). Nothing connects yet, and nothing ever waits for Redis: a start with Redis down goes on.
+  const redis = config.redisUrl ? new RedisConnections(config.redisUrl, config.redisPrefix, log) : null;
+  const limits = redis ? redisLimits(redis.commands, config.redisPrefix) : memoryLimits;
+  const boardCreation = new BoardCreationGate(config, log, limits);
+  const joinAttempts = new JoinAttempts(config, log, limits);
   // DATABASE_URL chooses PostgreSQL; without it, the SQLite file in DATA_DIR (docs/storage.md).
   const storage =
     dependencies.storage ?? (config.databaseUrl ? await PostgresStorage.open(config.databaseUrl, log) : new SqliteStorage(config.dataDir, log));
@@ -52,6 +60,7 @@ export async function startServer(
     log,
     {
       unloadGraceMs: config.roomUnloadGraceMs,
+      boardLeaseMs: config.boardLeaseMs,
       compactAfterUpdates: config.compactAfterUpdates,
       maxBoardBytes: config.maxBoardBytes,
       participantShareBytes: config.participantShareBytes,
@@ -62,15 +71,29 @@ export async function startServer(
   );
   // Listens to the rooms from here on: the reveal, progress counts, published votes.
   const exercise = new ExerciseCoordinator(rooms, storage, log, { progressIntervalMs: config.progressIntervalMs });
-  const stopRetentionSweep = startRetentionSweep({ storage, rooms, log }, config);
   const connections = new Connections(rooms, log, {
     maxMessageBytes: config.maxMessageBytes,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     rateLimitPerSecond: config.rateLimitPerSecond,
     rateLimitBurst: config.rateLimitBurst,
   });
-  const planImports = new PlanImports(config, log);
-  const server = http.createServer(createRequestHandler({ storage, config, log, rooms, joinAttempts, boardCreation, planImports }));
+  const planImports = new PlanImports(config, log, undefined, limits);
+  redis?.connect();
+  const events: BoardEvents = redis
+    ? new RedisBoardEvents(redis.commands, redis.subscriber, `${config.redisPrefix}board-events`, log)
+    : new InProcessBoardEvents(log);
+  // A board deleted by any process: its sockets here close with 4404 and its rooms are forgotten, as on the
+  // process that deleted it (closing twice is harmless).
+  const stopHearing = events.subscribe((event) => {
+    if (event.type === 'board-deleted') {
+      void rooms.closeBoard(event.boardId).catch((error: unknown) => log.error({ err: error, boardId: event.boardId }, 'could not close a deleted board'));
+    } else {
+      log.debug({ boardId: event.boardId, checkInId: event.checkInId }, 'a check-in was started');
+    }
+  });
+  // After the events: a board the sweep deletes is closed on every process too.
+  const stopRetentionSweep = startRetentionSweep({ storage, rooms, log, events }, config);
+  const server = http.createServer(createRequestHandler({ storage, config, log, rooms, joinAttempts, boardCreation, planImports, events }));
   server.on('upgrade', createUpgradeHandler({ storage, connections, log, config, joinAttempts }));
 
   try {
@@ -84,6 +107,10 @@ export async function startServer(
   } catch (error) {
     // The port is taken (or not ours to bind): release what was opened for it.
     connections.close();
+    stopRetentionSweep();
+    stopHearing();
+    await events.close();
+    await redis?.close();
     if (!dependencies.storage) await storage.close();
     throw error;
   }
@@ -111,6 +138,9 @@ export async function startServer(
         server.closeAllConnections();
         await stopped;
         await storage.close();
+        stopHearing();
+        await events.close();
+        await redis?.close();
       })();
       return closing;
     },

@@ -15,6 +15,14 @@ export interface ServerConfig {
    */
   databaseUrl: string | null;
   /**
+   * A Redis server that several processes share for board events and rate
+   * limits, never for data (docs/storage.md, "Redis: events and limits,
+   * never data"); null: one process, events and counts in memory.
+   */
+  redisUrl: string | null;
+  /** Starts every Redis key, channel and connection name, so that deployments sharing one Redis keep apart. */
+  redisPrefix: string;
+  /**
    * The address people reach the server at, for the links a new board gets
    * (for example https://retain.trust.nhs.uk). Without it, links use the
    * address the creating browser used.
@@ -24,6 +32,13 @@ export interface ServerConfig {
   clientDir: string | null;
   /** How long an empty room stays loaded. */
   roomUnloadGraceMs: number;
+  /**
+   * How long a server process's claim on a board lasts unless renewed, with
+   * PostgreSQL shared by several processes (docs/storage.md, "One owner per
+   * board"): also how long the others wait to take over a board whose
+   * process died.
+   */
+  boardLeaseMs: number;
   /** Compact a board's update log into a snapshot after this many updates. */
   compactAfterUpdates: number;
   /** The largest WebSocket message a client may send; a larger one closes the connection with 1009. */
@@ -94,9 +109,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 8080,
   dataDir: path.resolve('data'),
   databaseUrl: null,
+  redisUrl: null,
+  redisPrefix: 'retain:',
   publicUrl: null,
   clientDir: path.resolve('dist/client'),
   roomUnloadGraceMs: 30_000,
+  // Ten seconds: a board whose process died is served elsewhere within that; renewals every third of it cost a query each.
+  boardLeaseMs: 10_000,
   compactAfterUpdates: 500,
   maxMessageBytes: 8 * 1024 * 1024,
   // Dragging a note sends about 60 updates a second and the pointer 20: room to spare, not to flood.
@@ -139,8 +158,16 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'give a postgres:// URL, e.g. postgres://retain@db.internal:5432/retain')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'give a redis:// URL, e.g. redis://redis.internal:6379')
+    .optional(),
+  // Also names the connections (CLIENT SETNAME), which takes no spaces.
+  REDIS_PREFIX: z.string().regex(/^\S{1,100}$/, 'up to 100 characters, no spaces').default(DEFAULT_CONFIG.redisPrefix),
   PUBLIC_URL: z.string().url().optional(),
   ROOM_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.roomUnloadGraceMs),
+  // At least a few hundred milliseconds: a renewal every third of it must fit in one round trip to the database.
+  BOARD_LEASE_MS: z.coerce.number().int().min(300).default(DEFAULT_CONFIG.boardLeaseMs),
   COMPACT_AFTER_UPDATES: positiveInt.default(DEFAULT_CONFIG.compactAfterUpdates),
   MAX_MESSAGE_BYTES: positiveInt.default(DEFAULT_CONFIG.maxMessageBytes),
   RATE_LIMIT_PER_SECOND: positiveInt.default(DEFAULT_CONFIG.rateLimitPerSecond),
@@ -188,8 +215,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port: e.PORT,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     roomUnloadGraceMs: e.ROOM_UNLOAD_GRACE_MS,
+    boardLeaseMs: e.BOARD_LEASE_MS,
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
     rateLimitPerSecond: e.RATE_LIMIT_PER_SECOND,

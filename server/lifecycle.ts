@@ -3,6 +3,7 @@ import type { BoardId } from '../shared/schema/ids';
 import type { ServerConfig } from './config';
 import type { Storage } from './persistence/types';
 import type { RoomRegistry } from './rooms/registry';
+import type { BoardEvents } from './events/boardEvents';
 
 /**
  * Boards hold what staff said about their employer: they are kept only as
@@ -15,6 +16,8 @@ interface LifecycleContext {
   storage: Storage;
   rooms: RoomRegistry;
   log: Logger;
+  /** Every process's board events (docs/storage.md, "Redis: events and limits, never data"); none in a test that has no other process. */
+  events?: BoardEvents;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,12 +27,18 @@ const SWEEP_BATCH = 50;
 /**
  * Deletes a board everywhere: its rooms are closed without being stored
  * (everyone on it is told, with 4404, that it is gone), then its rows,
- * participants and documents leave storage. Later requests get 404.
+ * participants and documents leave storage, and every other server process
+ * is told to close its sockets on it too (`board-deleted`: closing twice is
+ * harmless). Later requests get 404. The facilitator's delete and the
+ * retention sweep both come here.
  */
 export async function deleteBoard(ctx: LifecycleContext, boardId: BoardId): Promise<boolean> {
   await ctx.rooms.closeBoard(boardId);
   const deleted = await ctx.storage.deleteBoard(boardId);
-  if (deleted) ctx.log.info({ boardId }, 'deleted a board');
+  if (deleted) {
+    ctx.log.info({ boardId }, 'deleted a board');
+    ctx.events?.publish({ type: 'board-deleted', boardId });
+  }
   return deleted;
 }
 

@@ -199,6 +199,12 @@ export const CloseCode = {
   /** The server is restarting (SIGTERM); every board was stored first. Reconnect shortly. */
   restarting: 1012,
   /**
+   * Another server process serves this board now, or is still serving it
+   * (docs/storage.md, "One owner per board"): nothing the client sent is
+   * lost. The standard "try again later": reconnect shortly, and resend.
+   */
+  tryAgain: 1013,
+  /**
    * The connection sent a change its role may not make (a participant
    * changing the phase, say). Nothing of that change was applied.
    */

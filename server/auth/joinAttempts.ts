@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import type { BoardId } from '../../shared/schema/ids';
-import { AttemptLimit, type LimitRefusal, rateLimitKey, tooManyRequests } from '../http/rateLimits';
+import { AttemptLimit, type LimitRefusal, type LimitStore, memoryLimits, rateLimitKey, tooManyRequests } from '../http/rateLimits';
 
 const REFUSAL_MESSAGE = 'Too many wrong codes or links have been tried from here.';
 const BOARD_REFUSAL_MESSAGE = 'Too many wrong codes or links have been tried on this board.';
@@ -27,9 +27,11 @@ export class JoinAttempts {
   constructor(
     config: Pick<ServerConfig, 'joinFailuresPerAddress' | 'joinFailuresPerBoard' | 'joinFailureWindowSeconds'>,
     private readonly log: Logger,
+    /** Where the counts are kept: Redis with REDIS_URL, so they hold across processes (docs/storage.md). */
+    store: LimitStore = memoryLimits,
   ) {
-    this.byAddress = new AttemptLimit('join-failures-address', config.joinFailuresPerAddress, config.joinFailureWindowSeconds);
-    this.byBoard = new AttemptLimit('join-failures-board', config.joinFailuresPerBoard, config.joinFailureWindowSeconds);
+    this.byAddress = new AttemptLimit('join-failures-address', config.joinFailuresPerAddress, config.joinFailureWindowSeconds, store);
+    this.byBoard = new AttemptLimit('join-failures-board', config.joinFailuresPerBoard, config.joinFailureWindowSeconds, store);
   }
 
   /** Before a join code is checked: takes an attempt from the address and the board (when known); throws 429 when either has none left. */

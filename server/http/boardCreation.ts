@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { CREATION_SECRET_HEADER } from '../../shared/schema/api';
-import { AttemptLimit, clientAddress, rateLimitKey, tooManyRequests } from './rateLimits';
+import { AttemptLimit, clientAddress, type LimitStore, memoryLimits, rateLimitKey, tooManyRequests } from './rateLimits';
 import { HttpError } from './respond';
 
 const HOUR_SECONDS = 60 * 60;
@@ -23,9 +23,11 @@ export class BoardCreationGate {
   constructor(
     private readonly config: Pick<ServerConfig, 'trustProxy' | 'boardCreationsPerHour' | 'creationSecret' | 'creationAllowedAddresses'>,
     private readonly log: Logger,
+    /** Where the hourly count is kept: Redis with REDIS_URL, so it holds across processes (docs/storage.md). */
+    store: LimitStore = memoryLimits,
   ) {
     this.allowed = config.creationAllowedAddresses ? addressList(config.creationAllowedAddresses) : null;
-    this.perAddress = new AttemptLimit('board-creations-address', config.boardCreationsPerHour, HOUR_SECONDS);
+    this.perAddress = new AttemptLimit('board-creations-address', config.boardCreationsPerHour, HOUR_SECONDS, store);
     this.secretHash = config.creationSecret === null ? null : digest(config.creationSecret);
   }
 

@@ -306,6 +306,8 @@ function publicBase(config: ServerConfig, req: IncomingMessage): string {
  * `DELETE /api/boards/<id>` with the facilitator's token: deletes the board,
  * its people and everything written on it, at once and for good. Anyone on
  * it is disconnected with 4404; every later request gets 404.
+ * `deleteBoard` tells every other process too (docs/storage.md, "Redis:
+ * events and limits, never data").
  */
 export async function deleteBoardRoute(ctx: HttpContext, { res, access }: BoardCall): Promise<void> {
   await deleteBoard(ctx, access.board.id);

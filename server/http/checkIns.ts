@@ -87,6 +87,8 @@ export async function startCheckInRoute(ctx: HttpContext, { req, res, access }: 
       });
     });
     ctx.log.info({ boardId: created.board.id, from: source.id, cycleId, stage: next }, 'started a check-in');
+    // No process keeps the cycle's listing cached (getCycle reads storage each time): the event is for those that come to.
+    ctx.events.publish({ type: 'check-in-created', boardId: source.id, checkInId: created.board.id });
     return { ...newBoardAnswer(ctx, req, created, tokens), stage: next };
   });
   sendValidatedJson(res, 201, checkInResponseSchema, answer);

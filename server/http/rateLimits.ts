@@ -1,14 +1,47 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from './respond';
 
 /**
  * Rate limits for the HTTP API and the sync upgrade (docs/server-promises.md,
- * "Limits"). Counts are kept with rate-limiter-flexible's in-memory store: one
- * process is the default, and the same library's Redis store is what a
- * deployment of several processes would share.
+ * "Limits"). Counts are kept with rate-limiter-flexible's in-memory store by
+ * default (one process); with `REDIS_URL`, in Redis, so that the limits hold
+ * across every process together (docs/storage.md, "Redis: events and limits,
+ * never data").
  */
+
+/** What a limit is counted in: this process's memory, or Redis shared by every process. */
+export interface LimitStore {
+  limiter(options: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract;
+}
+
+/** One process: counts in memory, the default. */
+export const memoryLimits: LimitStore = {
+  limiter: (options) => new RateLimiterMemory(options),
+};
+
+/**
+ * Counts in Redis, under `prefix` (so deployments, or test runs, sharing one
+ * Redis keep their counts apart). While Redis is down or slow each limit
+ * falls back to an in-memory count of its own (the insurance limiter): the
+ * limits then hold per process, as without Redis, and never stop a request
+ * for want of Redis. The client should have no offline queue
+ * (server/events/redis.ts), so a command while Redis is down fails at once.
+ */
+export function redisLimits(client: Redis, prefix: string): LimitStore {
+  return {
+    limiter: (options) =>
+      new RateLimiterRedis({
+        ...options,
+        keyPrefix: `${prefix}${options.keyPrefix}`,
+        storeClient: client,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(options),
+      }),
+  };
+}
 
 /**
  * The address a request comes from, as the limits and the logs see it.
@@ -66,15 +99,16 @@ export interface LimitRefusal {
 
 /** A number of attempts per key per window. */
 export class AttemptLimit {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
   constructor(
     /** Names the limit, for logs and to keep its counts apart from other limits'. */
     readonly name: string,
     readonly attempts: number,
     readonly windowSeconds: number,
+    store: LimitStore = memoryLimits,
   ) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: name, points: attempts, duration: windowSeconds });
+    this.limiter = store.limiter({ keyPrefix: name, points: attempts, duration: windowSeconds });
   }
 
   /** Counts one attempt for the key; null while the key is within the limit, else the refusal. */

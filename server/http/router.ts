@@ -14,7 +14,10 @@ import { createBoard, deleteBoardRoute, getBoardInfo, joinWithCode, registerPart
 import { checkPlanFormat, downloadPlan, importPlan } from './plan';
 import { getCycle, startCheckInRoute } from './checkIns';
 import type { RoomRegistry } from '../rooms/registry';
+import type { BoardEvents } from '../events/boardEvents';
 import { HttpError, readJson, sendJson, sendValidatedJson } from './respond';
+import { BoardElsewhereError } from '../rooms/registry';
+import { OwnershipLostError } from '../persistence/types';
 import { checkInRequestSchema, createBoardRequestSchema, joinRequestSchema, registerParticipantRequestSchema, serverTimeSchema } from '../../shared/schema/api';
 
 /**
@@ -56,6 +59,8 @@ export interface HttpContext {
   boardCreation: BoardCreationGate;
   /** Reads imported plan files off the event loop, and limits imports per client address. */
   planImports: PlanImports;
+  /** What every server process must hear: a board deleted, a check-in started (server/events/boardEvents.ts). */
+  events: BoardEvents;
 }
 
 /**
@@ -219,6 +224,13 @@ export function createRequestHandler(ctx: HttpContext): (req: IncomingMessage, r
           ...(error.needs ? { needs: error.needs } : {}),
           ...(error.boardId ? { boardId: error.boardId } : {}),
         });
+        return;
+      }
+      if (error instanceof BoardElsewhereError || error instanceof OwnershipLostError) {
+        // Another process serves the board (docs/storage.md, "One owner per board"): a proxy that hashes
+        // the board id sends the retry there, or this process takes the board over once the lease ends.
+        res.setHeader('Retry-After', '1');
+        if (!res.headersSent) sendJson(res, 503, { error: 'The board is being served elsewhere just now. Try again in a moment.' });
         return;
       }
       ctx.log.error({ err: error, path: url.pathname }, 'request failed');

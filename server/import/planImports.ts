@@ -3,7 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { type ImportedPlan, PlanImportError } from '../../shared/import/planFile';
-import { AttemptLimit, clientAddress, rateLimitKey, tooManyRequests } from '../http/rateLimits';
+import { AttemptLimit, clientAddress, type LimitStore, memoryLimits, rateLimitKey, tooManyRequests } from '../http/rateLimits';
 import { HttpError } from '../http/respond';
 import type { PlanParseOutcome } from './planImportWorker';
 
@@ -39,8 +39,10 @@ export class PlanImports {
     private readonly config: Pick<ServerConfig, 'trustProxy' | 'importsPerHour'>,
     private readonly log: Logger,
     private readonly limits = { timeoutMs: PLAN_PARSE_TIMEOUT_MS, maxConcurrent: MAX_CONCURRENT_PLAN_PARSES },
+    /** Where the hourly count is kept: Redis with REDIS_URL, so it holds across processes (docs/storage.md). */
+    store: LimitStore = memoryLimits,
   ) {
-    this.perAddress = new AttemptLimit('plan-imports-address', config.importsPerHour, HOUR_SECONDS);
+    this.perAddress = new AttemptLimit('plan-imports-address', config.importsPerHour, HOUR_SECONDS, store);
   }
 
   /** Counts an import for the request's address, or throws 429 (with `Retry-After`) past the hourly limit. */

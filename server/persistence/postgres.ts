@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
@@ -6,10 +7,12 @@ import type { Role } from '../../shared/schema/api';
 import { CYCLE_STAGES, type CycleStage } from '../../shared/schema/cycle';
 import { StorageVersionError } from './sqlite';
 import {
+  type BoardOwnership,
   type BoardRecord,
   type CycleBoard,
   type DocumentName,
   parseDocumentName,
+  OwnershipLostError,
   type ParticipantRecord,
   type PrivateDocumentName,
   type Storage,
@@ -86,7 +89,22 @@ CREATE TABLE document_updates (
   PRIMARY KEY (doc_name, seq)
 );
 `,
+  // 1 -> 2: one owner per board (docs/storage.md, "One owner per board"). A lease's times are
+  // the database's clock in milliseconds, so the processes' own clocks never matter; `epoch`
+  // only grows, and each log entry records the epoch it was appended under (NULL before leases).
+  `
+CREATE TABLE board_leases (
+  board_id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  epoch BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+ALTER TABLE document_updates ADD COLUMN epoch BIGINT;
+`,
 ];
+
+/** The database's clock now, in milliseconds: every lease time is read and written on it (docs/storage.md). */
+const DB_NOW_MS = `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT`;
 
 /** The version of the tables this release writes. */
 export const POSTGRES_SCHEMA_VERSION = SQL_MIGRATIONS.length;
@@ -122,6 +140,7 @@ interface ParticipantRow {
 
 interface PendingAppend {
   name: DocumentName;
+  boardId: BoardId;
   update: Uint8Array;
   resolve: (logLength: number) => void;
   reject: (error: unknown) => void;
@@ -141,7 +160,17 @@ const BOARD_COLUMNS = `id, title, created_at, facilitator_token_hash, participan
  * batch is written at a time, so a process's appends reach the log in the
  * order they were made.
  */
-export class PostgresStorage implements Storage {
+export class PostgresStorage implements Storage, BoardOwnership {
+  /** This process's name in `board_leases`: new at every start, so a restarted process never inherits a lease it did not claim. */
+  readonly ownerId = randomUUID();
+  /**
+   * The epoch of each board whose lease this process claimed, which its
+   * appends and compactions are fenced with; null once released or lost
+   * (they are then refused). A board never claimed here is written
+   * unfenced, with no epoch: the rooms claim every board they serve, so
+   * only callers outside them (tools, the store's own tests) do that.
+   */
+  private readonly leases = new Map<BoardId, number | null>();
   private pendingAppends: PendingAppend[] = [];
   private appendFlushScheduled = false;
   /** The batch being written and those queued behind it, one after another. */
@@ -280,7 +309,7 @@ export class PostgresStorage implements Storage {
   appendUpdate(name: DocumentName, update: Uint8Array): Promise<number> {
     if (this.closing) return Promise.reject(new Error('The store is closed.'));
     return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ name, update, resolve, reject });
+      this.pendingAppends.push({ name, boardId: parseDocumentName(name).boardId, update, resolve, reject });
       if (!this.appendFlushScheduled) {
         this.appendFlushScheduled = true;
         setImmediate(() => {
@@ -297,26 +326,66 @@ export class PostgresStorage implements Storage {
     this.pendingAppends = [];
     if (batch.length === 0) return;
     let lengths: Map<DocumentName, number>;
+    let lost: Set<BoardId>;
     try {
-      lengths = await this.transaction((client) => this.writeAppends(client, batch));
+      ({ lengths, lost } = await this.transaction(async (client) => {
+        // The boards whose lease is gone are left out; the rest of the batch still commits.
+        const { lost, epochs } = await this.fence(client, [...new Set(batch.map((pending) => pending.boardId))]);
+        return { lengths: await this.writeAppends(client, batch.filter((pending) => !lost.has(pending.boardId)), epochs), lost };
+      }));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    for (const pending of batch) pending.resolve(lengths.get(pending.name)!);
+    for (const pending of batch) {
+      if (lost.has(pending.boardId)) pending.reject(new OwnershipLostError(pending.boardId));
+      else pending.resolve(lengths.get(pending.name)!);
+    }
   }
 
-  private async writeAppends(client: pg.PoolClient, batch: PendingAppend[]): Promise<Map<DocumentName, number>> {
+  /**
+   * Checks, inside the writing transaction, that this process still holds
+   * the lease of each board it claimed, and returns the boards it does not
+   * (docs/storage.md, "One owner per board"). `FOR SHARE` keeps the lease
+   * row as it is until COMMIT: a process taking the board over waits for
+   * these appends to commit, then loads them; once it has the lease, these
+   * checks fail. Leases are locked in board order, before any document row,
+   * so two processes never deadlock.
+   */
+  private async fence(client: pg.PoolClient, boardIds: BoardId[]): Promise<{ lost: Set<BoardId>; epochs: Map<BoardId, number> }> {
+    const lost = new Set<BoardId>();
+    const epochs = new Map<BoardId, number>();
+    for (const boardId of boardIds.sort()) {
+      if (!this.leases.has(boardId)) continue;
+      const epoch = this.leases.get(boardId);
+      if (epoch === null || epoch === undefined) {
+        lost.add(boardId);
+        continue;
+      }
+      const { rowCount } = await client.query('SELECT 1 FROM board_leases WHERE board_id = $1 AND owner = $2 AND epoch = $3 FOR SHARE', [
+        boardId,
+        this.ownerId,
+        epoch,
+      ]);
+      if (rowCount) epochs.set(boardId, epoch);
+      else lost.add(boardId);
+    }
+    return { lost, epochs };
+  }
+
+  private async writeAppends(client: pg.PoolClient, batch: PendingAppend[], epochs: Map<BoardId, number>): Promise<Map<DocumentName, number>> {
+    const lengths = new Map<DocumentName, number>();
+    if (batch.length === 0) return lengths;
     const byDocument = new Map<DocumentName, Uint8Array[]>();
     for (const { name, update } of batch) {
       const updates = byDocument.get(name);
       if (updates) updates.push(update);
       else byDocument.set(name, [update]);
     }
-    const lengths = new Map<DocumentName, number>();
     const names: string[] = [];
     const seqs: number[] = [];
     const data: Buffer[] = [];
+    const entryEpochs: Array<number | null> = [];
     // Documents in name order, so that two processes' batches lock their counter rows in the same order and never deadlock.
     for (const name of [...byDocument.keys()].sort()) {
       const updates = byDocument.get(name)!;
@@ -333,14 +402,15 @@ export class PostgresStorage implements Storage {
         names.push(name);
         seqs.push(first + i);
         data.push(Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+        // The epoch the board's lease was checked at (fence): whoever reads the log can tell which owner wrote each entry.
+        entryEpochs.push(epochs.get(parseDocumentName(name).boardId) ?? null);
       });
       lengths.set(name, last - Number(rows[0]!.snapshot_seq));
     }
-    await client.query('INSERT INTO document_updates (doc_name, seq, data) SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::BYTEA[])', [
-      names,
-      seqs,
-      data,
-    ]);
+    await client.query(
+      'INSERT INTO document_updates (doc_name, seq, data, epoch) SELECT * FROM unnest($1::TEXT[], $2::BIGINT[], $3::BYTEA[], $4::BIGINT[])',
+      [names, seqs, data, entryEpochs],
+    );
     // A board written to is in use: the retention period starts again.
     const now = Date.now();
     const boards = [...new Set([...byDocument.keys()].map((name) => parseDocumentName(name).boardId))].sort();
@@ -349,7 +419,10 @@ export class PostgresStorage implements Storage {
   }
 
   async compactDocument(name: DocumentName, state: Uint8Array): Promise<void> {
+    const { boardId } = parseDocumentName(name);
     await this.transaction(async (client) => {
+      // Only the owner compacts: a process that lost the board holds changes whose appends were refused, and must not write them into the snapshot.
+      if ((await this.fence(client, [boardId])).lost.has(boardId)) throw new OwnershipLostError(boardId);
       // The counter row's lock keeps appends from other processes out until the snapshot and the log agree.
       const { rows } = await client.query<{ last_seq: string }>('SELECT last_seq FROM documents WHERE name = $1 FOR UPDATE', [name]);
       const covered = rows[0] ? Number(rows[0].last_seq) : 0;
@@ -375,10 +448,13 @@ export class PostgresStorage implements Storage {
         `DELETE FROM documents WHERE board_id = $1 OR name = $1 OR starts_with(name, $1 || '/private/')`,
         [boardId],
       );
+      await client.query('DELETE FROM board_leases WHERE board_id = $1', [boardId]);
       const result = await client.query('DELETE FROM boards WHERE id = $1', [boardId]);
       return (result.rowCount ?? 0) > 0;
     });
     this.lastUseWritten.delete(boardId);
+    // Board ids are never reused: nothing of this one is written again from here.
+    if (this.leases.has(boardId)) this.leases.set(boardId, null);
     return deleted;
   }
 
@@ -409,6 +485,54 @@ export class PostgresStorage implements Storage {
       [cycleId],
     );
     return rows.map((row) => ({ id: row.id as BoardId, title: row.title, stage: storedStage(row.cycle_stage), createdAt: Number(row.created_at) }));
+  }
+
+  async claimBoard(boardId: BoardId, ttlMs: number): Promise<{ epoch: number } | null> {
+    // One statement: two processes claiming at once are ordered by the row's lock, and one of them gets it.
+    // Our own live lease keeps its epoch; anyone else's expired one (or our own expired one) is taken with the next epoch.
+    const { rows } = await this.pool.query<{ epoch: string }>(
+      `INSERT INTO board_leases AS lease (board_id, owner, epoch, expires_at) VALUES ($1, $2, 1, ${DB_NOW_MS} + $3)
+       ON CONFLICT (board_id) DO UPDATE SET
+         epoch = CASE WHEN lease.owner = EXCLUDED.owner AND lease.expires_at > ${DB_NOW_MS} THEN lease.epoch ELSE lease.epoch + 1 END,
+         owner = EXCLUDED.owner,
+         expires_at = EXCLUDED.expires_at
+       WHERE lease.owner = EXCLUDED.owner OR lease.expires_at <= ${DB_NOW_MS}
+       RETURNING epoch`,
+      [boardId, this.ownerId, Math.ceil(ttlMs)],
+    );
+    if (!rows[0]) return null;
+    const epoch = Number(rows[0].epoch);
+    this.leases.set(boardId, epoch);
+    return { epoch };
+  }
+
+  async renewBoards(boardIds: readonly BoardId[], ttlMs: number): Promise<Set<BoardId>> {
+    const held = boardIds.filter((boardId) => typeof this.leases.get(boardId) === 'number');
+    if (held.length === 0) return new Set();
+    // Renewed only at the epoch claimed: a lease that expired unnoticed but nobody took is still ours, and nobody wrote under another epoch meanwhile.
+    const { rows } = await this.pool.query<{ board_id: string }>(
+      `UPDATE board_leases AS lease SET expires_at = ${DB_NOW_MS} + $3
+       FROM unnest($1::TEXT[], $2::BIGINT[]) AS held(board_id, epoch)
+       WHERE lease.board_id = held.board_id AND lease.epoch = held.epoch AND lease.owner = $4
+       RETURNING lease.board_id`,
+      [held, held.map((boardId) => this.leases.get(boardId)!), Math.ceil(ttlMs), this.ownerId],
+    );
+    const renewed = new Set(rows.map((row) => row.board_id as BoardId));
+    for (const boardId of held) if (!renewed.has(boardId)) this.leases.set(boardId, null);
+    return renewed;
+  }
+
+  async releaseBoard(boardId: BoardId): Promise<void> {
+    const epoch = this.leases.get(boardId);
+    // From now on this process's appends of the board are refused until it claims it again.
+    if (this.leases.has(boardId)) this.leases.set(boardId, null);
+    if (typeof epoch !== 'number') return;
+    // Expired, not deleted: the epoch must only grow, so the next owner's is higher than every one before.
+    await this.pool.query(`UPDATE board_leases SET expires_at = ${DB_NOW_MS} WHERE board_id = $1 AND owner = $2 AND epoch = $3`, [
+      boardId,
+      this.ownerId,
+      epoch,
+    ]);
   }
 
   async checkHealth(): Promise<void> {

@@ -180,3 +180,45 @@ export interface Storage extends DocumentStore, BoardStore {
   checkHealth(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A board's appends were refused because this process no longer holds the
+ * board's lease (another process took it over, docs/storage.md "One owner
+ * per board"): nothing of them was written. The rooms of the board must be
+ * given up, never stored.
+ */
+export class OwnershipLostError extends Error {
+  constructor(readonly boardId: BoardId) {
+    super(`This process no longer owns board ${boardId}: another server process serves it now.`);
+    this.name = 'OwnershipLostError';
+  }
+}
+
+/**
+ * One owner per board among the server processes sharing a store
+ * (docs/storage.md, "One owner per board"): a board and its private
+ * documents are served by the process holding its lease, so that the
+ * promises a room keeps alone (the write guard, durability before
+ * broadcast, server-stamped presence, the reveal done once) hold with
+ * several processes. A store used by one process only (SQLite) does not
+ * implement it, and the rooms treat the process as the owner of every board.
+ */
+export interface BoardOwnership {
+  /**
+   * Takes the board's lease for `ttlMs`: when nobody holds it, when this
+   * process does, or when the holder's lease has expired (then with a new,
+   * higher epoch, which fences off the appends of the previous holder).
+   * Null while another process holds a live lease.
+   */
+  claimBoard(boardId: BoardId, ttlMs: number): Promise<{ epoch: number } | null>;
+  /** Extends the leases this process still holds by `ttlMs`; returns those it holds (the others were taken over). */
+  renewBoards(boardIds: readonly BoardId[], ttlMs: number): Promise<Set<BoardId>>;
+  /** Lets the lease go at once (it expires now, its epoch kept), so another process may take the board without waiting. */
+  releaseBoard(boardId: BoardId): Promise<void>;
+}
+
+/** Whether a store shares boards between processes and so needs each board claimed before it is served. */
+export function hasBoardOwnership<T extends object>(store: T): store is T & BoardOwnership {
+  const candidate = store as Partial<BoardOwnership>;
+  return typeof candidate.claimBoard === 'function' && typeof candidate.renewBoards === 'function' && typeof candidate.releaseBoard === 'function';
+}

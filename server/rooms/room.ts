@@ -10,7 +10,7 @@ import {
   MalformedMessageError,
   type WireMessage,
 } from '../../shared/protocol';
-import type { DocumentName, DocumentStore } from '../persistence/types';
+import { type DocumentName, type DocumentStore, OwnershipLostError } from '../persistence/types';
 import { closeConnection, sendDocument, sendTo, type RoomConnection } from './connection';
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
@@ -94,8 +94,11 @@ export class Room {
     private readonly log: Logger,
     private readonly options: RoomOptions,
     private readonly fanout: BoardFanout,
-    /** Called when the room fails and must be dropped (the registry forgets it). */
-    private readonly onFailure: (room: Room) => void,
+    /**
+     * Called when the room fails and must be dropped (the registry forgets
+     * it; an OwnershipLostError gives up the whole board).
+     */
+    private readonly onFailure: (room: Room, error: unknown) => void,
   ) {
     this.size = new SizeLimits(options, log, name);
     const { connections } = this;
@@ -498,13 +501,17 @@ export class Room {
    * room loaded from storage.
    */
   private fail(error: unknown): void {
-    this.log.error({ room: this.name, err: error }, 'storage failed; dropping the room');
+    // Another process took the board over (docs/storage.md, "One owner per board"): its clients reconnect and are served there.
+    const lost = error instanceof OwnershipLostError;
+    if (lost) this.log.warn({ room: this.name }, 'another server process owns the board now; giving up the room');
+    else this.log.error({ room: this.name, err: error }, 'storage failed; dropping the room');
     for (const connection of this.connections) {
-      connection.socket.close(CloseCode.serverError, 'Storage error: reconnect to resync');
+      if (lost) connection.socket.close(CloseCode.tryAgain, 'Another server has this board: reconnect');
+      else connection.socket.close(CloseCode.serverError, 'Storage error: reconnect to resync');
     }
     this.connections.clear();
     this.destroy();
-    this.onFailure(this);
+    this.onFailure(this, error);
   }
 }
 

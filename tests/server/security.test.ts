@@ -8,6 +8,7 @@ import { NOTE_TEXT_MAX_CHARS } from '../../shared/schema/records';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
 import { SECURITY_HEADERS } from '../../server/http/router';
 import { sweepExpiredBoards } from '../../server/lifecycle';
+import { type BoardEvent, InProcessBoardEvents } from '../../server/events/boardEvents';
 import type { ServerConfig } from '../../server/config';
 import type { BoardId } from '../../shared/schema/ids';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, type StockClient, type TestServer, whenSynced } from '../helpers/server';
@@ -137,7 +138,11 @@ describe('deleting a board', () => {
     const someone = connectStockClient(server, inUse.boardId, { token: inUse.tokens.participant });
     clients.push(someone);
     await whenSynced(someone.provider);
-    const ctx = { storage: server.storage, rooms: server.rooms, log: server.log };
+    // The board events every process hears: a board the sweep deletes is closed on the others too (docs/storage.md).
+    const events = new InProcessBoardEvents(server.log);
+    const heard: BoardEvent[] = [];
+    events.subscribe((event) => heard.push(event));
+    const ctx = { storage: server.storage, rooms: server.rooms, log: server.log, events };
     const day = 24 * 60 * 60 * 1000;
     // Touch one board 20 days on; then sweep 40 days on: the other two are past 30 days.
     await server.storage.touchBoard(recent.boardId as BoardId, Date.now() + 20 * day);
@@ -145,6 +150,7 @@ describe('deleting a board', () => {
     expect(await server.storage.getBoard(idle.boardId as BoardId)).toBeNull();
     expect(await server.storage.getBoard(inUse.boardId as BoardId)).not.toBeNull();
     expect(await server.storage.getBoard(recent.boardId as BoardId)).not.toBeNull();
+    expect(heard).toEqual([{ type: 'board-deleted', boardId: idle.boardId }]);
     // Retention 0 keeps everything for ever.
     expect(await sweepExpiredBoards(ctx, 0, Date.now() + 4000 * day)).toBe(0);
   });
