@@ -15,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type * as Y from 'yjs';
-import { addAction, updateAction } from '../shared/document/actions';
+import { addAction, readActions, updateAction } from '../shared/document/actions';
+import { readAssessmentTopics, setAgreedRating, setOwnRating } from '../shared/document/assessment';
+import type { Rating } from '../shared/schema/assessment';
 import { addDiagram, addDriverNode } from '../shared/document/drivers';
 import { addNote, readNotes } from '../shared/document/notes';
 import { readPerspectives } from '../shared/document/perspectives';
@@ -25,7 +27,7 @@ import { changeOwnVote } from '../shared/document/votes';
 import { PRIVATE_DOCUMENT_SUFFIX } from '../shared/protocol';
 import type { CreateBoardResponse } from '../shared/schema/api';
 import type { Phase } from '../shared/schema/exercise';
-import type { NoteId, ParticipantId, PerspectiveId, ThemeId } from '../shared/schema/ids';
+import type { NoteId, ParticipantId, PerspectiveId, ThemeId, TopicId } from '../shared/schema/ids';
 import { joinBoard, launchChromium } from '../tests/helpers/chromium';
 import { connectStockClient, createBoard, registerParticipant, whenSynced, type StockClient } from '../tests/helpers/server';
 import { startServerProcess, type ServerProcess } from '../tests/helpers/server-process';
@@ -49,6 +51,11 @@ const NOTES_BY_LANE: string[][] = [
 ];
 
 const THEMES = ['Flexible working', 'Career paths', 'Wellbeing at work', 'Listening to staff'];
+
+/** How the scripted people rate, in turn, and what the group agrees: mostly amber and red at the workshop, better at the check-in. */
+const RATINGS: Rating[] = ['red', 'amber', 'amber', 'green'];
+const AGREED: Rating[] = ['red', 'amber', 'amber', 'green', 'amber'];
+const CHECK_IN_NOTES = ['In every advert since January', 'Two thirds of wards have held them', 'Rest room open on floors 2 and 3'];
 
 interface ScriptedPerson {
   board: StockClient;
@@ -218,6 +225,43 @@ async function main(): Promise<void> {
     await cal.getByRole('button', { name: 'Action plan' }).first().click();
     await save(cal, 'plan', 'phone');
     await save(projector, 'presenter-plan', 'projector');
+
+    // The self-assessment: everyone rates in private, one tap a colour; the spread after the reveal; the agreed ratings.
+    const topics = readAssessmentTopics(facilitatorDoc);
+    people.forEach((person, p) => {
+      topics.forEach((topic, t) => setOwnRating(person.private.doc, topic.id as TopicId, RATINGS[(p + t) % RATINGS.length]!));
+    });
+    await cal.getByRole('button', { name: 'Self-assessment' }).first().click();
+    await cal.getByRole('radiogroup').first().waitFor();
+    await save(cal, 'assessment-rating', 'phone');
+    // The spread is published at the server's next progress tick (docs/exercise.md, "Self-assessment").
+    setSessionFlag(facilitatorDoc, 'assessmentRevealed', true);
+    await sleep(11_000);
+    topics.forEach((topic, t) => setAgreedRating(facilitatorDoc, topic.id as TopicId, { rating: AGREED[t % AGREED.length]!, note: '' }));
+    await fran.getByRole('button', { name: 'Self-assessment' }).first().click();
+    await sleep(1500);
+    await save(fran, 'assessment-results', 'laptop');
+    await save(projector, 'presenter-assessment', 'projector');
+
+    // The 30-day check-in, its agenda, and what changed since the workshop.
+    const started = await fetch(`${server.url}/api/boards/${board.boardId}/check-ins`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${board.tokens.facilitator}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    const checkIn = (await started.json()) as CreateBoardResponse;
+    const checkInScript = await joinScripted(server, checkIn, 'facilitator', 'Check-in script');
+    scripted.push(checkInScript);
+    const checkInDoc = checkInScript.board.doc;
+    readActions(checkInDoc).forEach((action, i) => updateAction(checkInDoc, action.id, { status: i === 0 ? 'done' : 'under-way', review: CHECK_IN_NOTES[i % CHECK_IN_NOTES.length]! }));
+    readAssessmentTopics(checkInDoc).forEach((topic, t) => setAgreedRating(checkInDoc, topic.id as TopicId, { rating: AGREED[(t + 1) % AGREED.length]!, note: '' }));
+    await joinBoard(fran, checkIn.links.facilitator, 'Fran (facilitator)', 15_000);
+    await fran.getByRole('button', { name: 'What changed' }).first().click();
+    await fran.getByRole('region', { name: 'The check-in’s agenda' }).waitFor();
+    await sleep(1500);
+    await save(fran, 'check-in-agenda', 'laptop');
+    await fran.getByRole('heading', { name: 'The self-assessment at each stage' }).scrollIntoViewIfNeeded();
+    await save(fran, 'what-changed', 'laptop');
   } finally {
     for (const person of scripted) {
       person.board.destroy();

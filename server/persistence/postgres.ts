@@ -3,8 +3,6 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import * as Y from 'yjs';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
-import type { Role } from '../../shared/schema/api';
-import { CYCLE_STAGES, type CycleStage } from '../../shared/schema/cycle';
 import { StorageVersionError } from './sqlite';
 import {
   type BoardOwnership,
@@ -18,6 +16,7 @@ import {
   type Storage,
   type StoredJoinCode,
 } from './types';
+import { type BoardRow, type ParticipantRow, storedStage, toBoardRecord, toParticipantRecord } from './rows';
 
 /**
  * Taken by every process migrating the tables, so that two servers started
@@ -108,35 +107,6 @@ const DB_NOW_MS = `(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT`;
 
 /** The version of the tables this release writes. */
 export const POSTGRES_SCHEMA_VERSION = SQL_MIGRATIONS.length;
-
-interface BoardRow {
-  id: string;
-  title: string;
-  created_at: string;
-  facilitator_token_hash: Buffer;
-  participant_token_hash: Buffer;
-  viewer_token_hash: Buffer;
-  participant_token_sealed: Buffer | null;
-  viewer_token_sealed: Buffer | null;
-  join_code_hash: Buffer | null;
-  join_code_sealed: Buffer | null;
-  join_code_participant_token_sealed: Buffer | null;
-  join_code_viewer_sealed: Buffer | null;
-  join_code_issued_at: string | null;
-  join_code_stopped_at: string | null;
-  cycle_id: string | null;
-  cycle_stage: number;
-}
-
-interface ParticipantRow {
-  id: string;
-  board_id: string;
-  key_hash: Buffer;
-  display_name: string;
-  colour: string;
-  role: Role;
-  created_at: string;
-}
 
 interface PendingAppend {
   name: DocumentName;
@@ -579,52 +549,6 @@ async function migrate(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
-}
-
-function toBoardRecord(row: BoardRow): BoardRecord {
-  return {
-    id: row.id as BoardId,
-    title: row.title,
-    createdAt: Number(row.created_at),
-    tokenHashes: {
-      facilitator: row.facilitator_token_hash,
-      participant: row.participant_token_hash,
-      viewer: row.viewer_token_hash,
-    },
-    participantTokenSealed: row.participant_token_sealed,
-    viewerTokenSealed: row.viewer_token_sealed,
-    joinCode:
-      row.join_code_hash && row.join_code_issued_at !== null
-        ? {
-            hash: row.join_code_hash,
-            sealed: row.join_code_sealed,
-            participantTokenSealed: row.join_code_participant_token_sealed,
-            viewerSealed: row.join_code_viewer_sealed,
-            issuedAt: Number(row.join_code_issued_at),
-            stoppedAt: row.join_code_stopped_at === null ? null : Number(row.join_code_stopped_at),
-          }
-        : null,
-    cycleId: row.cycle_id as BoardId | null,
-    cycleStage: storedStage(row.cycle_stage),
-  };
-}
-
-function toParticipantRecord(row: ParticipantRow | undefined): ParticipantRecord | null {
-  if (!row) return null;
-  return {
-    id: row.id as ParticipantId,
-    boardId: row.board_id as BoardId,
-    keyHash: row.key_hash,
-    displayName: row.display_name,
-    colour: row.colour,
-    role: row.role,
-    createdAt: Number(row.created_at),
-  };
-}
-
-/** A stage column as a stage: a value that is none of the four reads as a workshop, as in the SQLite store. */
-function storedStage(value: number): CycleStage {
-  return (CYCLE_STAGES as readonly number[]).includes(value) ? (value as CycleStage) : 0;
 }
 
 /** The join code's six columns, in the order `setJoinCode` and `createBoard` write them. */

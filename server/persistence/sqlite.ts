@@ -4,8 +4,6 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { hashJoinCode } from '../auth/joinCodes';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
-import type { Role } from '../../shared/schema/api';
-import { CYCLE_STAGES, type CycleStage } from '../../shared/schema/cycle';
 import {
   type BoardRecord,
   type CycleBoard,
@@ -16,6 +14,7 @@ import {
   type Storage,
   type StoredJoinCode,
 } from './types';
+import { type BoardRow, type ParticipantRow, storedStage, toBoardRecord, toParticipantRecord } from './rows';
 
 /** The file inside DATA_DIR that holds every board. */
 export const SQLITE_FILE_NAME = 'retain.sqlite';
@@ -165,35 +164,6 @@ const DATA_DIR_MODE = 0o700;
 const DATABASE_FILE_MODE = 0o600;
 /** SQLite's companions of the database file in WAL mode. */
 const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm'] as const;
-
-interface BoardRow {
-  id: string;
-  title: string;
-  created_at: number;
-  facilitator_token_hash: Buffer;
-  participant_token_hash: Buffer;
-  viewer_token_hash: Buffer;
-  participant_token_sealed: Buffer | null;
-  viewer_token_sealed: Buffer | null;
-  join_code_hash: Buffer | null;
-  join_code_sealed: Buffer | null;
-  join_code_participant_token_sealed: Buffer | null;
-  join_code_viewer_sealed: Buffer | null;
-  join_code_issued_at: number | null;
-  join_code_stopped_at: number | null;
-  cycle_id: string | null;
-  cycle_stage: number;
-}
-
-interface ParticipantRow {
-  id: string;
-  board_id: string;
-  key_hash: Buffer;
-  display_name: string;
-  colour: string;
-  role: Role;
-  created_at: number;
-}
 
 interface PendingAppend {
   name: DocumentName;
@@ -357,24 +327,11 @@ export class SqliteStorage implements Storage {
   }
 
   async findParticipant(boardId: BoardId, participantId: ParticipantId): Promise<ParticipantRecord | null> {
-    return this.participantFromRow(this.statements.getParticipant.get(boardId, participantId) as ParticipantRow | undefined);
+    return toParticipantRecord(this.statements.getParticipant.get(boardId, participantId) as ParticipantRow | undefined);
   }
 
   async findParticipantByKeyHash(boardId: BoardId, keyHash: Buffer): Promise<ParticipantRecord | null> {
-    return this.participantFromRow(this.statements.getParticipantByKey.get(boardId, keyHash) as ParticipantRow | undefined);
-  }
-
-  private participantFromRow(row: ParticipantRow | undefined): ParticipantRecord | null {
-    if (!row) return null;
-    return {
-      id: row.id as ParticipantId,
-      boardId: row.board_id as BoardId,
-      keyHash: row.key_hash,
-      displayName: row.display_name,
-      colour: row.colour,
-      role: row.role,
-      createdAt: row.created_at,
-    };
+    return toParticipantRecord(this.statements.getParticipantByKey.get(boardId, keyHash) as ParticipantRow | undefined);
   }
 
   async listParticipantColours(boardId: BoardId): Promise<string[]> {
@@ -477,7 +434,7 @@ export class SqliteStorage implements Storage {
 
   async listCycleBoards(cycleId: BoardId): Promise<CycleBoard[]> {
     const rows = this.statements.listCycleBoards.all({ cycle_id: cycleId }) as Pick<BoardRow, 'id' | 'title' | 'created_at' | 'cycle_stage'>[];
-    return rows.map((row) => ({ id: row.id as BoardId, title: row.title, stage: storedStage(row.cycle_stage), createdAt: row.created_at }));
+    return rows.map((row) => ({ id: row.id as BoardId, title: row.title, stage: storedStage(row.cycle_stage), createdAt: Number(row.created_at) }));
   }
 
   async checkHealth(): Promise<void> {
@@ -488,39 +445,6 @@ export class SqliteStorage implements Storage {
     if (this.pendingAppends.length > 0) this.flushAppends();
     if (this.db.open) this.db.close();
   }
-}
-
-function toBoardRecord(row: BoardRow): BoardRecord {
-  return {
-    id: row.id as BoardId,
-    title: row.title,
-    createdAt: row.created_at,
-    tokenHashes: {
-      facilitator: row.facilitator_token_hash,
-      participant: row.participant_token_hash,
-      viewer: row.viewer_token_hash,
-    },
-    participantTokenSealed: row.participant_token_sealed,
-    viewerTokenSealed: row.viewer_token_sealed,
-    joinCode:
-      row.join_code_hash && row.join_code_issued_at !== null
-        ? {
-            hash: row.join_code_hash,
-            sealed: row.join_code_sealed,
-            participantTokenSealed: row.join_code_participant_token_sealed,
-            viewerSealed: row.join_code_viewer_sealed,
-            issuedAt: row.join_code_issued_at,
-            stoppedAt: row.join_code_stopped_at,
-          }
-        : null,
-    cycleId: row.cycle_id as BoardId | null,
-    cycleStage: storedStage(row.cycle_stage),
-  };
-}
-
-/** A stage column as a stage: only this server writes it, but a value that is none of the four reads as a workshop. */
-function storedStage(value: number): CycleStage {
-  return (CYCLE_STAGES as readonly number[]).includes(value) ? (value as CycleStage) : 0;
 }
 
 function joinCodeColumns(joinCode: StoredJoinCode | null) {

@@ -1,11 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { freePort, runShared, type SharedServer } from './throwaway';
 
 /**
  * PostgreSQL for the tests of the Postgres store (docs/storage.md, "How the
@@ -36,10 +35,7 @@ export interface TestDatabase {
 }
 
 /** A server the tests may create databases on. */
-interface TestServer {
-  url: string;
-  stop(): void;
-}
+type TestServer = SharedServer;
 
 /**
  * Whether a server lets us in at the URL: false when nothing listens there
@@ -74,17 +70,6 @@ function findBinaries(): string | null {
     : [];
   const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   return [...versions, ...onPath].find(has) ?? null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -128,46 +113,17 @@ async function findOrStartServer(): Promise<TestServer> {
   return startThrowawayServer();
 }
 
+const shared = runShared('retainTestDatabaseUrl', 'retainTestDatabaseProblem', findOrStartServer);
+
 /**
  * Global set-up of the server project: finds or starts the run's one
  * server. Where there is none to be had, it says why to the tests that need
  * one, which fail with that line, and the rest of the run goes on.
  */
-export async function setup({ provide }: { provide<K extends keyof ProvidedSetup>(key: K, value: ProvidedSetup[K]): void }): Promise<() => void> {
-  try {
-    const server = await findOrStartServer();
-    provide('retainTestDatabaseUrl', server.url);
-    provide('retainTestDatabaseProblem', '');
-    return () => server.stop();
-  } catch (error) {
-    provide('retainTestDatabaseUrl', '');
-    provide('retainTestDatabaseProblem', error instanceof Error ? error.message : String(error));
-    return () => undefined;
-  }
-}
-
-interface ProvidedSetup {
-  retainTestDatabaseUrl: string;
-  retainTestDatabaseProblem: string;
-}
-
-let ownServer: Promise<TestServer> | null = null;
+export const setup = shared.setup;
 
 /** The run's server: the global set-up's, or (a test run without it) one found or started by this worker. */
-async function serverUrl(): Promise<string> {
-  let provided: string | undefined;
-  let problem: string | undefined;
-  try {
-    provided = inject('retainTestDatabaseUrl');
-    problem = inject('retainTestDatabaseProblem');
-  } catch {
-    provided = undefined;
-  }
-  if (problem) throw new Error(problem);
-  if (provided) return provided;
-  ownServer ??= findOrStartServer();
-  return (await ownServer).url;
-}
+const serverUrl = shared.url;
 
 /** A fresh database of the caller's own (`retain_test_<random>`), and a `drop()` that removes it. */
 export async function testDatabase(): Promise<TestDatabase> {

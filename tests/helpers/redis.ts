@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { freePort, runShared, type SharedServer } from './throwaway';
 
 /**
  * Redis for the tests of board events and shared rate limits (docs/storage.md,
@@ -52,17 +52,6 @@ export function answersPing(url: string, timeoutMs = 2000): Promise<boolean> {
 function findBinary(): string | null {
   const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   return [...onPath, '/usr/bin', '/usr/local/bin'].map((dir) => path.join(dir, 'redis-server')).find((file) => fs.existsSync(file)) ?? null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A Redis of the test's own, which it may stop and start again on the same port. */
@@ -114,53 +103,24 @@ export async function throwawayRedis(port?: number): Promise<ThrowawayRedis> {
 }
 
 /** The Redis at RETAIN_TEST_REDIS_URL, or a throwaway one when nothing answers there. */
-async function findOrStartRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+async function findOrStartRedis(): Promise<SharedServer> {
   const url = process.env.RETAIN_TEST_REDIS_URL || DEFAULT_URL;
   if (await answersPing(url)) return { url, stop: async () => undefined };
   const started = await throwawayRedis();
   return { url: started.url, stop: started.kill };
 }
 
-interface ProvidedSetup {
-  retainTestRedisUrl: string;
-  retainTestRedisProblem: string;
-}
+const shared = runShared('retainTestRedisUrl', 'retainTestRedisProblem', findOrStartRedis);
 
 /**
  * Global set-up of the server project: finds or starts the run's Redis.
  * Where there is none, the tests that need it fail with the one line saying
  * why, and the rest of the run goes on.
  */
-export async function setup({ provide }: { provide<K extends keyof ProvidedSetup>(key: K, value: ProvidedSetup[K]): void }): Promise<() => Promise<void>> {
-  try {
-    const redis = await findOrStartRedis();
-    provide('retainTestRedisUrl', redis.url);
-    provide('retainTestRedisProblem', '');
-    return () => redis.stop();
-  } catch (error) {
-    provide('retainTestRedisUrl', '');
-    provide('retainTestRedisProblem', error instanceof Error ? error.message : String(error));
-    return async () => undefined;
-  }
-}
-
-let ownRedis: Promise<{ url: string; stop(): Promise<void> }> | null = null;
+export const setup = shared.setup;
 
 /** The run's Redis: the global set-up's, or (a run without it) one found or started by this worker. */
-export async function testRedisUrl(): Promise<string> {
-  let provided: string | undefined;
-  let problem: string | undefined;
-  try {
-    provided = inject('retainTestRedisUrl');
-    problem = inject('retainTestRedisProblem');
-  } catch {
-    provided = undefined;
-  }
-  if (problem) throw new Error(problem);
-  if (provided) return provided;
-  ownRedis ??= findOrStartRedis();
-  return (await ownRedis).url;
-}
+export const testRedisUrl = shared.url;
 
 /** A key and channel prefix of the caller's own, so test files sharing one Redis never count or hear each other's. */
 export function testRedisPrefix(): string {

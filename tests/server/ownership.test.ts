@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { addNote, readNotes } from '../../shared/document/notes';
@@ -9,8 +8,9 @@ import type { BoardId } from '../../shared/schema/ids';
 import { PostgresStorage } from '../../server/persistence/postgres';
 import { OwnershipLostError, privateDocumentName, type BoardRecord } from '../../server/persistence/types';
 import type { ParticipantId } from '../../shared/schema/ids';
-import { connectStockClient, createBoard, eventually, makeDataDir, whenSynced, type StockClient } from '../helpers/server';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { connectStockClient, createBoard, eventually, whenSynced, type StockClient } from '../helpers/server';
+import type { ServerProcess } from '../helpers/server-process';
+import { ServerProcesses } from '../helpers/server-processes';
 import { testDatabase, type TestDatabase } from '../helpers/postgres';
 
 /**
@@ -51,21 +51,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const databases: TestDatabase[] = [];
 const stores: PostgresStorage[] = [];
-const running: ServerProcess[] = [];
+const processes = new ServerProcesses();
 const clients: StockClient[] = [];
-const dirs: string[] = [];
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
-  for (const p of running.splice(0)) {
-    // A stopped process takes no SIGKILL until it runs again.
-    p.child.kill('SIGCONT');
-    p.child.kill('SIGKILL');
-    await p.exited;
-  }
+  await processes.stopAll();
   for (const store of stores.splice(0)) await store.close().catch(() => undefined);
   for (const database of databases.splice(0)) await database.drop();
-  for (const dir of dirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
 });
 
 async function database(): Promise<TestDatabase> {
@@ -81,19 +74,14 @@ async function openStore(db: TestDatabase): Promise<PostgresStorage> {
 }
 
 async function startProcess(db: TestDatabase, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = await makeDataDir();
-  dirs.push(dataDir);
-  const p = await startServerProcess({
+  return processes.start({
     DATABASE_URL: db.url,
-    DATA_DIR: dataDir,
     BOARD_LEASE_MS: String(LEASE_MS),
     // The log is read back whole: no compaction folds it into a snapshot meanwhile.
     COMPACT_AFTER_UPDATES: '1000000',
     ROOM_UNLOAD_GRACE_MS: '60000',
     ...env,
   });
-  running.push(p);
-  return p;
 }
 
 /** A stock client recording the codes its connections were closed with. */

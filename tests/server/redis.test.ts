@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -14,8 +13,9 @@ import { CloseCode } from '../../shared/protocol';
 import { newBoardId, type BoardId } from '../../shared/schema/ids';
 import { type TestDatabase, testDatabase } from '../helpers/postgres';
 import { testRedisPrefix, testRedisUrl, throwawayRedis, type ThrowawayRedis } from '../helpers/redis';
-import { connectStockClient, createBoard, eventually, makeDataDir, type StockClient, whenSynced } from '../helpers/server';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process';
+import { connectStockClient, createBoard, eventually, type StockClient, whenSynced } from '../helpers/server';
+import type { ServerProcess } from '../helpers/server-process';
+import { ServerProcesses } from '../helpers/server-processes';
 
 /*
  * Redis with REDIS_URL: board events every process hears, rate limits every
@@ -190,9 +190,8 @@ describe('REDIS_URL and REDIS_PREFIX', () => {
 
 describe('two server processes on one database and one Redis', () => {
   let database: TestDatabase;
-  const running: ServerProcess[] = [];
+  const processes = new ServerProcesses();
   const clients: StockClient[] = [];
-  const dirs: string[] = [];
   const redisServers: ThrowawayRedis[] = [];
 
   beforeEach(async () => {
@@ -200,12 +199,8 @@ describe('two server processes on one database and one Redis', () => {
   });
   afterEach(async () => {
     for (const client of clients.splice(0)) client.destroy();
-    for (const p of running.splice(0)) {
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
+    await processes.stopAll();
     for (const redis of redisServers.splice(0)) await redis.kill();
-    for (const dir of dirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
     await database.drop();
   });
 
@@ -216,13 +211,7 @@ describe('two server processes on one database and one Redis', () => {
    */
   async function startPair(redisUrl: string, env: Record<string, string> = {}, prefix = testRedisPrefix()): Promise<[ServerProcess, ServerProcess]> {
     const pair = await Promise.all(
-      ['A', 'B'].map(async () => {
-        const dataDir = await makeDataDir();
-        dirs.push(dataDir);
-        const p = await startServerProcess({ DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, DATA_DIR: dataDir, ...env });
-        running.push(p);
-        return p;
-      }),
+      ['A', 'B'].map(() => processes.start({ DATABASE_URL: database.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, ...env })),
     );
     await bothConnected(redisUrl, prefix);
     return pair as [ServerProcess, ServerProcess];
