@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import {
@@ -25,11 +25,11 @@ import {
   createBoard,
   eventually,
   joinWithPrivateDocument,
-  startTestServer,
   type StockClient,
   type TestServer,
   whenSynced,
 } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 
 /**
  * The self-assessment on the server (docs/exercise.md, "Self-assessment";
@@ -43,14 +43,8 @@ const FIRST = defaultTopicId(1);
 const SECOND = defaultTopicId(2);
 
 let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await server.stop();
+const clients = serverPerTest((started) => {
+  server = started;
 });
 
 function join(board: CreateBoardResponse, role: 'facilitator' | 'participant', name: string): Promise<BoardPerson> {

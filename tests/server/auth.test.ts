@@ -1,20 +1,18 @@
 import { CloseCode } from '../../shared/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { addNote, readNotes } from '../../shared/document/notes';
 import { SQLITE_FILE_NAME } from '../../server/persistence/sqlite';
-import { createBoard, eventually, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
+import { createBoard, eventually, registerParticipant, type TestServer } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 import { RawClient, tryUpgrade } from '../helpers/raw-socket';
 
 describe('who may open a board is decided at the upgrade', () => {
   let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    await server.stop();
+  serverPerTest((started) => {
+    server = started;
   });
 
   it('refuses a socket without a token with 401, before any socket exists', async () => {

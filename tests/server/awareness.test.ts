@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, decodeMessage, encodeAwarenessMessage, encodeAwarenessUpdate, encodeQueryAwareness, type AwarenessEntry } from '../../shared/protocol';
 import { DEFAULT_CONFIG } from '../../server/config';
 import { connectStockClient, createBoard, eventually, registerParticipant, startTestServer, whenSynced, type StockClient, type TestServer } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 import { RawClient } from '../helpers/raw-socket';
 
 /** Publishes awareness states for one Yjs client id, each with a newer clock, as a real client does. */
@@ -32,13 +33,8 @@ class PresencePublisher {
 
 describe('presence across reconnections', () => {
   let server: TestServer;
-  const clients: StockClient[] = [];
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
+  const clients = serverPerTest((started) => {
+    server = started;
   });
 
   it('keeps a person present when their old socket closes after their new one has taken over', async () => {

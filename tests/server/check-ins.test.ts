@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { addAction, addActionSteps, readActions, readActionSteps, updateAction } from '../../shared/document/actions';
 import { defaultTopicId, readAgreedRatings, readAssessmentTopics, setAgreedRating } from '../../shared/document/assessment';
@@ -6,7 +6,8 @@ import { readCycle } from '../../shared/document/cycle';
 import { DocKey, topMap } from '../../shared/document/doc';
 import { CloseCode } from '../../shared/protocol';
 import { checkInResponseSchema, type CreateBoardResponse, cycleResponseSchema } from '../../shared/schema/api';
-import { connectStockClient, createBoard, eventually, joinWithPrivateDocument, startTestServer, type StockClient, type TestServer, whenSynced } from '../helpers/server';
+import { connectStockClient, createBoard, eventually, joinWithPrivateDocument, type StockClient, type TestServer, whenSynced } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 
 /**
  * Check-ins and the cycle over real HTTP and sockets (docs/api.md,
@@ -18,14 +19,8 @@ import { connectStockClient, createBoard, eventually, joinWithPrivateDocument, s
  */
 
 let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await server.stop();
+const clients = serverPerTest((started) => {
+  server = started;
 });
 
 function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, readNotes } from '../../shared/document/notes';
 import { readProgress } from '../../shared/document/drafts';
@@ -17,25 +17,19 @@ import {
   joinWithPrivateDocument,
   makeDataDir,
   startTestServer,
-  type StockClient,
   type TestServer,
   whenSynced,
 } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 import { tryUpgrade } from '../helpers/raw-socket';
 import { SqliteStorage } from '../../server/persistence/sqlite';
 
 describe('the exercise on the server: private drafts, the reveal, roles and votes', () => {
   let server: TestServer;
   let board: CreateBoardResponse;
-  const clients: StockClient[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
+  const clients = serverPerTest(async (started) => {
+    server = started;
     board = await createBoard(server, 'What does good look like?', 'four-perspectives');
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
   });
 
   function join(role: 'facilitator' | 'participant', name: string): Promise<BoardPerson> {

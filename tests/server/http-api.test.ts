@@ -1,15 +1,13 @@
 import { connect } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { boardInfoSchema, createBoardResponseSchema, registerParticipantResponseSchema } from '../../shared/schema/api';
 import { createBoard, registerParticipant, startTestServer, type TestServer } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 
 describe('the HTTP API', () => {
   let server: TestServer;
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    await server.stop();
+  serverPerTest((started) => {
+    server = started;
   });
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -1,5 +1,5 @@
 import { CURRENT_SCHEMA_VERSION } from '../../shared/schema/version';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, readNotes, updateNote, deleteNote } from '../../shared/document/notes';
 import { readBoardMeta } from '../../shared/document/board';
@@ -8,22 +8,15 @@ import {
   connectStockClient,
   createBoard,
   eventually,
-  startTestServer,
   whenSynced,
-  type StockClient,
   type TestServer,
 } from '../helpers/server';
+import { serverPerTest } from '../helpers/serverPerTest';
 
 describe('the sync endpoint speaks the standard y-websocket protocol', () => {
   let server: TestServer;
-  const clients: StockClient[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer();
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await server.stop();
+  const clients = serverPerTest((started) => {
+    server = started;
   });
 
   function connect(boardId: string, token: string) {
