@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import * as Y from 'yjs';
+import { noteUpdate, textsOf } from '../helpers/storedNotes';
 import { addNote, readNotes } from '../../shared/document/notes';
 import { CLOSE_CODES_FINAL, CloseCode } from '../../shared/protocol';
 import type { BoardId } from '../../shared/schema/ids';
@@ -33,18 +34,6 @@ function boardRecord(): BoardRecord {
     tokenHashes: { facilitator: bytes(), participant: bytes(), viewer: bytes() },
     joinCode: null,
   };
-}
-
-function noteUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
-  return Y.encodeStateAsUpdate(doc);
-}
-
-function textsOf(parts: Uint8Array[]): string[] {
-  const doc = new Y.Doc();
-  for (const part of parts) Y.applyUpdate(doc, part);
-  return readNotes(doc).map((note) => note.text);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { noteUpdate } from '../helpers/storedNotes';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { CloseCode, encodeQueryAwareness, encodeSyncUpdate } from '../../shared/protocol';
@@ -52,12 +53,6 @@ async function pairStillLive(boardId: string, token: string): Promise<void> {
   const text = `still live ${Math.random()}`;
   addNote(a.doc, { text, x: 1, y: 1, authorId: null, authorName: '' });
   await eventually(() => expect(readNotes(b.doc).map((n) => n.text)).toContain(text));
-}
-
-function noteUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
-  return Y.encodeStateAsUpdate(doc);
 }
 
 describe('who may connect', () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import pg from 'pg';
 import * as Y from 'yjs';
+import { noteUpdate, textsOf } from '../helpers/storedNotes';
 import { addNote, readNotes } from '../../shared/document/notes';
 import type { BoardId, ParticipantId } from '../../shared/schema/ids';
 import type { CycleStage } from '../../shared/schema/cycle';
@@ -58,20 +59,6 @@ function boardRecord(overrides: Partial<BoardRecord> = {}): BoardRecord {
     cycleStage: 0,
     ...overrides,
   };
-}
-
-/** A document's state with one note, as a Yjs update. */
-function noteUpdate(text: string): Uint8Array {
-  const doc = new Y.Doc();
-  addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
-  return Y.encodeStateAsUpdate(doc);
-}
-
-/** The notes' texts a document's stored parts make, applied in the order loaded. */
-function textsOf(parts: Uint8Array[]): string[] {
-  const doc = new Y.Doc();
-  for (const part of parts) Y.applyUpdate(doc, part);
-  return readNotes(doc).map((note) => note.text);
 }
 
 describe.each(backings)('the %s store', (_kind, makeBacking) => {
