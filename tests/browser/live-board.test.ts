@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { BUILT_CLIENT_DIR, chromiumPeople, visible } from '../helpers/browser';
+import { BUILT_CLIENT_DIR, chromiumPeople, localBoardUpdates, visible } from '../helpers/browser';
 import { startTestServer, makeDataDir, type TestServer } from '../helpers/server';
 
 /** Generous but finite: a live edit should arrive in well under a second. */
@@ -168,10 +168,12 @@ describe('two people on one board, in real Chromium', () => {
 
     await pat.context().setOffline(true);
     await visible(pat.getByRole('status').filter({ hasText: 'Offline' }), ARRIVES_MS);
+    const storedBefore = await localBoardUpdates(pat);
     await addNote(pat, 'Written on the train');
     await addNote(pat, 'Also written on the train');
     await visible(pat.getByRole('status').filter({ hasText: 'Offline – 2 unsaved changes' }));
     await expect.poll(() => notes(fay).count()).toBe(0);
+    await expect.poll(() => localBoardUpdates(pat)).toBeGreaterThanOrEqual(storedBefore + 2);
 
     // The notes are in the browser's storage: close the tab while offline, come back later.
     await pat.close();

@@ -46,6 +46,44 @@ export async function visible(locator: Locator, timeoutMs = UI_TIMEOUT_MS): Prom
   await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/**
+ * How many updates the page's local copies of boards hold (y-indexeddb's
+ * `updates` store, summed over the board copies, private ones left out).
+ * The unsaved-changes banner reads a ledger written synchronously, but the
+ * IndexedDB write of the same change commits a moment later; a test that
+ * closes a tab while offline waits for this count first, as a person who
+ * closes the tab a second later would (docs/client.md, "Copies on this device").
+ */
+export async function localBoardUpdates(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const names = (await indexedDB.databases())
+      .map((database) => database.name ?? '')
+      .filter((name) => name.startsWith('retain-board-') && !name.endsWith('-private'));
+    let total = 0;
+    for (const name of names) {
+      total += await new Promise<number>((resolve, reject) => {
+        const opening = indexedDB.open(name);
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const database = opening.result;
+          if (!database.objectStoreNames.contains('updates')) {
+            database.close();
+            resolve(0);
+            return;
+          }
+          const counting = database.transaction('updates', 'readonly').objectStore('updates').count();
+          counting.onsuccess = () => {
+            database.close();
+            resolve(counting.result);
+          };
+          counting.onerror = () => reject(counting.error);
+        };
+      });
+    }
+    return total;
+  });
+}
+
 /** How a person's browser differs from an ordinary laptop's. */
 export interface PersonOptions {
   /** A phone: small screen, touch. */
