@@ -93,17 +93,31 @@ export interface LoadJob {
   probeRoom: string;
 }
 
-/** Adds clients to one room step by step until latency or delivery fails. */
+/**
+ * Grows a load step by step until latency or delivery fails: either clients
+ * added to one room (`grow: 'clients'`), or rooms of a fixed size added
+ * (`grow: 'rooms'`). `start`, `step` and `max` count what grows.
+ */
 export interface CapacityJob {
   kind: 'capacity';
   serverPid: number;
-  room: string;
+  grow: 'clients' | 'rooms';
+  /**
+   * One sync URL per room, used in order: the one room when clients grow; when
+   * rooms do, those made so far (the load generator asks for more as it
+   * needs them, so that a search that stops early does not wait for
+   * thousands of rooms to be made).
+   */
+  rooms: string[];
+  /** The clients of each room when rooms grow (ignored when clients do). */
+  clientsPerRoom: number;
+  /** Writers per room: the first clients to join it. */
   writers: number;
   opsPerSecond: number;
   cursorHz: number;
-  startClients: number;
-  stepClients: number;
-  maxClients: number;
+  start: number;
+  step: number;
+  max: number;
   settleMs: number;
   windowMs: number;
   drainMs: number;
@@ -145,7 +159,8 @@ export interface LoadResult {
 }
 
 export interface CapacityStep {
-  clients: number;
+  /** What grows, at this step: the clients of the room, or the rooms. */
+  size: number;
   window: WindowResult;
   passed: boolean;
   /** Why the step failed, or why the search stopped. */
@@ -155,11 +170,11 @@ export interface CapacityStep {
 export interface CapacityResult {
   kind: 'capacity';
   steps: CapacityStep[];
-  /** The most clients at which a step passed (0 if none did). */
+  /** The largest size (clients, or rooms) at which a step passed (0 if none did). */
   capacity: number;
   /** True when the search stopped because the load generator, not the server, ran out of CPU. */
   harnessBound: boolean;
-  /** True when the search stopped at maxClients with every step passing. */
+  /** True when the search stopped at `max` with every step passing. */
   reachedMax: boolean;
   /** Set when the search stopped because new clients could not even sync. */
   stoppedBy: string | null;
@@ -199,5 +214,8 @@ export interface JoinResult {
 
 export type JobResult = LoadResult | CapacityResult | PopulateResult | JoinResult;
 
-/** Messages from the load generator to the orchestrator. */
-export type LoadgenMessage = { type: 'log'; text: string } | { type: 'result'; result: JobResult } | { type: 'error'; message: string };
+/** Messages from the load generator to the orchestrator; `roomsWanted` asks it to make more rooms (a room-capacity search). */
+export type LoadgenMessage = { type: 'log'; text: string } | { type: 'result'; result: JobResult } | { type: 'error'; message: string } | { type: 'roomsWanted'; count: number };
+
+/** The orchestrator's answer to `roomsWanted`: the new rooms' sync URLs, or why they could not be made. */
+export type OrchestratorMessage = { type: 'rooms'; urls: string[] } | { type: 'roomsFailed'; message: string };

@@ -19,6 +19,7 @@ import type {
   LoadJob,
   LoadResult,
   LoadgenMessage,
+  OrchestratorMessage,
   PopulateJob,
   PopulateResult,
   WindowResult,
@@ -295,8 +296,9 @@ class Client {
   readonly pointers = new Map<number, number>();
   ticker: Ticker | null = null;
   closedByUs = false;
-  /** Called with each of its own awareness states the server echoes (the probe). */
-  onOwnAwareness: ((sentAt: number, window: number) => void) | null = null;
+  /** The probe whose awareness states this client times (the probe's listener), and what it does with each. */
+  watches: Client | null = null;
+  onProbeState: ((sentAt: number, window: number) => void) | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -515,7 +517,7 @@ class Swarm {
   }
 
   private receiveAwareness(client: Client, data: Buffer): void {
-    if (!client.tracksCursors && !client.onOwnAwareness) return;
+    if (!client.tracksCursors && !client.watches) return;
     const now = performance.now();
     const entries = awarenessEntries(data);
     // Who sent each entry is looked up once per distinct message, like the decoding.
@@ -532,8 +534,9 @@ class Swarm {
       // When the sender sent this clock, and in which window (a removal's clock was never sent by us: none).
       const sentAt = sender.cursorSentAt[entry.clock - 1] ?? null;
       const sentInWindow = sender.cursorWindow[entry.clock - 1] ?? -1;
-      if (sender === client) {
-        if (client.onOwnAwareness && sentAt !== null) client.onOwnAwareness(sentAt, sentInWindow);
+      if (sender === client) continue;
+      if (sender === client.watches) {
+        if (client.onProbeState && sentAt !== null) client.onProbeState(sentAt, sentInWindow);
         continue;
       }
       // Presence is a latest-state value: a state older than one already seen is stale, the same one twice a repeat.
@@ -634,14 +637,19 @@ class Swarm {
   }
 
   /**
-   * Starts the responsiveness probe: a client alone in its own room sending
-   * its awareness state every `intervalMs`; the server echoes it back at
-   * once, so the echo time is how long the server takes to get to a message
-   * under the load the other rooms make.
+   * Starts the responsiveness probe: a client in a room of its own sending
+   * its awareness state every `intervalMs`, and a listener in that room that
+   * the server passes each state on to at once, so the time from sending to
+   * the listener receiving is how long the server takes to get to a message
+   * under the load the other rooms make. (A listener, not the probe's own
+   * echo: our server does not send a socket its own presence back.)
    */
   async startProbe(url: string, intervalMs: number): Promise<void> {
-    const probe = await this.connect(this.room(url), 'uncounted');
-    probe.onOwnAwareness = (sentAt, window) => {
+    const room = this.room(url);
+    const probe = await this.connect(room, 'uncounted');
+    const listener = await this.connect(room, 'uncounted');
+    listener.watches = probe;
+    listener.onProbeState = (sentAt, window) => {
       const measurement = this.windows[window];
       if (measurement) record(measurement.probeHistogram, performance.now() - sentAt);
     };
@@ -714,28 +722,68 @@ async function runLoad(job: LoadJob): Promise<LoadResult> {
   return result;
 }
 
+/** The pending `roomsWanted` request's callbacks: the orchestrator makes rooms (over HTTP, for ours) and answers. */
+let roomsAnswer: ((message: OrchestratorMessage) => void) | null = null;
+
+function requestRooms(count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    roomsAnswer = (message) => {
+      roomsAnswer = null;
+      if (message.type === 'rooms') resolve(message.urls);
+      else reject(new Error(`the rooms could not be made: ${message.message}`));
+    };
+    send({ type: 'roomsWanted', count });
+  });
+}
+
+/**
+ * Connects what a capacity step adds to reach `size`: clients in the one
+ * room (writers first), or whole rooms of `clientsPerRoom` clients.
+ */
+async function growCapacityLoad(swarm: Swarm, job: CapacityJob, rooms: Room[], size: number, timeoutMs?: number): Promise<void> {
+  const plan: { room: Room; role: Role }[] = [];
+  const roles = (room: Room, from: number, to: number) => {
+    for (let i = from; i < to; i++) plan.push({ room, role: i < job.writers ? 'writer' : 'reader' });
+  };
+  if (job.grow === 'clients') {
+    const room = rooms[0] ?? swarm.room(job.rooms[0]!);
+    if (rooms.length === 0) rooms.push(room);
+    roles(room, room.clients.filter((client) => client.counted).length, size);
+  } else {
+    if (size > job.rooms.length) job.rooms.push(...(await requestRooms(size - job.rooms.length)));
+    while (rooms.length < size) {
+      const room = swarm.room(job.rooms[rooms.length]!);
+      rooms.push(room);
+      roles(room, 0, job.clientsPerRoom);
+    }
+  }
+  await mapLimit(plan, 50, async ({ room, role }) => {
+    await swarm.connect(room, role, timeoutMs);
+  });
+}
+
 async function runCapacity(job: CapacityJob): Promise<CapacityResult> {
   const swarm = newSwarm(job.serverPid, job.opsPerSecond, job.cursorHz);
-  const room = swarm.room(job.room);
-  const initialRoles: Role[] = Array.from({ length: job.startClients }, (_, i) => (i < job.writers ? 'writer' : 'reader'));
-  await connectRoom(swarm, room, initialRoles, 50);
+  const unit = job.grow;
+  const rooms: Room[] = [];
+  const connectStarted = performance.now();
+  await growCapacityLoad(swarm, job, rooms, job.start);
+  log(`${swarm.countedClients()} clients in ${rooms.length} room(s) synced in ${Math.round(performance.now() - connectStarted)} ms`);
   await swarm.startProbe(job.probeRoom, PROBE_INTERVAL_MS);
   swarm.startTraffic();
   const steps: CapacityStep[] = [];
   let harnessBound = false;
   let reachedMax = false;
   let stoppedBy: string | null = null;
-  for (let clients = job.startClients; ; clients += job.stepClients) {
-    const missing = clients - room.clients.filter((client) => client.counted).length;
-    if (missing > 0) {
-      try {
-        // A server past its capacity may not get round to syncing newcomers at all.
-        await connectRoom(swarm, room, Array.from({ length: missing }, () => 'reader' as const), 50, CAPACITY_JOIN_TIMEOUT_MS);
-      } catch (error) {
-        stoppedBy = `${clients} clients: newcomers could not sync (${error instanceof Error ? error.message : String(error)})`;
-        log(`capacity step ${stoppedBy}`);
-        break;
-      }
+  for (let size = job.start; ; size += job.step) {
+    try {
+      // A server past its capacity may not get round to syncing newcomers at all.
+      await growCapacityLoad(swarm, job, rooms, size, CAPACITY_JOIN_TIMEOUT_MS);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      stoppedBy = `${size} ${unit}: ${message.startsWith('the rooms could not be made') ? message : `newcomers could not sync (${message})`}`;
+      log(`capacity step ${stoppedBy}`);
+      break;
     }
     await sleep(job.settleMs);
     const judge = async (label: string) => {
@@ -749,11 +797,11 @@ async function runCapacity(job: CapacityJob): Promise<CapacityResult> {
       else if (result.updateLatency.p99 > job.p99LimitMs) reason = `p99 ${result.updateLatency.p99.toFixed(1)} ms > ${job.p99LimitMs} ms`;
       return { result, reason };
     };
-    let { result, reason } = await judge(`${clients} clients`);
+    let { result, reason } = await judge(`${size} ${unit}`);
     // One noisy window (a collection, a neighbour's burst) must not end the search: a step fails only if it fails twice.
     if (reason !== null && !reason.includes('closed') && result.socketsClosed === 0) {
-      log(`capacity step ${clients} clients failed once (${reason}); measuring it again`);
-      ({ result, reason } = await judge(`${clients} clients, again`));
+      log(`capacity step ${size} ${unit} failed once (${reason}); measuring it again`);
+      ({ result, reason } = await judge(`${size} ${unit}, again`));
     }
     const passed = reason === null;
     // The harness limited the search only if it ran out of CPU before the server did.
@@ -761,10 +809,10 @@ async function runCapacity(job: CapacityJob): Promise<CapacityResult> {
       harnessBound = true;
       reason = `${reason ? `${reason}; ` : ''}load generator at ${Math.round(result.loadgenCpuShare * 100)}% of its core`;
     }
-    steps.push({ clients, window: result, passed, reason });
-    log(`capacity step ${clients} clients: ${passed ? 'passed' : 'failed'} (p99 ${result.updateLatency.p99.toFixed(1)} ms, server CPU ${Math.round((result.serverCpuMs / result.wallMs) * 100)}%, load generator ${Math.round(result.loadgenCpuShare * 100)}%)${reason ? `: ${reason}` : ''}`);
+    steps.push({ size, window: result, passed, reason });
+    log(`capacity step ${size} ${unit}: ${passed ? 'passed' : 'failed'} (p99 ${result.updateLatency.p99.toFixed(1)} ms, server CPU ${Math.round((result.serverCpuMs / result.wallMs) * 100)}%, load generator ${Math.round(result.loadgenCpuShare * 100)}%)${reason ? `: ${reason}` : ''}`);
     if (!passed || harnessBound) break;
-    if (clients + job.stepClients > job.maxClients) {
+    if (size + job.step > job.max) {
       reachedMax = true;
       break;
     }
@@ -772,7 +820,7 @@ async function runCapacity(job: CapacityJob): Promise<CapacityResult> {
   swarm.logCache();
   swarm.closeAll();
   const passedSteps = steps.filter((step) => step.passed);
-  return { kind: 'capacity', steps, capacity: passedSteps.length ? passedSteps[passedSteps.length - 1]!.clients : 0, harnessBound, reachedMax, stoppedBy };
+  return { kind: 'capacity', steps, capacity: passedSteps.length ? passedSteps[passedSteps.length - 1]!.size : 0, harnessBound, reachedMax, stoppedBy };
 }
 
 async function runPopulate(job: PopulateJob): Promise<PopulateResult> {
@@ -900,8 +948,15 @@ function runJob(job: Job): Promise<JobResult> {
   }
 }
 
-process.once('message', (job: Job) => {
-  runJob(job).then(
+let started = false;
+process.on('message', (message: Job | OrchestratorMessage) => {
+  if ('type' in message) {
+    roomsAnswer?.(message);
+    return;
+  }
+  if (started) return;
+  started = true;
+  runJob(message).then(
     (result) => {
       send({ type: 'result', result });
       // Sockets may take a moment to go: leave once the result is on its way.

@@ -1,7 +1,8 @@
 /**
- * The responsiveness probe on a thread of its own: a client alone in a room
- * sends an awareness state every few milliseconds and times the server's
- * echo. Run in the load generator's main thread, its timings would also hold
+ * The responsiveness probe on a thread of its own: a client in a room of its
+ * own sends an awareness state every few milliseconds, and a second socket in
+ * that room times when the server passes each on (our server sends nobody
+ * their own presence back, so the sender's echo would never come). Run in the load generator's main thread, its timings would also hold
  * the main thread's own stalls (reading a 4 MB board for a newcomer, say);
  * on its own thread, a long echo is the server's.
  *
@@ -71,8 +72,9 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
   /** When each clock (1, 2, …) was sent: the server may rebuild the state, so the time travels only here. */
   const sentAtByClock: number[] = [];
   const socket = new WebSocket(url, { perMessageDeflate: false });
-  socket.on('error', (error) => port.postMessage({ error: error.message }));
-  socket.on('message', (data: Buffer) => {
+  const listener = new WebSocket(url, { perMessageDeflate: false });
+  for (const each of [socket, listener]) each.on('error', (error) => port.postMessage({ error: error.message }));
+  listener.on('message', (data: Buffer) => {
     if (decodeMessage(data).type !== 'awareness') return;
     const now = epochNow();
     for (const entry of awarenessEntries(data)) {
@@ -80,7 +82,8 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
       if (sentAt !== undefined) echoes.push({ sentAt, echoMs: now - sentAt });
     }
   });
-  socket.on('open', () => {
+  const opened = (each: WebSocket) => new Promise((resolve) => each.once('open', resolve));
+  void Promise.all([opened(socket), opened(listener)]).then(() => {
     const timer = setInterval(() => {
       sentAtByClock.push(epochNow());
       socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientId: awarenessId, clock: ++clock, state: { cursor: { x: 0, y: 0 } } }])));
@@ -88,6 +91,7 @@ function runProbe({ url, intervalMs }: ProbeSettings): void {
     port.on('message', () => {
       clearInterval(timer);
       socket.close();
+      listener.close();
       port.postMessage(echoes);
     });
     port.postMessage({ ready: true });

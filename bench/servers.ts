@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,18 @@ export interface ServerUnderTest {
 }
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The flags `npm start` gives node, read from package.json's start script,
+ * so that the benchmark runs our server exactly as a trust would
+ * (docs/performance.md says why each is there).
+ */
+export const OUR_NODE_FLAGS: readonly string[] = (() => {
+  const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const match = /\bnode((?: --\S+)*) dist\/server\/index\.js/.exec(packageJson.scripts.start);
+  if (!match) throw new Error(`package.json's start script does not run node … dist/server/index.js: ${packageJson.scripts.start}`);
+  return match[1]!.trim().split(' ').filter(Boolean);
+})();
 
 /** The limits our server would otherwise apply to a benchmark's traffic, lifted so that they do not shape the figures. */
 export const OUR_BENCH_ENV: Record<string, string> = {
@@ -118,7 +131,7 @@ export async function startOurs(cpu: number | null): Promise<ServerUnderTest> {
   const start = async (port: string) =>
     spawnAndWait(
       [
-        '--enable-source-maps',
+        ...OUR_NODE_FLAGS,
         ...(process.env.BENCH_SERVER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE_DIR}`] : []),
         'dist/server/index.js',
       ],

@@ -22,9 +22,14 @@ export const SERVER_BUNDLE = path.join(REPO_ROOT, 'dist/server/index.js');
 export async function buildServer() {
   await build({
     absWorkingDir: REPO_ROOT,
-    // The plan import's worker thread is an entry of its own, written beside
-    // index.js, where server/import/planImports.ts looks for it.
-    entryPoints: { index: 'server/index.ts', planImportWorker: 'server/import/planImportWorker.ts' },
+    // Each worker thread (the plan import's, the SQLite writer, the big-document loader) is an entry of
+    // its own, written beside index.js, where server/workerThreads.ts looks for it.
+    entryPoints: {
+      index: 'server/index.ts',
+      planImportWorker: 'server/import/planImportWorker.ts',
+      sqliteWriter: 'server/persistence/sqliteWriter.ts',
+      documentLoadWorker: 'server/rooms/documentLoadWorker.ts',
+    },
     outdir: 'dist/server',
     bundle: true,
     splitting: true,

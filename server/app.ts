@@ -4,7 +4,6 @@ import type { Logger } from 'pino';
 import { DEFAULT_CONFIG, type ServerConfig } from './config';
 import { createLogger } from './logger';
 import { SqliteStorage } from './persistence/sqlite';
-import { PostgresStorage } from './persistence/postgres';
 import type { Storage } from './persistence/types';
 import { RoomRegistry } from './rooms/registry';
 import { Connections } from './rooms/connection';
@@ -18,7 +17,6 @@ import { BoardCreationGate } from './http/boardCreation';
 import { PlanImports } from './import/planImports';
 import { type BoardEvents, InProcessBoardEvents } from './events/boardEvents';
 import { RedisBoardEvents } from './events/redisBoardEvents';
-import { RedisConnections } from './events/redis';
 import { memoryLimits, redisLimits } from './http/rateLimits';
 
 /** A running server, as tests and the bootstrap see it. */
@@ -48,13 +46,16 @@ export async function startServer(
   // Before storage opens: a bad CREATION_ALLOWED_ADDRESSES entry stops the start with nothing to close.
   // REDIS_URL shares board events and rate limits between processes (docs/storage.md, "Redis: events and
   // limits, never data"). Nothing connects yet, and nothing ever waits for Redis: a start with Redis down goes on.
-  const redis = config.redisUrl ? new RedisConnections(config.redisUrl, config.redisPrefix, log) : null;
+  // The Redis and PostgreSQL clients load only when configured: together they add tens of MB to every
+  // process (docs/server-promises.md, "Memory"), and one process on SQLite needs neither.
+  const redis = config.redisUrl ? new (await import('./events/redis')).RedisConnections(config.redisUrl, config.redisPrefix, log) : null;
   const limits = redis ? redisLimits(redis.commands, config.redisPrefix) : memoryLimits;
   const boardCreation = new BoardCreationGate(config, log, limits);
   const joinAttempts = new JoinAttempts(config, log, limits);
   // DATABASE_URL chooses PostgreSQL; without it, the SQLite file in DATA_DIR (docs/storage.md).
   const storage =
-    dependencies.storage ?? (config.databaseUrl ? await PostgresStorage.open(config.databaseUrl, log) : new SqliteStorage(config.dataDir, log));
+    dependencies.storage ??
+    (config.databaseUrl ? await (await import('./persistence/postgres')).PostgresStorage.open(config.databaseUrl, log) : new SqliteStorage(config.dataDir, log));
   const rooms = new RoomRegistry(
     storage,
     log,

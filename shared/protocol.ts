@@ -82,6 +82,22 @@ export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * An awareness message whose states are already written as JSON: a server
+ * that keeps each state's JSON sends it as it is, with no parse or
+ * stringify per message.
+ */
+export function encodeAwarenessJsonMessage(entries: readonly { clientId: number; clock: number; json: string }[]): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, entries.length);
+  for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(update, clientId);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, json);
+  }
+  return encodeAwarenessMessage(encoding.toUint8Array(update));
+}
+
 /** One entry of an awareness update as read off the wire: its state still the JSON's UTF-8 bytes (a view), so a reader can check its size before parsing it. */
 export interface EncodedAwarenessEntry {
   clientId: number;

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Worker, ResourceLimits } from 'node:worker_threads';
+import { startWorker } from '../workerThreads';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config';
 import { type ImportedPlan, PlanImportError } from '../../shared/import/planFile';
@@ -107,20 +109,10 @@ export class PlanImports {
   }
 }
 
-/**
- * The worker for one file. Compiled (`npm start`), it is
- * dist/server/planImportWorker.js beside the server's own code
- * (scripts/build-server.mjs builds both); run from source through tsx (the
- * tests, `npm run dev`), the worker registers tsx before loading its
- * TypeScript, since a worker thread does not inherit the loader.
- */
+/** The worker for one file (server/workerThreads.ts says where it is found, compiled or from source). */
 function startParseWorker(bytes: Uint8Array): Worker {
-  const options = { workerData: bytes, transferList: [bytes.buffer as ArrayBuffer], resourceLimits: PLAN_PARSE_RESOURCE_LIMITS };
-  // The URL is made apart from `new Worker(...)`: Vite (which transforms this
-  // file when client tests import the server) would otherwise try to bundle
-  // the worker itself and refuse its options.
-  const compiledWorker = new URL('./planImportWorker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(compiledWorker, options);
-  const source = new URL('./planImportWorker.ts', import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`, { ...options, eval: true });
+  return startWorker(
+    { compiled: 'planImportWorker.js', source: path.join(import.meta.dirname, 'planImportWorker.ts') },
+    { workerData: bytes, transferList: [bytes.buffer as ArrayBuffer], resourceLimits: PLAN_PARSE_RESOURCE_LIMITS },
+  );
 }

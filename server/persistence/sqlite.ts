@@ -14,6 +14,7 @@ import {
   type Storage,
   type StoredJoinCode,
 } from './types';
+import { SqliteWriterThread } from './sqliteWriterThread';
 import { type BoardRow, type ParticipantRow, storedStage, toBoardRecord, toParticipantRecord } from './rows';
 
 /** The file inside DATA_DIR that holds every board. */
@@ -165,32 +166,23 @@ const DATABASE_FILE_MODE = 0o600;
 /** SQLite's companions of the database file in WAL mode. */
 const DATABASE_FILE_SUFFIXES = ['', '-wal', '-shm'] as const;
 
-interface PendingAppend {
-  name: DocumentName;
-  update: Uint8Array;
-  resolve: (logLength: number) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * The embedded default store: one SQLite file in WAL mode with
  * synchronous=FULL, so a committed transaction survives a crash or power cut.
  *
- * Appends from every room in one event-loop turn are written in a single
- * transaction, so a busy server pays one fsync per turn, not one per update.
+ * The documents' logs and snapshots are written by a writer thread on a
+ * connection of its own (server/persistence/sqliteWriterThread.ts), in
+ * groups: the appends of every room that arrive while one group is being
+ * committed go together in the next, one transaction and one fsync, and the
+ * main thread serves sockets meanwhile (docs/storage.md, "The writer
+ * thread"). Reads and the rarer writes (boards, participants, join codes)
+ * stay on this thread's connection.
  */
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
-  private pendingAppends: PendingAppend[] = [];
-  /**
-   * How many updates each board's log holds, kept here so that the append on
-   * the sync path need not count rows; learnt when a board is loaded (or
-   * counted once), then kept by every append and compaction.
-   */
-  private readonly logLengths = new Map<DocumentName, number>();
-  /** The last use written for each board by touchBoard, to skip writes that would change it by minutes only. */
+  private readonly writer: SqliteWriterThread;
+  /** The last use written for each board, to skip writes that would change it by minutes only. */
   private readonly lastUseWritten = new Map<BoardId, number>();
-  private appendFlushScheduled = false;
   private readonly statements;
 
   /** `log` hears about a data folder others may read; without one, the warning goes nowhere. */
@@ -211,6 +203,7 @@ export class SqliteStorage implements Storage {
     this.migrateTables();
     this.db.pragma('foreign_keys = ON');
     for (const suffix of DATABASE_FILE_SUFFIXES) makePrivate(`${file}${suffix}`);
+    this.writer = new SqliteWriterThread(file, (boards, at) => [...boards].filter((boardId) => this.useDue(boardId, at)));
     this.statements = {
       insertBoard: this.db.prepare(
         `INSERT INTO boards (id, title, created_at, facilitator_token_hash, participant_token_hash, viewer_token_hash, last_active_at,
@@ -240,15 +233,11 @@ export class SqliteStorage implements Storage {
       getParticipantColours: this.db.prepare('SELECT colour FROM participants WHERE board_id = ?'),
       getSnapshot: this.db.prepare('SELECT state FROM document_snapshots WHERE doc_name = ?'),
       getUpdates: this.db.prepare('SELECT data FROM document_updates WHERE doc_name = ? ORDER BY seq'),
-      countUpdates: this.db.prepare('SELECT COUNT(*) AS n FROM document_updates WHERE doc_name = ?'),
-      insertUpdate: this.db.prepare('INSERT INTO document_updates (doc_name, board_id, data) VALUES (?, ?, ?)'),
       upsertSnapshot: this.db.prepare(
         `INSERT INTO document_snapshots (doc_name, board_id, state, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT(doc_name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
       ),
-      deleteUpdates: this.db.prepare('DELETE FROM document_updates WHERE doc_name = ?'),
       deleteBoard: this.db.prepare('DELETE FROM boards WHERE id = ?'),
-      touchBoard: this.db.prepare('UPDATE boards SET last_active_at = MAX(last_active_at, ?) WHERE id = ?'),
       listInactiveBoards: this.db.prepare('SELECT id FROM boards WHERE last_active_at < ? ORDER BY last_active_at LIMIT ?'),
       listDocuments: this.db.prepare(
         `SELECT doc_name FROM document_snapshots WHERE board_id = ?
@@ -339,10 +328,11 @@ export class SqliteStorage implements Storage {
   }
 
   async loadDocument(name: DocumentName): Promise<Uint8Array[]> {
+    // A document is loaded before anything is appended to it: the writer gets ready meanwhile.
+    this.writer.start();
     const snapshot = this.statements.getSnapshot.get(name) as { state: Buffer } | undefined;
     const updates = this.statements.getUpdates.all(name) as { data: Buffer }[];
     const parts = updates.map((u) => new Uint8Array(u.data));
-    this.logLengths.set(name, updates.length);
     return snapshot ? [new Uint8Array(snapshot.state), ...parts] : parts;
   }
 
@@ -352,54 +342,11 @@ export class SqliteStorage implements Storage {
   }
 
   appendUpdate(name: DocumentName, update: Uint8Array): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.pendingAppends.push({ name, update, resolve, reject });
-      if (!this.appendFlushScheduled) {
-        this.appendFlushScheduled = true;
-        setImmediate(() => this.flushAppends());
-      }
-    });
-  }
-
-  /** Writes every append queued during the last turn in one transaction: one fsync. */
-  private flushAppends(): void {
-    this.appendFlushScheduled = false;
-    const batch = this.pendingAppends;
-    this.pendingAppends = [];
-    const lengths = new Map<DocumentName, number>();
-    try {
-      this.db.transaction(() => {
-        const boards = new Set<BoardId>();
-        for (const { name, update } of batch) {
-          // Counted before the insert, and only for a document this store has not loaded.
-          const known = lengths.get(name) ?? this.logLengths.get(name) ?? this.countLog(name);
-          const boardId = parseDocumentName(name).boardId;
-          this.statements.insertUpdate.run(name, boardId, update);
-          lengths.set(name, known + 1);
-          boards.add(boardId);
-        }
-        // A board written to is in use: the retention period starts again.
-        const now = Date.now();
-        for (const boardId of boards) this.recordUse(boardId, now);
-      })();
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    for (const [name, length] of lengths) this.logLengths.set(name, length);
-    for (const pending of batch) pending.resolve(lengths.get(pending.name)!);
-  }
-
-  private countLog(name: DocumentName): number {
-    return (this.statements.countUpdates.get(name) as { n: number }).n;
+    return this.writer.append(name, update);
   }
 
   async compactDocument(name: DocumentName, state: Uint8Array): Promise<void> {
-    this.db.transaction(() => {
-      this.statements.upsertSnapshot.run(name, parseDocumentName(name).boardId, state, Date.now());
-      this.statements.deleteUpdates.run(name);
-    })();
-    this.logLengths.set(name, 0);
+    await this.writer.request({ type: 'compact', name, state, at: Date.now() });
   }
 
   async deleteBoard(boardId: BoardId): Promise<boolean> {
@@ -407,25 +354,25 @@ export class SqliteStorage implements Storage {
     const deleted = this.statements.deleteBoard.run(boardId).changes > 0;
     // secure_delete zeroed the freed pages, but the log still holds the pages as they were, until a checkpoint empties it.
     if (deleted) this.db.pragma('wal_checkpoint(TRUNCATE)');
-    for (const name of this.logLengths.keys()) if (parseDocumentName(name).boardId === boardId) this.logLengths.delete(name);
+    await this.writer.request({ type: 'forget', boardId });
     this.lastUseWritten.delete(boardId);
     return deleted;
   }
 
   async touchBoard(boardId: BoardId, at: number): Promise<void> {
-    this.recordUse(boardId, at);
+    if (this.useDue(boardId, at)) await this.writer.request({ type: 'touch', boardId, at });
   }
 
   /**
-   * Records a board's last use. Retention counts days: a use minutes after the
-   * last one written need not be written (and, outside a transaction, fsynced)
-   * again, on a join or on every turn's appends.
+   * Whether a board's last use is to be written now (and counts it written).
+   * Retention counts days: a use minutes after the last one written need not
+   * be written (and fsynced) again, on a join or with every group of appends.
    */
-  private recordUse(boardId: BoardId, at: number): void {
+  private useDue(boardId: BoardId, at: number): boolean {
     const written = this.lastUseWritten.get(boardId);
-    if (written !== undefined && at >= written && at - written < LAST_USE_PRECISION_MS) return;
-    this.statements.touchBoard.run(at, boardId);
+    if (written !== undefined && at >= written && at - written < LAST_USE_PRECISION_MS) return false;
     this.lastUseWritten.set(boardId, at);
+    return true;
   }
 
   async listBoardsInactiveSince(cutoff: number, limit: number): Promise<BoardId[]> {
@@ -442,7 +389,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.pendingAppends.length > 0) this.flushAppends();
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 }

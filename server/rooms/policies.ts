@@ -11,6 +11,7 @@ import { CloseCode, StateRefusalReason } from '../../shared/protocol';
 import { roleCanEdit } from '../../shared/schema/api';
 import type { BoardRecord } from '../persistence/types';
 import type { RoomConnection } from './connection';
+import type { PreparationSpec } from './documentLoader';
 import { repairDocument, type RepairCounts } from './documentRepair';
 import { locateUpdate } from './writeGuard';
 
@@ -46,6 +47,13 @@ export interface RoomPolicy {
   prepare(doc: Y.Doc, log: Logger): Preparation;
   /** Decides, before it is applied, what happens to an update. */
   admit(doc: Y.Doc, connection: RoomConnection, update: Uint8Array): Admission;
+  /**
+   * The same preparation, as a worker thread rebuilds it to prepare its own
+   * copy of a big document (server/rooms/documentLoader.ts). `prepare` must
+   * depend on the document alone: when the worker's copy comes out
+   * unchanged, the room does not prepare the document again.
+   */
+  readonly preparation?: PreparationSpec;
 }
 
 const UNRESOLVED: Admission = { kind: 'drop', reason: 'refers to items the server does not have' };
@@ -107,6 +115,7 @@ function longKeyRefusal(locations: readonly WriteLocation[], root: string): Admi
 /** A board's own document: initialised and migrated at load; writes checked against the roles and the layout. */
 export function boardPolicy(board: BoardRecord): RoomPolicy {
   return {
+    preparation: { kind: 'board', board: { id: board.id, title: board.title, createdAt: board.createdAt } },
     prepare(doc, log) {
       if (readSchemaVersion(doc) === null) initBoard(doc, { title: board.title, createdAt: board.createdAt });
       const migration = migrateDoc(doc);
@@ -153,6 +162,7 @@ export function boardPolicy(board: BoardRecord): RoomPolicy {
  * anything of it is applied.
  */
 export const privatePolicy: RoomPolicy = {
+  preparation: { kind: 'private' },
   prepare(doc) {
     return { repaired: repairDocument(doc, PRIVATE_LAYOUT) };
   },

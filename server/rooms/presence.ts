@@ -1,14 +1,5 @@
-import * as awarenessProtocol from 'y-protocols/awareness';
-import type * as Y from 'yjs';
 import type { Logger } from 'pino';
-import {
-  type AwarenessEntry,
-  CloseCode,
-  decodeAwarenessState,
-  encodeAwarenessMessage,
-  encodeAwarenessUpdate,
-  readAwarenessEntries,
-} from '../../shared/protocol';
+import { CloseCode, decodeAwarenessState, encodeAwarenessJsonMessage, readAwarenessEntries } from '../../shared/protocol';
 import { presenceCursorSchema, presenceUser, type Presence } from '../../shared/schema/presence';
 import type { RoomConnection } from './connection';
 
@@ -25,7 +16,8 @@ export interface PresenceTransport {
   /** How many sockets are in the room. */
   readonly size: number;
   send(connection: RoomConnection, message: Uint8Array): void;
-  broadcast(message: Uint8Array): void;
+  /** Sends to every socket in the room but `except` (when given). */
+  broadcast(message: Uint8Array, except: RoomConnection | null): void;
   /** Takes a connection out of the room and closes it with a code and a reason. */
   close(connection: RoomConnection, code: number, reason: string): void;
 }
@@ -50,6 +42,14 @@ const PRESENCE_THROTTLE_MIN_CONNECTIONS = 10;
 /** One frame at 60 Hz: a pointer that moves no more often than this still looks smooth. */
 const PRESENCE_FLUSH_INTERVAL_MS = 16;
 
+/** What the room keeps of one awareness client id: its clock, and its state as others are sent it (null once it left). */
+interface PresenceEntry {
+  clock: number;
+  state: Presence | null;
+  /** The state's JSON, written once when it is published and sent as it is to everyone after. */
+  json: string;
+}
+
 /**
  * A room's presence (awareness): never stored, and only what the server
  * lets each socket say. Each state others receive is rebuilt by the server
@@ -57,10 +57,17 @@ const PRESENCE_FLUSH_INTERVAL_MS = 16;
  * from the connection and a cursor on the board, nothing else the client
  * sent. So what a newcomer downloads is bounded by the number of sockets,
  * not by what they publish.
+ *
+ * It follows y-protocols' awareness rules for clocks (a state replaces an
+ * older one; a removal with the same clock removes it) but keeps the states
+ * itself: each state is parsed once and written once, where y-protocols'
+ * Awareness would parse and compare it again and write it again for every
+ * message, and runs a timer per room (docs/server-promises.md, Presence).
+ * A state stays until its socket leaves or removes it: the heartbeat drops
+ * a socket that went away without closing.
  */
 export class RoomPresence {
-  /** The room's awareness; the server publishes no presence of its own. */
-  readonly awareness: awarenessProtocol.Awareness;
+  private readonly entries = new Map<number, PresenceEntry>();
   /**
    * Which socket last published each awareness client id: its presence is
    * removed for everyone when that socket leaves. A browser that reconnects
@@ -70,22 +77,24 @@ export class RoomPresence {
   private readonly owners = new Map<number, RoomConnection>();
   /** The client ids each socket has published over its life (see PRESENCE_CLIENT_IDS_PER_CONNECTION). */
   private readonly publishedBy = new WeakMap<RoomConnection, Set<number>>();
-  /** Presence changed this turn, sent together at its end (see flush). */
-  private readonly changed = new Set<number>();
+  /** Presence changed this turn, sent together at its end (see flush), with the socket that changed it. */
+  private readonly changed = new Map<number, RoomConnection | null>();
   private flushScheduled = false;
   private lastFlush = -Infinity;
   private destroyed = false;
 
   constructor(
-    doc: Y.Doc,
     private readonly options: PresenceOptions,
     private readonly transport: PresenceTransport,
     private readonly log: Logger,
     private readonly roomName: string,
-  ) {
-    this.awareness = new awarenessProtocol.Awareness(doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.handleUpdate);
+  ) {}
+
+  /** Everyone's current state, by awareness client id (for diagnostics and tests). */
+  getStates(): Map<number, Presence> {
+    const states = new Map<number, Presence>();
+    for (const [clientId, { state }] of this.entries) if (state) states.set(clientId, state);
+    return states;
   }
 
   /**
@@ -99,7 +108,7 @@ export class RoomPresence {
    * rebuilt from its user (stamped from the connection) and its cursor.
    */
   apply(connection: RoomConnection, update: Uint8Array): void {
-    const entries: AwarenessEntry[] = [];
+    const accepted: { clientId: number; clock: number; state: Presence | null }[] = [];
     // Read an entry at a time: reading stops at the first oversized state, whatever follows it.
     for (const { clientId, clock, stateJson } of readAwarenessEntries(update)) {
       if (stateJson.byteLength > this.options.maxPresenceBytes) {
@@ -109,40 +118,58 @@ export class RoomPresence {
       }
       // Parsed whatever becomes of it, so an entry that is not JSON is malformed wherever it is.
       const claimed = decodeAwarenessState(stateJson);
+      const current = this.entries.get(clientId);
       // Removing what is not there would only leave a clock behind for that id.
-      if (claimed === null && !this.awareness.getStates().has(clientId)) continue;
+      if (claimed === null && !current?.state) continue;
+      // y-protocols' rule: a newer clock replaces the state; the same clock may only remove it.
+      const currentClock = current?.clock ?? 0;
+      if (!(currentClock < clock || (currentClock === clock && claimed === null))) continue;
       if (!this.mayPublish(connection, clientId)) continue;
-      entries.push({ clientId, clock, state: claimed === null ? null : publishedPresence(connection, clientId, claimed) });
+      accepted.push({ clientId, clock, state: claimed === null ? null : publishedPresence(connection, clientId, claimed) });
     }
-    if (entries.length === 0) return;
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), connection);
+    for (const { clientId, clock, state } of accepted) {
+      this.entries.set(clientId, { clock, state, json: JSON.stringify(state) });
+      if (state) this.owners.set(clientId, connection);
+      else if (this.owners.get(clientId) === connection) this.owners.delete(clientId);
+      this.markChanged(clientId, connection);
+    }
   }
 
   /** Sends a socket everyone's presence: a newcomer's greeting, or the answer to a query. */
   sendStates(connection: RoomConnection): void {
-    const clientIds = [...this.awareness.getStates().keys()];
-    if (clientIds.length === 0) return;
-    this.transport.send(connection, this.statesMessage(clientIds));
+    const present = [...this.entries].filter(([, entry]) => entry.state !== null).map(([clientId]) => clientId);
+    if (present.length === 0) return;
+    this.transport.send(connection, this.statesMessage(present));
   }
 
   /** Removes, for everyone, the presence a socket that left still owned. */
   leave(connection: RoomConnection): void {
-    const owned = [...this.owners].filter(([, owner]) => owner === connection).map(([id]) => id);
-    for (const id of owned) this.owners.delete(id);
-    if (owned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, owned, connection);
+    for (const [clientId, owner] of [...this.owners]) {
+      if (owner !== connection) continue;
+      this.owners.delete(clientId);
+      const entry = this.entries.get(clientId);
+      if (!entry?.state) continue;
+      // A newer clock, as y-protocols' removeAwarenessStates gives it, so that every client drops the state.
+      this.entries.set(clientId, { clock: entry.clock + 1, state: null, json: 'null' });
+      this.markChanged(clientId, null);
+    }
   }
 
   destroy(): void {
     this.destroyed = true;
-    this.awareness.off('update', this.handleUpdate);
-    this.awareness.destroy();
+    this.entries.clear();
     this.owners.clear();
     this.changed.clear();
   }
 
-  /** An awareness message holding these client ids' states, as the server rebuilt them. */
-  private statesMessage(clientIds: number[]): Uint8Array {
-    return encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
+  /** An awareness message holding these client ids' states, each written as it was when published. */
+  private statesMessage(clientIds: readonly number[]): Uint8Array {
+    return encodeAwarenessJsonMessage(
+      clientIds.map((clientId) => {
+        const { clock, json } = this.entries.get(clientId)!;
+        return { clientId, clock, json };
+      }),
+    );
   }
 
   /**
@@ -166,38 +193,34 @@ export class RoomPresence {
     return true;
   }
 
-  private readonly handleUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    const publisher = this.transport.has(origin as RoomConnection) ? (origin as RoomConnection) : null;
-    if (publisher) {
-      for (const id of [...added, ...updated]) this.owners.set(id, publisher);
-      for (const id of removed) if (this.owners.get(id) === publisher) this.owners.delete(id);
-    }
-    if (changed.length === 0) return;
-    for (const id of changed) this.changed.add(id);
+  /** Queues a client id's state to go out with this turn's (in a big room, this frame's) presence. */
+  private markChanged(clientId: number, by: RoomConnection | null): void {
+    // Changed by two sockets in one turn: the message goes to both (see flush).
+    this.changed.set(clientId, this.changed.has(clientId) && this.changed.get(clientId) !== by ? null : by);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     const wait = this.transport.size > PRESENCE_THROTTLE_MIN_CONNECTIONS ? this.lastFlush + PRESENCE_FLUSH_INTERVAL_MS - performance.now() : 0;
     if (wait > 0) setTimeout(this.flush, wait);
     else setImmediate(this.flush);
-  };
+  }
 
   /**
    * Sends every presence change of one event-loop turn (in a big room, of
    * one frame) as one message: with a hundred pointers moving, each socket
    * gets one message, not one per pointer. Each person's latest state is
-   * what goes out; presence has no history to keep.
+   * what goes out; presence has no history to keep. When one socket made
+   * every change, it is not sent its own state back: it has it, and in a
+   * small room that is a third of the sends.
    */
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.destroyed || this.changed.size === 0) return;
     this.lastFlush = performance.now();
-    const ids = [...this.changed];
+    const publishers = new Set(this.changed.values());
+    const ids = [...this.changed.keys()];
     this.changed.clear();
-    this.transport.broadcast(this.statesMessage(ids));
+    const only = publishers.size === 1 ? [...publishers][0]! : null;
+    this.transport.broadcast(this.statesMessage(ids), only);
   };
 }
 

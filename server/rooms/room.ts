@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from 'pino';
 import {
   CloseCode,
@@ -15,7 +14,9 @@ import { closeConnection, sendDocument, sendTo, type RoomConnection } from './co
 import type { BoardFanout } from './fanout';
 import type { RoomPolicy } from './policies';
 import { trimLoadedDocument } from './documentMemory';
+import { CHUNKED_LOAD_BYTES, type ChunkedLoad, loadInChunks, LoaderWorkerError } from './documentLoader';
 import { RoomPresence } from './presence';
+import type { Presence } from '../../shared/schema/presence';
 import { SizeLimits, type SizeLimitOptions } from './sizeLimits';
 
 /** Settings a room takes from the server configuration. */
@@ -86,6 +87,8 @@ export class Room {
    * and never acts on a half-loaded one.
    */
   private newcomerSync: Uint8Array | null = null;
+  /** How a big document was loaded (server/rooms/documentLoader.ts); null when it was applied at once. For diagnostics and tests. */
+  chunkedLoad: ChunkedLoad | null = null;
 
   constructor(
     readonly name: DocumentName,
@@ -103,7 +106,6 @@ export class Room {
     this.size = new SizeLimits(options, log, name);
     const { connections } = this;
     this.presence = new RoomPresence(
-      this.doc,
       { maxPresenceBytes: options.maxPresenceBytes },
       {
         has: (connection) => connections.has(connection),
@@ -111,7 +113,7 @@ export class Room {
           return connections.size;
         },
         send: (connection, message) => this.send(connection, message),
-        broadcast: (message) => this.broadcast(message),
+        broadcast: (message, except) => this.broadcast(message, except),
         close: (connection, code, reason) => this.closeWith(connection, code, reason),
       },
       log,
@@ -119,9 +121,9 @@ export class Room {
     );
   }
 
-  /** The room's presence (awareness), for diagnostics and tests. */
-  get awareness(): awarenessProtocol.Awareness {
-    return this.presence.awareness;
+  /** Everyone's presence (awareness) state by client id, for diagnostics and tests. */
+  presenceStates(): Map<number, Presence> {
+    return this.presence.getStates();
   }
 
   /** How many sockets are in the room (for diagnostics and tests). */
@@ -165,23 +167,48 @@ export class Room {
   /**
    * Reads the document from storage and lets the policy prepare it (a board
    * is initialised if it was never written, and migrated), all before any
-   * client syncs.
+   * client syncs. A document stored as more than CHUNKED_LOAD_BYTES is read
+   * in a worker thread and applied here a chunk a turn, so that loading a
+   * big board does not hold up every other board (server/rooms/documentLoader.ts);
+   * the room is not ready, and its sockets stay paused, until all of it is
+   * applied and prepared.
    */
   async load(): Promise<void> {
-    const parts = await this.store.loadDocument(this.name);
-    this.size.stored(parts.reduce((sum, part) => sum + part.byteLength, 0));
-    this.doc.transact(() => {
-      for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
-    }, LOAD_ORIGIN);
-    trimLoadedDocument(this.doc);
+    let parts = await this.store.loadDocument(this.name);
+    const storedBytes = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    this.size.stored(storedBytes);
     // A board stored as one snapshot (as closing leaves it) is already encoded: the first join after a restart sends it as it is.
     if (parts.length === 1) this.newcomerSync = encodeSyncStep2(parts[0]!);
+    let prepare = true;
+    let applied = false;
+    if (storedBytes > CHUNKED_LOAD_BYTES) {
+      try {
+        const loaded = await loadInChunks(this.doc, parts, this.policy.preparation ?? null, LOAD_ORIGIN);
+        this.chunkedLoad = loaded;
+        prepare = loaded.prepareChanges;
+        applied = true;
+        this.log.debug({ room: this.name, bytes: storedBytes, chunks: loaded.chunks, turns: loaded.turns }, 'loaded a big document in chunks');
+      } catch (error) {
+        if (!(error instanceof LoaderWorkerError)) throw error;
+        this.log.warn({ room: this.name, bytes: storedBytes, err: error.message }, 'could not load a big document in a worker; applying it at once');
+        // The parts were moved to the worker: read them again.
+        parts = await this.store.loadDocument(this.name);
+        this.newcomerSync = parts.length === 1 ? encodeSyncStep2(parts[0]!) : null;
+      }
+    }
+    if (!applied) {
+      this.doc.transact(() => {
+        for (const part of parts) Y.applyUpdate(this.doc, part, LOAD_ORIGIN);
+      }, LOAD_ORIGIN);
+      trimLoadedDocument(this.doc);
+    }
     // From here on every change to the document is stored before it is shared.
     this.doc.on('update', this.handleDocUpdate);
     this.unsubscribeFanout = this.fanout.subscribe(this.name, (update) => {
       if (!this.closed) Y.applyUpdate(this.doc, update, FANOUT_ORIGIN);
     });
-    const { repaired } = this.policy.prepare(this.doc, this.log);
+    // The worker prepared its copy of a big document and found nothing to change: preparing this one would change nothing either.
+    const { repaired } = prepare ? this.policy.prepare(this.doc, this.log) : { repaired: null };
     if (repaired) {
       this.log.warn({ room: this.name, removed: repaired }, 'removed from the document what its layout has no place for');
       await this.storeRepaired();
@@ -466,11 +493,11 @@ export class Room {
     sendTo(connection, message, this.options.maxBufferedBytes);
   }
 
-  /** Sends one encoded message to every socket: encoded once, however many receive it. */
-  private broadcast(message: Uint8Array): void {
+  /** Sends one encoded message to every socket (but `except`, when given): encoded once, however many receive it. */
+  private broadcast(message: Uint8Array, except: RoomConnection | null = null): void {
     // A Buffer view of the same bytes, made once: ws would otherwise make one for every socket.
     const data = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-    for (const connection of this.connections) this.send(connection, data);
+    for (const connection of this.connections) if (connection !== except) this.send(connection, data);
   }
 
   /** A change its sender may not make: the sender is told why (the code and a reason) and disconnected; nothing of it is applied. */

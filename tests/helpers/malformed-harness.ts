@@ -618,7 +618,7 @@ export class Harness {
   }
 
   async presence(key: DocumentKey): Promise<number[]> {
-    return [...(await this.room(key)).awareness.getStates().keys()].sort((a, b) => a - b);
+    return [...(await this.room(key)).presenceStates().keys()].sort((a, b) => a - b);
   }
 
   /**

@@ -175,6 +175,24 @@ describe('presence in a big room', () => {
     publisher.destroy();
   });
 
+  it('goes to everyone else but not back to the socket that sent it, which still gets it when it asks for everyone', async () => {
+    const { publisherSocket, watcher } = await roomOf(3);
+    const publisher = new PresencePublisher(535353);
+    const other = new PresencePublisher(545454);
+    publisherSocket.send(publisher.message({ cursor: { x: 1, y: 2 } }));
+    await eventually(() => expect(presenceSeen(watcher, publisher.clientId).last).toMatchObject({ cursor: { x: 1, y: 2 } }));
+    // The watcher's own state reaches the publisher: the publisher's socket is read and written as any other.
+    watcher.send(other.message({ cursor: { x: 3, y: 4 } }));
+    await eventually(() => expect(presenceSeen(publisherSocket, other.clientId).last).toMatchObject({ cursor: { x: 3, y: 4 } }));
+    expect(presenceSeen(publisherSocket, publisher.clientId).messages).toBe(0);
+    expect(presenceSeen(watcher, other.clientId).messages).toBe(0);
+    // Asked for everyone's presence (as a client does after a reconnect), it is sent its own too.
+    publisherSocket.send(encodeQueryAwareness());
+    await eventually(() => expect(presenceSeen(publisherSocket, publisher.clientId).last).toMatchObject({ cursor: { x: 1, y: 2 } }));
+    publisher.destroy();
+    other.destroy();
+  });
+
   it('goes out at once in a small room', async () => {
     const { publisherSocket, watcher } = await roomOf(3);
     const publisher = new PresencePublisher(525252);

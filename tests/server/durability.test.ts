@@ -177,8 +177,12 @@ describe('boards survive a restart', () => {
     });
     alice.destroy();
     await eventually(() => expect(server.rooms.size).toBe(0));
-    const parts = await server.storage.loadDocument(board.boardId as BoardId);
-    expect(parts).toHaveLength(1);
+    // The snapshot is written by the store's writer thread once the room has gone from the registry.
+    let parts: Uint8Array[] = [];
+    await eventually(async () => {
+      parts = await server.storage.loadDocument(board.boardId as BoardId);
+      expect(parts).toHaveLength(1);
+    });
     const stored = new Y.Doc();
     Y.applyUpdate(stored, parts[0]!);
     expect(readNotes(stored)).toHaveLength(30);
