@@ -4,9 +4,29 @@ import react from '@vitejs/plugin-react';
 /** Where `npm run dev` runs the API and sync server while Vite serves the client with hot reload. */
 const DEV_API_PORT = Number(process.env.DEV_API_PORT ?? 8081);
 
+/**
+ * Drops the CSS rules whose selectors match on part of the class attribute
+ * (`[class^="nhsuk-caption"]`, `[class*="nhsuk-u-margin-bottom-"]`): nhsuk-frontend's
+ * typography spaces its captions after headings with them, and Retain uses
+ * neither. With such a selector in the page, Chromium cannot tell which
+ * elements a class change affects, so adding one note to a board of 1,000
+ * restyled every note and everything in them: 400 ms a frame in
+ * `npm run bench:browser`, against one refresh interval without them
+ * (docs/client.md, "Styles").
+ */
+const dropClassSubstringSelectors = {
+  postcssPlugin: 'retain-drop-class-substring-selectors',
+  Rule(rule: { selectors: string[]; remove(): void }) {
+    const kept = rule.selectors.filter((selector) => !/\[class[\^*$|~]?=/.test(selector));
+    if (kept.length === 0) rule.remove();
+    else if (kept.length < rule.selectors.length) rule.selectors = kept;
+  },
+};
+
 export default defineConfig({
   root: 'client',
   plugins: [react()],
+  css: { postcss: { plugins: [dropClassSubstringSelectors] } },
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

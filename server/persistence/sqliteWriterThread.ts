@@ -5,8 +5,10 @@ import { ownBuffer, startWorker } from '../workerThreads';
 import { type DocumentName, parseDocumentName } from './types';
 import type { WriterReply, WriterRequest } from './sqliteWriterProtocol';
 
+/** Each kind of request in T without its `id` (distributed over the union, so each kind keeps its own fields). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 /** A request as the main thread makes it, before it is given an id. */
-type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Request = WithoutId<WriterRequest>;
 
 interface Waiting {
   resolve: (reply: Extract<WriterReply, { ok: true }>) => void;
@@ -43,7 +45,7 @@ export class SqliteWriterThread {
 
   constructor(
     private readonly file: string,
-    /** Which of these boards' last use is due to be written with this group (server/persistence/sqlite.ts, recordUse). */
+    /** Which of these boards' last use is due to be written with this group (server/persistence/sqlite.ts, useDue). */
     private readonly boardsToTouch: (boards: Set<BoardId>, at: number) => BoardId[],
   ) {}
 
