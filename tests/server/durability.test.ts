@@ -253,4 +253,46 @@ describe('the SQLite store', () => {
     await storage.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   });
+
+  it('commits on its writer thread in groups: a group that fails rejects every append in it and changes nothing, and the next group is written', async () => {
+    const dataDir = await makeDataDir();
+    const storage = new SqliteStorage(dataDir);
+    const boardId = 'writer-group-board' as BoardId;
+    const hash = Buffer.alloc(32);
+    await storage.createBoard(
+      { id: boardId, title: 't', createdAt: 0, joinCode: null, tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
+      Y.encodeStateAsUpdate(new Y.Doc()),
+    );
+    const doc = new Y.Doc();
+    const texts: string[] = [];
+    const nextUpdate = (text: string) => {
+      const before = Y.encodeStateVector(doc);
+      addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
+      texts.push(text);
+      return Y.encodeStateAsUpdate(doc, before);
+    };
+    expect(await storage.appendUpdate(boardId, nextUpdate('first'))).toBe(1);
+
+    // One turn's appends go as one group; a document of a board that does not exist fails the whole group's transaction.
+    const refused = nextUpdate('resent');
+    const good = storage.appendUpdate(boardId, refused);
+    const orphan = storage.appendUpdate('no-such-board' as BoardId, new Uint8Array([0, 0]));
+    await expect(orphan).rejects.toThrow(/SQLite write failed/);
+    await expect(good).rejects.toThrow(/SQLite write failed/);
+    expect(await storage.loadDocument(boardId)).toHaveLength(2);
+
+    // The writer goes on (the room's client resends what was refused, as after a reconnect). Appends made
+    // while a group is committing go together in the next group, and the log counts on from what was committed.
+    const resent = storage.appendUpdate(boardId, refused);
+    await new Promise((resolve) => setImmediate(resolve));
+    const behind = [storage.appendUpdate(boardId, nextUpdate('second')), storage.appendUpdate(boardId, nextUpdate('third'))];
+    expect(await resent).toBe(2);
+    expect(await Promise.all(behind)).toEqual([4, 4]);
+
+    const stored = new Y.Doc();
+    for (const part of await storage.loadDocument(boardId)) Y.applyUpdate(stored, part);
+    expect(readNotes(stored).map((note) => note.text).sort()).toEqual(['first', 'resent', 'second', 'third']);
+    await storage.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
 });
