@@ -86,6 +86,8 @@ export class SqliteWriterThread {
     try {
       await this.post({ type: 'close' });
     } finally {
+      // Referenced until it has ended: idle, it keeps nothing alive, and a process with nothing else to do would exit first.
+      worker.ref();
       await exited;
     }
   }
