@@ -222,22 +222,33 @@ describe('boards survive a restart', () => {
   });
 });
 
+/** A board with an empty document, straight into the store. */
+async function createEmptyBoard(storage: SqliteStorage, boardId: BoardId): Promise<void> {
+  const hash = Buffer.alloc(32);
+  await storage.createBoard(
+    { id: boardId, title: 't', createdAt: 0, joinCode: null, tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
+    Y.encodeStateAsUpdate(new Y.Doc()),
+  );
+}
+
+/** A client's document, and the update adding one more note to it each time it is asked. */
+function noteWriter(): { doc: Y.Doc; nextUpdate: (text?: string) => Uint8Array } {
+  const doc = new Y.Doc();
+  const nextUpdate = (text = 'n') => {
+    const before = Y.encodeStateVector(doc);
+    addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
+    return Y.encodeStateAsUpdate(doc, before);
+  };
+  return { doc, nextUpdate };
+}
+
 describe('the SQLite store', () => {
   it('reports the length of a board’s log after each append, across loads, batches and compaction', async () => {
     const dataDir = await makeDataDir();
     let storage = new SqliteStorage(dataDir);
     const boardId = 'log-length-board' as BoardId;
-    const hash = Buffer.alloc(32);
-    await storage.createBoard(
-      { id: boardId, title: 't', createdAt: 0, joinCode: null, tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
-      Y.encodeStateAsUpdate(new Y.Doc()),
-    );
-    const doc = new Y.Doc();
-    const nextUpdate = () => {
-      const before = Y.encodeStateVector(doc);
-      addNote(doc, { text: 'n', x: 0, y: 0, authorId: null, authorName: '' });
-      return Y.encodeStateAsUpdate(doc, before);
-    };
+    await createEmptyBoard(storage, boardId);
+    const { doc, nextUpdate } = noteWriter();
     expect(await storage.appendUpdate(boardId, nextUpdate())).toBe(1);
     // Three in one turn share a transaction and count on from each other.
     expect(await Promise.all([1, 2, 3].map(() => storage.appendUpdate(boardId, nextUpdate())))).toEqual([4, 4, 4]);
@@ -258,19 +269,8 @@ describe('the SQLite store', () => {
     const dataDir = await makeDataDir();
     const storage = new SqliteStorage(dataDir);
     const boardId = 'writer-group-board' as BoardId;
-    const hash = Buffer.alloc(32);
-    await storage.createBoard(
-      { id: boardId, title: 't', createdAt: 0, joinCode: null, tokenHashes: { facilitator: hash, participant: hash, viewer: hash } },
-      Y.encodeStateAsUpdate(new Y.Doc()),
-    );
-    const doc = new Y.Doc();
-    const texts: string[] = [];
-    const nextUpdate = (text: string) => {
-      const before = Y.encodeStateVector(doc);
-      addNote(doc, { text, x: 0, y: 0, authorId: null, authorName: '' });
-      texts.push(text);
-      return Y.encodeStateAsUpdate(doc, before);
-    };
+    await createEmptyBoard(storage, boardId);
+    const { nextUpdate } = noteWriter();
     expect(await storage.appendUpdate(boardId, nextUpdate('first'))).toBe(1);
 
     // One turn's appends go as one group; a document of a board that does not exist fails the whole group's transaction.
