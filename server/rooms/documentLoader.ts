@@ -7,10 +7,10 @@ import { ownBuffer, startWorker } from '../workerThreads';
 /**
  * Loading a big document without holding the event loop (docs/performance.md,
  * "Changed"; docs/server-promises.md, "Sync"). Applying a 3.7 MB board
- * (10,000 notes) to a Y.Doc takes 150 ms or more in one call, and the
- * policy's look over it (server/rooms/policies.ts) and the trim
- * (server/rooms/documentMemory.ts) tens more, in which the server answers
- * no one on any board. So a document stored as more than
+ * (10,000 notes) to a Y.Doc in one call, then the policy's look over it
+ * (server/rooms/policies.ts) and the trim (server/rooms/documentMemory.ts),
+ * held every other board for about 60 ms ("longest probe echo during the
+ * cold join" in `npm run bench`'s big-board scenario, before this). So a document stored as more than
  * `CHUNKED_LOAD_BYTES` is read in a worker thread (documentLoadWorker.ts):
  * it applies the stored parts to a Y.Doc of its own, re-encodes that
  * document as a sequence of small updates (`encodeInChunks`), and runs the
